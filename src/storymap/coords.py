@@ -101,6 +101,25 @@ def to_wgs84(lon, lat, crs: str):
     raise ValueError(f"unknown CRS {crs!r}; expected one of {', '.join(CRS_NAMES)}")
 
 
+def offset_grid(west: float, south: float, east: float, north: float, step: float = 0.05) -> dict:
+    """The GCJ-02 shift sampled on a regular WGS-84 grid, for interpolation elsewhere.
+
+    A browser that must draw GCJ-02 tiles under WGS-84 data interpolates this
+    grid instead of reimplementing the transform; the shift varies slowly, so
+    bilinear interpolation on a 0.05 degree grid is accurate to well under a metre.
+    """
+    cols = int(np.ceil((east - west) / step)) + 1
+    rows = int(np.ceil((north - south) / step)) + 1
+    lons = west + step * np.arange(cols)
+    lats = south + step * np.arange(rows)
+    grid_lon, grid_lat = np.meshgrid(lons, lats)
+    dlon, dlat = _offset(grid_lon, grid_lat)
+    return {
+        "west": west, "south": south, "step": step, "cols": cols, "rows": rows,
+        "dlon": np.round(dlon, 8).ravel().tolist(), "dlat": np.round(dlat, 8).ravel().tolist(),
+    }
+
+
 def _like(original, value):
     """Return a Python float for scalar input, an array for array input."""
     return float(value) if np.ndim(original) == 0 else value

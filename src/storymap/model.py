@@ -30,6 +30,9 @@ class StoryModel:
     districts_geojson: dict
     places_geojson: dict
     tour: list[str] = field(default_factory=list)  # place ids, article order
+    # district code -> [{story, section, excerpts: [ids]}] in article order
+    district_sections: dict[str, list[dict]] = field(default_factory=dict)
+    geodata: Geodata | None = None  # full-resolution polygons, for point look-ups
 
     def __post_init__(self):
         self._districts = {d["code"]: d for d in self.districts}
@@ -50,18 +53,20 @@ class StoryModel:
         district = self.district(code)
         if district is None:
             return None
-        excerpts = [e for e in self.excerpts if e["district_code"] == code]
-        groups = []
-        for story in self.stories:
-            for section in story["sections"]:
-                items = [e for e in excerpts if e["story"] == story["id"] and e["section"] == section["id"]]
-                if items:
-                    groups.append({"story": story["id"], "section": section, "excerpts": items})
-        story_ids = {e["story"] for e in excerpts}
+        excerpts = {e["id"]: e for e in self.excerpts}
+        groups = self.district_sections.get(code, [])
+        story_ids = {g["story"] for g in groups}
         return {
             "district": district,
             "places": [p for p in self.places if p["district_code"] == code],
-            "sections": groups,
+            "sections": [
+                {
+                    "story": g["story"],
+                    "section": next(s for s in self.story(g["story"])["sections"] if s["id"] == g["section"]),
+                    "excerpts": [excerpts[i] for i in g["excerpts"]],
+                }
+                for g in groups
+            ],
             "facts": [f for f in self.facts if f["district_code"] == code],
             "photos": [p for p in self.photos if p["district_code"] == code],
             "sources": [self._source_line(s) for s in self.stories if s["id"] in story_ids],
@@ -84,6 +89,7 @@ class StoryModel:
             "facts": self.facts,
             "photos": self.photos,
             "tour": self.tour,
+            "district_sections": self.district_sections,
         }
 
 
@@ -131,7 +137,23 @@ def assemble_model(stories: list[Story], joined: list[JoinedPlace], geodata: Geo
         districts_geojson=_districts_geojson(geodata.display, districts),
         places_geojson=_places_geojson(places),
         tour=tour,
+        district_sections=_district_sections(stories, excerpts),
+        geodata=geodata,
     )
+
+
+def _district_sections(stories: list[Story], excerpts: list[dict]) -> dict[str, list[dict]]:
+    """Excerpt ids per district, grouped by story and section in article order."""
+    groups: dict[str, list[dict]] = {}
+    for story in stories:
+        for section in story.sections:
+            by_district: dict[str, list[str]] = {}
+            for e in excerpts:
+                if e["story"] == story.id and e["section"] == section.id:
+                    by_district.setdefault(e["district_code"], []).append(e["id"])
+            for code, ids in by_district.items():
+                groups.setdefault(code, []).append({"story": story.id, "section": section.id, "excerpts": ids})
+    return groups
 
 
 def _place_record(joined: JoinedPlace, stories: list[Story], excerpts: list[dict], geodata: Geodata) -> dict:

@@ -1,0 +1,230 @@
+"""Build the Leaflet map with folium: the only module that imports folium.
+
+The map holds the district polygons (shaded by story places), the story
+points and optional tile layers; :class:`StoryMapController` hands them to the
+front-end script (static/js/storymap.js), which adds the panel, tour, search
+and deep links. Every asset is served by the app: folium's CDN lists are
+replaced on each instance, never on the shared class lists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import folium
+from jinja2 import Template
+
+from . import coords
+from .model import StoryModel
+
+# Sequential palette (ColorBrewer YlOrBr, 4 classes + "none") for places per district.
+PLACE_COUNT_CLASSES = ((0, "#f4f1ea"), (1, "#fed98e"), (2, "#fe9929"), (4, "#cc4c02"))
+THEME_COLOURS = {
+    "renewal": "#b2182b",
+    "innovation": "#2166ac",
+    "livelihood": "#1b7837",
+    "ecology": "#5e8c31",
+    None: "#555555",
+}
+
+
+@dataclass(frozen=True)
+class TileSource:
+    """An optional basemap; ``gcj02`` marks tiles drawn in China's GCJ-02 datum."""
+
+    name: str
+    url: str
+    attribution: str
+    max_zoom: int = 18
+    subdomains: str = "abc"
+    gcj02: bool = False
+
+
+TILE_SOURCES = {
+    "osm": TileSource(
+        "OpenStreetMap", "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png",
+        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors', 19,
+    ),
+    "cartodb": TileSource(
+        "CartoDB Positron", "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}.png",
+        '&copy; OpenStreetMap contributors &copy; <a href="https://carto.com/attributions">CARTO</a>', 19, "abcd",
+    ),
+    "amap": TileSource(
+        "高德 Amap", "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}",
+        '&copy; 高德地图 AutoNavi', 18, "1234", gcj02=True,
+    ),
+}
+
+
+def place_count_colour(count: int) -> str:
+    colour = PLACE_COUNT_CLASSES[0][1]
+    for threshold, value in PLACE_COUNT_CLASSES:
+        if count >= threshold:
+            colour = value
+    return colour
+
+
+class StoryMapController(folium.MacroElement):
+    """Starts the front-end once the map and its layers exist.
+
+    The story data itself is not in this script: the page embeds it as JSON
+    (``#storymap-data``) so it is parsed as data, never as code.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        StoryMap.start({
+            map: {{ this._parent.get_name() }},
+            districts: {{ this.districts.get_name() }},
+            places: {{ this.places.get_name() }},
+            gcj02Layers: [{% for layer in this.gcj02_layers %}{{ layer.get_name() }}{{ "," if not loop.last }}{% endfor %}],
+            gcj02Grid: {{ this.gcj02_grid|tojson }}
+        });
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, districts, places, gcj02_layers, gcj02_grid):
+        super().__init__()
+        self._name = "StoryMapController"
+        self.districts = districts
+        self.places = places
+        self.gcj02_layers = gcj02_layers
+        self.gcj02_grid = gcj02_grid
+
+
+def build_map(
+    model: StoryModel,
+    static_url: Callable[[str], str],
+    lang: str = "zh",
+    tiles: tuple[str, ...] = (),
+) -> folium.Map:
+    """The folium map of a story model.
+
+    Parameters
+    ----------
+    model : StoryModel
+    static_url : callable
+        Maps a path under the package's static folder to its URL.
+    lang : {'zh', 'en'}
+        Language of district names in the layer control.
+    tiles : tuple of str
+        Keys of :data:`TILE_SOURCES` to offer as optional basemaps (off at start).
+    """
+    fmap = folium.Map(
+        location=_centre(model), zoom_start=9, min_zoom=7, max_zoom=18, tiles=None,
+        control_scale=True, zoom_control=True, prefer_canvas=False,
+    )
+    # Per instance: the class lists are shared by every folium map in the process.
+    fmap.default_js = [
+        ("leaflet", static_url("vendor/leaflet/leaflet.js")),
+        ("storymap", static_url("js/storymap.js")),
+    ]
+    fmap.default_css = [
+        ("leaflet_css", static_url("vendor/leaflet/leaflet.css")),
+        ("storymap_css", static_url("css/storymap.css")),
+    ]
+    gcj02_layers = []
+    for key in tiles:
+        source = TILE_SOURCES[key]
+        layer = folium.TileLayer(
+            tiles=source.url, attr=source.attribution, name=source.name, max_zoom=source.max_zoom,
+            subdomains=source.subdomains, overlay=False, control=True, show=False,
+        )
+        layer.add_to(fmap)
+        if source.gcj02:
+            gcj02_layers.append(layer)
+    districts = folium.GeoJson(
+        _slim(model.districts_geojson, ("code", "place_count")),
+        name="区界 Districts" if lang == "zh" else "Districts",
+        style_function=_district_style,
+        smooth_factor=0.5,
+        control=bool(tiles),
+    ).add_to(fmap)
+    places = folium.GeoJson(
+        _slim(model.places_geojson, ("id", "role", "theme")),
+        name="故事点 Story points" if lang == "zh" else "Story points",
+        marker=folium.CircleMarker(radius=8, weight=2, fill=True, fill_opacity=0.95),
+        style_function=_place_style,
+        control=bool(tiles),
+    ).add_to(fmap)
+    if tiles:
+        folium.LayerControl(collapsed=True).add_to(fmap)
+    bounds = _bounds(model)
+    fmap.fit_bounds(bounds)
+    (south, west), (north, east) = bounds
+    grid = coords.offset_grid(west - 0.1, south - 0.1, east + 0.1, north + 0.1) if gcj02_layers else None
+    # Last, so a deep link's view wins over the initial fit.
+    fmap.add_child(StoryMapController(districts, places, gcj02_layers, grid))
+    return fmap
+
+
+def render_parts(fmap: folium.Map) -> dict[str, str]:
+    """folium's header, body and script parts, for our own page template."""
+    root = fmap.get_root()
+    root.render()
+    return {
+        "header": root.header.render(),
+        "html": root.html.render(),
+        "script": root.script.render(),
+    }
+
+
+def _slim(collection: dict, keep: tuple[str, ...]) -> dict:
+    """The collection with only the properties the map layer itself uses.
+
+    Everything a reader sees comes from the page's JSON data instead, once.
+    """
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "geometry": f["geometry"], "properties": {k: f["properties"][k] for k in keep}}
+            for f in collection["features"]
+        ],
+    }
+
+
+def _district_style(feature: dict) -> dict:
+    count = feature["properties"]["place_count"]
+    return {
+        "fillColor": place_count_colour(count),
+        "fillOpacity": 0.85,
+        "color": "#6b6256",
+        "weight": 1,
+        "className": f"district district-{feature['properties']['code']}",
+    }
+
+
+def _place_style(feature: dict) -> dict:
+    props = feature["properties"]
+    story_point = props["role"] == "story"
+    return {
+        "fillColor": THEME_COLOURS.get(props["theme"], THEME_COLOURS[None]),
+        "color": "#ffffff",
+        "radius": 9 if story_point else 5,
+        "weight": 2 if story_point else 1,
+        "className": f"place place-{props['id']} place-{props['role']}",
+    }
+
+
+def _bounds(model: StoryModel) -> list[list[float]]:
+    xs, ys = [], []
+    for feature in model.districts_geojson["features"]:
+        _collect(feature["geometry"]["coordinates"], xs, ys)
+    return [[min(ys), min(xs)], [max(ys), max(xs)]]
+
+
+def _centre(model: StoryModel) -> list[float]:
+    (south, west), (north, east) = _bounds(model)
+    return [(south + north) / 2, (west + east) / 2]
+
+
+def _collect(coords, xs, ys) -> None:
+    if isinstance(coords[0], (int, float)):
+        xs.append(coords[0])
+        ys.append(coords[1])
+    else:
+        for item in coords:
+            _collect(item, xs, ys)

@@ -1,0 +1,52 @@
+"""The web layer: the only package that imports Flask.
+
+``create_app`` builds the story model once at start-up; views read it and
+never compute geography per request.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from ..resources import bundled_path, default_geodata_dir, default_stories_dir
+from . import api, errors, pages, security
+from .state import ModelHolder
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Application factory.
+
+    Configuration, later sources winning: defaults, environment variables
+    ``STORYMAP_STORIES_DIR``, ``STORYMAP_GEODATA_DIR``, ``STORYMAP_TILES``
+    (comma-separated: osm, cartodb, amap), then ``test_config``.
+    """
+    app = Flask(
+        __name__,
+        static_folder=str(Path(__file__).resolve().parent.parent / "static"),
+        template_folder=str(bundled_path("templates")),
+    )
+    app.config.from_mapping(
+        STORIES_DIR=str(default_stories_dir()),
+        GEODATA_DIR=str(default_geodata_dir()),
+        TILES=(),
+        RELOAD_CHECK_SECONDS=2.0,
+        JSON_AS_ASCII=False,
+    )
+    for key in ("STORIES_DIR", "GEODATA_DIR"):
+        if os.environ.get(f"STORYMAP_{key}"):
+            app.config[key] = os.environ[f"STORYMAP_{key}"]
+    if os.environ.get("STORYMAP_TILES"):
+        app.config["TILES"] = tuple(t.strip() for t in os.environ["STORYMAP_TILES"].split(",") if t.strip())
+    if test_config:
+        app.config.from_mapping(test_config)
+    app.json.ensure_ascii = False
+
+    ModelHolder.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(api.bp)
+    return app

@@ -1,0 +1,92 @@
+"""JSON API (CORS-enabled for embedding): the twins of the HTML views."""
+
+from __future__ import annotations
+
+import math
+
+from flask import Blueprint, jsonify, request
+
+from .. import coords
+from ..errors import OutsideDistrictsError
+from .errors import error_response
+from .state import current_model
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+@bp.after_request
+def allow_cross_origin(response):
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Allow-Methods"] = "GET, OPTIONS"
+    return response
+
+
+def geojson(data):
+    response = jsonify(data)
+    response.mimetype = "application/geo+json"
+    return response
+
+
+@bp.get("/districts.geojson")
+def districts_geojson():
+    """Simplified display polygons with code, names, area and story counts."""
+    return geojson(current_model().districts_geojson)
+
+
+@bp.get("/places.geojson")
+def places_geojson():
+    return geojson(current_model().places_geojson)
+
+
+@bp.get("/districts")
+def districts():
+    return jsonify(current_model().districts)
+
+
+@bp.get("/districts/<code>")
+def district(code: str):
+    detail = current_model().district_detail(code)
+    if detail is None:
+        return error_response(404, f"no district with code {code!r}; expected one of the region's six-digit adcodes")
+    return jsonify(detail)
+
+
+@bp.get("/stories")
+def stories():
+    model = current_model()
+    return jsonify({
+        "region": model.region,
+        "stories": model.stories,
+        "excerpts": model.excerpts,
+        "facts": model.facts,
+        "photos": model.photos,
+        "tour": model.tour,
+    })
+
+
+@bp.get("/locate")
+def locate():
+    """The district of ?lon=&lat=[&crs=wgs84|gcj02], on full-resolution polygons."""
+    crs = request.args.get("crs", coords.WGS84)
+    if crs not in coords.CRS_NAMES:
+        return error_response(400, f"crs is {crs!r}; expected one of {', '.join(coords.CRS_NAMES)}")
+    values = {}
+    for name, limit in (("lon", 180.0), ("lat", 90.0)):
+        raw = request.args.get(name)
+        if raw is None or raw.strip() == "":
+            return error_response(400, f"missing query parameter {name!r}; expected a decimal number of degrees")
+        try:
+            value = float(raw)
+        except ValueError:
+            return error_response(400, f"{name} is {raw!r}; expected a decimal number of degrees")
+        if not math.isfinite(value) or abs(value) > limit:
+            return error_response(400, f"{name} is {raw!r}; expected a number between -{limit:g} and {limit:g}")
+        values[name] = value
+    try:
+        found, lon, lat = current_model().geodata.locate(values["lon"], values["lat"], crs)
+    except OutsideDistrictsError as exc:
+        return error_response(404, str(exc), lon=exc.lon, lat=exc.lat)
+    return jsonify({
+        "district_code": found.code, "district_name": found.name_zh, "district_name_en": found.name_en,
+        "lon": round(lon, 7), "lat": round(lat, 7), "crs": "EPSG:4326",
+    })

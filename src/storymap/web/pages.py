@@ -1,0 +1,57 @@
+"""HTML views: the map, its chrome-less embed, and the plain reading view."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, g, render_template, request, url_for
+
+from ..mapbuilder import PLACE_COUNT_CLASSES, THEME_COLOURS, build_map, render_parts
+from .i18n import HTML_LANG, STRINGS, pick_lang
+from .security import inline_script_hashes
+from .state import current_snapshot
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.get("/")
+def index():
+    return _map_page(embed=False)
+
+
+@bp.get("/embed")
+def embed():
+    return _map_page(embed=True)
+
+
+@bp.get("/stories")
+def stories():
+    """Every excerpt by district, as plain HTML: for screen readers and printing."""
+    lang = pick_lang(request.args.get("lang"))
+    model = current_snapshot().model
+    districts = [model.district_detail(d["code"]) for d in model.districts if d["excerpt_count"]]
+    return render_template(
+        "stories.html", model=model, districts=districts, lang=lang,
+        html_lang=HTML_LANG[lang], t=STRINGS[lang],
+    )
+
+
+def _map_page(embed: bool):
+    lang = pick_lang(request.args.get("lang"))
+    snapshot = current_snapshot()
+    key = ("map", lang, embed)
+    if key not in snapshot.pages:
+        # Rendered once per model and language; requests only read the cache.
+        model = snapshot.model
+        fmap = build_map(
+            model, lambda path: url_for("static", filename=path), lang, tuple(current_app.config["TILES"])
+        )
+        html = render_template(
+            "map.html",
+            map=render_parts(fmap), lang=lang, html_lang=HTML_LANG[lang], t=STRINGS[lang], embed=embed,
+            model=model, legend=PLACE_COUNT_CLASSES,
+            data={**model.client_data(), "lang": lang, "strings": STRINGS[lang], "themeColours": {
+                k: v for k, v in THEME_COLOURS.items() if k}},
+        )
+        snapshot.pages[key] = (html, inline_script_hashes(html))
+    html, hashes = snapshot.pages[key]
+    g.csp_script_hashes = hashes
+    return html
