@@ -51,10 +51,24 @@ geodata_option = click.option(
 )
 
 
-def _build(stories_dir, geodata_dir):
+online_option = click.option(
+    "--online-geocoder", "online", is_flag=True, default=False,
+    help="Ask OpenStreetMap Nominatim for places the stories and gazetteer do not locate (off by default).",
+)
+cache_option = click.option(
+    "--geocode-cache", "cache_path", type=click.Path(path_type=Path), default=None,
+    help="JSON file that keeps online geocoder answers between runs.",
+)
+
+
+def _build(stories_dir, geodata_dir, online=False, cache_path=None):
+    from .geocode import OnlineGeocoder
     from .pipeline import build_model
 
-    return build_model(stories_dir or default_stories_dir(), geodata_dir or default_geodata_dir())
+    return build_model(
+        stories_dir or default_stories_dir(), geodata_dir or default_geodata_dir(),
+        cache_path=cache_path, online=OnlineGeocoder() if online else None,
+    )
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -66,10 +80,12 @@ def main():
 @main.command()
 @stories_option
 @geodata_option
+@online_option
+@cache_option
 @domain_errors
-def validate(stories_dir, geodata_dir):
+def validate(stories_dir, geodata_dir, online, cache_path):
     """Check story files, gazetteer and geodata; list every problem as FILE:LINE: message."""
-    model = _build(stories_dir, geodata_dir)
+    model = _build(stories_dir, geodata_dir, online, cache_path)
     click.echo(
         f"OK: {len(model.stories)} stor{'y' if len(model.stories) == 1 else 'ies'}, "
         f"{len(model.places)} places, {len(model.excerpts)} excerpts, {len(model.facts)} facts, "
@@ -84,10 +100,12 @@ PLACE_FIELDS = ("id", "name", "lon", "lat", "district_code", "district_name", "g
 @stories_option
 @geodata_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "geojson"]), default="table", show_default=True)
+@online_option
+@cache_option
 @domain_errors
-def places(stories_dir, geodata_dir, fmt):
+def places(stories_dir, geodata_dir, fmt, online, cache_path):
     """Every story place with its WGS-84 coordinate and district."""
-    model = _build(stories_dir, geodata_dir)
+    model = _build(stories_dir, geodata_dir, online, cache_path)
     rows = [{k: p[k] for k in PLACE_FIELDS} for p in model.places]
     if fmt == "json":
         _echo_json(rows)
@@ -143,6 +161,37 @@ def locate(lon, lat, crs, fmt, geodata_dir):
                     "district_name_en": district.name_en, "lon": round(w_lon, 7), "lat": round(w_lat, 7)})
     else:
         click.echo(f"{district.code} {district.name_zh} ({district.name_en})  WGS-84 {w_lon:.6f}, {w_lat:.6f}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--threads", type=click.IntRange(1, 64), default=4, show_default=True)
+@click.option("--tiles", default="", help="Optional tile layers, comma-separated: osm, cartodb, amap.")
+@stories_option
+@geodata_option
+@domain_errors
+def serve(host, port, threads, tiles, stories_dir, geodata_dir):
+    """Serve the story map with the production WSGI server (waitress)."""
+    from waitress import create_server
+
+    from .web import create_app
+
+    config = {"TILES": tuple(t.strip() for t in tiles.split(",") if t.strip())} if tiles else {}
+    if stories_dir:
+        config["STORIES_DIR"] = str(stories_dir)
+    if geodata_dir:
+        config["GEODATA_DIR"] = str(geodata_dir)
+    app = create_app(config)
+    try:
+        server = create_server(app, host=host, port=port, threads=threads)
+    except OSError as exc:
+        raise UserError(f"Error: cannot listen on {host}:{port}: {exc.strerror}; try another --port") from exc
+    click.echo(f"storymap: serving http://{host}:{port}/  (Ctrl+C to stop)")
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        click.echo("stopped")
 
 
 @main.group()

@@ -260,8 +260,9 @@
         this.map.flyToBounds(this.districtLayers.get(view.id).getBounds(), { ...options, padding: [30, 30], maxZoom: 13 });
       } else if (view.type === "place") {
         const place = this.places.get(view.id);
-        const zoom = { point: 15, street: 14, subdistrict: 13, district: 12 }[place.precision] || 13;
-        this.map.flyTo([place.lat, place.lon], Math.max(zoom, Math.min(this.map.getZoom(), 16)), options);
+        // Without a basemap, a district-scale view keeps the reader oriented; coarse points zoom less.
+        const zoom = { point: 13, street: 13, subdistrict: 12, district: 11 }[place.precision] || 12;
+        this.map.flyTo([place.lat, place.lon], zoom, options);
       } else if (view.type === "home" && !instant) {
         const all = L.featureGroup([...this.districtLayers.values()]);
         this.map.flyToBounds(all.getBounds(), options);
