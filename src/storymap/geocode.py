@@ -45,12 +45,16 @@ def geocode_places(
     gazetteer: Gazetteer,
     cache: GeocodeCache | None = None,
     online: OnlineGeocoder | None = None,
+    region: str = "",
 ) -> list[GeocodedPlace]:
-    """Geocode every place, or raise InvalidInputError naming each one not found."""
+    """Geocode every place, or raise InvalidInputError naming each one not found.
+
+    ``region`` (e.g. 上海市) narrows online queries and keys the cache.
+    """
     results: list[GeocodedPlace] = []
     problems: list[Problem] = []
     for place in places:
-        found = _geocode_one(place, gazetteer, cache, online, problems)
+        found = _geocode_one(place, gazetteer, cache, online, region, problems)
         if found is not None:
             results.append(GeocodedPlace(place, *found))
     if cache is not None:
@@ -60,7 +64,7 @@ def geocode_places(
     return results
 
 
-def _geocode_one(place: Place, gazetteer: Gazetteer, cache, online, problems):
+def _geocode_one(place: Place, gazetteer: Gazetteer, cache, online, region, problems):
     if place.explicit is not None:
         e = place.explicit
         return Point(e.lon, e.lat, e.crs, e.precision, e.source), "explicit"
@@ -77,7 +81,7 @@ def _geocode_one(place: Place, gazetteer: Gazetteer, cache, online, problems):
     if entry is not None:
         source = f"gazetteer {entry.file.name}:{entry.line} ({entry.source})"
         return Point(entry.lon, entry.lat, entry.crs, entry.precision, source), "gazetteer"
-    query = place.name
+    query = f"{place.name}, {region}" if region else place.name
     if cache is not None and (point := cache.get(query)) is not None:
         return point, "cache"
     if online is not None:
@@ -127,16 +131,15 @@ class OnlineGeocoder:
     Only constructed when online geocoding is switched on.
     """
 
-    def __init__(self, user_agent: str = "storymap", region_hint: str = "上海市", timeout: float = 10.0):
+    def __init__(self, user_agent: str = "storymap", timeout: float = 10.0):
         try:
             from geopy.geocoders import Nominatim
         except ImportError as exc:
             raise InvalidInputError([Problem("geopy", None, "online geocoding needs: pip install 'storymap[online]'")]) from exc
         self._geocoder = Nominatim(user_agent=user_agent, timeout=timeout)
-        self._region_hint = region_hint
 
     def geocode(self, query: str) -> Point | None:
-        location = self._geocoder.geocode(f"{query}, {self._region_hint}", country_codes="cn")
+        location = self._geocoder.geocode(query, country_codes="cn")
         return point_from_location(location, provider="Nominatim (OpenStreetMap)", crs=coords.WGS84)
 
 

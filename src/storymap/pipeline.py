@@ -43,7 +43,7 @@ def build_model(
     _check_region(stories, geodata.region_code)
     cache = GeocodeCache(cache_path) if cache_path else None
     places = [place for story in stories for place in story.places]
-    geocoded = geocode_places(places, gazetteer, cache, online)
+    geocoded = geocode_places(places, gazetteer, cache, online, geodata.region_name_zh)
     joined = join_places(geocoded, geodata)
     return assemble_model(stories, joined, geodata)
 
