@@ -90,7 +90,7 @@ def load_gazetteer(path: Path) -> Gazetteer:
 
 def _read_row(check: Checker, row: dict, line: int, path: Path) -> GazetteerEntry | None:
     def bad(column: str, expected: str) -> None:
-        check.problem(line, f"column '{column}' is {row.get(column)!r}; expected {expected}")
+        check.problem(line, f"column '{column}' is {values[column]!r}; expected {expected}")
 
     values = {k: (row.get(k) or "").strip() for k in COLUMNS}
     ok = True

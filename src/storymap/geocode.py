@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from . import coords
-from .errors import InvalidInputError, Problem
+from .errors import InvalidInputError, Problem, StorymapError
 from .fileio import write_files_atomically
 from .gazetteer import Gazetteer
 from .stories import Place
@@ -139,7 +139,12 @@ class OnlineGeocoder:
         self._geocoder = Nominatim(user_agent=user_agent, timeout=timeout)
 
     def geocode(self, query: str) -> Point | None:
-        location = self._geocoder.geocode(query, country_codes="cn")
+        from geopy.exc import GeopyError
+
+        try:
+            location = self._geocoder.geocode(query, country_codes="cn")
+        except GeopyError as exc:
+            raise StorymapError(f"online geocoder failed for {query!r}: {exc}; try again or add the place to the gazetteer") from exc
         return point_from_location(location, provider="Nominatim (OpenStreetMap)", crs=coords.WGS84)
 
 

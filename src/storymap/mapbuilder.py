@@ -80,14 +80,16 @@ class StoryMapController(folium.MacroElement):
             districts: {{ this.districts.get_name() }},
             places: {{ this.places.get_name() }},
             gcj02Layers: [{% for layer in this.gcj02_layers %}{{ layer.get_name() }}{{ "," if not loop.last }}{% endfor %}],
-            gcj02Grid: {{ this.gcj02_grid|tojson }}
+            gcj02Grid: {{ this.gcj02_grid|tojson }},
+            bounds: {{ this.bounds|tojson }}
         });
         {% endmacro %}
         """
     )
 
-    def __init__(self, districts, places, gcj02_layers, gcj02_grid):
+    def __init__(self, districts, places, gcj02_layers, gcj02_grid, bounds):
         super().__init__()
+        self.bounds = bounds
         self._name = "StoryMapController"
         self.districts = districts
         self.places = places
@@ -115,7 +117,8 @@ def build_map(
     """
     fmap = folium.Map(
         location=_centre(model), zoom_start=9, min_zoom=7, max_zoom=18, tiles=None,
-        control_scale=True, zoom_control=True, prefer_canvas=False,
+        control_scale=True, zoom_control=True, prefer_canvas=False, zoom_snap=0.25,
+        keyboard=False,  # ←/→ step the tour; districts, markers and search stay keyboard-reachable
     )
     # Per instance: the class lists are shared by every folium map in the process.
     fmap.default_js = [
@@ -153,11 +156,10 @@ def build_map(
     if tiles:
         folium.LayerControl(collapsed=True).add_to(fmap)
     bounds = _bounds(model)
-    fmap.fit_bounds(bounds)
     (south, west), (north, east) = bounds
     grid = coords.offset_grid(west - 0.1, south - 0.1, east + 0.1, north + 0.1) if gcj02_layers else None
-    # Last, so a deep link's view wins over the initial fit.
-    fmap.add_child(StoryMapController(districts, places, gcj02_layers, grid))
+    # The controller sets the first view: the deep link's, or the whole region.
+    fmap.add_child(StoryMapController(districts, places, gcj02_layers, grid, bounds))
     return fmap
 
 

@@ -83,6 +83,7 @@
       this.districtLayers = new Map();
       this.placeLayers = new Map();
       this.view = { type: "home" };
+      this.homeBounds = L.latLngBounds(options.bounds);
       this.wireDistricts(options.districts);
       this.wirePlaces(options.places);
       this.addLabels();
@@ -92,7 +93,7 @@
       document.querySelectorAll("[data-nav=home]").forEach((link) =>
         link.addEventListener("click", (event) => { event.preventDefault(); this.go({ type: "home" }); }));
       window.addEventListener("hashchange", () => this.render(this.parseHash(), { fly: true }));
-      this.render(this.parseHash(), { fly: location.hash.length > 1, initial: true });
+      this.render(this.parseHash(), { fly: true, initial: true });
     }
 
     /* ---------- text ---------- */
@@ -228,11 +229,11 @@
       this.panel.replaceChildren(...this.panelFor(view));
       this.panel.scrollTop = 0;
       this.sidebar.scrollTop = 0;
+      if (view.type !== "home") this.setSheetOpen(true);
       if (fly) this.flyTo(view, initial);
       this.updateTour();
       this.updateLangLink();
       this.updateLabels();
-      if (view.type !== "home") this.sidebar.classList.add("sm-sidebar--open");
       if (focus || this.pendingFocus) {
         this.pendingFocus = false;
         const heading = this.panel.querySelector("h2");
@@ -254,18 +255,27 @@
       }
     }
 
+    /** Padding that keeps a view clear of whatever covers the map (the bottom sheet on phones). */
+    viewPadding() {
+      const map = this.map.getContainer().getBoundingClientRect();
+      const sheet = this.sidebar.getBoundingClientRect();
+      const covered = sheet.left < map.right - 1 && sheet.top > map.top ? Math.max(0, map.bottom - sheet.top) : 0;
+      return { paddingTopLeft: [24, 24], paddingBottomRight: [24, 24 + covered] };
+    }
+
     flyTo(view, instant) {
-      const options = { animate: !instant, duration: 0.8 };
+      const options = { ...this.viewPadding(), animate: !instant, duration: 0.8 };
+      if (instant) this.map.stop();
       if (view.type === "district") {
-        this.map.flyToBounds(this.districtLayers.get(view.id).getBounds(), { ...options, padding: [30, 30], maxZoom: 13 });
+        this.map.flyToBounds(this.districtLayers.get(view.id).getBounds(), { ...options, maxZoom: 13 });
       } else if (view.type === "place") {
         const place = this.places.get(view.id);
-        // Without a basemap, a district-scale view keeps the reader oriented; coarse points zoom less.
+        // Without a basemap a district-scale view keeps the reader oriented; coarse points zoom less.
         const zoom = { point: 13, street: 13, subdistrict: 12, district: 11 }[place.precision] || 12;
-        this.map.flyTo([place.lat, place.lon], zoom, options);
-      } else if (view.type === "home" && !instant) {
-        const all = L.featureGroup([...this.districtLayers.values()]);
-        this.map.flyToBounds(all.getBounds(), options);
+        const around = L.latLng(place.lat, place.lon).toBounds(500);
+        this.map.flyToBounds(around, { ...options, maxZoom: zoom });
+      } else {
+        this.map.flyToBounds(this.homeBounds, options);
       }
     }
 
@@ -568,11 +578,14 @@
     /* ---------- bottom sheet (narrow screens) ---------- */
 
     wireSheet() {
-      const handle = this.sidebar.querySelector(".sm-sheet-handle");
-      handle.addEventListener("click", () => {
-        const open = this.sidebar.classList.toggle("sm-sidebar--open");
-        handle.setAttribute("aria-expanded", String(open));
-      });
+      this.sheetHandle = this.sidebar.querySelector(".sm-sheet-handle");
+      this.sheetHandle.addEventListener("click", () =>
+        this.setSheetOpen(!this.sidebar.classList.contains("sm-sidebar--open")));
+    }
+
+    setSheetOpen(open) {
+      this.sidebar.classList.toggle("sm-sidebar--open", open);
+      this.sheetHandle.setAttribute("aria-expanded", String(open));
     }
   }
 
