@@ -110,7 +110,7 @@ class Checker:
             seen[value] = (self.path, line)
 
 
-_KIND_NAMES = {"str": "text", "float": "a number", "int": "a whole number", "list": "a list", "Located": "a mapping"}
+_KIND_NAMES = {"str": "text", "float": "a number", "int": "a whole number", "list": "a list", "LocatedList": "a list", "Located": "a mapping"}
 
 
 def _describe(value) -> str:

@@ -18,6 +18,7 @@ from jinja2 import Template
 from . import coords
 from .model import StoryModel
 
+PLACES_PANE = "storyPlaces"
 # Sequential palette (ColorBrewer YlOrBr, 4 classes + "none") for places per district.
 PLACE_COUNT_CLASSES = ((0, "#f4f1ea"), (1, "#fed98e"), (2, "#fe9929"), (4, "#cc4c02"))
 THEME_COLOURS = {
@@ -146,10 +147,13 @@ def build_map(
         smooth_factor=0.5,
         control=bool(tiles),
     ).add_to(fmap)
+    # Points in their own pane above the districts, so a selected district can be
+    # brought to the front without covering them.
+    folium.map.CustomPane(PLACES_PANE, z_index=450).add_to(fmap)
     places = folium.GeoJson(
         _slim(model.places_geojson, ("id", "role", "theme")),
         name="故事点 Story points" if lang == "zh" else "Story points",
-        marker=folium.CircleMarker(radius=8, weight=2, fill=True, fill_opacity=0.95),
+        marker=folium.CircleMarker(radius=8, weight=2, fill=True, fill_opacity=0.95, pane=PLACES_PANE),
         style_function=_place_style,
         control=bool(tiles),
     ).add_to(fmap)

@@ -178,7 +178,7 @@
         // Small central districts get their label once zoomed in far enough to fit it.
         const minArea = 300 / Math.pow(4, this.map.getZoom() - 9);
         for (const { district, tooltip } of this.labelTooltips) {
-          const show = district.area_km2 >= minArea || district.code === this.view.id;
+          const show = district.area_km2 >= minArea || district.code === this.selectedDistrict;
           if (show && !this.labels.hasLayer(tooltip)) this.labels.addLayer(tooltip);
           if (!show && this.labels.hasLayer(tooltip)) this.labels.removeLayer(tooltip);
         }
@@ -252,7 +252,9 @@
       if (code) {
         const layer = this.districtLayers.get(code);
         layer.getElement().classList.add("is-selected");
+        layer.bringToFront();  // its whole outline above the neighbours'
       }
+      this.selectedDistrict = code;
     }
 
     /** Padding that keeps a view clear of whatever covers the map (the bottom sheet on phones). */
