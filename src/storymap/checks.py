@@ -81,6 +81,15 @@ class Checker:
             return None
         return value
 
+    def known_keys(self, mapping, allowed: tuple[str, ...], where: str = "") -> None:
+        """Report keys the format does not define: usually a typo that would be ignored."""
+        for key in mapping:
+            if key not in allowed:
+                self.problem(
+                    mapping.line_of(key),
+                    f"unknown field '{where}{key}'; expected one of {', '.join(allowed)}",
+                )
+
     def lon_lat(self, lon, lat, line: int | None, where: str = "") -> bool:
         """Check a longitude/latitude pair lies in China; spot a swapped pair."""
         lon_ok = CHINA_LON[0] <= lon <= CHINA_LON[1]

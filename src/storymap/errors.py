@@ -26,8 +26,11 @@ class StorymapError(Exception):
 class InvalidInputError(StorymapError):
     """One or more problems found in story, gazetteer or geodata files."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], partial=None):
         self.problems = list(problems)
+        # What could still be read despite the problems, so later stages can
+        # check it too and an editor sees every problem in one run.
+        self.partial = partial
         super().__init__("\n".join(str(p) for p in self.problems))
 
 

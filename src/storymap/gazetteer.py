@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,7 +66,7 @@ def load_gazetteer(path: Path) -> Gazetteer:
         text = path.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise InvalidInputError([Problem(path, None, f"cannot read gazetteer as UTF-8 CSV: {exc}")]) from exc
-    reader = csv.DictReader(text.splitlines())
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
         raise InvalidInputError(
@@ -84,7 +85,7 @@ def load_gazetteer(path: Path) -> Gazetteer:
             check.unique(seen_names, name, entry.line, "gazetteer name or alias")
         entries.append(entry)
     if check.problems:
-        raise InvalidInputError(check.problems)
+        raise InvalidInputError(check.problems, partial=Gazetteer(entries))
     return Gazetteer(entries)
 
 

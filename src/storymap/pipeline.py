@@ -37,21 +37,33 @@ def build_model(
     InvalidInputError
         Every problem found, each naming its file and line.
     """
+    problems: list[Problem] = []
+
+    def checked(stage, *args):
+        """Run a stage; note its problems and go on with what it could read."""
+        try:
+            return stage(*args)
+        except InvalidInputError as exc:
+            problems.extend(exc.problems)
+            if exc.partial is None:
+                raise InvalidInputError(problems) from exc
+            return exc.partial
+
     geodata = load_geodata(geodata_dir)
-    gazetteer = load_gazetteer(geodata.gazetteer_path)
-    stories = load_stories(stories_dir)
-    _check_region(stories, geodata.region_code)
+    gazetteer = checked(load_gazetteer, geodata.gazetteer_path)
+    stories = checked(load_stories, stories_dir)
+    problems.extend(_region_problems(stories, geodata.region_code))
     cache = GeocodeCache(cache_path) if cache_path else None
     places = [place for story in stories for place in story.places]
-    geocoded = geocode_places(places, gazetteer, cache, online, geodata.region_name_zh)
-    joined = join_places(geocoded, geodata)
+    geocoded = checked(geocode_places, places, gazetteer, cache, online, geodata.region_name_zh)
+    joined = checked(join_places, geocoded, geodata)
+    if problems:
+        raise InvalidInputError(problems)
     return assemble_model(stories, joined, geodata)
 
 
-def _check_region(stories: list[Story], region_code: str) -> None:
-    problems = [
+def _region_problems(stories: list[Story], region_code: str) -> list[Problem]:
+    return [
         Problem(s.file, None, f"field 'city' is {s.city}; the geodata is for region {region_code}")
-        for s in stories if s.city != region_code
+        for s in stories if s.city and s.city != region_code
     ]
-    if problems:
-        raise InvalidInputError(problems)

@@ -16,6 +16,19 @@ ROLES = ("story", "mentioned")
 QUALIFIERS = ("exact", "approx", "over")
 _DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
 
+# The keys docs/story-format.md defines, per record; anything else is reported.
+KEYS = {
+    "story": ("id", "city", "series", "newspaper", "title", "subtitle", "title_en", "date", "date_note",
+              "reporters", "source", "editor_note", "lede", "sections", "places", "excerpts", "facts", "photos"),
+    "source": ("file", "note"),
+    "section": ("id", "title", "title_en", "theme"),
+    "place": ("id", "name", "name_en", "role", "gazetteer", "lon", "lat", "crs", "source", "precision", "district"),
+    "excerpt": ("id", "section", "place", "text", "text_en", "truncated", "mentions"),
+    "fact": ("id", "label", "label_en", "value", "unit", "qualifier", "period", "change", "place", "excerpt", "quote"),
+    "change": ("value", "unit", "basis"),
+    "photo": ("id", "number", "caption", "credit", "place"),
+}
+
 
 @dataclass(frozen=True)
 class Origin:
@@ -155,10 +168,10 @@ def load_stories(stories_dir: Path) -> list[Story]:
         checker = Checker(path)
         story = _read_story(checker, path, data, seen_stories, seen_places)
         problems.extend(checker.problems)
-        if story is not None and not checker.problems:
+        if story is not None:
             stories.append(story)
     if problems:
-        raise InvalidInputError(problems)
+        raise InvalidInputError(problems, partial=stories)
     return stories
 
 
@@ -166,6 +179,7 @@ def _read_story(check: Checker, path: Path, data, seen_stories: dict, seen_place
     if not isinstance(data, Located):
         check.problem(getattr(data, "line", 1), "expected a YAML mapping at the top of the story file")
         return None
+    check.known_keys(data, KEYS["story"])
     story_id = check.slug(data, "id")
     if story_id:
         check.unique(seen_stories, story_id, data.line_of("id"), "story id")
@@ -175,6 +189,7 @@ def _read_story(check: Checker, path: Path, data, seen_stories: dict, seen_place
     reporters = check.get(data, "reporters", list)
     source = check.get(data, "source", Located)
     if source is not None:
+        check.known_keys(source, KEYS["source"], "source.")
         check.get(source, "file", str, where="source.")
 
     sections = _read_list(check, data, "sections", lambda item, where: _read_section(check, item, where))
@@ -211,12 +226,13 @@ def _read_story(check: Checker, path: Path, data, seen_stories: dict, seen_place
     }
     optional = {key: check.get(data, key, str, required=False)
                 for key in ("subtitle", "title_en", "date_note", "editor_note", "lede")}
-    if check.problems:
+    if story_id is None:
         return None
+    # With problems, this is a partial story: later stages still check its places.
     return Story(
-        id=story_id, file=path, city=header["city"], series=header["series"],
-        newspaper=header["newspaper"], title=header["title"], date=date,
-        reporters=tuple(str(r) for r in reporters), source=dict(source),
+        id=story_id, file=path, city=header["city"] or "", series=header["series"] or "",
+        newspaper=header["newspaper"] or "", title=header["title"] or "", date=date or "",
+        reporters=tuple(str(r) for r in reporters or ()), source=dict(source or {}),
         sections=tuple(sections), places=tuple(places), excerpts=tuple(excerpts),
         facts=tuple(facts), photos=tuple(photos), **optional,
     )
@@ -245,6 +261,7 @@ def _read_list(check: Checker, data, key: str, read_item, required: bool = True)
 
 
 def _read_section(check: Checker, item: Located, where: str) -> Section | None:
+    check.known_keys(item, KEYS["section"], where)
     values = (
         check.slug(item, "id", where=where),
         check.get(item, "title", str, where=where),
@@ -256,6 +273,7 @@ def _read_section(check: Checker, item: Located, where: str) -> Section | None:
 
 
 def _read_place(check: Checker, item: Located, where: str, story_id, path: Path) -> Place | None:
+    check.known_keys(item, KEYS["place"], where)
     place_id = check.slug(item, "id", where=where)
     name = check.get(item, "name", str, where=where)
     role = check.choice(item, "role", ROLES, where=where)
@@ -294,11 +312,15 @@ def _read_explicit_point(check: Checker, item: Located, where: str) -> ExplicitP
 
 
 def _read_excerpt(check: Checker, item: Located, where: str, story_id, section_ids, place_ids):
+    check.known_keys(item, KEYS["excerpt"], where)
     excerpt_id = check.slug(item, "id", where=where)
     section = check.get(item, "section", str, where=where)
     place = check.get(item, "place", str, where=where)
     text = check.get(item, "text", str, where=where)
     mentions = check.get(item, "mentions", list, required=False, where=where) or []
+    if not all(isinstance(m, str) for m in mentions):
+        check.problem(item.line_of("mentions"), f"field '{where}mentions' is {mentions!r}; expected a list of place ids")
+        mentions = [m for m in mentions if isinstance(m, str)]
     truncated = item.get("truncated", False)
     if not isinstance(truncated, bool):
         check.problem(item.line_of("truncated"), f"field '{where}truncated' is {truncated!r}; expected true or false")
@@ -316,6 +338,7 @@ def _read_excerpt(check: Checker, item: Located, where: str, story_id, section_i
 
 
 def _read_fact(check: Checker, item: Located, where: str, story_id, place_ids, excerpt_text):
+    check.known_keys(item, KEYS["fact"], where)
     fact_id = check.slug(item, "id", where=where)
     label = check.get(item, "label", str, where=where)
     value = check.get(item, "value", float, where=where)
@@ -326,6 +349,7 @@ def _read_fact(check: Checker, item: Located, where: str, story_id, place_ids, e
     place = check.get(item, "place", str, required=False, where=where)
     change = check.get(item, "change", Located, required=False, where=where)
     if change is not None:
+        check.known_keys(change, KEYS["change"], f"{where}change.")
         check.get(change, "value", float, where=f"{where}change.")
         check.get(change, "unit", str, where=f"{where}change.")
     if place is not None and place not in place_ids:
@@ -348,6 +372,7 @@ def _read_fact(check: Checker, item: Located, where: str, story_id, place_ids, e
 
 
 def _read_photo(check: Checker, item: Located, where: str, story_id, place_ids):
+    check.known_keys(item, KEYS["photo"], where)
     photo_id = check.slug(item, "id", where=where)
     caption = check.get(item, "caption", str, where=where)
     place = check.get(item, "place", str, required=False, where=where)

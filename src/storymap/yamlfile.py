@@ -54,6 +54,8 @@ def read_yaml(path: Path):
         line = mark.line + 1 if mark else None
         problem = getattr(exc, "problem", None) or str(exc)
         raise InvalidInputError([Problem(path, line, f"invalid YAML: {problem}")]) from exc
+    if node is None:  # only comments or document markers
+        raise InvalidInputError([Problem(path, None, "no content (only comments); expected a YAML mapping")])
     return _convert(node, path)
 
 

@@ -14,10 +14,12 @@ from .state import current_model
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 
-@bp.after_request
+@bp.after_app_request
 def allow_cross_origin(response):
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Access-Control-Allow-Methods"] = "GET, OPTIONS"
+    # App-wide, so routing errors under /api/ (404, 405) carry the header too.
+    if request.path.startswith(bp.url_prefix + "/"):
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        response.headers["Access-Control-Allow-Methods"] = "GET, OPTIONS"
     return response
 
 

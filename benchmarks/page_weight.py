@@ -1,0 +1,698 @@
+#!/usr/bin/env python3
+"""First-view page weight and load time: storymap vs. a naive folium export.
+
+(a) storymap: the real app (``create_app()``) is served on 127.0.0.1 and ``/``
+    is loaded in headless Chromium, without interception; every response of
+    the first view (until the network is quiet after the load event) is
+    recorded with its raw size and the size a gzip (level 6) transfer would
+    take (the server itself does not compress; PNG/JPEG/WOFF2 count as raw).
+(b) naive folium: the same data exported the obvious way (default tiles and
+    CDN assets, full-resolution district polygons with a name tooltip, one
+    marker per place with its excerpts, Chinese text, in a popup) to a
+    temporary HTML file. The machine running this may have no internet
+    access, so the CDN assets are measured from local copies of the same
+    files, fetched from the npm registry with ``npm pack`` and cached in
+    ``~/.cache/storymap-bench``. Chromium loads the file with route
+    interception serving those copies for the CDN URLs and aborting map tile
+    requests, so CDN latency is excluded (it would only make the naive page
+    slower). Map tiles and web fonts are not counted in the totals; they come
+    on top. Files not on npm are listed as n/a.
+
+Timing: every load uses a fresh browser context (cold cache); the two pages
+are loaded alternately (after ``--warmup`` untimed loads each) and the median
+of ``--runs`` loads is reported, from ``performance`` navigation timing.
+
+Prints a side-by-side table and checks the budget: storymap's first view must
+stay under ``--budget-kb`` (default 150) KB gzip; exits 1 on FAIL.
+
+    python benchmarks/page_weight.py [--runs 5] [--budget-kb 150] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import html.parser
+import json
+import mimetypes
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+CACHE_DIR = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "storymap-bench"
+KB = 1024  # KB and MB in the output are binary (KiB)
+
+CATEGORIES = ("html", "js", "css", "data", "images", "fonts", "other")
+CATEGORY_LABELS = {
+    "html": "html", "js": "js", "css": "css", "data": "data/json",
+    "images": "images", "fonts": "fonts", "other": "other",
+}
+# Not part of the "first view" totals of the naive page: they come on top.
+EXCLUDED_FROM_NAIVE_TOTAL = ("fonts",)
+
+TILE_HOST_RE = re.compile(
+    r"(^|\.)(tile\.openstreetmap\.org|basemaps\.cartocdn\.com|autonavi\.com|"
+    r"tile\.opentopomap\.org|arcgisonline\.com|stamen-tiles.*|tiles\.stadiamaps\.com)$"
+)
+NAV_TIMING_JS = "JSON.stringify(performance.getEntriesByType('navigation')[0])"
+LOAD_DONE_JS = (
+    "() => { const n = performance.getEntriesByType('navigation')[0];"
+    " return n && n.loadEventEnd > 0; }"
+)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def gzip_size(body: bytes, url: str = "", content_type: str | None = None) -> int:
+    """Bytes a gzip (level 6) transfer would take. Already-compressed formats
+    (PNG, JPEG, WOFF2...) are not gzipped by servers, so they count as raw."""
+    ct = (content_type or "").split(";")[0].strip().lower() or content_type_for(url)
+    compressible = (
+        ct.startswith("text/") or any(k in ct for k in ("javascript", "json", "xml", "svg"))
+        or ct in ("font/ttf", "application/vnd.ms-fontobject")
+    )
+    if url and not compressible:
+        return len(body)
+    return len(gzip.compress(body, compresslevel=6, mtime=0))
+
+
+def fmt_kb(n: int | float | None) -> str:
+    if n is None:
+        return "n/a"
+    return f"{n / KB:.1f} KB"
+
+
+def fmt_ms(v: float | None) -> str:
+    return "n/a" if v is None else f"{v:.0f} ms"
+
+
+def category_of(url: str, resource_type: str | None = None, content_type: str | None = None) -> str:
+    """html / js / css / data / images / fonts / other, from Chromium's type, MIME or extension."""
+    by_type = {
+        "document": "html", "script": "js", "stylesheet": "css", "fetch": "data",
+        "xhr": "data", "image": "images", "font": "fonts",
+    }
+    if resource_type in by_type:
+        return by_type[resource_type]
+    ct = (content_type or "").split(";")[0].strip().lower()
+    if not ct:
+        ct = mimetypes.guess_type(urlparse(url).path)[0] or ""
+    if ct in ("text/html", "application/xhtml+xml"):
+        return "html"
+    if "javascript" in ct or ct == "text/ecmascript":
+        return "js"
+    if ct == "text/css":
+        return "css"
+    if "json" in ct or ct in ("text/csv", "application/xml", "text/xml", "text/plain"):
+        return "data"
+    if ct.startswith("image/"):
+        return "images"
+    if ct.startswith("font/") or "font" in ct or urlparse(url).path.endswith((".woff", ".woff2", ".ttf", ".otf", ".eot")):
+        return "fonts"
+    return "other"
+
+
+def content_type_for(path: str) -> str:
+    ext = Path(urlparse(path).path).suffix.lower()
+    return {
+        ".js": "application/javascript", ".css": "text/css", ".png": "image/png", ".svg": "image/svg+xml",
+        ".woff2": "font/woff2", ".woff": "font/woff", ".ttf": "font/ttf", ".eot": "application/vnd.ms-fontobject",
+        ".json": "application/json", ".html": "text/html",
+    }.get(ext, mimetypes.guess_type(path)[0] or "application/octet-stream")
+
+
+def is_tile(url: str) -> bool:
+    host = urlparse(url).hostname or ""
+    return bool(TILE_HOST_RE.search(host))
+
+
+@dataclass
+class Resource:
+    url: str
+    category: str
+    raw: int | None  # None: size unknown (asset unavailable offline)
+    gz: int | None
+    note: str = ""
+
+    def as_dict(self) -> dict:
+        return {"url": self.url, "category": self.category, "raw": self.raw, "gzip": self.gz, "note": self.note}
+
+
+@dataclass
+class PageResult:
+    name: str
+    resources: list[Resource] = field(default_factory=list)  # counted in the first view
+    on_top: list[Resource] = field(default_factory=list)  # fonts, tiles: requested but not in totals
+    dcl_ms: list[float] = field(default_factory=list)
+    load_ms: list[float] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    timing_valid: bool = True
+
+    def totals(self) -> dict:
+        out = {c: {"count": 0, "raw": 0, "gzip": 0, "unknown": 0} for c in CATEGORIES}
+        for r in self.resources:
+            slot = out[r.category]
+            slot["count"] += 1
+            if r.raw is None:
+                slot["unknown"] += 1
+            else:
+                slot["raw"] += r.raw
+                slot["gzip"] += r.gz
+        return out
+
+    def total(self, key: str) -> int:
+        return sum(r.raw if key == "raw" else r.gz for r in self.resources if r.raw is not None)
+
+    def unknown(self) -> list[Resource]:
+        return [r for r in self.resources if r.raw is None]
+
+    @staticmethod
+    def _median(xs: list[float]) -> float | None:
+        return statistics.median(xs) if xs else None
+
+    def as_dict(self) -> dict:
+        return {
+            "requests": len(self.resources),
+            "by_type": self.totals(),
+            "total_raw": self.total("raw"),
+            "total_gzip": self.total("gzip"),
+            "unmeasured": [r.url for r in self.unknown()],
+            "dom_content_loaded_ms": {"median": self._median(self.dcl_ms), "runs": self.dcl_ms},
+            "load_event_ms": {"median": self._median(self.load_ms), "runs": self.load_ms},
+            "timing_valid": self.timing_valid,
+            "resources": [r.as_dict() for r in self.resources],
+            "on_top": [r.as_dict() for r in self.on_top],
+            "notes": self.notes,
+        }
+
+
+class NetworkQuiet:
+    """Waits until a page has had no request in flight for ``quiet_ms``.
+
+    Playwright's "networkidle" load state is occasionally never reported for
+    a page that is in fact idle, so the first view ends with this instead.
+    """
+
+    def __init__(self, page):
+        self.page = page
+        self.inflight: set = set()
+        self.last_change = time.monotonic()
+        page.on("request", self._start)
+        page.on("requestfinished", self._end)
+        page.on("requestfailed", self._end)
+
+    def _start(self, req):
+        self.inflight.add(req)
+        self.last_change = time.monotonic()
+
+    def _end(self, req):
+        self.inflight.discard(req)
+        self.last_change = time.monotonic()
+
+    def wait(self, quiet_ms: int = 500, timeout_s: float = 20.0) -> bool:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if not self.inflight and (time.monotonic() - self.last_change) * 1000 >= quiet_ms:
+                return True
+            self.page.wait_for_timeout(50)  # lets Playwright dispatch events
+        print(f"warning: {len(self.inflight)} request(s) still in flight after {timeout_s:g} s", file=sys.stderr)
+        return False
+
+
+def navigation_timing(page) -> tuple[float, float]:
+    page.wait_for_function(LOAD_DONE_JS, timeout=30_000)
+    nav = json.loads(page.evaluate(NAV_TIMING_JS))
+    return nav["domContentLoadedEventEnd"], nav["loadEventEnd"]
+
+
+# --------------------------------------------------------------------------- (a) storymap
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class AppServer:
+    """The real storymap app on 127.0.0.1:<free port>, in a background thread."""
+
+    def __init__(self):
+        import logging
+
+        from werkzeug.serving import make_server
+
+        from storymap import create_app
+
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no per-request log lines
+        self.app = create_app()
+        self.server = make_server("127.0.0.1", free_port(), self.app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.thread.join(timeout=5)
+
+
+class StorymapPage:
+    """(a) The real app: ``/`` served on 127.0.0.1, loaded without any interception."""
+
+    def __init__(self, browser):
+        self.browser = browser
+        self.result = PageResult("storymap")
+        self.srv = AppServer().__enter__()
+        self.origin = self.srv.url.rstrip("/")
+
+    def close(self) -> None:
+        self.srv.__exit__(None, None, None)
+        if self.result.on_top:
+            self.result.notes.append(
+                f"storymap requested {len(self.result.on_top)} external URL(s), listed above, not counted")
+
+    def load(self, run: int) -> None:
+        """One cold load (fresh context); run < 0 is an untimed warm-up, run 0 also records weights."""
+        origin, result = self.origin, self.result
+        context = self.browser.new_context()
+        page = context.new_page()
+        responses = []
+        external: list[str] = []
+        # No route interception: the page is measured exactly as a visitor gets it. Requests
+        # leaving 127.0.0.1 (tiles, if STORYMAP_TILES is set) are listed, not counted.
+        # (Handlers take keyword-only extras: Playwright passes as many positionals as declared.)
+        page.on("request", lambda req, *, external=external: (
+            None if req.url.startswith((origin, "data:", "blob:")) else external.append(req.url)))
+        page.on("response", lambda resp, *, responses=responses: responses.append(resp))
+        quiet = NetworkQuiet(page)
+        page.goto(self.srv.url, wait_until="load")
+        dcl, load = navigation_timing(page)
+        quiet.wait()  # requests made after the load event still belong to the first view
+        if run >= 0:
+            result.dcl_ms.append(dcl)
+            result.load_ms.append(load)
+        if run == 0:
+            for resp in responses:
+                if not resp.url.startswith(origin):
+                    continue
+                try:
+                    body = resp.body()
+                except Exception:  # redirects and the like have no body
+                    body = b""
+                ctype = resp.headers.get("content-type")
+                result.resources.append(Resource(
+                    resp.url.replace(origin, ""), category_of(resp.url, resp.request.resource_type, ctype),
+                    len(body), gzip_size(body, resp.url, ctype),
+                ))
+            for url in external:
+                kind = "tiles" if is_tile(url) else category_of(url)
+                result.on_top.append(Resource(url, kind, None, None, "external, not measured"))
+        context.close()
+
+
+# --------------------------------------------------------------------------- (b) naive folium
+
+
+def build_naive_html(out_dir: Path) -> Path:
+    """The same data exported the obvious way with folium: defaults everywhere."""
+    import folium
+
+    from storymap.pipeline import build_model
+    from storymap.resources import default_geodata_dir, default_stories_dir
+
+    geodata_dir = default_geodata_dir()
+    model = build_model(default_stories_dir(), geodata_dir)
+    full = json.loads((geodata_dir / "districts.full.geojson").read_text(encoding="utf-8"))
+
+    lats = [p["lat"] for p in model.places]
+    lons = [p["lon"] for p in model.places]
+    fmap = folium.Map(location=[sum(lats) / len(lats), sum(lons) / len(lons)], zoom_start=9)
+    folium.GeoJson(
+        full, name="districts",
+        tooltip=folium.GeoJsonTooltip(fields=["name_zh", "name_en"], aliases=["区", "District"]),
+    ).add_to(fmap)
+    for place in model.places:
+        texts = [e["text"] for e in model.excerpts if e["place"] == place["id"]]
+        body = f"<b>{place['name']}</b> {place['name_en']}" + "".join(f"<p>{t}</p>" for t in texts)
+        folium.Marker(
+            [place["lat"], place["lon"]], tooltip=place["name"],
+            popup=folium.Popup(body, max_width=400),
+        ).add_to(fmap)
+    path = out_dir / "naive_folium.html"
+    fmap.save(str(path))
+    return path
+
+
+class _AssetLinks(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "script" and a.get("src"):
+            self.urls.append(a["src"])
+        elif tag == "link" and a.get("href") and "stylesheet" in (a.get("rel") or ""):
+            self.urls.append(a["href"])
+
+
+def referenced_assets(html_text: str) -> list[str]:
+    parser = _AssetLinks()
+    parser.feed(html_text)
+    return [u for u in parser.urls if urlparse(u).scheme in ("http", "https")]
+
+
+# CDN URL -> (npm spec, path inside the packed tarball) or None when the file is
+# not published on npm. jsDelivr's /npm/<pkg>@<version>/<path> maps one to one.
+JSDELIVR_NPM = re.compile(r"^https://cdn\.jsdelivr\.net/npm/((?:@[^/]+/)?[^/@]+)@([^/]+)/(.+)$")
+CDNJS_AWESOME = re.compile(r"^https://cdnjs\.cloudflare\.com/ajax/libs/Leaflet\.awesome-markers/2\.0\.2/(.+)$")
+# leaflet.awesome-markers on npm has 2.0.0/2.0.4/2.0.5 only; this package republishes the 2.0.2 release.
+AWESOME_MARKERS_NPM = "drmonty-leaflet-awesome-markers@2.0.2"
+NOT_ON_NPM = "n/a (not on npm)"
+
+
+def npm_source(url: str) -> tuple[str, str] | None:
+    m = JSDELIVR_NPM.match(url)
+    if m:
+        return f"{m.group(1)}@{m.group(2)}", m.group(3)
+    m = re.match(r"^https://code\.jquery\.com/jquery-(\d+\.\d+\.\d+)(\.min)?\.js$", url)
+    if m:
+        return f"jquery@{m.group(1)}", f"dist/jquery{m.group(2) or ''}.js"
+    m = CDNJS_AWESOME.match(url)
+    if m:
+        rest = m.group(1)
+        if rest.startswith("images/"):
+            return AWESOME_MARKERS_NPM, f"css/{rest}"
+        sub = "js" if rest.endswith(".js") else "css"
+        return AWESOME_MARKERS_NPM, f"{sub}/{rest}"
+    return None
+
+
+def _npm_error(proc: subprocess.CompletedProcess) -> tuple[str, str]:
+    """(code, summary) of a failed ``npm pack --json``."""
+    try:
+        err = json.loads(proc.stdout)["error"]
+        return str(err.get("code") or ""), str(err.get("summary") or "").strip().splitlines()[0]
+    except Exception:
+        lines = (proc.stderr or proc.stdout or "npm pack failed").strip().splitlines()
+        return "", lines[-1] if lines else "npm pack failed"
+
+
+class NpmAssets:
+    """Local copies of CDN files: ``npm pack <spec>`` once, cached and unpacked."""
+
+    def __init__(self, cache_dir: Path, enabled: bool = True):
+        self.cache_dir = cache_dir
+        self.enabled = enabled and shutil.which("npm") is not None
+        self.failed: dict[str, str] = {}
+        self._dirs: dict[str, Path] = {}
+        self.problem = None if self.enabled else ("npm disabled" if not enabled else "npm not installed")
+
+    def _package_dir(self, spec: str) -> Path | None:
+        if spec in self._dirs:
+            return self._dirs[spec]
+        if spec in self.failed or not self.enabled:
+            return None
+        dest = self.cache_dir / "unpacked" / spec.replace("/", "__")
+        if not (dest / "package").is_dir():
+            tgz_dir = self.cache_dir / "tarballs"
+            tgz_dir.mkdir(parents=True, exist_ok=True)
+            try:
+                proc = subprocess.run(
+                    ["npm", "pack", spec, "--json", "--silent", "--pack-destination", str(tgz_dir),
+                     "--fetch-retries=1", "--fetch-timeout=30000"],
+                    capture_output=True, text=True, timeout=180, cwd=tgz_dir,
+                )
+                if proc.returncode != 0:
+                    code, message = _npm_error(proc)
+                    if code not in ("E404", "ETARGET"):
+                        # unreachable registry: do not wait for it once per package
+                        self.enabled = False
+                    raise RuntimeError(f"{code}: {message}" if code else message)
+                filename = json.loads(proc.stdout)[0]["filename"]
+                # npm names scoped tarballs "scope-name-ver.tgz" (without the @)
+                tgz = tgz_dir / filename.lstrip("@").replace("/", "-")
+                tmp = dest.with_name(dest.name + ".tmp")
+                shutil.rmtree(tmp, ignore_errors=True)
+                tmp.mkdir(parents=True)
+                with tarfile.open(tgz) as tar:
+                    try:
+                        tar.extractall(tmp, filter="data")
+                    except TypeError:  # Python < 3.11.4: no extraction filters
+                        tar.extractall(tmp)
+                shutil.rmtree(dest, ignore_errors=True)
+                tmp.rename(dest)
+            except Exception as exc:  # offline, 404, timeout, bad JSON
+                if isinstance(exc, subprocess.TimeoutExpired):
+                    self.enabled = False
+                self.failed[spec] = str(exc)
+                self.problem = self.problem or f"npm pack {spec}: {exc}"
+                return None
+        self._dirs[spec] = dest / "package"
+        return self._dirs[spec]
+
+    def fetch(self, url: str) -> tuple[bytes | None, str]:
+        """(body, note): body None when there is no local copy; note says why."""
+        src = npm_source(url)
+        if src is None:
+            return None, NOT_ON_NPM
+        spec, inner = src
+        pkg = self._package_dir(spec)
+        if pkg is None:
+            return None, "unavailable (npm not reachable)" if not self.enabled or spec in self.failed else "unavailable"
+        path = (pkg / inner).resolve()
+        if not path.is_file() or pkg.resolve() not in path.parents:
+            return None, f"not found in {spec}"
+        note = f"npm {spec}"
+        return path.read_bytes(), note
+
+
+class NaivePage:
+    """(b) The naive folium export, loaded from a temp file; CDN URLs served from npm copies."""
+
+    def __init__(self, browser, assets: NpmAssets, keep_html: Path | None):
+        self.browser, self.assets = browser, assets
+        self.result = PageResult("naive folium")
+        self._tmp = tempfile.TemporaryDirectory(prefix="storymap-bench-")
+        self.html_path = build_naive_html(Path(self._tmp.name))
+        if keep_html:
+            shutil.copyfile(self.html_path, keep_html)
+        html_bytes = self.html_path.read_bytes()
+        self.result.resources.append(Resource(
+            self.html_path.name, "html", len(html_bytes), gzip_size(html_bytes, self.html_path.name), "temp file"))
+        self.links = referenced_assets(html_bytes.decode("utf-8"))
+        # Everything the HTML references, measured whether or not Chromium gets that far.
+        self.counted: dict[str, Resource] = {}
+        for url in self.links:
+            body, note = assets.fetch(url)
+            self.counted[url] = Resource(
+                url, category_of(url), None if body is None else len(body),
+                None if body is None else gzip_size(body, url), note,
+            )
+        self.missing_lib = any(r.raw is None and r.note != NOT_ON_NPM for r in self.counted.values())
+
+    def _route(self, route, *, seen):
+        url, rtype = route.request.url, route.request.resource_type
+        if url.startswith("file:"):
+            route.continue_()
+        elif is_tile(url):
+            seen.append((url, rtype, "tile"))
+            route.abort()
+        else:
+            body, note = self.assets.fetch(url)
+            seen.append((url, rtype, note))
+            if body is None:
+                route.abort()
+            else:
+                route.fulfill(status=200, body=body, headers={
+                    "content-type": content_type_for(url), "access-control-allow-origin": "*",
+                })
+
+    def load(self, run: int) -> None:
+        result = self.result
+        context = self.browser.new_context()
+        page = context.new_page()
+        seen: list[tuple[str, str, str]] = []  # (url, resource type, outcome)
+        page.route("**/*", lambda route, *, seen=seen: self._route(route, seen=seen))
+        quiet = NetworkQuiet(page)
+        page.goto(self.html_path.as_uri(), wait_until="load")
+        dcl, load = navigation_timing(page)
+        quiet.wait()
+        if run >= 0:
+            result.dcl_ms.append(dcl)
+            result.load_ms.append(load)
+        if run == 0:
+            tiles = [u for u, _, o in seen if o == "tile"]
+            if tiles:
+                hosts = sorted({urlparse(u).hostname for u in tiles})
+                result.on_top.append(Resource(
+                    f"{len(tiles)} map tiles ({', '.join(hosts)})", "tiles", None, None, "aborted (offline)"))
+            for url, rtype, note in seen:
+                if note == "tile" or url in self.counted:
+                    continue
+                cat = category_of(url, rtype)
+                body, _ = self.assets.fetch(url)
+                res = Resource(url, cat, None if body is None else len(body),
+                               None if body is None else gzip_size(body, url), note)
+                if cat in EXCLUDED_FROM_NAIVE_TOTAL:
+                    result.on_top.append(res)
+                else:  # e.g. Leaflet's default marker images, requested at run time
+                    self.counted[url] = res
+        context.close()
+
+    def close(self) -> None:
+        result = self.result
+        result.resources.extend(self.counted.values())
+        self._tmp.cleanup()
+        if self.assets.problem and self.missing_lib:
+            result.notes.append(f"CDN assets unavailable ({self.assets.problem}): naive sizes are the HTML alone")
+            result.timing_valid = False  # without Leaflet the page does not render; its timing means nothing
+        else:
+            result.notes.append(
+                "CDN assets measured from local npm copies and served by route interception; "
+                "CDN latency is excluded (it would only make the naive page slower)")
+        if not any(r.category == "fonts" for r in result.on_top):
+            fa = "https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@6.2.0/webfonts/fa-solid-900.woff2"
+            body, _ = self.assets.fetch(fa) if any(fa.rsplit("/", 2)[0] in u for u in self.links) else (None, "")
+            size = f" (fa-solid-900.woff2 alone is {fmt_kb(len(body))})" if body else ""
+            result.notes.append(
+                "Font Awesome / glyphicons web fonts are linked but not fetched until an icon is drawn; "
+                f"they come on top then{size}")
+
+
+# --------------------------------------------------------------------------- output
+
+
+def print_table(a: PageResult, b: PageResult, runs: int) -> None:
+    ta, tb = a.totals(), b.totals()
+    w0, w1 = 32, 24
+
+    def row(label, va, vb):
+        print(f"{label:<{w0}}{va:<{w1}}{vb}")
+
+    def pair(slot, allow_unknown=True):
+        if slot["count"] == 0:
+            return "-"
+        if slot["unknown"] == slot["count"]:
+            return "unavailable"
+        text = f"{fmt_kb(slot['raw'])} / {fmt_kb(slot['gzip'])}"
+        if slot["unknown"] and allow_unknown:
+            text += f" (+{slot['unknown']} n/a)"
+        return text
+
+    def cat_cell(res: PageResult, totals: dict, cat: str) -> str:
+        if res is b and cat in EXCLUDED_FROM_NAIVE_TOTAL:
+            fonts = [r for r in b.on_top if r.category == cat]
+            if not fonts:
+                return "- (on top, if used)"
+            size = sum(r.gz or 0 for r in fonts)
+            return f"on top: {len(fonts)} files, {fmt_kb(size)} gz"
+        return f"{pair(totals[cat])} [{totals[cat]['count']}]" if totals[cat]["count"] else "-"
+
+    print()
+    row("first view", "storymap", "naive folium")
+    row("-" * (w0 - 2), "-" * (w1 - 2), "-" * (w1 - 2))
+    row("requests", str(len(a.resources)), str(len(b.resources)))
+    for cat in CATEGORIES:
+        if cat == "other" and not ta[cat]["count"] and not tb[cat]["count"]:
+            continue
+        row(f"{CATEGORY_LABELS[cat]} raw / gzip [n]", cat_cell(a, ta, cat), cat_cell(b, tb, cat))
+    unk_b = len(b.unknown())
+    row("total raw", fmt_kb(a.total("raw")), fmt_kb(b.total("raw")) + (f" + {unk_b} n/a" if unk_b else ""))
+    row("total gzip", fmt_kb(a.total("gzip")), fmt_kb(b.total("gzip")) + (f" + {unk_b} n/a" if unk_b else ""))
+
+    def med(res: PageResult, xs):
+        return fmt_ms(statistics.median(xs)) if xs and res.timing_valid else "n/a"
+
+    row(f"DOMContentLoaded (median of {runs})", med(a, a.dcl_ms), med(b, b.dcl_ms))
+    row(f"load event (median of {runs})", med(a, a.load_ms), med(b, b.load_ms))
+    print()
+
+    if unk_b:
+        print("naive assets not measured:")
+        for r in b.unknown():
+            print(f"  {r.note:<32} {r.url}")
+    print("on top of the totals (not counted):")
+    for res in (a, b):
+        for r in res.on_top:
+            size = f"{fmt_kb(r.raw)} / {fmt_kb(r.gz)} gz" if r.raw is not None else r.note
+            print(f"  {res.name}: {r.category:<6} {size:<26} {r.url}")
+    if not any(r.category == "tiles" for r in b.on_top):
+        print("  naive folium: map tiles (OpenStreetMap) once the map renders")
+    for res in (a, b):
+        for n in res.notes:
+            print(f"note ({res.name}): {n}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--runs", type=int, default=5, help="page loads per page for the timing median (default 5)")
+    ap.add_argument("--budget-kb", type=float, default=150.0, help="storymap first-view budget, KB gzip (default 150)")
+    ap.add_argument("--warmup", type=int, default=1, help="untimed loads per page before the timed runs (default 1)")
+    ap.add_argument("--json", action="store_true", help="also print machine-readable results as JSON")
+    ap.add_argument("--cache-dir", type=Path, default=CACHE_DIR, help=f"npm pack cache (default {CACHE_DIR})")
+    ap.add_argument("--no-npm", action="store_true", help="do not call npm; naive CDN assets become 'unavailable'")
+    ap.add_argument("--keep-naive-html", type=Path, metavar="PATH", help="also save the naive folium export here")
+    args = ap.parse_args(argv)
+    if args.runs < 1:
+        ap.error("--runs must be at least 1")
+    if args.warmup < 0:
+        ap.error("--warmup must be 0 or more")
+
+    from playwright.sync_api import sync_playwright
+
+    assets = NpmAssets(args.cache_dir, enabled=not args.no_npm)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        pages = []
+        try:
+            pages.append(StorymapPage(browser))
+            pages.append(NaivePage(browser, assets, args.keep_naive_html))
+            # Interleaved, so a change in background load hits both pages alike.
+            for run in range(-args.warmup, args.runs):  # run < 0: untimed warm-up
+                for page in pages:
+                    page.load(run)
+        finally:
+            for page in pages:
+                page.close()
+            browser.close()
+    a, b = (page.result for page in pages)
+
+    print_table(a, b, args.runs)
+    total_kb = a.total("gzip") / KB
+    ok = total_kb < args.budget_kb
+    print(f"budget: storymap first view {total_kb:.1f} KB gzip {'<' if ok else '>='} "
+          f"{args.budget_kb:g} KB: {'PASS' if ok else 'FAIL'}")
+    if args.json:
+        print(json.dumps({
+            "units": {"size": "bytes", "time": "ms", "gzip_level": 6},
+            "runs": args.runs,
+            "budget": {"kb_gzip": args.budget_kb, "storymap_kb_gzip": round(total_kb, 1), "pass": ok},
+            "storymap": a.as_dict(),
+            "naive_folium": b.as_dict(),
+        }, indent=2, ensure_ascii=False))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
