@@ -12,7 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
+
+from tests.reference import SHANGHAI_DISTRICTS, STORY_RELPATH
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -91,3 +94,40 @@ def cli():
         return runner.invoke(main, [str(a) for a in args], **kwargs)
 
     return invoke
+
+
+@pytest.fixture(scope="session")
+def official_districts() -> dict[str, tuple[str, str]]:
+    """adcode -> (Chinese name, English name) of Shanghai's 16 districts."""
+    return dict(SHANGHAI_DISTRICTS)
+
+
+@pytest.fixture(scope="session")
+def story_file(bundled_stories_dir) -> Path:
+    return bundled_stories_dir.joinpath(*STORY_RELPATH)
+
+
+@pytest.fixture(scope="session")
+def story(story_file) -> dict:
+    """The bundled story file as plain data (PyYAML; independent of storymap's reader)."""
+    return yaml.safe_load(story_file.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def excerpts_by_id(story) -> dict:
+    return {e["id"]: e for e in story["excerpts"]}
+
+
+@pytest.fixture(scope="session")
+def places_by_id(story) -> dict:
+    return {p["id"]: p for p in story["places"]}
+
+
+@pytest.fixture(scope="session")
+def expected_tour(story) -> list[str]:
+    """Story points in the order their first excerpt appears in the article."""
+    first = {}
+    for index, excerpt in enumerate(story["excerpts"]):
+        first.setdefault(excerpt["place"], index)
+    story_points = [p["id"] for p in story["places"] if p["role"] == "story" and p["id"] in first]
+    return sorted(story_points, key=first.__getitem__)

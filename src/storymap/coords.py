@@ -105,8 +105,9 @@ def offset_grid(west: float, south: float, east: float, north: float, step: floa
     """The GCJ-02 shift sampled on a regular WGS-84 grid, for interpolation elsewhere.
 
     A browser that must draw GCJ-02 tiles under WGS-84 data interpolates this
-    grid instead of reimplementing the transform; the shift varies slowly, so
-    bilinear interpolation on a 0.05 degree grid is accurate to well under a metre.
+    grid instead of reimplementing the transform. Bilinear interpolation on a
+    0.05 degree grid is within 2e-5 degrees (about 2 m) of the exact shift over
+    Shanghai: a pixel or two at street zoom, for about 1,000 grid points.
     """
     cols = int(np.ceil((east - west) / step)) + 1
     rows = int(np.ceil((north - south) / step)) + 1

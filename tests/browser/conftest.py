@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import pytest
-import yaml
+
+from tests.reference import STORY_RELPATH
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -24,27 +25,7 @@ CHROMIUM_ARGS = [
 ]
 HOST = "127.0.0.1"
 
-# 中华人民共和国县级以上行政区划代码: Shanghai's 16 districts.
-OFFICIAL_DISTRICTS = {
-    "310101": ("黄浦区", "Huangpu District"),
-    "310104": ("徐汇区", "Xuhui District"),
-    "310105": ("长宁区", "Changning District"),
-    "310106": ("静安区", "Jing'an District"),
-    "310107": ("普陀区", "Putuo District"),
-    "310109": ("虹口区", "Hongkou District"),
-    "310110": ("杨浦区", "Yangpu District"),
-    "310112": ("闵行区", "Minhang District"),
-    "310113": ("宝山区", "Baoshan District"),
-    "310114": ("嘉定区", "Jiading District"),
-    "310115": ("浦东新区", "Pudong New Area"),
-    "310116": ("金山区", "Jinshan District"),
-    "310117": ("松江区", "Songjiang District"),
-    "310118": ("青浦区", "Qingpu District"),
-    "310120": ("奉贤区", "Fengxian District"),
-    "310151": ("崇明区", "Chongming District"),
-}
 
-STORY_RELPATH = ("shanghai", "people-city-shanghai.yaml")
 IMG = '<img src=x onerror="window.__xss=1">'
 SCRIPT = "<script>window.__xss=2</script>"
 
@@ -166,27 +147,6 @@ def page_log(open_page):
 
 
 @pytest.fixture(scope="session")
-def story(repo_root) -> dict:
-    """The bundled story file, read with plain PyYAML."""
-    return yaml.safe_load((repo_root / "stories").joinpath(*STORY_RELPATH).read_text(encoding="utf-8"))
-
-
-@pytest.fixture(scope="session")
-def places_by_id(story) -> dict:
-    return {p["id"]: p for p in story["places"]}
-
-
-@pytest.fixture(scope="session")
-def expected_tour(story) -> list[str]:
-    """Story points in the order their first excerpt appears in the article."""
-    first = {}
-    for index, excerpt in enumerate(story["excerpts"]):
-        first.setdefault(excerpt["place"], index)
-    return sorted((p["id"] for p in story["places"] if p["role"] == "story" and p["id"] in first),
-                  key=first.__getitem__)
-
-
-@pytest.fixture(scope="session")
 def markup_server(tmp_path_factory, repo_root, start_server) -> str:
     """A server on a copy of the data whose story text and place names contain markup."""
     import storymap
@@ -208,11 +168,6 @@ def markup_server(tmp_path_factory, repo_root, start_server) -> str:
     story_file.write_text(text, encoding="utf-8")
     app = storymap.create_app({"STORIES_DIR": str(stories), "GEODATA_DIR": str(geodata)})
     return start_server(app)
-
-
-@pytest.fixture(scope="session")
-def official_districts() -> dict[str, tuple[str, str]]:
-    return dict(OFFICIAL_DISTRICTS)
 
 
 @pytest.fixture(scope="session")

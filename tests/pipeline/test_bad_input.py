@@ -354,8 +354,28 @@ def test_gazetteer_missing_column(cli, story_copy):
     assert f"{story_copy.gazetteer}:1: missing column(s) crs; expected header id,name,aliases,lon,lat,crs," in output
 
 
+def test_misspelt_key_is_reported_not_ignored(cli, story_copy):
+    text = story_copy.story_file.read_text("utf-8").replace("    truncated: true\n", "    truncted: true\n", 1)
+    story_copy.story_file.write_text(text, "utf-8")
+    line = line_no(text, r"^    truncted: true")
+    output = assert_clean_error(validate(cli, story_copy))
+    assert f"{story_copy.story_file}:{line}: unknown field 'excerpts[" in output
+    assert "truncted'; expected one of id, section, place, text, text_en, truncated, mentions" in output
+
+
+def test_gazetteer_row_numbers_count_only_csv_line_breaks(cli, story_copy):
+    # U+2028 inside a quoted note is text to CSV (and to editors' line numbers), not a line break.
+    rows = story_copy.gazetteer.read_text("utf-8").splitlines(keepends=True)
+    assert rows[1].rstrip("\n").endswith('"'), "expected the first row to end with a quoted note"
+    rows[1] = rows[1].rstrip("\n")[:-1] + '\u2028continued"\n'
+    rows[2] = rows[2].replace(",wgs84,", ",mercator,", 1)
+    story_copy.gazetteer.write_text("".join(rows), "utf-8")
+    output = assert_clean_error(validate(cli, story_copy))
+    assert f"{story_copy.gazetteer}:3: column 'crs' is 'mercator'; expected wgs84 or gcj02" in output
+
+
 def test_story_for_another_city(cli, story_copy):
-    text = replace_once(story_copy.story_file, "city: 310000\n", "city: 440300\n")
+    replace_once(story_copy.story_file, "city: 310000\n", "city: 440300\n")
     output = assert_clean_error(validate(cli, story_copy))
     assert f"{story_copy.story_file}: field 'city' is 440300; the geodata is for region 310000" in output
 

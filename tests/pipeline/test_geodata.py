@@ -151,6 +151,17 @@ def test_geojson_declares_no_other_crs(bundled_geodata_dir, kind):
     assert data.get("crs") in (None, {"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}})
 
 
+@pytest.mark.parametrize("kind", KINDS)
+def test_rings_follow_rfc7946_orientation(bundled_geodata_dir, kind):
+    # Exterior rings counter-clockwise (positive signed area), holes clockwise.
+    data = json.loads((bundled_geodata_dir / f"districts.{kind}.geojson").read_text("utf-8"))
+    for feature in data["features"]:
+        for polygon in feature["geometry"]["coordinates"]:
+            exterior, *holes = (shapely.LinearRing(ring) for ring in polygon)
+            assert exterior.is_ccw, feature["properties"]["code"]
+            assert not any(hole.is_ccw for hole in holes), feature["properties"]["code"]
+
+
 @pytest.mark.parametrize(
     "point, code",
     [(PEACE_HOTEL_WGS84, "310101"), (PEARL_TOWER_WGS84, "310115")],

@@ -12,30 +12,11 @@ import csv
 import socket
 
 import pytest
-import yaml
 from flask.testing import FlaskClient
 
-# 中华人民共和国县级以上行政区划代码: Shanghai (310000), 16 districts since 2016.
-OFFICIAL_DISTRICTS = {
-    "310101": ("黄浦区", "Huangpu District"),
-    "310104": ("徐汇区", "Xuhui District"),
-    "310105": ("长宁区", "Changning District"),
-    "310106": ("静安区", "Jing'an District"),
-    "310107": ("普陀区", "Putuo District"),
-    "310109": ("虹口区", "Hongkou District"),
-    "310110": ("杨浦区", "Yangpu District"),
-    "310112": ("闵行区", "Minhang District"),
-    "310113": ("宝山区", "Baoshan District"),
-    "310114": ("嘉定区", "Jiading District"),
-    "310115": ("浦东新区", "Pudong New Area"),
-    "310116": ("金山区", "Jinshan District"),
-    "310117": ("松江区", "Songjiang District"),
-    "310118": ("青浦区", "Qingpu District"),
-    "310120": ("奉贤区", "Fengxian District"),
-    "310151": ("崇明区", "Chongming District"),
-}
 
-STORY_RELPATH = ("shanghai", "people-city-shanghai.yaml")
+
+
 
 
 class CheckedClient(FlaskClient):
@@ -77,43 +58,6 @@ def make_client():
         return application.test_client()
 
     return make
-
-
-@pytest.fixture(scope="session")
-def official_districts() -> dict[str, tuple[str, str]]:
-    """adcode -> (Chinese name, English name) of Shanghai's 16 districts."""
-    return dict(OFFICIAL_DISTRICTS)
-
-
-@pytest.fixture(scope="session")
-def story_file(bundled_stories_dir):
-    return bundled_stories_dir.joinpath(*STORY_RELPATH)
-
-
-@pytest.fixture(scope="session")
-def story(story_file) -> dict:
-    """The bundled story file as plain data (PyYAML; independent of storymap's reader)."""
-    return yaml.safe_load(story_file.read_text(encoding="utf-8"))
-
-
-@pytest.fixture(scope="session")
-def excerpts_by_id(story) -> dict:
-    return {e["id"]: e for e in story["excerpts"]}
-
-
-@pytest.fixture(scope="session")
-def places_by_id(story) -> dict:
-    return {p["id"]: p for p in story["places"]}
-
-
-@pytest.fixture(scope="session")
-def expected_tour(story) -> list[str]:
-    """Story points in the order their first excerpt appears in the article."""
-    first = {}
-    for index, excerpt in enumerate(story["excerpts"]):
-        first.setdefault(excerpt["place"], index)
-    story_points = [p["id"] for p in story["places"] if p["role"] == "story" and p["id"] in first]
-    return sorted(story_points, key=first.__getitem__)
 
 
 @pytest.fixture(scope="session")

@@ -595,6 +595,8 @@
     /** Called by the map page's script once folium has created the map and layers. */
     start(options) {
       const data = JSON.parse(document.getElementById("storymap-data").textContent);
+      this.gcj02Layers = options.gcj02Layers;
+      this.gcj02Grid = options.gcj02Grid;
       for (const layer of options.gcj02Layers) alignGcj02Layer(layer, options.map, options.gcj02Grid);
       this.app = new StoryMapApp(options, data);
       return this.app;
