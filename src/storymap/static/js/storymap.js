@@ -360,7 +360,12 @@
       for (const group of detail) {
         const section = this.section(group.story, group.section);
         nodes.push(h("h3", { class: `sm-section-title sm-theme-${section.theme}` }, this.sectionTitle(section)));
-        for (const id of group.excerpts) nodes.push(this.excerptBlock(this.excerpts.get(id), true));
+        let lastPlace = null;
+        for (const id of group.excerpts) {
+          const excerpt = this.excerpts.get(id);
+          nodes.push(this.excerptBlock(excerpt, excerpt.place !== lastPlace));  // one heading per run of a place
+          lastPlace = excerpt.place;
+        }
       }
       const storyIds = new Set(detail.map((g) => g.story));
       for (const id of storyIds) nodes.push(this.sourceLine(this.stories.get(id)));
