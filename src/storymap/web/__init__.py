@@ -12,7 +12,7 @@ from pathlib import Path
 from flask import Flask
 
 from ..resources import bundled_path, default_geodata_dir, default_stories_dir
-from . import api, errors, pages, security
+from . import api, compression, errors, pages, security
 from .state import ModelHolder
 
 
@@ -46,6 +46,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     ModelHolder.init_app(app)
     security.init_app(app)
+    compression.init_app(app)
     errors.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)

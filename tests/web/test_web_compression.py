@@ -1,0 +1,47 @@
+"""gzip and conditional requests: the first view is mostly text, repeat views cost nothing."""
+
+from __future__ import annotations
+
+import gzip
+
+import pytest
+
+TEXT_URLS = ["/", "/stories", "/static/vendor/leaflet/leaflet.js", "/static/css/storymap.css",
+             "/api/districts.geojson", "/api/stories"]
+
+
+@pytest.mark.parametrize("url", TEXT_URLS)
+def test_gzip_body_is_the_identity_body_compressed(client, url):
+    identity = client.get(url)
+    compressed = client.get(url, headers={"Accept-Encoding": "gzip, deflate"})
+    assert identity.status_code == compressed.status_code == 200
+    assert "Content-Encoding" not in identity.headers
+    assert compressed.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in compressed.headers["Vary"]
+    assert gzip.decompress(compressed.data) == identity.data
+    assert len(compressed.data) < len(identity.data) / 2
+
+
+@pytest.mark.parametrize("encoding", ["gzip", None])
+@pytest.mark.parametrize("url", TEXT_URLS)
+def test_repeat_request_with_its_etag_is_not_modified(client, url, encoding):
+    headers = {"Accept-Encoding": encoding} if encoding else {}
+    first = client.get(url, headers=headers)
+    etag = first.headers["ETag"]
+    again = client.get(url, headers={**headers, "If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+
+
+def test_gzip_and_identity_bodies_have_different_validators(client):
+    # A cache must never answer an identity request with gzip bytes, or the reverse.
+    plain = client.get("/api/districts.geojson").headers["ETag"]
+    packed = client.get("/api/districts.geojson", headers={"Accept-Encoding": "gzip"}).headers["ETag"]
+    assert plain != packed
+    assert client.get("/api/districts.geojson", headers={"If-None-Match": packed}).status_code == 200
+
+
+def test_small_and_error_responses_are_left_alone(client):
+    small = client.get("/api/locate?lon=121.4868&lat=31.2406", headers={"Accept-Encoding": "gzip"})
+    assert small.status_code == 200 and "Content-Encoding" not in small.headers
+    missing = client.get("/api/districts/999999", headers={"Accept-Encoding": "gzip"})
+    assert missing.status_code == 404 and "Content-Encoding" not in missing.headers
