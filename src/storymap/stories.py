@@ -190,7 +190,13 @@ def _read_story(check: Checker, path: Path, data, seen_stories: dict, seen_place
     source = check.get(data, "source", Located)
     if source is not None:
         check.known_keys(source, KEYS["source"], "source.")
-        check.get(source, "file", str, where="source.")
+        source_file = check.get(source, "file", str, where="source.")
+        if source_file and not (path.parent / source_file).is_file():
+            check.problem(
+                source.line_of("file"),
+                f"field 'source.file' is {source_file!r}, but no such file is next to the story; "
+                "expected the raw text the story was edited from",
+            )
 
     sections = _read_list(check, data, "sections", lambda item, where: _read_section(check, item, where))
     section_ids = {s.id for s in sections}

@@ -90,7 +90,7 @@ date: "2025-12"
 reporters:
   - 记者
 source:
-  file: none.txt
+  file: source-000_9ef9a491ed0e4555.txt  # beside the bundled story
 sections:
   - id: main
     title: 正文

@@ -374,6 +374,13 @@ def test_gazetteer_row_numbers_count_only_csv_line_breaks(cli, story_copy):
     assert f"{story_copy.gazetteer}:3: column 'crs' is 'mercator'; expected wgs84 or gcj02" in output
 
 
+def test_source_file_that_is_not_there(cli, story_copy):
+    text = replace_once(story_copy.story_file, "  file: source-000_9ef9a491ed0e4555.txt\n", "  file: missing.txt\n")
+    line = line_no(text, r"^  file: missing.txt")
+    output = assert_clean_error(validate(cli, story_copy))
+    assert f"{story_copy.story_file}:{line}: field 'source.file' is 'missing.txt'" in output
+
+
 def test_story_for_another_city(cli, story_copy):
     replace_once(story_copy.story_file, "city: 310000\n", "city: 440300\n")
     output = assert_clean_error(validate(cli, story_copy))

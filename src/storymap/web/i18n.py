@@ -44,6 +44,7 @@ STRINGS = {
         "sections": "章节",
         "map_label": "{region}各区故事地图",
         "city_facts": "全市数据",
+        "editor_note": "编者按",
         "themes": {"renewal": "城市更新", "innovation": "创新驱动", "livelihood": "民生为本", "ecology": "生态宜居"},
     },
     "en": {
@@ -85,6 +86,7 @@ STRINGS = {
         "sections": "Sections",
         "map_label": "Story map of {region}'s districts",
         "city_facts": "City-wide figures",
+        "editor_note": "Editor's note (in Chinese)",
         "themes": {"renewal": "Urban renewal", "innovation": "Innovation", "livelihood": "Livelihoods", "ecology": "Ecology"},
     },
 }

@@ -311,6 +311,10 @@
         if (story.subtitle) nodes.push(h("p", { class: "sm-subtitle" }, story.subtitle));
         nodes.push(this.sourceLine(story));
         if (story.lede) nodes.push(h("div", { class: "sm-lede" }, paragraphs(story.lede.split(/\n\s*\n/)[0])));
+        if (story.editor_note) {
+          nodes.push(h("details", { class: "sm-editor-note", lang: "zh-CN" },
+            h("summary", null, this.t("editor_note")), paragraphs(story.editor_note)));
+        }
         nodes.push(h("button", {
           type: "button", class: "sm-button sm-button--primary sm-tour-start",
           onclick: () => this.go({ type: "place", id: this.data.tour[0] }),
