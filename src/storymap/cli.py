@@ -130,9 +130,20 @@ DISTRICT_FIELDS = ("code", "name_zh", "name_en", "area_km2", "place_count")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @domain_errors
 def districts(stories_dir, geodata_dir, fmt):
-    """The region's districts with their area and number of story places."""
-    model = _build(stories_dir, geodata_dir)
-    rows = [{k: d[k] for k in DISTRICT_FIELDS} for d in model.districts]
+    """The region's districts with their area and number of story places.
+
+    With --geodata and no --stories, the region's own districts are listed
+    without stories (place_count 0): a region just imported has none yet.
+    """
+    if geodata_dir is not None and stories_dir is None:
+        from .geodata import load_geodata
+
+        geodata = load_geodata(geodata_dir)
+        rows = [{"code": d.code, "name_zh": d.name_zh, "name_en": d.name_en, "area_km2": d.area_km2,
+                 "place_count": 0} for d in geodata.districts]
+    else:
+        model = _build(stories_dir, geodata_dir)
+        rows = [{k: d[k] for k in DISTRICT_FIELDS} for d in model.districts]
     if fmt == "json":
         _echo_json(rows)
     else:

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 import geopandas as gpd
 
-from .errors import InvalidInputError, Problem
+from .errors import InvalidInputError, OutsideDistrictsError, Problem
+from .gazetteer import Gazetteer
 from .geocode import GeocodedPlace
 from .geodata import Geodata
 
@@ -62,3 +63,27 @@ def join_places(geocoded: list[GeocodedPlace], geodata: Geodata) -> list[JoinedP
     if problems:
         raise InvalidInputError(problems, partial=results)
     return results
+
+
+def gazetteer_problems(gazetteer: Gazetteer, geodata: Geodata) -> list[Problem]:
+    """Every gazetteer row whose point is not in the district its ``district_code`` names."""
+    problems = []
+    for entry in gazetteer.entries:
+        try:
+            district, _, _ = geodata.locate(entry.lon, entry.lat)
+        except OutsideDistrictsError:
+            problems.append(Problem(
+                entry.file, entry.line,
+                f"row {entry.id!r}: {entry.lon:.6f}, {entry.lat:.6f} (WGS-84, from {entry.crs}) lies outside "
+                f"every district of {geodata.region_name_zh}; check the coordinates and column 'crs'",
+            ))
+            continue
+        if district.code != entry.district_code:
+            stated = geodata.district(entry.district_code)
+            problems.append(Problem(
+                entry.file, entry.line,
+                f"row {entry.id!r}: column 'district_code' is {entry.district_code} "
+                f"({stated.name_zh if stated else 'no district of this region'}), but the point falls in "
+                f"{district.name_zh} ({district.code})",
+            ))
+    return problems

@@ -118,7 +118,7 @@ def build_map(
     """
     fmap = folium.Map(
         location=_centre(model), zoom_start=9, min_zoom=7, max_zoom=18, tiles=None,
-        control_scale=True, zoom_control=True, prefer_canvas=False, zoom_snap=0.25,
+        control_scale=False, zoom_control=True,  # metric scale bar added by the front end prefer_canvas=False, zoom_snap=0.25,
         keyboard=False,  # ←/→ step the tour; districts, markers and search stay keyboard-reachable
     )
     # Per instance: the class lists are shared by every folium map in the process.

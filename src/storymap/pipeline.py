@@ -8,7 +8,7 @@ from .errors import InvalidInputError, Problem
 from .gazetteer import load_gazetteer
 from .geocode import GeocodeCache, OnlineGeocoder, geocode_places
 from .geodata import load_geodata
-from .join import join_places
+from .join import gazetteer_problems, join_places
 from .model import StoryModel, assemble_model
 from .stories import Story, load_stories
 
@@ -51,6 +51,7 @@ def build_model(
 
     geodata = load_geodata(geodata_dir)
     gazetteer = checked(load_gazetteer, geodata.gazetteer_path)
+    problems.extend(gazetteer_problems(gazetteer, geodata))
     stories = checked(load_stories, stories_dir)
     problems.extend(_region_problems(stories, geodata.region_code))
     cache = GeocodeCache(cache_path) if cache_path else None

@@ -199,18 +199,20 @@ def _read_story(check: Checker, path: Path, data, seen_stories: dict, seen_place
             )
 
     sections = _read_list(check, data, "sections", lambda item, where: _read_section(check, item, where))
-    section_ids = {s.id for s in sections}
+    # References are checked against every declared id, valid record or not, so
+    # one bad field in a place does not also report each excerpt that names it.
+    section_ids = _declared_ids(data, "sections")
     places = _read_list(
         check, data, "places", lambda item, where: _read_place(check, item, where, story_id, path)
     )
     for place in places:
         check.unique(seen_places, place.id, place.origin.line, "place id")
-    place_ids = {p.id for p in places}
+    place_ids = _declared_ids(data, "places")
     excerpts = _read_list(
         check, data, "excerpts",
         lambda item, where: _read_excerpt(check, item, where, story_id, section_ids, place_ids),
     )
-    excerpt_text = {e.id: e.text for e in excerpts}
+    excerpt_text = dict.fromkeys(_declared_ids(data, "excerpts")) | {e.id: e.text for e in excerpts}
     facts = _read_list(
         check, data, "facts",
         lambda item, where: _read_fact(check, item, where, story_id, place_ids, excerpt_text),
@@ -242,6 +244,13 @@ def _read_story(check: Checker, path: Path, data, seen_stories: dict, seen_place
         sections=tuple(sections), places=tuple(places), excerpts=tuple(excerpts),
         facts=tuple(facts), photos=tuple(photos), **optional,
     )
+
+
+def _declared_ids(data, key: str) -> set[str]:
+    items = data.get(key)
+    if not isinstance(items, list):
+        return set()
+    return {item["id"] for item in items if isinstance(item, dict) and isinstance(item.get("id"), str)}
 
 
 class _Records(list):
@@ -286,7 +295,7 @@ def _read_place(check: Checker, item: Located, where: str, story_id, path: Path)
     district = check.adcode(item, "district", where=where)
     gazetteer = check.get(item, "gazetteer", str, required=False, where=where)
     explicit = None
-    if "lon" in item or "lat" in item:
+    if any(key in item for key in ("lon", "lat", "crs", "source", "precision")):
         explicit = _read_explicit_point(check, item, where)
         if explicit is None:
             return None
@@ -363,7 +372,7 @@ def _read_fact(check: Checker, item: Located, where: str, story_id, place_ids, e
     if excerpt is not None:
         if excerpt not in excerpt_text:
             check.problem(item.line_of("excerpt"), f"{where}excerpt: unknown excerpt {excerpt!r}")
-        elif quote is not None and quote not in excerpt_text[excerpt]:
+        elif quote is not None and excerpt_text[excerpt] is not None and quote not in excerpt_text[excerpt]:
             check.problem(
                 item.line_of("quote"),
                 f"{where}quote {quote!r} does not occur in excerpt {excerpt!r}; a quote must be verbatim",

@@ -87,7 +87,11 @@ def _scalar(node, path):
     constructor = yaml.SafeLoader(node.value)
     try:
         return constructor.construct_object(node)
-    except yaml.YAMLError as exc:
-        raise InvalidInputError([Problem(path, node.start_mark.line + 1, f"invalid value: {exc}")]) from exc
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
+        # e.g. an unquoted 2025-13-01 is read as a date and rejected by datetime
+        raise InvalidInputError(
+            [Problem(path, node.start_mark.line + 1, f"invalid value {node.value!r}: {exc}; "
+                     "expected a valid date (YYYY-MM-DD), number or text (quote it)")]
+        ) from exc
     finally:
         constructor.dispose()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
 
 
 def wants_json() -> bool:
@@ -20,6 +20,9 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         if wants_json():
+            if isinstance(exc, MethodNotAllowed):
+                allowed = ", ".join(sorted(exc.valid_methods or ()))
+                return error_response(405, f"method {request.method} is not allowed here; expected {allowed}")
             return error_response(exc.code or 500, exc.description or exc.name)
         return render_template("error.html", code=exc.code, name=exc.name, lang="zh"), exc.code
 

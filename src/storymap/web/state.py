@@ -72,10 +72,16 @@ class ModelHolder:
                 self.last_error = None
                 self.logger.info("story model rebuilt from changed files")
             except (InvalidInputError, StorymapError) as exc:
-                self._failed_signature = signature
-                self.last_error = str(exc)
-                self.logger.error("changed files are invalid; still serving the last good data:\n%s", exc)
+                self._failed(signature, str(exc))
+            except Exception as exc:  # a bug must not take the running site down either
+                self.logger.exception("rebuilding the story model failed")
+                self._failed(signature, f"{type(exc).__name__}: {exc}")
         return self.snapshot
+
+    def _failed(self, signature: tuple, message: str) -> None:
+        self._failed_signature = signature
+        self.last_error = message
+        self.logger.error("changed files are invalid; still serving the last good data:\n%s", message)
 
 
 def current_snapshot() -> Snapshot:

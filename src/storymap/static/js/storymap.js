@@ -84,6 +84,7 @@
       this.placeLayers = new Map();
       this.view = { type: "home" };
       this.homeBounds = L.latLngBounds(options.bounds);
+      L.control.scale({ imperial: false }).addTo(this.map);
       this.wireDistricts(options.districts);
       this.wirePlaces(options.places);
       this.addLabels();
