@@ -381,6 +381,38 @@ def test_source_file_that_is_not_there(cli, story_copy):
     assert f"{story_copy.story_file}:{line}: field 'source.file' is 'missing.txt'" in output
 
 
+def test_impossible_date(cli, story_copy):
+    text = replace_once(story_copy.story_file, 'date: "2025-12"\n', "date: 2025-13-01\n")
+    line = line_no(text, r"^date: 2025-13-01")
+    output = assert_clean_error(validate(cli, story_copy))
+    assert f"{story_copy.story_file}:{line}: invalid value '2025-13-01'" in output
+
+
+def test_gazetteer_district_code_is_checked_against_the_polygons(cli, story_copy):
+    rows = story_copy.gazetteer.read_text("utf-8").splitlines(keepends=True)
+    index = next(i for i, row in enumerate(rows) if row.startswith("changning,"))
+    assert ",310105," in rows[index]
+    rows[index] = rows[index].replace(",310105,", ",310104,", 1)
+    story_copy.gazetteer.write_text("".join(rows), "utf-8")
+    output = assert_clean_error(validate(cli, story_copy))
+    # Changning's point is in 长宁区 (310105), whatever the row claims.
+    assert f"{story_copy.gazetteer}:{index + 1}: row 'changning': column 'district_code' is 310104" in output
+    assert "falls in 长宁区 (310105)" in output
+
+
+def test_one_bad_place_is_reported_once_not_for_every_reference(cli, story_copy):
+    # miao-town is referenced by excerpts, facts and photos; a bad role is one problem, not many.
+    text = story_copy.story_file.read_text("utf-8")
+    start = line_no(text, r"^  - id: miao-town$")
+    lines = text.splitlines(keepends=True)
+    role = next(i for i in range(start, len(lines)) if lines[i].startswith("    role: "))
+    lines[role] = "    role: yes\n"
+    story_copy.story_file.write_text("".join(lines), "utf-8")
+    output = assert_clean_error(validate(cli, story_copy))
+    assert problem_count(output) == 1
+    assert f"{story_copy.story_file}:{role + 1}: " in output and "role" in output
+
+
 def test_story_for_another_city(cli, story_copy):
     replace_once(story_copy.story_file, "city: 310000\n", "city: 440300\n")
     output = assert_clean_error(validate(cli, story_copy))

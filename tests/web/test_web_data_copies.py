@@ -73,6 +73,16 @@ def test_invalid_yaml_keeps_serving_the_last_good_data(live_copy):
     assert "people-city-shanghai.yaml" in app.extensions["storymap"].last_error
 
 
+def test_impossible_date_keeps_serving_the_last_good_data(live_copy):
+    # YAML reads an unquoted 2025-13-01 as a date, and datetime rejects it: still no 500.
+    copy, app, client = live_copy
+    original = sun_ayi_text(client)
+    rewrite(copy.story_file, 'date: "2025-12"', "date: 2025-13-01")
+    assert sun_ayi_text(client) == original
+    assert client.get("/").status_code == 200
+    assert "2025-13-01" in app.extensions["storymap"].last_error
+
+
 def test_invalid_story_keeps_serving_the_last_good_data(live_copy):
     """Valid YAML that breaks a story rule (an excerpt at an unknown place) is refused too."""
     copy, _, client = live_copy
