@@ -128,6 +128,7 @@ def expected_tour(story) -> list[str]:
     """Story points in the order their first excerpt appears in the article."""
     first = {}
     for index, excerpt in enumerate(story["excerpts"]):
-        first.setdefault(excerpt["place"], index)
+        if "place" in excerpt:  # city-wide passages have none
+            first.setdefault(excerpt["place"], index)
     story_points = [p["id"] for p in story["places"] if p["role"] == "story" and p["id"] in first]
     return sorted(story_points, key=first.__getitem__)

@@ -151,7 +151,7 @@ def build_map(
     # brought to the front without covering them.
     folium.map.CustomPane(PLACES_PANE, z_index=450).add_to(fmap)
     places = folium.GeoJson(
-        _slim(model.places_geojson, ("id", "role", "theme")),
+        _slim(_drawing_order(model), ("id", "role", "theme")),
         name="故事点 Story points" if lang == "zh" else "Story points",
         marker=folium.CircleMarker(radius=8, weight=2, fill=True, fill_opacity=0.95),
         style_function=_place_style,
@@ -190,6 +190,21 @@ def _slim(collection: dict, keep: tuple[str, ...]) -> dict:
             for f in collection["features"]
         ],
     }
+
+
+def _drawing_order(model: StoryModel) -> dict:
+    """Places with mentioned ones first and story points last in tour order.
+
+    SVG draws later shapes on top and keyboard focus follows the same order, so
+    story points stay clickable where places share a spot and Tab visits them
+    in the order of the tour.
+    """
+    tour = {place_id: index for index, place_id in enumerate(model.tour)}
+    features = sorted(
+        model.places_geojson["features"],
+        key=lambda f: (f["properties"]["role"] == "story", tour.get(f["properties"]["id"], -1)),
+    )
+    return {"type": "FeatureCollection", "features": features}
 
 
 def _district_style(feature: dict) -> dict:

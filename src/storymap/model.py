@@ -32,6 +32,8 @@ class StoryModel:
     tour: list[str] = field(default_factory=list)  # place ids, article order
     # district code -> [{story, section, excerpts: [ids]}] in article order
     district_sections: dict[str, list[dict]] = field(default_factory=dict)
+    # the same for passages about the whole city (no place)
+    city_sections: list[dict] = field(default_factory=list)
     geodata: Geodata | None = None  # full-resolution polygons, for point look-ups
 
     def __post_init__(self):
@@ -90,6 +92,7 @@ class StoryModel:
             "photos": self.photos,
             "tour": self.tour,
             "district_sections": self.district_sections,
+            "city_sections": self.city_sections,
         }
 
 
@@ -99,7 +102,8 @@ def assemble_model(stories: list[Story], joined: list[JoinedPlace], geodata: Geo
     excerpts = [
         {
             "id": e.id, "story": s.id, "section": e.section, "place": e.place,
-            "district_code": place_district[e.place], "text": e.text, "text_en": e.text_en,
+            "district_code": place_district[e.place] if e.place else None,
+            "text": e.text, "text_en": e.text_en,
             "truncated": e.truncated, "mentions": list(e.mentions), "order": index,
         }
         for s in stories for index, e in enumerate(s.excerpts)
@@ -114,7 +118,7 @@ def assemble_model(stories: list[Story], joined: list[JoinedPlace], geodata: Geo
             "id": f.id, "story": s.id, "label": f.label, "label_en": f.label_en, "value": f.value,
             "unit": f.unit, "qualifier": f.qualifier, "period": f.period, "change": f.change,
             "place": f.place, "excerpt": f.excerpt, "quote": f.quote,
-            "district_code": place_district.get(f.place) if f.place else None,
+            "district_code": place_district[f.place] if f.place else f.district,
         }
         for s in stories for f in s.facts
     ]
@@ -126,6 +130,8 @@ def assemble_model(stories: list[Story], joined: list[JoinedPlace], geodata: Geo
         for s in stories for p in s.photos
     ]
     districts = _district_records(geodata, places, excerpts)
+    by_district = _district_sections(stories, excerpts)
+    city_wide = by_district.pop(None, [])
     return StoryModel(
         region={"code": geodata.region_code, "name_zh": geodata.region_name_zh, "name_en": geodata.region_name_en},
         districts=districts,
@@ -137,13 +143,14 @@ def assemble_model(stories: list[Story], joined: list[JoinedPlace], geodata: Geo
         districts_geojson=_districts_geojson(geodata.display, districts),
         places_geojson=_places_geojson(places),
         tour=tour,
-        district_sections=_district_sections(stories, excerpts),
+        district_sections=by_district,
+        city_sections=city_wide,
         geodata=geodata,
     )
 
 
 def _district_sections(stories: list[Story], excerpts: list[dict]) -> dict[str, list[dict]]:
-    """Excerpt ids per district, grouped by story and section in article order."""
+    """Excerpt ids per district (None: city-wide), grouped by story and section in article order."""
     groups: dict[str, list[dict]] = {}
     for story in stories:
         for section in story.sections:
@@ -194,7 +201,9 @@ def _story_record(story: Story) -> dict:
         "byline": story.byline, "editor_note": story.editor_note, "lede": story.lede,
         "source": story.source,
         "sections": [
-            {"id": s.id, "title": s.title, "title_en": s.title_en, "theme": s.theme} for s in story.sections
+            {"id": s.id, "title": s.title, "title_en": s.title_en, "theme": s.theme, "note": s.note,
+         "note_en": s.note_en}
+        for s in story.sections
         ],
     }
 

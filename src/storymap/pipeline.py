@@ -53,7 +53,7 @@ def build_model(
     gazetteer = checked(load_gazetteer, geodata.gazetteer_path)
     problems.extend(gazetteer_problems(gazetteer, geodata))
     stories = checked(load_stories, stories_dir)
-    problems.extend(_region_problems(stories, geodata.region_code))
+    problems.extend(_region_problems(stories, geodata))
     cache = GeocodeCache(cache_path) if cache_path else None
     places = [place for story in stories for place in story.places]
     geocoded = checked(geocode_places, places, gazetteer, cache, online, geodata.region_name_zh)
@@ -63,8 +63,15 @@ def build_model(
     return assemble_model(stories, joined, geodata)
 
 
-def _region_problems(stories: list[Story], region_code: str) -> list[Problem]:
-    return [
-        Problem(s.file, None, f"field 'city' is {s.city}; the geodata is for region {region_code}")
-        for s in stories if s.city and s.city != region_code
+def _region_problems(stories: list[Story], geodata) -> list[Problem]:
+    """Stories for another region, and district-wide figures naming no district of this one."""
+    problems = [
+        Problem(s.file, None, f"field 'city' is {s.city}; the geodata is for region {geodata.region_code}")
+        for s in stories if s.city and s.city != geodata.region_code
     ]
+    problems += [
+        Problem(s.file, f.district_line,
+                f"fact {f.id!r}: field 'district' is {f.district}; expected an adcode of {geodata.region_name_zh}")
+        for s in stories for f in s.facts if f.district and geodata.district(f.district) is None
+    ]
+    return problems

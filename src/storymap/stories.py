@@ -21,10 +21,11 @@ KEYS = {
     "story": ("id", "city", "series", "newspaper", "title", "subtitle", "title_en", "date", "date_note",
               "reporters", "source", "editor_note", "lede", "sections", "places", "excerpts", "facts", "photos"),
     "source": ("file", "note"),
-    "section": ("id", "title", "title_en", "theme"),
+    "section": ("id", "title", "title_en", "theme", "note", "note_en"),
     "place": ("id", "name", "name_en", "role", "gazetteer", "lon", "lat", "crs", "source", "precision", "district"),
     "excerpt": ("id", "section", "place", "text", "text_en", "truncated", "mentions"),
-    "fact": ("id", "label", "label_en", "value", "unit", "qualifier", "period", "change", "place", "excerpt", "quote"),
+    "fact": ("id", "label", "label_en", "value", "unit", "qualifier", "period", "change", "place", "district",
+             "excerpt", "quote"),
     "change": ("value", "unit", "basis"),
     "photo": ("id", "number", "caption", "credit", "place"),
 }
@@ -44,6 +45,8 @@ class Section:
     title: str
     title_en: str | None
     theme: str
+    note: str | None = None  # e.g. that the heading was added by the editors
+    note_en: str | None = None
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,7 @@ class Excerpt:
     id: str
     story_id: str
     section: str
-    place: str
+    place: str | None  # None: the passage is about the whole city
     text: str
     text_en: str | None
     truncated: bool
@@ -97,6 +100,8 @@ class Fact:
     place: str | None
     excerpt: str
     quote: str
+    district: str | None = None  # adcode of a district-wide figure with no place
+    district_line: int | None = None
 
 
 @dataclass(frozen=True)
@@ -284,7 +289,8 @@ def _read_section(check: Checker, item: Located, where: str) -> Section | None:
     )
     if None in values:
         return None
-    return Section(values[0], values[1], check.get(item, "title_en", str, required=False), values[2])
+    optional = {key: check.get(item, key, str, required=False, where=where) for key in ("title_en", "note", "note_en")}
+    return Section(values[0], values[1], theme=values[2], **optional)
 
 
 def _read_place(check: Checker, item: Located, where: str, story_id, path: Path) -> Place | None:
@@ -330,7 +336,7 @@ def _read_excerpt(check: Checker, item: Located, where: str, story_id, section_i
     check.known_keys(item, KEYS["excerpt"], where)
     excerpt_id = check.slug(item, "id", where=where)
     section = check.get(item, "section", str, where=where)
-    place = check.get(item, "place", str, where=where)
+    place = check.get(item, "place", str, required=False, where=where)  # none: a city-wide passage
     text = check.get(item, "text", str, where=where)
     mentions = check.get(item, "mentions", list, required=False, where=where) or []
     if not all(isinstance(m, str) for m in mentions):
@@ -344,7 +350,7 @@ def _read_excerpt(check: Checker, item: Located, where: str, story_id, section_i
     for key, ref in [("place", place)] + [("mentions", m) for m in mentions]:
         if ref is not None and ref not in place_ids:
             check.problem(item.line_of(key), f"{where}{key}: unknown place {ref!r}; expected a place id of this story")
-    if None in (excerpt_id, section, place, text):
+    if None in (excerpt_id, section, text):
         return None
     return Excerpt(
         excerpt_id, story_id, section, place, text.strip(),
@@ -362,6 +368,9 @@ def _read_fact(check: Checker, item: Located, where: str, story_id, place_ids, e
     quote = check.get(item, "quote", str, where=where)
     qualifier = check.choice(item, "qualifier", QUALIFIERS, required=False, where=where) or "exact"
     place = check.get(item, "place", str, required=False, where=where)
+    district = check.adcode(item, "district", where=where) if "district" in item else None
+    if place is not None and district is not None:
+        check.problem(item.line_of("district"), f"{where}place and district both given; the place already has a district")
     change = check.get(item, "change", Located, required=False, where=where)
     if change is not None:
         check.known_keys(change, KEYS["change"], f"{where}change.")
@@ -382,7 +391,8 @@ def _read_fact(check: Checker, item: Located, where: str, story_id, place_ids, e
     return Fact(
         fact_id, story_id, label, check.get(item, "label_en", str, required=False), value, unit,
         qualifier, check.get(item, "period", str, required=False),
-        dict(change) if change else None, place, excerpt, quote,
+        dict(change) if change else None, place, excerpt, quote, district,
+        item.line_of("district") if district else None,
     )
 
 

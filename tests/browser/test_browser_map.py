@@ -277,7 +277,7 @@ def test_mobile_layout_is_a_bottom_sheet_over_a_usable_map(open_page, live_serve
 def test_reading_view_renders_without_errors(page, live_server, story, places_by_id):
     page.goto(live_server + "/stories")
     expect(page.locator("h1")).to_have_text(story["title"])
-    districts = {str(places_by_id[e["place"]]["district"]) for e in story["excerpts"]}
+    districts = {str(places_by_id[e["place"]]["district"]) for e in story["excerpts"] if "place" in e}
     expect(page.locator("section[id^=district-]")).to_have_count(len(districts))
     expect(page.locator("main")).to_contain_text(first_sentence(excerpt_text(story, "ecology-coffee")))
     assert page.evaluate("document.scripts.length") == 0
@@ -305,3 +305,71 @@ def test_keyboard_reaches_search_and_focus_is_visible(page, live_server, ui):
     # the same button, unfocused, has no outline: the focus ring is a change a reader can see
     page.evaluate("document.activeElement.setAttribute('data-probe', '1'); document.activeElement.blur()")
     assert page.evaluate("getComputedStyle(document.querySelector('[data-probe]')).outlineStyle") == "none"
+
+
+# ---------- city-wide passages, mentioned places, ranked search ----------
+
+
+def city_wide_excerpts(story) -> list[dict]:
+    return [e for e in story["excerpts"] if "place" not in e]
+
+
+def test_city_wide_passages_have_their_own_view(page, live_server, ui, story):
+    ui.open(page, live_server + "/")
+    city = city_wide_excerpts(story)
+    assert city, "the story has city-wide passages (no place)"
+    page.locator("#sm-panel button", has_text="全市").first.click()
+    expect(page).to_have_url(re.compile(r"#city$"))
+    expect(page.locator(HEADING)).to_have_text("上海市")
+    for excerpt in city:
+        expect(page.locator("#sm-panel")).to_contain_text(first_sentence(excerpt["text"]))
+
+
+def test_district_panel_shows_no_city_wide_passage(page, live_server, ui, story):
+    # 崇明's panel holds its own passages, not the city-wide PM2.5 figures that follow them in print.
+    ui.open(page, live_server + "/#district=310151")
+    panel = page.locator("#sm-panel")
+    for excerpt in city_wide_excerpts(story):
+        expect(panel).not_to_contain_text(first_sentence(excerpt["text"]))
+
+
+@pytest.mark.parametrize("view", ["#district=310106", "#district=310115", "#place=modu-space", "#city", ""])
+def test_panels_hold_only_real_content(page, live_server, ui, view):
+    ui.open(page, live_server + "/" + view)
+    text = page.locator("#sm-panel").inner_text()
+    assert "[object" not in text and "undefined" not in text and "null" not in text
+
+
+def test_district_without_passages_lists_the_places_it_names(page, live_server, ui, story, places_by_id):
+    # 浦东: no passage happens there, but the article names 陆家嘴 (seen from 谈家桥路).
+    ui.open(page, live_server + "/#district=310115")
+    named = [p for p in story["places"] if str(p["district"]) == "310115"]
+    assert named
+    panel = page.locator("#sm-panel")
+    for place in named:
+        panel.locator("button", has_text=place["name"]).click()
+        expect(page.locator(HEADING)).to_have_text(place["name"])
+        page.go_back()
+
+
+def test_district_panel_shows_photos_of_places_without_passages(page, live_server, ui, story):
+    # 静安: photo 4 (蕃瓜弄) belongs to a place the article names only in a caption.
+    ui.open(page, live_server + "/#district=310106")
+    photo = next(p for p in story["photos"] if p.get("place") == "fanguanong")
+    expect(page.locator("#sm-panel")).to_contain_text(photo["caption"])
+
+
+@pytest.mark.parametrize("query, lang, heading", [
+    ("jingan", "en", "Jing'an District"),
+    ("JING AN", "en", "Jing'an District"),
+    ("崇明", "zh", "崇明区"),
+    ("浦东", "zh", "浦东新区"),
+])
+def test_search_ranks_the_named_district_first(page, live_server, ui, query, lang, heading):
+    ui.open(page, live_server + f"/?lang={lang}")
+    box = page.locator("#sm-search-input")
+    box.fill(query)
+    expect(page.locator(".sm-search__result").first).to_be_visible()
+    box.press("Enter")
+    expect(page.locator(HEADING)).to_contain_text(heading)
+    expect(page).to_have_url(re.compile(r"#district=\d{6}$"))

@@ -231,7 +231,7 @@ def test_duplicate_place_id_across_files(cli, story_copy):
 
 
 def test_duplicate_place_id_in_one_file(cli, story_copy):
-    text = replace_once(story_copy.story_file, "  - id: west-bund\n", "  - id: lujiazui\n")
+    text = replace_once(story_copy.story_file, "  - id: fanguanong\n", "  - id: lujiazui\n")
     first = line_no(text, r"^  - id: lujiazui$")
     second = line_no(text, r"^  - id: lujiazui$", start=first + 1)
     output = assert_clean_error(validate(cli, story_copy))
@@ -253,11 +253,11 @@ def test_unknown_place(cli, story_copy):
 
 
 def test_unknown_gazetteer_id(cli, story_copy):
-    text = replace_once(story_copy.story_file, "    gazetteer: west-bund\n", "    gazetteer: west-bund-typo\n")
-    item = line_no(text, r"^  - id: west-bund$")
+    text = replace_once(story_copy.story_file, "    gazetteer: fanguanong\n", "    gazetteer: fanguanong-typo\n")
+    item = line_no(text, r"^  - id: fanguanong$")
     output = assert_clean_error(validate(cli, story_copy))
     assert (
-        f"{story_copy.story_file}:{item}: place 'west-bund': gazetteer id 'west-bund-typo' is not in the gazetteer"
+        f"{story_copy.story_file}:{item}: place 'fanguanong': gazetteer id 'fanguanong-typo' is not in the gazetteer"
     ) in output
 
 

@@ -314,22 +314,27 @@ def test_only_the_embed_may_be_framed(client):
 # ---------- the reading view ----------
 
 
-def district_of_excerpt(excerpt, places_by_id) -> str:
-    return str(places_by_id[excerpt["place"]]["district"])
+def section_of_excerpt(excerpt, places_by_id) -> str:
+    """The reading view's section id: its place's district, or "city" for a city-wide passage."""
+    if "place" not in excerpt:
+        return "city"
+    return f"district-{places_by_id[excerpt['place']]['district']}"
 
 
 def test_reading_view_lists_every_excerpt_by_district(client, story, places_by_id, official_districts):
     page = get_page(client, "/stories")
     assert page.html_lang == "zh-CN"
-    expected_districts = {district_of_excerpt(e, places_by_id) for e in story["excerpts"]}
-    assert set(page.sections) == {f"district-{code}" for code in expected_districts}
-    for code in expected_districts:
+    expected_sections = {section_of_excerpt(e, places_by_id) for e in story["excerpts"]}
+    assert set(page.sections) == expected_sections
+    for section_id in expected_sections - {"city"}:
+        code = section_id.removeprefix("district-")
         assert official_districts[code][0] in page.text_by_id[f"h-{code}"]
     for excerpt in story["excerpts"]:
-        section = page.sections[f"district-{district_of_excerpt(excerpt, places_by_id)}"]
+        section = page.sections[section_of_excerpt(excerpt, places_by_id)]
         for para in paragraphs(excerpt["text"]):
             assert para in section, f"excerpt {excerpt['id']} missing from its district"
-        assert places_by_id[excerpt["place"]]["name"] in section
+        if "place" in excerpt:
+            assert places_by_id[excerpt["place"]]["name"] in section
     for fact in story.get("facts", []):
         assert fact["quote"] in page.text, fact["id"]
     assert story["title"] in page.text
@@ -350,9 +355,13 @@ def test_reading_view_in_english_shows_translations(client, story, places_by_id,
     page = get_page(client, "/stories?lang=en")
     assert page.html_lang == "en"
     for excerpt in story["excerpts"]:
-        code = district_of_excerpt(excerpt, places_by_id)
-        section = page.sections[f"district-{code}"]
-        assert official_districts[code][1] in page.text_by_id[f"h-{code}"]
+        section_id = section_of_excerpt(excerpt, places_by_id)
+        section = page.sections[section_id]
+        if section_id == "city":
+            assert "City-wide" in page.text_by_id["h-city"]
+        else:
+            code = section_id.removeprefix("district-")
+            assert official_districts[code][1] in page.text_by_id[f"h-{code}"]
         if excerpt.get("text_en"):
             for para in paragraphs(excerpt["text_en"]):
                 assert para in section, excerpt["id"]

@@ -63,6 +63,7 @@ def stories():
         "facts": model.facts,
         "photos": model.photos,
         "tour": model.tour,
+        "city_sections": model.city_sections,
     })
 
 

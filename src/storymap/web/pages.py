@@ -12,6 +12,12 @@ from .state import current_snapshot
 bp = Blueprint("pages", __name__)
 
 
+@bp.app_template_filter("figure")
+def figure(value: float) -> str:
+    """A quoted figure as readers write it: 9640000 -> 9,640,000; 25.3 -> 25.3."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
+
+
 @bp.get("/")
 def index():
     return _map_page(embed=False)
@@ -28,8 +34,14 @@ def stories():
     lang = pick_lang(request.args.get("lang"))
     model = current_snapshot().model
     districts = [model.district_detail(d["code"]) for d in model.districts if d["excerpt_count"]]
+    excerpts = {e["id"]: e for e in model.excerpts}
+    city = [
+        {"section": next(s for s in model.story(g["story"])["sections"] if s["id"] == g["section"]),
+         "excerpts": [excerpts[i] for i in g["excerpts"]]}
+        for g in model.city_sections
+    ]
     return render_template(
-        "stories.html", model=model, districts=districts, lang=lang,
+        "stories.html", model=model, districts=districts, city=city, lang=lang,
         html_lang=HTML_LANG[lang], t=STRINGS[lang],
     )
 

@@ -26,6 +26,11 @@
     return node;
   }
 
+  /** Lower case without spaces, apostrophes or dots, so "jingan" finds "Jing'an". */
+  function normalise(text) {
+    return String(text).toLowerCase().replace(/[\s'’\-·.]/g, "");
+  }
+
   function paragraphs(text) {
     return String(text).split(/\n\s*\n/).map((para) => h("p", null, para.trim()));
   }
@@ -85,6 +90,8 @@
       this.view = { type: "home" };
       this.homeBounds = L.latLngBounds(options.bounds);
       L.control.scale({ imperial: false }).addTo(this.map);
+      const legend = document.querySelector(".sm-legend");
+      if (legend && window.matchMedia("(max-width: 767.98px)").matches) legend.open = false;
       this.wireDistricts(options.districts);
       this.wirePlaces(options.places);
       this.addLabels();
@@ -140,7 +147,8 @@
         layer.bindTooltip(h("span", null, this.placeName(place)), { direction: "top", offset: [0, -8] });
         layer.bindPopup(() => this.popup(place), { maxWidth: 280, autoPanPadding: [40, 40] });
         const marker = layer.getElement();
-        marker.setAttribute("tabindex", "0");
+        // Story points are in the tab order (in tour order); mentioned places are reached from the panels.
+        marker.setAttribute("tabindex", place.role === "story" ? "0" : "-1");
         marker.setAttribute("role", "button");
         marker.setAttribute("aria-label", this.placeName(place));
         marker.addEventListener("keydown", (event) => {
@@ -149,7 +157,6 @@
             this.go({ type: "place", id: place.id });
           }
         });
-        if (place.role === "story") layer.bringToFront();
       });
     }
 
@@ -195,11 +202,14 @@
       const params = new URLSearchParams(location.hash.slice(1));
       if (params.has("place")) return { type: "place", id: params.get("place") };
       if (params.has("district")) return { type: "district", id: params.get("district") };
+      if (params.has("city")) return { type: "city" };
       return { type: "home" };
     }
 
     hashOf(view) {
-      return view.type === "home" ? "" : `#${view.type}=${encodeURIComponent(view.id)}`;
+      if (view.type === "home") return "";
+      if (view.type === "city") return "#city";
+      return `#${view.type}=${encodeURIComponent(view.id)}`;
     }
 
     /**
@@ -227,7 +237,8 @@
       if (view.type === "place" && !this.places.has(view.id)) view = { type: "missing", id: view.id };
       this.view = view;
       this.highlight(view);
-      this.panel.replaceChildren(...this.panelFor(view));
+      // Panel builders may return nested lists and nulls; only nodes go in.
+      this.panel.replaceChildren(...this.panelFor(view).flat(Infinity).filter(Boolean));
       this.panel.scrollTop = 0;
       this.sidebar.scrollTop = 0;
       if (view.type !== "home") this.setSheetOpen(true);
@@ -244,7 +255,7 @@
 
     highlight(view) {
       document.querySelectorAll(".is-selected").forEach((el) => el.classList.remove("is-selected"));
-      let code = view.type === "district" ? view.id : null;
+      let code = view.type === "district" ? view.id : null;  // home and city: none
       if (view.type === "place") {
         code = this.places.get(view.id).district_code;
         this.placeLayers.get(view.id).getElement().classList.add("is-selected");
@@ -273,9 +284,9 @@
         this.map.flyToBounds(this.districtLayers.get(view.id).getBounds(), { ...options, maxZoom: 13 });
       } else if (view.type === "place") {
         const place = this.places.get(view.id);
-        // Without a basemap a district-scale view keeps the reader oriented; coarse points zoom less.
-        const zoom = { point: 13, street: 13, subdistrict: 12, district: 11 }[place.precision] || 12;
-        const around = L.latLng(place.lat, place.lon).toBounds(500);
+        // The place within its whole district: without a basemap the outline is what orients a reader.
+        const zoom = { point: 14, street: 14, subdistrict: 13, district: 12 }[place.precision] || 13;
+        const around = this.districtLayers.get(place.district_code).getBounds().extend([place.lat, place.lon]);
         this.map.flyToBounds(around, { ...options, maxZoom: zoom });
       } else {
         this.map.flyToBounds(this.homeBounds, options);
@@ -292,6 +303,7 @@
     panelFor(view) {
       if (view.type === "district") return this.districtPanel(this.districts.get(view.id));
       if (view.type === "place") return this.placePanel(this.places.get(view.id));
+      if (view.type === "city") return this.cityPanel();
       if (view.type === "missing") {
         return [h("h2", { tabindex: "-1" }, this.t("no_results")), h("p", null, view.id), this.backLink()];
       }
@@ -322,8 +334,8 @@
         }, `${this.t("tour_start")} →`));
         nodes.push(h("h3", null, this.t("contents")));
         nodes.push(h("ol", { class: "sm-toc" }, story.sections.map((section) => {
-          const placeIds = [...new Set(this.data.excerpts
-            .filter((e) => e.story === story.id && e.section === section.id).map((e) => e.place))];
+          const inSection = this.data.excerpts.filter((e) => e.story === story.id && e.section === section.id);
+          const placeIds = [...new Set(inSection.filter((e) => e.place).map((e) => e.place))];
           return h("li", null,
             h("span", { class: `sm-toc__section sm-theme-${section.theme}` }, this.sectionTitle(section)),
             h("ul", null, placeIds.map((id) => {
@@ -332,7 +344,9 @@
                 type: "button", class: "sm-link", onclick: () => this.go({ type: "place", id }),
               }, this.placeName(place), h("span", { class: "sm-muted" },
                 ` · ${this.districtName(this.districts.get(place.district_code))}`)));
-            })));
+            }), inSection.some((e) => !e.place) ? h("li", null, h("button", {
+              type: "button", class: "sm-link", onclick: () => this.go({ type: "city" }),
+            }, this.t("city_wide"), h("span", { class: "sm-muted" }, ` · ${this.regionName()}`))) : null));
         })));
         const cityFacts = this.data.facts.filter((f) => f.story === story.id && !f.district_code);
         if (cityFacts.length) {
@@ -354,6 +368,7 @@
       ];
       if (!detail.length) {
         nodes.push(h("p", { class: "sm-empty" }, this.t("no_story", { name: this.districtName(district) })));
+        nodes.push(this.mentionedHere(district));
         nodes.push(h("p", null, this.t("nearest")));
         nodes.push(h("ul", { class: "sm-nearest" }, district.nearest_with_stories.map((code) =>
           h("li", null, h("button", {
@@ -363,8 +378,7 @@
         return nodes;
       }
       for (const group of detail) {
-        const section = this.section(group.story, group.section);
-        nodes.push(h("h3", { class: `sm-section-title sm-theme-${section.theme}` }, this.sectionTitle(section)));
+        nodes.push(this.sectionHeading(this.section(group.story, group.section)));
         let lastPlace = null;
         for (const id of group.excerpts) {
           const excerpt = this.excerpts.get(id);
@@ -372,6 +386,7 @@
           lastPlace = excerpt.place;
         }
       }
+      nodes.push(this.mentionedHere(district));
       const storyIds = new Set(detail.map((g) => g.story));
       for (const id of storyIds) nodes.push(this.sourceLine(this.stories.get(id)));
       nodes.push(this.backLink());
@@ -395,8 +410,7 @@
       let lastSection = null;
       for (const excerpt of own) {
         if (excerpt.section !== lastSection) {
-          const section = this.section(excerpt.story, excerpt.section);
-          nodes.push(h("h3", { class: `sm-section-title sm-theme-${section.theme}` }, this.sectionTitle(section)));
+          nodes.push(this.sectionHeading(this.section(excerpt.story, excerpt.section)));
           lastSection = excerpt.section;
         }
         nodes.push(this.excerptBlock(excerpt, false));
@@ -412,23 +426,65 @@
       return nodes;
     }
 
+    sectionHeading(section) {
+      const note = this.lang === "en" && section.note_en ? section.note_en : section.note;
+      return [
+        h("h3", { class: `sm-section-title sm-theme-${section.theme}` }, this.sectionTitle(section)),
+        note ? h("p", { class: "sm-section-note" }, note) : null,
+      ];
+    }
+
+    regionName() {
+      return this.lang === "en" ? this.data.region.name_en : this.data.region.name_zh;
+    }
+
+    cityPanel() {
+      const nodes = [
+        h("p", { class: "sm-kicker" }, this.t("city_wide")),
+        h("h2", { tabindex: "-1" }, this.regionName()),
+      ];
+      for (const group of this.data.city_sections) {
+        nodes.push(this.sectionHeading(this.section(group.story, group.section)));
+        for (const id of group.excerpts) nodes.push(this.excerptBlock(this.excerpts.get(id), false));
+      }
+      const storyIds = new Set(this.data.city_sections.map((g) => g.story));
+      for (const id of storyIds) nodes.push(this.sourceLine(this.stories.get(id)));
+      nodes.push(this.backLink());
+      return nodes;
+    }
+
+    /** Places in a district that the article names without a passage of their own, with their photos. */
+    mentionedHere(district) {
+      const places = this.data.places.filter((p) => p.district_code === district.code && !p.excerpt_count);
+      if (!places.length) return [];
+      const photos = this.data.photos.filter((photo) => places.some((p) => p.id === photo.place));
+      return [
+        h("h3", null, this.t("mentioned_here")),
+        h("ul", { class: "sm-mentioned" }, places.map((place) => h("li", null, h("button", {
+          type: "button", class: "sm-link", onclick: () => this.go({ type: "place", id: place.id }),
+        }, this.placeName(place))))),
+        photos.length ? this.photoList(photos) : null,
+      ];
+    }
+
     excerptText(excerpt) {
       return this.lang === "en" && excerpt.text_en ? excerpt.text_en : excerpt.text;
     }
 
     excerptBlock(excerpt, showPlace) {
-      const place = this.places.get(excerpt.place);
+      const place = excerpt.place ? this.places.get(excerpt.place) : null;
       const translated = this.lang === "en" && excerpt.text_en;
       const facts = this.data.facts.filter((f) => f.excerpt === excerpt.id);
-      const photos = this.data.photos.filter((p) => p.place === excerpt.place)
-        .filter(() => this.data.excerpts.find((e) => e.place === excerpt.place) === excerpt);
+      // A place's photos go with its first passage.
+      const photos = place && this.data.excerpts.find((e) => e.place === place.id) === excerpt
+        ? this.data.photos.filter((p) => p.place === place.id) : [];
       return h("article", { class: "sm-excerpt", id: `excerpt-${excerpt.id}` },
-        showPlace ? h("h4", null, h("button", {
+        showPlace && place ? h("h4", null, h("button", {
           type: "button", class: "sm-link", onclick: () => this.go({ type: "place", id: place.id }),
         }, this.placeName(place))) : null,
         h("div", { class: "sm-excerpt__text", lang: translated ? "en" : "zh-CN" }, paragraphs(this.excerptText(excerpt))),
         excerpt.truncated ? h("p", { class: "sm-truncated" }, `[${this.t("truncated")}]`) : null,
-        translated ? h("details", { class: "sm-original" }, h("summary", null, "原文"),
+        translated ? h("details", { class: "sm-original" }, h("summary", null, this.t("original")),
           h("div", { lang: "zh-CN" }, paragraphs(excerpt.text))) : null,
         facts.length ? this.factList(facts) : null,
         photos.length ? this.photoList(photos) : null);
@@ -505,19 +561,22 @@
       this.searchInput = document.getElementById("sm-search-input");
       this.searchResults = document.getElementById("sm-search-results");
       if (!this.searchInput) return;
+      const names = (...values) => values.filter(Boolean).map(normalise);
       this.searchIndex = [
-        ...this.data.places.map((p) => ({
-          view: { type: "place", id: p.id }, label: this.placeName(p),
-          detail: this.districtName(this.districts.get(p.district_code)),
-          haystack: [p.name, p.name_en].join(" "),
-        })),
-        ...this.data.districts.map((d) => ({
-          view: { type: "district", id: d.code }, label: this.districtName(d), detail: this.districtOtherName(d),
-          haystack: [d.name_zh, d.name_en, d.name_zh.replace(/[区县]$/, "")].join(" "),
-        })),
+        ...this.data.districts.map((d) => {
+          const all = names(d.name_zh, d.name_en, d.name_zh.replace(/(新区|区|县)$/, ""), d.name_en.replace(/ (District|New Area|County)$/, ""));
+          return { view: { type: "district", id: d.code }, label: this.districtName(d), detail: this.districtOtherName(d),
+                   names: all, haystack: all.join("|") };
+        }),
+        ...this.data.places.map((p) => {
+          const all = names(p.name, p.name_en);
+          return { view: { type: "place", id: p.id }, label: this.placeName(p),
+                   detail: this.districtName(this.districts.get(p.district_code)), names: all, haystack: all.join("|") };
+        }),
         ...this.data.excerpts.map((e) => ({
-          view: { type: "place", id: e.place }, label: this.placeName(this.places.get(e.place)),
-          text: [e.text, e.text_en || ""].join("\n"), haystack: [e.text, e.text_en || ""].join(" "),
+          view: e.place ? { type: "place", id: e.place } : { type: "city" },
+          label: e.place ? this.placeName(this.places.get(e.place)) : `${this.t("city_wide")} · ${this.regionName()}`,
+          text: [e.text, e.text_en || ""].join("\n"), names: [], haystack: normalise([e.text, e.text_en || ""].join(" ")),
         })),
       ];
       this.searchInput.addEventListener("input", () => this.search(this.searchInput.value));
@@ -529,24 +588,30 @@
     }
 
     search(query) {
-      const needle = query.trim().toLowerCase();
+      const needle = normalise(query);
       if (!needle) return this.closeSearch();
-      const seen = new Set();
       const hits = [];
+      const seen = new Set();
       for (const entry of this.searchIndex) {
-        const at = entry.haystack.toLowerCase().indexOf(needle);
+        const at = entry.haystack.indexOf(needle);
         const key = `${entry.view.type}:${entry.view.id}:${entry.text ? "t" : "n"}`;
         if (at === -1 || seen.has(key)) continue;
         seen.add(key);
+        // Exact names first, then names that start with the query, then other names, then passages.
+        const rank = entry.text ? 3 : entry.names.includes(needle) ? 0 : entry.names.some((n) => n.startsWith(needle)) ? 1 : 2;
         let detail = entry.detail;
         if (entry.text) {
-          const pos = entry.text.toLowerCase().indexOf(needle);
+          const pos = Math.max(0, entry.text.toLowerCase().indexOf(query.trim().toLowerCase()));
           const start = Math.max(0, pos - 12);
-          detail = `${start ? "…" : ""}${entry.text.slice(start, pos + needle.length + 24).replace(/\s+/g, " ")}…`;
+          detail = `${start ? "…" : ""}${entry.text.slice(start, pos + query.length + 24).replace(/\s+/g, " ")}…`;
         }
-        hits.push({ ...entry, detail });
-        if (hits.length >= 8) break;
+        hits.push({ ...entry, detail, rank });
       }
+      hits.sort((a, b) => a.rank - b.rank);
+      this.showResults(hits.slice(0, 8));
+    }
+
+    showResults(hits) {
       const list = this.searchResults;
       list.replaceChildren(...(hits.length ? hits.map((hit, i) => h("li", {
         role: "option", id: `sm-result-${i}`, tabindex: "-1", class: "sm-search__result",
