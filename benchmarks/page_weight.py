@@ -5,7 +5,8 @@
     is loaded in headless Chromium, without interception; every response of
     the first view (until the network is quiet after the load event) is
     recorded with its raw size and the size a gzip (level 6) transfer would
-    take (the server itself does not compress; PNG/JPEG/WOFF2 count as raw).
+    take, computed here for both pages alike (storymap's server does send
+    text gzipped, at this level; PNG/JPEG/WOFF2 count as raw).
 (b) naive folium: the same data exported the obvious way (default tiles and
     CDN assets, full-resolution district polygons with a name tooltip, one
     marker per place with its excerpts, Chinese text, in a popup) to a
