@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 
 # The end-to-end tests drive Debian's Chromium (Playwright cannot download its own here).
 if [ ! -x /usr/bin/chromium ]; then
+  export DEBIAN_FRONTEND=noninteractive
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -q
   $SUDO apt-get install -y -q chromium
