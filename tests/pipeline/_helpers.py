@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tests.reference import SHANGHAI_DISTRICTS  # noqa: F401  (re-exported for the pipeline tests)
-
 
 # Shenzhen's nine administrative districts (GB/T 2260).
 SHENZHEN_DISTRICTS = {

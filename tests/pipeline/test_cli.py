@@ -13,7 +13,9 @@ import yaml
 
 from storymap import coords
 
-from ._helpers import BUND_GCJ02, PEACE_HOTEL_WGS84, SHANGHAI_DISTRICTS, assert_clean_error
+from tests.reference import SHANGHAI_DISTRICTS
+
+from ._helpers import BUND_GCJ02, PEACE_HOTEL_WGS84, assert_clean_error
 
 PLACE_KEYS = ["id", "name", "lon", "lat", "district_code", "district_name", "geocoder", "precision", "stories"]
 DISTRICT_KEYS = {"code", "name_zh", "name_en", "area_km2", "place_count"}

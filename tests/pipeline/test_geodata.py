@@ -16,10 +16,11 @@ from pyproj import Geod
 from storymap import coords
 from storymap.geodata import load_geodata
 
+from tests.reference import SHANGHAI_DISTRICTS
+
 from ._helpers import (
     PEACE_HOTEL_WGS84,
     PEARL_TOWER_WGS84,
-    SHANGHAI_DISTRICTS,
     SHANGHAI_EQUAL_AREA,
 )
 

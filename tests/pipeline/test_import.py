@@ -8,7 +8,9 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from ._helpers import SHANGHAI_DISTRICTS, SHENZHEN_DISTRICTS, assert_clean_error
+from tests.reference import SHANGHAI_DISTRICTS
+
+from ._helpers import SHENZHEN_DISTRICTS, assert_clean_error
 
 OUTPUT_FILES = {"districts.full.geojson", "districts.display.geojson", "manifest.json", "PROVENANCE.md"}
 

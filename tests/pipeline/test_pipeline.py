@@ -12,7 +12,9 @@ from pyproj import Geod
 
 from storymap import coords
 
-from ._helpers import SHANGHAI_DISTRICTS, squash
+from tests.reference import SHANGHAI_DISTRICTS
+
+from ._helpers import squash
 
 GEOD = Geod(ellps="WGS84")
 STORY = "stories/shanghai/people-city-shanghai.yaml"
