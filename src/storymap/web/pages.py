@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, g, render_template, request, url_for
+import hashlib
+
+from flask import Blueprint, current_app, g, make_response, render_template, request, url_for
 
 from ..mapbuilder import PLACE_COUNT_CLASSES, THEME_COLOURS, build_map, render_parts
 from .i18n import HTML_LANG, STRINGS, pick_lang
@@ -63,7 +65,9 @@ def _map_page(embed: bool):
             data={**model.client_data(), "lang": lang, "strings": STRINGS[lang], "themeColours": {
                 k: v for k, v in THEME_COLOURS.items() if k}},
         )
-        snapshot.pages[key] = (html, inline_script_hashes(html))
-    html, hashes = snapshot.pages[key]
+        snapshot.pages[key] = (html, inline_script_hashes(html), hashlib.sha1(html.encode()).hexdigest())
+    html, hashes, etag = snapshot.pages[key]
     g.csp_script_hashes = hashes
-    return html
+    response = make_response(html)
+    response.set_etag(etag)  # computed once with the page, not hashed again per request
+    return response
