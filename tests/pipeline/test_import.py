@@ -30,20 +30,21 @@ def runner():
     return lambda *args: CliRunner().invoke(main, [str(a) for a in args])
 
 
-@pytest.fixture(scope="module")
-def shanghai_import(tmp_path_factory, runner):
-    out = tmp_path_factory.mktemp("import") / "shanghai"
-    result = runner("geodata", "import", "310000", "--out", out)
+def run_import(tmp_path_factory, runner, adcode: str, name: str):
+    out = tmp_path_factory.mktemp("import") / name
+    result = runner("geodata", "import", adcode, "--out", out)
     assert result.exit_code == 0, (result.output, result.exception)
     return out
+
+
+@pytest.fixture(scope="module")
+def shanghai_import(tmp_path_factory, runner):
+    return run_import(tmp_path_factory, runner, "310000", "shanghai")
 
 
 @pytest.fixture(scope="module")
 def shenzhen_import(tmp_path_factory, runner):
-    out = tmp_path_factory.mktemp("import") / "shenzhen"
-    result = runner("geodata", "import", "440300", "--out", out)
-    assert result.exit_code == 0, (result.output, result.exception)
-    return out
+    return run_import(tmp_path_factory, runner, "440300", "shenzhen")
 
 
 @pytest.mark.parametrize("kind, tolerance", [("full", 1e-7), ("display", 1e-5)])
