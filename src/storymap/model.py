@@ -55,25 +55,33 @@ class StoryModel:
         district = self.district(code)
         if district is None:
             return None
-        excerpts = {e["id"]: e for e in self.excerpts}
         groups = self.district_sections.get(code, [])
         story_ids = {g["story"] for g in groups}
         return {
             "district": district,
             "places": [p for p in self.places if p["district_code"] == code],
-            "sections": [
-                {
-                    "story": g["story"],
-                    "section": next(s for s in self.story(g["story"])["sections"] if s["id"] == g["section"]),
-                    "excerpts": [excerpts[i] for i in g["excerpts"]],
-                }
-                for g in groups
-            ],
+            "sections": self._resolve(groups),
             "facts": [f for f in self.facts if f["district_code"] == code],
             "photos": [p for p in self.photos if p["district_code"] == code],
             "sources": [self._source_line(s) for s in self.stories if s["id"] in story_ids],
             "nearest": [self.district(c) for c in district["nearest_with_stories"]],
         }
+
+    def city_detail(self) -> dict:
+        """The passages about the whole city, grouped by story and section."""
+        return {"region": self.region, "sections": self._resolve(self.city_sections)}
+
+    def _resolve(self, groups: list[dict]) -> list[dict]:
+        """Section groups of excerpt ids -> the section records and excerpts themselves."""
+        excerpts = {e["id"]: e for e in self.excerpts}
+        return [
+            {
+                "story": g["story"],
+                "section": next(s for s in self.story(g["story"])["sections"] if s["id"] == g["section"]),
+                "excerpts": [excerpts[i] for i in g["excerpts"]],
+            }
+            for g in groups
+        ]
 
     @staticmethod
     def _source_line(story: dict) -> dict:
