@@ -21,13 +21,6 @@ from .model import StoryModel
 PLACES_PANE = "storyPlaces"
 # Sequential palette (ColorBrewer YlOrBr, 4 classes + "none") for places per district.
 PLACE_COUNT_CLASSES = ((0, "#f4f1ea"), (1, "#fed98e"), (2, "#fe9929"), (4, "#cc4c02"))
-THEME_COLOURS = {
-    "renewal": "#b2182b",
-    "innovation": "#2166ac",
-    "livelihood": "#1b7837",
-    "ecology": "#5e8c31",
-    None: "#555555",
-}
 
 
 @dataclass(frozen=True)
@@ -221,12 +214,13 @@ def _district_style(feature: dict) -> dict:
 def _place_style(feature: dict) -> dict:
     props = feature["properties"]
     story_point = props["role"] == "story"
+    # The fill comes from the theme class in storymap.css, where the legend and
+    # section headings take the same colours.
     return {
-        "fillColor": THEME_COLOURS.get(props["theme"], THEME_COLOURS[None]),
         "color": "#ffffff",
         "radius": 9 if story_point else 5,
         "weight": 2 if story_point else 1,
-        "className": f"place place-{props['id']} place-{props['role']}",
+        "className": f"place place-{props['id']} place-{props['role']} sm-theme-{props['theme'] or 'none'}",
         # folium merges the style into each marker's options: the way to set its pane.
         "pane": PLACES_PANE,
     }
