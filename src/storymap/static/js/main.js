@@ -10,7 +10,7 @@
 import { translator } from "./dom.js";
 import { loadData } from "./data.js";
 import { districtBounds, highlightDistrict, shadeDistricts, wireDistricts } from "./districts.js";
-import { DistrictLabels, alignGcj02Layer, gcjOffset, highlightPlace, wirePlaces } from "./map-layers.js";
+import { DistrictLabels, alignGcj02Layer, gcjOffset, highlightPlace, sizeMarkers, wirePlaces } from "./map-layers.js";
 import { Panel } from "./panel.js";
 import { SearchBox, buildSearchIndex } from "./search.js";
 import { Router } from "./deeplinks.js";
@@ -43,6 +43,8 @@ class MapPage {
       popup: (place) => this.panel.popup(place),
       onChoose: (id) => go({ type: "place", id }),
     });
+    sizeMarkers(this.map, this.placeLayers, data);
+    this.map.on("resize", () => sizeMarkers(this.map, this.placeLayers, data));
     shadeDistricts(this.districtLayers, data, [...document.querySelectorAll(".sm-legend [data-min]")]
       .map((row) => Number(row.dataset.min)));
     this.labels = new DistrictLabels(this.map, data, this.lang, {

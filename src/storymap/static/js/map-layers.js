@@ -7,6 +7,7 @@
  *   wirePlaces(layerGroup, data, lang, { popup, onChoose })  Map id -> marker layer; tooltips,
  *       popups (popup(place) builds the content), keyboard access for story points
  *   highlightPlace(layers, id)          mark one place marker selected (null: none)
+ *   sizeMarkers(map, layers, data)      marker radii for the map's size (smaller on a short map)
  *   DistrictLabels                      district name labels (see the class)
  */
 import { h } from "./dom.js";
@@ -69,6 +70,18 @@ export function wirePlaces(layerGroup, data, lang, { popup, onChoose }) {
     });
   });
   return layers;
+}
+
+/**
+ * Marker sizes for the map's size: on a short map (an embed 400 px high) the city
+ * is drawn small, and full-size story markers would touch one another.
+ */
+export function sizeMarkers(map, layers, data) {
+  const short = map.getSize().y < 480;
+  for (const [id, layer] of layers) {
+    const story = data.by.place.get(id).role === "story";
+    layer.setRadius(story ? (short ? 7 : 9) : (short ? 4 : 5));
+  }
 }
 
 export function highlightPlace(layers, id) {

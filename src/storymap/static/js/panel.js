@@ -253,7 +253,11 @@ export class Panel {
         h("dt", null, localised(fact, "label", this.lang)),
         h("dd", null, h("span", { class: "sm-fact__value" }, value),
           fact.period ? h("span", { class: "sm-muted" }, " · ", this.text(fact, "period")) : null,
-          h("q", { class: "sm-fact__quote", lang: "zh-CN" }, fact.quote)),
+          // The quote is the source's own words: in English it waits behind "Original Chinese".
+          this.lang === "en"
+            ? h("details", { class: "sm-fact__source" }, h("summary", null, this.tr("original")),
+              h("q", { class: "sm-fact__quote", lang: "zh-CN" }, fact.quote))
+            : h("q", { class: "sm-fact__quote", lang: "zh-CN" }, fact.quote)),
       ];
     }));
   }
