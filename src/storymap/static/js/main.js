@@ -44,7 +44,7 @@ class MapPage {
       onChoose: (id) => go({ type: "place", id }),
     });
     sizeMarkers(this.map, this.placeLayers, data);
-    this.map.on("resize", () => sizeMarkers(this.map, this.placeLayers, data));
+    this.map.on("zoomend resize", () => sizeMarkers(this.map, this.placeLayers, data));
     shadeDistricts(this.districtLayers, data, [...document.querySelectorAll(".sm-legend [data-min]")]
       .map((row) => Number(row.dataset.min)));
     this.labels = new DistrictLabels(this.map, data, this.lang, {

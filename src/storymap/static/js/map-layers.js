@@ -7,7 +7,7 @@
  *   wirePlaces(layerGroup, data, lang, { popup, onChoose })  Map id -> marker layer; tooltips,
  *       popups (popup(place) builds the content), keyboard access for story points
  *   highlightPlace(layers, id)          mark one place marker selected (null: none)
- *   sizeMarkers(map, layers, data)      marker radii for the map's size (smaller on a short map)
+ *   sizeMarkers(map, layers, data)      marker radii for the zoom: as large as fits without touching
  *   DistrictLabels                      district name labels (see the class)
  */
 import { h } from "./dom.js";
@@ -73,14 +73,24 @@ export function wirePlaces(layerGroup, data, lang, { popup, onChoose }) {
 }
 
 /**
- * Marker sizes for the map's size: on a short map (an embed 400 px high) the city
- * is drawn small, and full-size story markers would touch one another.
+ * Marker sizes for the current zoom: story markers are drawn as large as they can
+ * be (9 px radius) without touching one another, and never below 6 px; a crowded
+ * view (a small embed, a phone) gets smaller markers rather than overlapping ones.
+ * Places sharing one point are not counted as crowding (their popup lists them).
  */
 export function sizeMarkers(map, layers, data) {
-  const short = map.getSize().y < 480;
+  const story = [...layers].filter(([id]) => data.by.place.get(id).role === "story")
+    .map(([, layer]) => map.latLngToContainerPoint(layer.getLatLng()));
+  let closest = Infinity;
+  for (let i = 0; i < story.length; i++) {
+    for (let j = i + 1; j < story.length; j++) {
+      const d = story[i].distanceTo(story[j]);
+      if (d >= 1) closest = Math.min(closest, d);
+    }
+  }
+  const radius = Math.max(6, Math.min(9, Math.floor((closest - 4) / 2)));
   for (const [id, layer] of layers) {
-    const story = data.by.place.get(id).role === "story";
-    layer.setRadius(story ? (short ? 7 : 9) : (short ? 4 : 5));
+    layer.setRadius(data.by.place.get(id).role === "story" ? radius : Math.min(5, radius - 2));
   }
 }
 
