@@ -9,16 +9,23 @@ replaced on each instance, never on the shared class lists.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import folium
+import topojson
 from jinja2 import Template
+from jinja2.utils import htmlsafe_json_dumps
 
 from . import coords
 from .model import StoryModel
 
 PLACES_PANE = "storyPlaces"
+# Display polygons are simplified at 60 m; a grid of 1e5 steps over a region
+# the size of Shanghai (~140 km) is ~1.4 m, i.e. what 5 decimals can show.
+TOPOLOGY_QUANTISATION = 100_000
 # Sequential palette (ColorBrewer YlOrBr, 4 classes + "none") for places per district.
 PLACE_COUNT_CLASSES = ((0, "#f4f1ea"), (1, "#fed98e"), (2, "#fe9929"), (4, "#cc4c02"))
 
@@ -91,6 +98,97 @@ class StoryMapController(folium.MacroElement):
         self.gcj02_grid = gcj02_grid
 
 
+def json_block(data) -> str:
+    """``data`` as the text of a ``<script type="application/json">``: parsed as data, never run.
+
+    NaN and Infinity are refused (they are not JSON), and ``<``, ``>``, ``&``
+    and ``'`` are escaped, so no value can close the element.
+    """
+    return htmlsafe_json_dumps(data, dumps=partial(json.dumps, allow_nan=False, ensure_ascii=False,
+                                                    separators=(",", ":")))
+
+
+class DataLayer(folium.map.Layer):
+    """A Leaflet GeoJSON layer filled from a JSON data block of the page.
+
+    Data-file values (names, codes, ids, geometry) never enter inline code:
+    the ``html`` part holds them in ``<script type="application/json">`` and
+    the ``script`` part, the same for any data, parses that block. So the
+    inline script's CSP hash depends only on this code, and markup in a value
+    is text. Styles are computed in the browser from the feature's properties.
+    """
+
+    _template = Template(
+        """
+        {% macro html(this, kwargs) %}
+        <script type="application/json" id="{{ this.block_id }}">{{ this.block }}</script>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = (function () {
+            var data = JSON.parse(document.getElementById({{ this.block_id|tojson }}).textContent);
+            {%- if this.kind == "districts" %}
+            var palette = {{ this.palette|tojson }};
+            var layer = L.geoJson(null, {
+                smoothFactor: 0.5,
+                style: function (feature) {
+                    var colour = palette[0][1];
+                    palette.forEach(function (entry) { if (feature.properties.place_count >= entry[0]) colour = entry[1]; });
+                    return {fillColor: colour, fillOpacity: 0.85, color: "#6b6256", weight: 1,
+                            className: "district district-" + feature.properties.code};
+                }
+            });
+            layer.addData(topojson.feature(data, data.objects.districts));
+            {%- else %}
+            var layer = L.geoJson(null, {
+                pointToLayer: function (feature, latlng) {
+                    var p = feature.properties, story = p.role === "story";
+                    // The fill comes from the theme class in storymap.css, like the legend's.
+                    return L.circleMarker(latlng, {
+                        color: "#ffffff", fill: true, fillOpacity: 0.95, radius: story ? 9 : 5, weight: story ? 2 : 1,
+                        pane: {{ this.pane|tojson }},
+                        className: "place place-" + p.id + " place-" + p.role + " sm-theme-" + (p.theme || "none")
+                    });
+                }
+            });
+            layer.addData(data);
+            {%- endif %}
+            return layer;  // folium's Layer adds it to the map (show=True)
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, kind: str, data: dict, name: str, control: bool):
+        super().__init__(name=name, overlay=True, control=control, show=True)
+        self._name = "DataLayer"
+        self.kind = kind
+        self.block_id = f"storymap-{kind}"
+        self.block = json_block(data)
+        self.palette = PLACE_COUNT_CLASSES
+        self.pane = PLACES_PANE
+
+
+class LegendPalette(folium.MacroElement):
+    """The legend's swatch colours as a style sheet, from the same palette as the district fills.
+
+    A ``<style>`` element whose hash the page's CSP lists, so the legend needs
+    neither inline ``style`` attributes nor ``'unsafe-inline'``.
+    """
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+        <style>{% for threshold, colour in this.palette %}.sm-swatch--{{ loop.index0 }}{background:{{ colour }}}{% endfor %}</style>
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "LegendPalette"
+        self.palette = PLACE_COUNT_CLASSES
+
+
 def build_map(
     model: StoryModel,
     static_url: Callable[[str], str],
@@ -117,6 +215,7 @@ def build_map(
     # Per instance: the class lists are shared by every folium map in the process.
     fmap.default_js = [
         ("leaflet", static_url("vendor/leaflet/leaflet.js")),
+        ("topojson", static_url("vendor/topojson-client/topojson-client.min.js")),
         ("storymap", static_url("js/storymap.js")),
     ]
     fmap.default_css = [
@@ -133,23 +232,18 @@ def build_map(
         layer.add_to(fmap)
         if source.gcj02:
             gcj02_layers.append(layer)
-    districts = folium.GeoJson(
-        _slim(model.districts_geojson, ("code", "place_count")),
-        name="区界 Districts" if lang == "zh" else "Districts",
-        style_function=_district_style,
-        smooth_factor=0.5,
-        control=bool(tiles),
+    districts = DataLayer(
+        "districts", district_topology(model.districts_geojson),
+        name="区界 Districts" if lang == "zh" else "Districts", control=bool(tiles),
     ).add_to(fmap)
     # Points in their own pane above the districts, so a selected district can be
     # brought to the front without covering them.
     folium.map.CustomPane(PLACES_PANE, z_index=450).add_to(fmap)
-    places = folium.GeoJson(
-        _slim(_drawing_order(model), ("id", "role", "theme")),
-        name="故事点 Story points" if lang == "zh" else "Story points",
-        marker=folium.CircleMarker(radius=8, weight=2, fill=True, fill_opacity=0.95),
-        style_function=_place_style,
-        control=bool(tiles),
+    places = DataLayer(
+        "places", _slim(_drawing_order(model), ("id", "role", "theme")),
+        name="故事点 Story points" if lang == "zh" else "Story points", control=bool(tiles),
     ).add_to(fmap)
+    LegendPalette().add_to(fmap)
     if tiles:
         folium.LayerControl(collapsed=True).add_to(fmap)
     bounds = _bounds(model)
@@ -185,6 +279,18 @@ def _slim(collection: dict, keep: tuple[str, ...]) -> dict:
     }
 
 
+def district_topology(collection: dict) -> dict:
+    """The display polygons as TopoJSON: each shared border once, quantised, delta-encoded.
+
+    Only ``code`` and ``place_count`` travel with each district; everything a
+    reader sees comes from the page's JSON data.
+    """
+    slim = _slim(collection, ("code", "place_count"))
+    return topojson.Topology(
+        slim, prequantize=TOPOLOGY_QUANTISATION, topology=True, toposimplify=False, object_name="districts",
+    ).to_dict()
+
+
 def _drawing_order(model: StoryModel) -> dict:
     """Places with mentioned ones first and story points last in tour order.
 
@@ -198,32 +304,6 @@ def _drawing_order(model: StoryModel) -> dict:
         key=lambda f: (f["properties"]["role"] == "story", tour.get(f["properties"]["id"], -1)),
     )
     return {"type": "FeatureCollection", "features": features}
-
-
-def _district_style(feature: dict) -> dict:
-    count = feature["properties"]["place_count"]
-    return {
-        "fillColor": place_count_colour(count),
-        "fillOpacity": 0.85,
-        "color": "#6b6256",
-        "weight": 1,
-        "className": f"district district-{feature['properties']['code']}",
-    }
-
-
-def _place_style(feature: dict) -> dict:
-    props = feature["properties"]
-    story_point = props["role"] == "story"
-    # The fill comes from the theme class in storymap.css, where the legend and
-    # section headings take the same colours.
-    return {
-        "color": "#ffffff",
-        "radius": 9 if story_point else 5,
-        "weight": 2 if story_point else 1,
-        "className": f"place place-{props['id']} place-{props['role']} sm-theme-{props['theme'] or 'none'}",
-        # folium merges the style into each marker's options: the way to set its pane.
-        "pane": PLACES_PANE,
-    }
 
 
 def _bounds(model: StoryModel) -> list[list[float]]:
