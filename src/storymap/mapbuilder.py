@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 
 import folium
 import topojson
@@ -23,6 +24,7 @@ from . import coords
 from .model import StoryModel
 
 PLACES_PANE = "storyPlaces"
+SCRIPTS_DIR = Path(__file__).resolve().parent / "static" / "js"
 # Display polygons are simplified at 60 m; a grid of 1e5 steps over a region
 # the size of Shanghai (~140 km) is ~1.4 m, i.e. what 5 decimals can show.
 TOPOLOGY_QUANTISATION = 100_000
@@ -189,6 +191,30 @@ class LegendPalette(folium.MacroElement):
         self.palette = PLACE_COUNT_CLASSES
 
 
+class ImportMap(folium.MacroElement):
+    """Maps each front-end module's plain URL to its content-hashed URL.
+
+    ES modules import each other by relative path (``./dom.js``); through this
+    map those imports get the same versioned, immutable URLs as the entry
+    script, so a repeat view fetches none of them. Its body is static file
+    names only, and the page's CSP lists its hash.
+    """
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+        <script type="importmap">{{ this.imports }}</script>
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, static_url: Callable[[str], str]):
+        super().__init__()
+        self._name = "ImportMap"
+        urls = [static_url(path.relative_to(SCRIPTS_DIR.parent).as_posix()) for path in sorted(SCRIPTS_DIR.rglob("*.js"))]
+        self.imports = json_block({"imports": {url.split("?")[0]: url for url in urls}})
+
+
 def build_map(
     model: StoryModel,
     static_url: Callable[[str], str],
@@ -244,6 +270,7 @@ def build_map(
         name="故事点 Story points" if lang == "zh" else "Story points", control=bool(tiles),
     ).add_to(fmap)
     LegendPalette().add_to(fmap)
+    ImportMap(static_url).add_to(fmap)
     if tiles:
         folium.LayerControl(collapsed=True).add_to(fmap)
     bounds = _bounds(model)

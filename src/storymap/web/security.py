@@ -30,8 +30,10 @@ def csp_hash(body: str) -> str:
 
 
 def element_hashes(fragment: str, tag: str) -> list[str]:
-    """Hashes of every plain inline ``<script>`` or ``<style>`` in a fragment the app generated itself."""
-    return [csp_hash(body) for body in re.findall(rf"<{tag}>(.*?)</{tag}>", fragment, re.S)]
+    """Hashes of every inline ``<script>`` (classic or import map) or ``<style>`` in a fragment the app
+    generated itself; JSON data blocks are never run, so they need none."""
+    attributes = '(?: type="importmap")?' if tag == "script" else ""
+    return [csp_hash(body) for body in re.findall(rf"<{tag}{attributes}>(.*?)</{tag}>", fragment, re.S)]
 
 
 def tile_hosts(tiles) -> list[str]:
