@@ -75,6 +75,9 @@ def _edit_gazetteer(column: str):
 GEODATA_FIELDS = {
     **{f"{kind}:{key}": _edit_feature(f"districts.{kind}.geojson", key)
        for kind in ("display", "full") for key in ("code", "name_zh", "name_en", "area_km2")},
+    # The reported attack: the same code in both files, so the two agree.
+    "display+full:code": lambda geodata_dir: [_edit_feature(f"districts.{kind}.geojson", "code")(geodata_dir)
+                                              for kind in ("display", "full")],
     "manifest:region.adcode": _edit_manifest("region", "adcode"),
     "manifest:region.name_zh": _edit_manifest("region", "name_zh"),
     "manifest:region.name_en": _edit_manifest("region", "name_en"),
@@ -106,6 +109,9 @@ def case_server(tmp_path_factory, repo_root, start_server):
             except InvalidInputError as exc:
                 made[name] = exc
             else:
+                client = app.test_client()
+                for path in PAGES:  # rendered once before Chromium asks, as on a running site
+                    client.get(path)
                 made[name] = start_server(app)
         return made[name]
 
@@ -131,12 +137,14 @@ def test_payload_in_a_data_field_never_runs(case, case_server, open_page):
     if isinstance(server, InvalidInputError):
         # Refused: the build names the file, and no page is ever served from it.
         file_name = {"display": "districts.display.geojson", "full": "districts.full.geojson",
-                     "manifest": "manifest.json", "gazetteer": "gazetteer.csv"}[case.split(":")[0]]
+                     "display+full": "districts.", "manifest": "manifest.json",
+                     "gazetteer": "gazetteer.csv"}[case.split(":")[0]]
         assert any(file_name in str(p.file) for p in server.problems), server
         assert case.split(":")[1] in ("code", "area_km2", "region.adcode", "id", "lon", "lat", "crs",
                                       "precision", "district_code"), f"{case} refused: {server}"
         return
     page, _ = open_page(viewport={"width": 1280, "height": 800})
+    page.set_default_timeout(30_000)  # a busy CI machine; nothing here is timed
     for path in PAGES:
         page.goto(server + path)
         wait_for_map(page)
@@ -154,6 +162,7 @@ def test_payloads_in_every_text_field_at_once_are_shown_as_text(tmp_path, repo_r
     server = start_server(storymap.create_app({"STORIES_DIR": str(stories), "GEODATA_DIR": str(geodata),
                                                "RELOAD_CHECK_SECONDS": None}))
     page, _ = open_page(viewport={"width": 1280, "height": 800})
+    page.set_default_timeout(30_000)
     for path in PAGES:
         page.goto(server + path + "#district=310101")
         wait_for_map(page)
@@ -171,6 +180,7 @@ def test_csp_refuses_a_script_that_data_would_add(browser, live_server):
     """If data ever escaped its JSON block, its script would match none of the page's CSP hashes."""
     context = browser.new_context()
     page = context.new_page()
+    page.set_default_timeout(30_000)
     violations = []
     page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
 
