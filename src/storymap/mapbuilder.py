@@ -1,9 +1,10 @@
 """Build the Leaflet map with folium: the only module that imports folium.
 
 The map holds the district polygons (shaded by story places), the story
-points and optional tile layers; :class:`StoryMapController` hands them to the
-front-end modules (static/js/main.js), which adds the panel, tour, search
-and deep links. Every asset is served by the app: folium's CDN lists are
+points and optional tile layers. Their data travels in JSON blocks that the
+layers' inline script parses (:class:`DataLayer`), never inside code;
+:class:`StoryMapController` hands the layers to the front-end modules
+(static/js/main.js), which add the panel, tour, search and deep links. Every asset is served by the app: folium's CDN lists are
 replaced on each instance, never on the shared class lists.
 """
 
@@ -58,14 +59,6 @@ TILE_SOURCES = {
         '&copy; 高德地图 AutoNavi', 18, "1234", gcj02=True,
     ),
 }
-
-
-def place_count_colour(count: int) -> str:
-    colour = PLACE_COUNT_CLASSES[0][1]
-    for threshold, value in PLACE_COUNT_CLASSES:
-        if count >= threshold:
-            colour = value
-    return colour
 
 
 class StoryMapController(folium.MacroElement):
