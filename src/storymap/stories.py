@@ -51,11 +51,14 @@ class Section:
 
 @dataclass(frozen=True)
 class ExplicitPoint:
-    """Coordinates written in the story itself, already converted to WGS-84."""
+    """Coordinates written in the story itself, as declared.
+
+    Geocoding converts every story's points to WGS-84 in one array operation.
+    """
 
     lon: float
     lat: float
-    crs: str  # the CRS the story declared
+    crs: str  # the CRS of lon/lat, as the story declared it
     source: str
     precision: str
 
@@ -328,8 +331,7 @@ def _read_explicit_point(check: Checker, item: Located, where: str) -> ExplicitP
         return None
     if not check.lon_lat(lon, lat, item.line_of("lon"), where):
         return None
-    w_lon, w_lat = coords.to_wgs84(lon, lat, crs)
-    return ExplicitPoint(w_lon, w_lat, crs, source, precision)
+    return ExplicitPoint(lon, lat, crs, source, precision)
 
 
 def _read_excerpt(check: Checker, item: Located, where: str, story_id, section_ids, place_ids):
