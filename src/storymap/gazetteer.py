@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import coords
-from .checks import ADCODE, PRECISIONS, SLUG, Checker
+from .checks import ADCODE, PRECISIONS, SLUG, Checker, shown
 from .errors import InvalidInputError, Problem
 
 COLUMNS = ("id", "name", "aliases", "lon", "lat", "crs", "precision", "district_code", "source", "note")
@@ -116,7 +116,7 @@ def _entries(rows: list[tuple[dict, float, float, int]], path: Path) -> list[Gaz
 def _read_row(check: Checker, row: dict, line: int) -> tuple[dict, float, float, int] | None:
     """A row's checked values and its declared lon, lat; None (with problems noted) if bad."""
     def bad(column: str, expected: str) -> None:
-        check.problem(line, f"column '{column}' is {values[column]!r}; expected {expected}")
+        check.problem(line, f"column '{column}' is {shown(values[column])}; expected {expected}")
 
     values = {k: (row.get(k) or "").strip() for k in COLUMNS}
     ok = True

@@ -10,6 +10,7 @@ import copy
 from collections import Counter
 from dataclasses import dataclass, field
 
+import numpy as np
 import shapely
 
 from .geodata import Geodata
@@ -248,12 +249,25 @@ def _district_records(geodata: Geodata, places: list[dict], excerpts: list[dict]
 
 def _add_nearest_with_stories(records: list[dict], geodata: Geodata) -> None:
     """For each district, the closest districts that have excerpts (polygon distance)."""
-    metric = geodata.full.to_crs(geodata.full.estimate_utm_crs())
-    shapes = dict(zip(metric["code"], metric.geometry))
+    west, south, east, north = geodata.full.total_bounds
+    # Equidistant about the region's centre: true distances to a few metres
+    # across a city, and far cheaper to set up than estimating a UTM zone.
+    local = f"+proj=aeqd +lat_0={(south + north) / 2} +lon_0={(west + east) / 2} +datum=WGS84 +units=m"
+    metric = geodata.full.to_crs(local)
+    shapes = dict(zip(metric["code"], np.asarray(metric.geometry.values)))
     with_stories = [r["code"] for r in records if r["excerpt_count"]]
+    pairs = sorted({tuple(sorted((r["code"], c))) for r in records for c in with_stories if c != r["code"]})
+    first = np.array([shapes[a] for a, _ in pairs], dtype=object)
+    second = np.array([shapes[b] for _, b in pairs], dtype=object)
+    shapely.prepare(first)
+    # Neighbours touch (distance 0): a prepared test settles them without measuring.
+    touching = shapely.intersects(first, second)
+    distance = np.zeros(len(pairs))
+    distance[~touching] = shapely.distance(first[~touching], second[~touching])
+    between = dict(zip(pairs, distance.tolist()))
     for record in records:
         others = [c for c in with_stories if c != record["code"]]
-        others.sort(key=lambda c: shapely.distance(shapes[record["code"]], shapes[c]))
+        others.sort(key=lambda c: between[tuple(sorted((record["code"], c)))])
         record["nearest_with_stories"] = others[:NEAREST_COUNT]
 
 

@@ -124,7 +124,11 @@ class _Builder:
         for event in events:
             kind = type(event)
             if kind is ScalarEvent:
-                value, line = self.scalar(event), event.start_mark.line + 1
+                value = event.value
+                # Most scalars are plain or quoted text and need no resolving.
+                if event.tag is not None or event.style == '"' or event.implicit[0] and value[:1] in _IMPLICIT:
+                    value = self.scalar(event)
+                line = event.start_mark.line + 1
             elif kind is MappingEndEvent or kind is SequenceEndEvent:
                 stack.pop()
                 continue
