@@ -35,8 +35,12 @@ class Checker:
     def get(self, mapping, key: str, kind: type | tuple, *, required: bool = True, where: str = ""):
         """mapping[key] if present and of ``kind``; records a problem otherwise."""
         value = mapping.get(key, _MISSING)
-        if value.__class__ is kind and kind is not float and value != "":
-            return value  # the common case, checked first: most fields are as expected
+        if value.__class__ is kind:  # the common case first: most fields are as expected
+            if kind is str:
+                if value:
+                    return value
+            elif kind is not float or math.isfinite(value):
+                return value
         line = mapping.line_of(key) if hasattr(mapping, "line_of") else None
         label = f"{where}{key}"
         if value is _MISSING or value is None or value == "":

@@ -6,7 +6,6 @@ touching geography; :func:`assemble_model` is pure.
 
 from __future__ import annotations
 
-import copy
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -279,15 +278,20 @@ def _group_by_district(records: list[dict]) -> dict[str | None, list[dict]]:
 
 
 def _districts_geojson(display: dict, districts: list[dict]) -> dict:
+    """The display polygons with the model's district records as properties.
+
+    The geometries are shared with ``display``, not copied: nothing changes them.
+    """
     by_code = {d["code"]: d for d in districts}
-    collection = copy.deepcopy(display)
-    for feature in collection["features"]:
-        d = by_code[str(feature["properties"]["code"])]
-        feature["properties"] = {
-            k: d[k] for k in ("code", "name_zh", "name_en", "area_km2", "story_count", "place_count",
-                              "story_point_count", "excerpt_count", "label")
-        }
-    return collection
+    keys = ("code", "name_zh", "name_en", "area_km2", "story_count", "place_count", "story_point_count",
+            "excerpt_count", "label")
+    return {
+        **display,
+        "features": [
+            {**feature, "properties": {k: by_code[str(feature["properties"]["code"])][k] for k in keys}}
+            for feature in display["features"]
+        ],
+    }
 
 
 def _places_geojson(places: list[dict]) -> dict:

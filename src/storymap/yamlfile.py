@@ -24,6 +24,7 @@ from yaml.events import (
     ScalarEvent,
     SequenceEndEvent,
     SequenceStartEvent,
+    StreamEndEvent,
 )
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
@@ -34,6 +35,8 @@ from .errors import InvalidInputError, Problem
 MAX_DEPTH = 32
 
 _STR = "tag:yaml.org,2002:str"
+_FLOAT = "tag:yaml.org,2002:float"
+_DECIMAL = re.compile(r"[-+]?[0-9]+\.[0-9]+\Z")
 _SCALAR_TAGS = {
     "tag:yaml.org,2002:null", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int",
     "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp", _STR,
@@ -86,10 +89,13 @@ def read_yaml(path: Path):
         ) from exc
     if not text.strip():
         raise InvalidInputError([Problem(path, None, "empty file; expected a YAML mapping")])
+    parser = yaml.CSafeLoader(raw)
     try:
-        value = _Builder(path).build(yaml.parse(raw, Loader=yaml.CSafeLoader))
+        value = _Builder(path).build(parser.get_event)
     except yaml.YAMLError as exc:
         raise InvalidInputError([_yaml_problem(path, raw, exc)]) from exc
+    finally:
+        parser.dispose()
     if value is _NO_KEY:  # only comments or document markers
         raise InvalidInputError([Problem(path, None, "no content (only comments); expected a YAML mapping")])
     return value
@@ -116,12 +122,14 @@ class _Builder:
     def fail(self, line: int, message: str):
         raise InvalidInputError([Problem(self.path, line, message)])
 
-    def build(self, events):
+    def build(self, next_event):
+        """The document's value from libyaml's events, read until the stream ends."""
         root = _NO_KEY
         # Open collections, innermost last: [container, pending key, key line].
         stack: list[list] = []
         documents = 0
-        for event in events:
+        while True:
+            event = next_event()
             kind = type(event)
             if kind is ScalarEvent:
                 value = event.value
@@ -152,7 +160,9 @@ class _Builder:
                 if documents > 1:
                     self.fail(event.start_mark.line + 1, "a second YAML document (---); expected one per file")
                 continue
-            else:  # stream and document ends
+            elif kind is StreamEndEvent:
+                return root
+            else:  # stream start, document end
                 continue
 
             if not stack:
@@ -175,7 +185,6 @@ class _Builder:
                     frame[1] = _NO_KEY
             if kind is not ScalarEvent:
                 stack.append([value, _NO_KEY, 0])
-        return root
 
     def scalar(self, event: ScalarEvent):
         value = event.value
@@ -191,6 +200,8 @@ class _Builder:
         if tag not in _SCALAR_TAGS:
             self.fail(event.start_mark.line + 1,
                       f"tag {tag!r} is not supported; expected text, a number, a date, true/false or null")
+        if tag == _FLOAT and _DECIMAL.match(value):  # coordinates: skip the general YAML 1.1 float syntax
+            return float(value)
         node = ScalarNode(tag, value, event.start_mark, event.end_mark)
         try:
             return self.constructor.yaml_constructors[tag](self.constructor, node)
