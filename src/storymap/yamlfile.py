@@ -11,6 +11,7 @@ expand to gigabytes.
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -36,7 +37,9 @@ MAX_DEPTH = 32
 
 _STR = "tag:yaml.org,2002:str"
 _FLOAT = "tag:yaml.org,2002:float"
+_INT = "tag:yaml.org,2002:int"
 _DECIMAL = re.compile(r"[-+]?[0-9]+\.[0-9]+\Z")
+_DECIMAL_INT = re.compile(r"[-+]?[1-9][0-9]{0,17}\Z")  # no leading 0: YAML 1.1 reads 012 as octal
 _SCALAR_TAGS = {
     "tag:yaml.org,2002:null", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int",
     "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp", _STR,
@@ -52,6 +55,7 @@ _NO_KEY = object()
 class Located(dict):
     """A mapping read from YAML that knows the line of itself and of each key."""
 
+    __slots__ = ("line", "key_lines")
     line: int
     key_lines: dict[str, int]
 
@@ -60,6 +64,7 @@ class Located(dict):
 
 
 class LocatedList(list):
+    __slots__ = ("line", "item_lines")
     line: int
     item_lines: list[int]
 
@@ -200,8 +205,11 @@ class _Builder:
         if tag not in _SCALAR_TAGS:
             self.fail(event.start_mark.line + 1,
                       f"tag {tag!r} is not supported; expected text, a number, a date, true/false or null")
-        if tag == _FLOAT and _DECIMAL.match(value):  # coordinates: skip the general YAML 1.1 float syntax
+        # Coordinates and adcodes: the common forms, without the general YAML 1.1 number syntax.
+        if tag == _FLOAT and _DECIMAL.match(value):
             return float(value)
+        if tag == _INT and _DECIMAL_INT.match(value):
+            return int(value)
         node = ScalarNode(tag, value, event.start_mark, event.end_mark)
         try:
             return self.constructor.yaml_constructors[tag](self.constructor, node)
@@ -212,11 +220,21 @@ class _Builder:
                       f"invalid value {short!r}: {exc}; expected a valid date (YYYY-MM-DD), number or text (quote it)")
 
 
+@functools.lru_cache(maxsize=4096)
+def _resolve_short(value: str) -> str:
+    return _resolve_tag(value)
+
+
 def _resolve(value: str) -> str:
     """The implicit tag of a plain scalar, as PyYAML's resolver gives it.
 
-    Plain ``=`` or ``<<`` (YAML 1.1 value and merge keys) stay text.
+    Short values (keys such as ``name``, adcodes) repeat, so their answer is kept.
     """
+    return _resolve_short(value) if len(value) <= 12 else _resolve_tag(value)
+
+
+def _resolve_tag(value: str) -> str:
+    """Plain ``=`` or ``<<`` (YAML 1.1 value and merge keys) stay text."""
     for tag, pattern in _IMPLICIT.get(value[:1] if value else "", ()):
         if pattern.match(value):
             return tag if tag in _SCALAR_TAGS else _STR
