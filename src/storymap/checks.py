@@ -20,6 +20,9 @@ PRECISIONS = ("point", "street", "subdistrict", "district")
 CHINA_LON = (73.0, 136.0)
 CHINA_LAT = (3.0, 54.0)
 _MISSING = object()
+# Never text: C0/C1 controls (but tab and line breaks, and NEL, which YAML allows),
+# DEL, lone surrogates (which cannot even be written out as UTF-8), non-characters.
+UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 class Checker:

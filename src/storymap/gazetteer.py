@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import coords
-from .checks import ADCODE, PRECISIONS, SLUG, Checker, shown
+from .checks import ADCODE, PRECISIONS, SLUG, UNPRINTABLE, Checker, shown
 from .errors import InvalidInputError, Problem
 
 COLUMNS = ("id", "name", "aliases", "lon", "lat", "crs", "precision", "district_code", "source", "note")
@@ -69,18 +69,21 @@ def load_gazetteer(path: Path) -> Gazetteer:
     check = Checker(path)
     reader = csv.DictReader(io.StringIO(text, newline=""))
     rows: list[tuple[dict, float, float, int]] = []
+    start = 1  # where the next record starts; a quoted cell may span lines
     try:
         missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
         if missing:
             raise InvalidInputError(
                 [Problem(path, 1, f"missing column(s) {', '.join(missing)}; expected header {','.join(COLUMNS)}")]
             )
+        start = reader.line_num + 1
         for row in reader:
             read = _read_row(check, row, reader.line_num)
             if read is not None:
                 rows.append(read)
+            start = reader.line_num + 1
     except csv.Error as exc:
-        check.problem(reader.line_num, f"unreadable CSV ({exc}); {_CSV_HINT}")
+        check.problem(start, f"unreadable CSV ({exc}); {_CSV_HINT}")
         raise InvalidInputError(check.problems) from exc
     entries = _entries(rows, path)
     seen_ids: dict = {}
@@ -95,7 +98,7 @@ def load_gazetteer(path: Path) -> Gazetteer:
 
 
 _CSV_HINT = (
-    f"expected cells of at most {csv.field_size_limit():,} characters and no NUL bytes; "
+    f"expected cells of at most {csv.field_size_limit():,} characters; "
     "an unclosed quote makes one cell of everything after it"
 )
 
@@ -120,6 +123,11 @@ def _read_row(check: Checker, row: dict, line: int) -> tuple[dict, float, float,
 
     values = {k: (row.get(k) or "").strip() for k in COLUMNS}
     ok = True
+    for column, value in values.items():
+        if (bad_character := UNPRINTABLE.search(value)) is not None:
+            check.problem(line, f"column '{column}' contains the unprintable character "
+                          f"U+{ord(bad_character.group()):04X}; expected printable text")
+            ok = False
     if not SLUG.match(values["id"]):
         bad("id", "lowercase letters, digits and hyphens"); ok = False
     if not values["name"]:

@@ -30,6 +30,7 @@ from yaml.events import (
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
+from .checks import UNPRINTABLE
 from .errors import InvalidInputError, Problem
 
 # A story nests four levels (story > facts > fact > change); this leaves room.
@@ -45,9 +46,6 @@ _SCALAR_TAGS = {
     "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp", _STR,
 }
 _COLLECTION_TAGS = {None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
-# Escapes can put these in a quoted value; they are never story text, and a
-# lone surrogate cannot even be written out as UTF-8.
-_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 _IMPLICIT = Resolver.yaml_implicit_resolvers
 _NO_KEY = object()
 
@@ -197,8 +195,8 @@ class _Builder:
         if tag is None or tag == "!":
             tag = _STR if tag == "!" or not event.implicit[0] else _resolve(value)
         if tag == _STR:
-            if event.style == '"' and _UNPRINTABLE.search(value):  # only escapes can put them there
-                bad = _UNPRINTABLE.search(value).group()
+            if event.style == '"' and UNPRINTABLE.search(value):  # only escapes can put them there
+                bad = UNPRINTABLE.search(value).group()
                 self.fail(event.start_mark.line + 1,
                           f"text contains the unprintable character U+{ord(bad):04X}; expected printable text")
             return value
