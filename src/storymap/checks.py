@@ -44,12 +44,12 @@ class Checker:
                     return value
             elif kind is not float or math.isfinite(value):
                 return value
-        line = mapping.line_of(key) if hasattr(mapping, "line_of") else None
-        label = f"{where}{key}"
         if value is _MISSING or value is None or value == "":
             if required:
-                self.problem(line, f"missing required field '{label}'")
+                self.problem(_line_of(mapping, key), f"missing required field '{where}{key}'")
             return None
+        line = _line_of(mapping, key)
+        label = f"{where}{key}"
         expected = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
         expected = _KIND_NAMES.get(expected, expected)
         if isinstance(value, float) and not math.isfinite(value):
@@ -131,6 +131,10 @@ class Checker:
             self.problem(line, f"duplicate {what} {shown(value)} (first defined at {first_file}:{first_line})")
         else:
             seen[value] = (self.path, line)
+
+
+def _line_of(mapping, key: str) -> int | None:
+    return mapping.line_of(key) if hasattr(mapping, "line_of") else None
 
 
 _KIND_NAMES = {"str": "text", "float": "a number", "int": "a whole number", "list": "a list", "LocatedList": "a list", "Located": "a mapping"}

@@ -13,6 +13,7 @@ and generated YAML documents shaped like stories, with hostile scalars.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from datetime import timedelta
@@ -34,7 +35,8 @@ SOURCE_FILE = REPO_ROOT / "stories" / STORY_RELPATH[0] / "source-000_9ef9a491ed0
 GAZETTEER_TEXT = (REPO_ROOT / "geodata" / "shanghai" / "gazetteer.csv").read_text("utf-8")
 
 FUZZ = settings(
-    max_examples=60,
+    # A longer hunt: STORYMAP_FUZZ_EXAMPLES=2000 pytest tests/pipeline/test_fuzz_readers.py
+    max_examples=int(os.environ.get("STORYMAP_FUZZ_EXAMPLES", "60")),
     deadline=timedelta(seconds=10),
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
