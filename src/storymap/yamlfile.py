@@ -47,7 +47,7 @@ _SCALAR_TAGS = {
 }
 _COLLECTION_TAGS = {None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 _IMPLICIT = Resolver.yaml_implicit_resolvers
-_NO_KEY = object()
+_ABSENT = object()  # no value yet: no document, or no key waiting for its value
 
 
 class Located(dict):
@@ -99,7 +99,7 @@ def read_yaml(path: Path):
         raise InvalidInputError([_yaml_problem(path, raw, exc)]) from exc
     finally:
         parser.dispose()
-    if value is _NO_KEY:  # only comments or document markers
+    if value is _ABSENT:  # only comments or document markers
         raise InvalidInputError([Problem(path, None, "no content (only comments); expected a YAML mapping")])
     return value
 
@@ -109,7 +109,8 @@ def _yaml_problem(path, raw: bytes, exc: yaml.YAMLError) -> Problem:
         # libyaml reports a byte offset, and no line, for a character it refuses
         line = raw[: exc.position].count(b"\n") + 1
         bad = raw[exc.position:][:4].decode("utf-8", "replace")[:1]
-        return Problem(path, line, f"invalid YAML: {exc.reason} (U+{ord(bad):04X}); expected printable text")
+        code = f" (U+{ord(bad):04X})" if bad else ""
+        return Problem(path, line, f"invalid YAML: {exc.reason}{code}; expected printable text")
     mark = getattr(exc, "problem_mark", None)
     problem = getattr(exc, "problem", None) or str(exc)
     return Problem(path, mark.line + 1 if mark else None, f"invalid YAML: {problem}")
@@ -127,7 +128,7 @@ class _Builder:
 
     def build(self, next_event):
         """The document's value from libyaml's events, read until the stream ends."""
-        root = _NO_KEY
+        root = _ABSENT
         # Open collections, innermost last: [container, pending key, key line].
         stack: list[list] = []
         documents = 0
@@ -176,7 +177,7 @@ class _Builder:
                 if type(container) is LocatedList:
                     container.append(value)
                     container.item_lines.append(line)
-                elif frame[1] is _NO_KEY:
+                elif frame[1] is _ABSENT:
                     if kind is not ScalarEvent:
                         self.fail(line, "expected a plain value as a key")
                     if value in container:
@@ -185,9 +186,9 @@ class _Builder:
                 else:
                     container[frame[1]] = value
                     container.key_lines[frame[1]] = frame[2]
-                    frame[1] = _NO_KEY
+                    frame[1] = _ABSENT
             if kind is not ScalarEvent:
-                stack.append([value, _NO_KEY, 0])
+                stack.append([value, _ABSENT, 0])
 
     def scalar(self, event: ScalarEvent):
         value = event.value
