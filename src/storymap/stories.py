@@ -17,19 +17,31 @@ THEMES = ("renewal", "innovation", "livelihood", "ecology")
 ROLES = ("story", "mentioned")
 QUALIFIERS = ("exact", "approx", "over")
 _DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+# Fields readers see, per record: in English mode each one written in Chinese
+# needs its `_en` twin (docs/story-format.md, "English").
+TRANSLATED = {
+    "story": ("series", "newspaper", "title", "subtitle", "editor_note", "lede", "reporters"),
+    "sections": ("title", "note"),
+    "places": ("name",),
+    "excerpts": ("text",),
+    "facts": ("label", "unit", "period"),
+    "photos": ("caption", "credit"),
+}
 
 # The keys docs/story-format.md defines, per record; anything else is reported.
 KEYS = {
-    "story": ("id", "city", "series", "newspaper", "title", "subtitle", "title_en", "date", "date_note",
-              "reporters", "source", "editor_note", "lede", "sections", "places", "excerpts", "facts", "photos"),
+    "story": ("id", "city", "series", "series_en", "newspaper", "newspaper_en", "title", "title_en", "subtitle",
+              "subtitle_en", "date", "date_note", "reporters", "reporters_en", "source", "editor_note",
+              "editor_note_en", "lede", "lede_en", "sections", "places", "excerpts", "facts", "photos"),
     "source": ("file", "note"),
     "section": ("id", "title", "title_en", "theme", "note", "note_en"),
     "place": ("id", "name", "name_en", "role", "gazetteer", "lon", "lat", "crs", "source", "precision", "district"),
     "excerpt": ("id", "section", "place", "text", "text_en", "truncated", "mentions"),
-    "fact": ("id", "label", "label_en", "value", "unit", "qualifier", "period", "change", "place", "district",
-             "excerpt", "quote"),
-    "change": ("value", "unit", "basis"),
-    "photo": ("id", "number", "caption", "credit", "place"),
+    "fact": ("id", "label", "label_en", "value", "unit", "unit_en", "qualifier", "period", "period_en", "change",
+             "place", "district", "excerpt", "quote"),
+    "change": ("value", "unit", "basis", "basis_en"),
+    "photo": ("id", "number", "caption", "caption_en", "credit", "credit_en", "place"),
 }
 
 
@@ -107,6 +119,8 @@ class Fact:
     quote: str
     district: str | None = None  # adcode of a district-wide figure with no place
     district_line: int | None = None
+    unit_en: str | None = None
+    period_en: str | None = None
 
 
 @dataclass(frozen=True)
@@ -117,6 +131,8 @@ class Photo:
     caption: str
     credit: str | None
     place: str | None
+    caption_en: str | None = None
+    credit_en: str | None = None
 
 
 @dataclass(frozen=True)
@@ -140,6 +156,14 @@ class Story:
     excerpts: tuple[Excerpt, ...]
     facts: tuple[Fact, ...] = field(default=())
     photos: tuple[Photo, ...] = field(default=())
+    series_en: str | None = None
+    newspaper_en: str | None = None
+    subtitle_en: str | None = None
+    editor_note_en: str | None = None
+    lede_en: str | None = None
+    reporters_en: tuple[str, ...] = ()
+    # Warnings, not errors: fields readers see in Chinese that have no English yet.
+    english_gaps: tuple[Problem, ...] = ()
 
     @property
     def byline(self) -> str:
@@ -215,12 +239,7 @@ def _read_story(check: Checker, path: Path, data, seen_stories: dict, seen_place
     date = check.get(data, "date", str)
     if date and not _DATE.match(date):
         check.problem(data.line_of("date"), f"field 'date' is {shown(date)}; expected YYYY-MM-DD or YYYY-MM")
-    reporters = check.get(data, "reporters", list)
-    if reporters is not None and not all(isinstance(r, str) and r.strip() for r in reporters):
-        bad = next(i for i, r in enumerate(reporters) if not (isinstance(r, str) and r.strip()))
-        check.problem(reporters.item_lines[bad], f"field 'reporters[{bad}]' is {describe(reporters[bad])}; "
-                      "expected a list of names (text)")
-        reporters = None
+    reporters = _names(check, data, "reporters")
     source = check.get(data, "source", Located)
     if source is not None:
         check.known_keys(source, KEYS["source"], "source.")
@@ -267,17 +286,31 @@ def _read_story(check: Checker, path: Path, data, seen_stories: dict, seen_place
         for key in ("city", "series", "newspaper", "title")
     }
     optional = {key: check.get(data, key, str, required=False)
-                for key in ("subtitle", "title_en", "date_note", "editor_note", "lede")}
+                for key in ("subtitle", "title_en", "date_note", "editor_note", "lede",
+                            "series_en", "newspaper_en", "subtitle_en", "editor_note_en", "lede_en")}
+    reporters_en = _names(check, data, "reporters_en", required=False) or []
     if story_id is None:
         return None
     # With problems, this is a partial story: later stages still check its places.
     return Story(
         id=story_id, file=path, city=header["city"] or "", series=header["series"] or "",
         newspaper=header["newspaper"] or "", title=header["title"] or "", date=date or "",
-        reporters=tuple(str(r) for r in reporters or ()), source=dict(source or {}),
+        reporters=tuple(reporters or ()), source=dict(source or {}),
         sections=tuple(sections), places=tuple(places), excerpts=tuple(excerpts),
-        facts=tuple(facts), photos=tuple(photos), **optional,
+        facts=tuple(facts), photos=tuple(photos), reporters_en=tuple(reporters_en),
+        english_gaps=tuple(_english_gaps(path, data)), **optional,
     )
+
+
+def _names(check: Checker, data: Located, key: str, required: bool = True) -> list[str] | None:
+    """A list of names (text), or None with the first item that is not one reported."""
+    names = check.get(data, key, list, required=required)
+    for index, name in enumerate(names or ()):
+        if not (isinstance(name, str) and name.strip()):
+            check.problem(names.item_lines[index],
+                          f"field '{key}[{index}]' is {describe(name)}; expected a list of names (text)")
+            return None
+    return names
 
 
 def _is_file(path: Path) -> bool:
@@ -285,6 +318,30 @@ def _is_file(path: Path) -> bool:
         return path.is_file()
     except (OSError, ValueError):  # a NUL byte or an over-long name
         return False
+
+
+def _english_gaps(path: Path, data: Located) -> list[Problem]:
+    """Each field of TRANSLATED written in Chinese without its ``_en`` twin, as a warning."""
+    gaps = []
+
+    def check_record(record, keys, where):
+        for key in keys:
+            value = record.get(key)
+            if value is None or (key + "_en") in record or not _CJK.search(str(value)):
+                continue
+            gaps.append(Problem(path, record.line_of(key),
+                                f"English missing: {where}{key} has no {key}_en (shown in Chinese with ?lang=en)"))
+
+    check_record(data, TRANSLATED["story"], "")
+    for key, fields in TRANSLATED.items():
+        items = data.get(key) if key != "story" else None
+        for item in items if isinstance(items, list) else ():
+            if isinstance(item, Located):
+                check_record(item, fields, f"{key}[{item.get('id', '?')}].")
+                change = item.get("change")
+                if key == "facts" and isinstance(change, Located):
+                    check_record(change, ("basis",), f"{key}[{item.get('id', '?')}].change.")
+    return sorted(gaps, key=lambda gap: gap.line or 0)
 
 
 def _declared_ids(data, key: str) -> set[str]:
@@ -411,6 +468,8 @@ def _read_fact(check: Checker, item: Located, where: str, story_id, place_ids, e
         check.known_keys(change, KEYS["change"], f"{where}change.")
         check.get(change, "value", float, where=f"{where}change.")
         check.get(change, "unit", str, where=f"{where}change.")
+        for key in ("basis", "basis_en"):
+            check.get(change, key, str, required=False, where=f"{where}change.")
     if place is not None and place not in place_ids:
         check.problem(item.line_of("place"), f"{where}place: unknown place {shown(place)}; expected a place id of this story")
     if excerpt is not None:
@@ -428,6 +487,8 @@ def _read_fact(check: Checker, item: Located, where: str, story_id, place_ids, e
         qualifier, check.get(item, "period", str, required=False),
         dict(change) if change else None, place, excerpt, quote, district,
         item.line_of("district") if district else None,
+        unit_en=check.get(item, "unit_en", str, required=False, where=where),
+        period_en=check.get(item, "period_en", str, required=False, where=where),
     )
 
 
@@ -441,4 +502,5 @@ def _read_photo(check: Checker, item: Located, where: str, story_id, place_ids):
     number = check.get(item, "number", int, required=False, where=where)
     if None in (photo_id, caption):
         return None
-    return Photo(photo_id, story_id, number, caption, check.get(item, "credit", str, required=False), place)
+    optional = {key: check.get(item, key, str, required=False, where=where) for key in ("caption_en", "credit_en")}
+    return Photo(photo_id, story_id, number, caption, check.get(item, "credit", str, required=False), place, **optional)
