@@ -279,6 +279,17 @@ def test_reporters_must_be_a_list_of_names(cli, story_copy, reporters, bad_index
             "expected a list of names (text)") in output
 
 
+def test_english_reporters_must_be_names_too(cli, story_copy):
+    text = story_copy.story_file.read_text("utf-8")
+    english = text[text.index("reporters_en:\n"):text.index("\nsource:")]
+    text = text.replace(english, "reporters_en:\n  - Du Yingzi\n  - 42", 1)
+    story_copy.story_file.write_text(text, "utf-8")
+    output = assert_clean_error(validate(cli, story_copy))
+    line = line_no(text, r"^  - 42$")
+    assert (f"{story_copy.story_file}:{line}: field 'reporters_en[1]' is the number 42; "
+            "expected a list of names (text)") in output
+
+
 def test_reporters_given_as_text_is_reported(cli, story_copy):
     text = story_copy.story_file.read_text("utf-8")
     start = text.index("reporters:\n")
