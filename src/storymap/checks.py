@@ -20,6 +20,9 @@ PRECISIONS = ("point", "street", "subdistrict", "district")
 CHINA_LON = (73.0, 136.0)
 CHINA_LAT = (3.0, 54.0)
 _MISSING = object()
+# Never text: C0/C1 controls (but tab and line breaks, and NEL, which YAML allows),
+# DEL, lone surrogates (which cannot even be written out as UTF-8), non-characters.
+UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 class Checker:
@@ -35,22 +38,33 @@ class Checker:
     def get(self, mapping, key: str, kind: type | tuple, *, required: bool = True, where: str = ""):
         """mapping[key] if present and of ``kind``; records a problem otherwise."""
         value = mapping.get(key, _MISSING)
-        line = mapping.line_of(key) if hasattr(mapping, "line_of") else None
-        label = f"{where}{key}"
+        if value.__class__ is kind:  # the common case first: most fields are as expected
+            if kind is str:
+                if value:
+                    return value
+            elif kind is not float or math.isfinite(value):
+                return value
         if value is _MISSING or value is None or value == "":
             if required:
-                self.problem(line, f"missing required field '{label}'")
+                self.problem(_line_of(mapping, key), f"missing required field '{where}{key}'")
             return None
-        if kind is float and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
-        if kind is str and isinstance(value, (int, float, date)) and not isinstance(value, bool):
-            value = value.isoformat() if isinstance(value, date) else str(value)
-        if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
-            expected = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
-            self.problem(line, f"field '{label}' is {_describe(value)}; expected {_KIND_NAMES.get(expected, expected)}")
-            return None
+        line = _line_of(mapping, key)
+        label = f"{where}{key}"
+        expected = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
+        expected = _KIND_NAMES.get(expected, expected)
         if isinstance(value, float) and not math.isfinite(value):
-            self.problem(line, f"field '{label}' is {value}; expected a finite number")
+            self.problem(line, f"field '{label}' is {value}; expected {'a finite number' if kind is float else expected}")
+            return None
+        try:
+            if kind is float and isinstance(value, int) and not isinstance(value, bool):
+                value = float(value)
+            if kind is str and isinstance(value, (int, float, date)) and not isinstance(value, bool):
+                value = value.isoformat() if isinstance(value, date) else str(value)
+        except (OverflowError, ValueError):  # float(10**400); str() of a number over 4,300 digits
+            self.problem(line, f"field '{label}' is {describe(value)}; expected {expected}")
+            return None
+        if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+            self.problem(line, f"field '{label}' is {describe(value)}; expected {expected}")
             return None
         return value
 
@@ -59,7 +73,7 @@ class Checker:
         if value is not None and not SLUG.match(value):
             self.problem(
                 mapping.line_of(key),
-                f"field '{where}{key}' is {value!r}; expected lowercase letters, digits and hyphens",
+                f"field '{where}{key}' is {shown(value)}; expected lowercase letters, digits and hyphens",
             )
             return None
         return value
@@ -67,7 +81,7 @@ class Checker:
     def adcode(self, mapping, key: str, *, where: str = ""):
         value = self.get(mapping, key, str, where=where)
         if value is not None and not ADCODE.match(value):
-            self.problem(mapping.line_of(key), f"field '{where}{key}' is {value!r}; expected a six-digit adcode")
+            self.problem(mapping.line_of(key), f"field '{where}{key}' is {shown(value)}; expected a six-digit adcode")
             return None
         return value
 
@@ -76,7 +90,7 @@ class Checker:
         if value is not None and value not in choices:
             self.problem(
                 mapping.line_of(key),
-                f"field '{where}{key}' is {value!r}; expected one of {', '.join(choices)}",
+                f"field '{where}{key}' is {shown(value)}; expected one of {', '.join(choices)}",
             )
             return None
         return value
@@ -114,21 +128,33 @@ class Checker:
         """Record ``value`` as seen at (file, line); report a repeat with both places."""
         if value in seen:
             first_file, first_line = seen[value]
-            self.problem(line, f"duplicate {what} {value!r} (first defined at {first_file}:{first_line})")
+            self.problem(line, f"duplicate {what} {shown(value)} (first defined at {first_file}:{first_line})")
         else:
             seen[value] = (self.path, line)
+
+
+def _line_of(mapping, key: str) -> int | None:
+    return mapping.line_of(key) if hasattr(mapping, "line_of") else None
 
 
 _KIND_NAMES = {"str": "text", "float": "a number", "int": "a whole number", "list": "a list", "LocatedList": "a list", "Located": "a mapping"}
 
 
-def _describe(value) -> str:
+def describe(value) -> str:
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):
         return "a list"
     if isinstance(value, bool):
         return f"the boolean {value}"
+    if isinstance(value, int) and abs(value) >= 10**30:
+        return f"a number of {len(str(abs(value))) if value.bit_length() < 14000 else 'over 4,000'} digits"
     if isinstance(value, (int, float)):
         return f"the number {value}"
-    return repr(value)
+    return shown(value)
+
+
+def shown(value, limit: int = 80) -> str:
+    """``repr(value)``, shortened: a message quotes a value, not a whole file."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"

@@ -179,15 +179,16 @@ def locate(lon, lat, crs, fmt, geodata_dir):
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
-@click.option("--threads", type=click.IntRange(1, 64), default=4, show_default=True)
+@click.option("--threads", type=click.IntRange(1, 64), default=4, show_default=True, help="Threads per worker.")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Worker processes (gunicorn, the 'serve' extra); without gunicorn, as many waitress threads.")
 @click.option("--tiles", default="", help="Optional tile layers, comma-separated: osm, cartodb, amap.")
 @stories_option
 @geodata_option
 @domain_errors
-def serve(host, port, threads, tiles, stories_dir, geodata_dir):
-    """Serve the story map with the production WSGI server (waitress)."""
-    from waitress import create_server
-
+def serve(host, port, threads, workers, tiles, stories_dir, geodata_dir):
+    """Serve the story map with a production WSGI server (waitress; gunicorn for --workers)."""
+    from . import serving
     from .web import create_app
 
     config = {"TILES": tuple(t.strip() for t in tiles.split(",") if t.strip())} if tiles else {}
@@ -195,14 +196,23 @@ def serve(host, port, threads, tiles, stories_dir, geodata_dir):
         config["STORIES_DIR"] = str(stories_dir)
     if geodata_dir:
         config["GEODATA_DIR"] = str(geodata_dir)
+    server = serving.plan(workers, threads)
+    if server.note:
+        click.echo(f"storymap: {server.note}", err=True)
+    # Built here first in every case, so bad data or a bad option is one clean error, not N failed workers.
     app = create_app(config)
+    where = f"http://{host}:{port}/"
+    if server.kind == "gunicorn":
+        serving.check_port_free(host, port)
+        del app  # each worker builds its own after the fork
+        click.echo(f"storymap: serving {where} with {server.workers} worker processes x {server.threads} threads "
+                   "(gunicorn; Ctrl+C to stop)")
+        serving.run_gunicorn(lambda: create_app(config), host, port, server.workers, server.threads)
+        return
+    listening = serving.waitress_server(app, host, port, server.threads)
+    click.echo(f"storymap: serving {where}  (Ctrl+C to stop)")
     try:
-        server = create_server(app, host=host, port=port, threads=threads)
-    except OSError as exc:
-        raise UserError(f"Error: cannot listen on {host}:{port}: {exc.strerror}; try another --port") from exc
-    click.echo(f"storymap: serving http://{host}:{port}/  (Ctrl+C to stop)")
-    try:
-        server.run()
+        listening.run()
     except KeyboardInterrupt:
         click.echo("stopped")
 

@@ -93,12 +93,27 @@ def gcj02_to_wgs84(lon, lat):
 
 def to_wgs84(lon, lat, crs: str):
     """Convert a coordinate declared in ``crs`` ('wgs84' or 'gcj02') to WGS-84."""
-    if crs == WGS84:
-        return float(lon), float(lat)
-    if crs == GCJ02:
-        w_lon, w_lat = gcj02_to_wgs84(float(lon), float(lat))
-        return float(w_lon), float(w_lat)
-    raise ValueError(f"unknown CRS {crs!r}; expected one of {', '.join(CRS_NAMES)}")
+    w_lon, w_lat = to_wgs84_many([lon], [lat], [crs])
+    return float(w_lon[0]), float(w_lat[0])
+
+
+def to_wgs84_many(lon, lat, crs) -> tuple[np.ndarray, np.ndarray]:
+    """Convert many coordinates, each declared in its own CRS, to WGS-84 arrays.
+
+    ``crs`` holds one CRS name per coordinate. The GCJ-02 ones are converted in
+    one array operation: per-point calls cost about 200 µs each in NumPy
+    overhead, which dominates reading a story of thousands of places.
+    """
+    w_lon = np.array(lon, dtype=float)
+    w_lat = np.array(lat, dtype=float)
+    crs = np.asarray(crs, dtype=object)
+    unknown = set(crs.tolist()) - set(CRS_NAMES)
+    if unknown:
+        raise ValueError(f"unknown CRS {sorted(unknown)[0]!r}; expected one of {', '.join(CRS_NAMES)}")
+    gcj = crs == GCJ02
+    if gcj.any():
+        w_lon[gcj], w_lat[gcj] = gcj02_to_wgs84(w_lon[gcj], w_lat[gcj])
+    return w_lon, w_lat
 
 
 def offset_grid(west: float, south: float, east: float, north: float, step: float = 0.05) -> dict:

@@ -53,8 +53,11 @@ def geocode_places(
     """
     results: list[GeocodedPlace] = []
     problems: list[Problem] = []
-    for place in places:
-        found = _geocode_one(place, gazetteer, cache, online, region, problems)
+    for place, point in zip(places, _explicit_points(places)):
+        if point is not None:
+            found = point, "explicit"
+        else:
+            found = _geocode_one(place, gazetteer, cache, online, region, problems)
         if found is not None:
             results.append(GeocodedPlace(place, *found))
     if cache is not None:
@@ -64,10 +67,18 @@ def geocode_places(
     return results
 
 
+def _explicit_points(places: list[Place]) -> list[Point | None]:
+    """Each place's WGS-84 point from its story's coordinates (None: none given), converted at once."""
+    given = [p.explicit for p in places if p.explicit is not None]
+    lon, lat = coords.to_wgs84_many([e.lon for e in given], [e.lat for e in given], [e.crs for e in given])
+    converted = iter(zip(lon.tolist(), lat.tolist()))
+    return [
+        None if p.explicit is None else Point(*next(converted), p.explicit.crs, p.explicit.precision, p.explicit.source)
+        for p in places
+    ]
+
+
 def _geocode_one(place: Place, gazetteer: Gazetteer, cache, online, region, problems):
-    if place.explicit is not None:
-        e = place.explicit
-        return Point(e.lon, e.lat, e.crs, e.precision, e.source), "explicit"
     if place.gazetteer is not None:
         entry = gazetteer.by_id(place.gazetteer)
         if entry is None:

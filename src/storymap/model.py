@@ -6,9 +6,10 @@ touching geography; :func:`assemble_model` is pure.
 
 from __future__ import annotations
 
-import copy
+from collections import Counter
 from dataclasses import dataclass, field
 
+import numpy as np
 import shapely
 
 from .geodata import Geodata
@@ -41,6 +42,12 @@ class StoryModel:
         self._districts = {d["code"]: d for d in self.districts}
         self._places = {p["id"]: p for p in self.places}
         self._stories = {s["id"]: s for s in self.stories}
+        self._excerpts = {e["id"]: e for e in self.excerpts}
+        # Records per district, so a district view reads its own and never scans them all.
+        self._by_district = {
+            kind: _group_by_district(records)
+            for kind, records in (("places", self.places), ("facts", self.facts), ("photos", self.photos))
+        }
 
     def district(self, code: str) -> dict | None:
         return self._districts.get(code)
@@ -60,10 +67,10 @@ class StoryModel:
         story_ids = {g["story"] for g in groups}
         return {
             "district": district,
-            "places": [p for p in self.places if p["district_code"] == code],
+            "places": self._by_district["places"].get(code, []),
             "sections": self._resolve(groups),
-            "facts": [f for f in self.facts if f["district_code"] == code],
-            "photos": [p for p in self.photos if p["district_code"] == code],
+            "facts": self._by_district["facts"].get(code, []),
+            "photos": self._by_district["photos"].get(code, []),
             "sources": [self._source_line(s) for s in self.stories if s["id"] in story_ids],
             "nearest": [self.district(c) for c in district["nearest_with_stories"]],
         }
@@ -74,12 +81,11 @@ class StoryModel:
 
     def _resolve(self, groups: list[dict]) -> list[dict]:
         """Section groups of excerpt ids -> the section records and excerpts themselves."""
-        excerpts = {e["id"]: e for e in self.excerpts}
         return [
             {
                 "story": g["story"],
                 "section": next(s for s in self.story(g["story"])["sections"] if s["id"] == g["section"]),
-                "excerpts": [excerpts[i] for i in g["excerpts"]],
+                "excerpts": [self._excerpts[i] for i in g["excerpts"]],
             }
             for g in groups
         ]
@@ -117,7 +123,12 @@ def assemble_model(stories: list[Story], joined: list[JoinedPlace], geodata: Geo
         }
         for s in stories for index, e in enumerate(s.excerpts)
     ]
-    places = [_place_record(j, stories, excerpts, geodata) for j in joined]
+    own_excerpts: dict[str, list[dict]] = {}
+    for e in excerpts:
+        if e["place"] is not None:
+            own_excerpts.setdefault(e["place"], []).append(e)
+    themes = {(s.id, sec.id): sec.theme for s in stories for sec in s.sections}
+    places = [_place_record(j, own_excerpts.get(j.geocoded.place.id, []), themes, geodata) for j in joined]
     tour = [p["id"] for p in sorted(
         (p for p in places if p["role"] == "story" and p["first_excerpt"] is not None),
         key=lambda p: (p["stories"][0], p["first_excerpt"]),
@@ -163,25 +174,23 @@ def assemble_model(stories: list[Story], joined: list[JoinedPlace], geodata: Geo
 
 def _district_sections(stories: list[Story], excerpts: list[dict]) -> dict[str, list[dict]]:
     """Excerpt ids per district (None: city-wide), grouped by story and section in article order."""
+    by_section: dict[tuple[str, str], dict[str | None, list[str]]] = {}
+    for e in excerpts:
+        by_section.setdefault((e["story"], e["section"]), {}).setdefault(e["district_code"], []).append(e["id"])
     groups: dict[str, list[dict]] = {}
     for story in stories:
         for section in story.sections:
-            by_district: dict[str, list[str]] = {}
-            for e in excerpts:
-                if e["story"] == story.id and e["section"] == section.id:
-                    by_district.setdefault(e["district_code"], []).append(e["id"])
-            for code, ids in by_district.items():
+            for code, ids in by_section.get((story.id, section.id), {}).items():
                 groups.setdefault(code, []).append({"story": story.id, "section": section.id, "excerpts": ids})
     return groups
 
 
-def _place_record(joined: JoinedPlace, stories: list[Story], excerpts: list[dict], geodata: Geodata) -> dict:
+def _place_record(joined: JoinedPlace, own: list[dict], themes: dict, geodata: Geodata) -> dict:
+    """One place; ``own`` are its excerpts, ``themes`` maps (story, section) to a theme."""
     place, point = joined.geocoded.place, joined.geocoded.point
     district = geodata.district(joined.district_code)
-    own = [e for e in excerpts if e["place"] == place.id]
-    story = next(s for s in stories if s.id == place.story_id)
     section_id = own[0]["section"] if own else None
-    theme = next((sec.theme for sec in story.sections if sec.id == section_id), None)
+    theme = themes.get((place.story_id, section_id))
     return {
         "id": place.id,
         "name": place.name,
@@ -223,15 +232,20 @@ def _story_record(story: Story) -> dict:
 
 
 def _district_records(geodata: Geodata, places: list[dict], excerpts: list[dict]) -> list[dict]:
+    place_counts = Counter(p["district_code"] for p in places)
+    story_point_counts = Counter(p["district_code"] for p in places if p["role"] == "story")
+    excerpt_counts = Counter(e["district_code"] for e in excerpts)
+    story_ids: dict[str, set] = {}
+    for e in excerpts:
+        story_ids.setdefault(e["district_code"], set()).add(e["story"])
     records = []
     for d in geodata.districts:
-        own_excerpts = [e for e in excerpts if e["district_code"] == d.code]
         records.append({
             "code": d.code, "name_zh": d.name_zh, "name_en": d.name_en, "area_km2": d.area_km2,
-            "place_count": sum(1 for p in places if p["district_code"] == d.code),
-            "story_point_count": sum(1 for p in places if p["district_code"] == d.code and p["role"] == "story"),
-            "excerpt_count": len(own_excerpts),
-            "story_count": len({e["story"] for e in own_excerpts}),
+            "place_count": place_counts[d.code],
+            "story_point_count": story_point_counts[d.code],
+            "excerpt_count": excerpt_counts[d.code],
+            "story_count": len(story_ids.get(d.code, ())),
             "label": [d.label_lon, d.label_lat],
         })
     _add_nearest_with_stories(records, geodata)
@@ -240,25 +254,50 @@ def _district_records(geodata: Geodata, places: list[dict], excerpts: list[dict]
 
 def _add_nearest_with_stories(records: list[dict], geodata: Geodata) -> None:
     """For each district, the closest districts that have excerpts (polygon distance)."""
-    metric = geodata.full.to_crs(geodata.full.estimate_utm_crs())
-    shapes = dict(zip(metric["code"], metric.geometry))
+    west, south, east, north = geodata.full.total_bounds
+    # Equidistant about the region's centre: true distances to a few metres
+    # across a city, and far cheaper to set up than estimating a UTM zone.
+    local = f"+proj=aeqd +lat_0={(south + north) / 2} +lon_0={(west + east) / 2} +datum=WGS84 +units=m"
+    metric = geodata.full.to_crs(local)
+    shapes = dict(zip(metric["code"], np.asarray(metric.geometry.values)))
     with_stories = [r["code"] for r in records if r["excerpt_count"]]
+    pairs = sorted({tuple(sorted((r["code"], c))) for r in records for c in with_stories if c != r["code"]})
+    first = np.array([shapes[a] for a, _ in pairs], dtype=object)
+    second = np.array([shapes[b] for _, b in pairs], dtype=object)
+    shapely.prepare(first)
+    # Neighbours touch (distance 0): a prepared test settles them without measuring.
+    touching = shapely.intersects(first, second)
+    distance = np.zeros(len(pairs))
+    distance[~touching] = shapely.distance(first[~touching], second[~touching])
+    between = dict(zip(pairs, distance.tolist()))
     for record in records:
         others = [c for c in with_stories if c != record["code"]]
-        others.sort(key=lambda c: shapely.distance(shapes[record["code"]], shapes[c]))
+        others.sort(key=lambda c: between[tuple(sorted((record["code"], c)))])
         record["nearest_with_stories"] = others[:NEAREST_COUNT]
 
 
+def _group_by_district(records: list[dict]) -> dict[str | None, list[dict]]:
+    groups: dict[str | None, list[dict]] = {}
+    for record in records:
+        groups.setdefault(record["district_code"], []).append(record)
+    return groups
+
+
 def _districts_geojson(display: dict, districts: list[dict]) -> dict:
+    """The display polygons with the model's district records as properties.
+
+    The geometries are shared with ``display``, not copied: nothing changes them.
+    """
     by_code = {d["code"]: d for d in districts}
-    collection = copy.deepcopy(display)
-    for feature in collection["features"]:
-        d = by_code[str(feature["properties"]["code"])]
-        feature["properties"] = {
-            k: d[k] for k in ("code", "name_zh", "name_en", "area_km2", "story_count", "place_count",
-                              "story_point_count", "excerpt_count", "label")
-        }
-    return collection
+    keys = ("code", "name_zh", "name_en", "area_km2", "story_count", "place_count", "story_point_count",
+            "excerpt_count", "label")
+    return {
+        **display,
+        "features": [
+            {**feature, "properties": {k: by_code[str(feature["properties"]["code"])][k] for k in keys}}
+            for feature in display["features"]
+        ],
+    }
 
 
 def _places_geojson(places: list[dict]) -> dict:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 from pathlib import Path
 
 from .errors import InvalidInputError, Problem
@@ -37,6 +39,28 @@ def build_model(
     InvalidInputError
         Every problem found, each naming its file and line.
     """
+    with _cycle_collection_paused():
+        return _build(stories_dir, geodata_dir, cache_path, online)
+
+
+@contextlib.contextmanager
+def _cycle_collection_paused():
+    """Pause Python's cycle collector while the model is built.
+
+    A build makes hundreds of thousands of long-lived dicts and lists and no
+    reference cycles; each full collection would scan all of them again. At
+    100,000 places that was over a quarter of the build's CPU time.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _build(stories_dir: Path, geodata_dir: Path, cache_path: Path | None, online: OnlineGeocoder | None) -> StoryModel:
     problems: list[Problem] = []
 
     def checked(stage, *args):

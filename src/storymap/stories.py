@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import coords
-from .checks import PRECISIONS, Checker
+from .checks import PRECISIONS, Checker, describe, shown
 from .errors import InvalidInputError, Problem
 from .yamlfile import Located, LocatedList, read_yaml
 
@@ -63,11 +65,14 @@ class Section:
 
 @dataclass(frozen=True)
 class ExplicitPoint:
-    """Coordinates written in the story itself, already converted to WGS-84."""
+    """Coordinates written in the story itself, as declared.
+
+    Geocoding converts every story's points to WGS-84 in one array operation.
+    """
 
     lon: float
     lat: float
-    crs: str  # the CRS the story declared
+    crs: str  # the CRS of lon/lat, as the story declared it
     source: str
     precision: str
 
@@ -170,10 +175,26 @@ def story_files(stories_dir: Path) -> list[Path]:
     stories_dir = Path(stories_dir)
     if not stories_dir.is_dir():
         raise InvalidInputError([Problem(stories_dir, None, "stories folder not found")])
-    files = sorted(p for p in stories_dir.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+    files = sorted(p for p in stories_dir.rglob("*") if p.suffix in (".yaml", ".yml") and _is_story_file(p))
     if not files:
         raise InvalidInputError([Problem(stories_dir, None, "no story files (*.yaml) found")])
     return files
+
+
+def _is_story_file(path: Path) -> bool:
+    """A regular file, or a symbolic link that is not to a folder (a broken one is reported)."""
+    return path.is_file() or path.is_symlink() and not path.is_dir()
+
+
+def _broken_link(path: Path) -> Problem | None:
+    """A story file that is a symbolic link to nothing, or to itself, is reported, not skipped."""
+    try:
+        path.stat()
+    except OSError as exc:
+        target = os.readlink(path) if path.is_symlink() else "?"
+        what = "loops back on itself" if exc.errno == errno.ELOOP else "points to a file that does not exist"
+        return Problem(path, None, f"symbolic link to {target!r} {what}; expected a story file")
+    return None
 
 
 def load_stories(stories_dir: Path) -> list[Story]:
@@ -189,6 +210,9 @@ def load_stories(stories_dir: Path) -> list[Story]:
     seen_stories: dict = {}
     seen_places: dict = {}
     for path in story_files(stories_dir):
+        if (broken := _broken_link(path)) is not None:
+            problems.append(broken)
+            continue
         try:
             data = read_yaml(path)
         except InvalidInputError as exc:
@@ -214,16 +238,16 @@ def _read_story(check: Checker, path: Path, data, seen_stories: dict, seen_place
         check.unique(seen_stories, story_id, data.line_of("id"), "story id")
     date = check.get(data, "date", str)
     if date and not _DATE.match(date):
-        check.problem(data.line_of("date"), f"field 'date' is {date!r}; expected YYYY-MM-DD or YYYY-MM")
-    reporters = check.get(data, "reporters", list)
+        check.problem(data.line_of("date"), f"field 'date' is {shown(date)}; expected YYYY-MM-DD or YYYY-MM")
+    reporters = _names(check, data, "reporters")
     source = check.get(data, "source", Located)
     if source is not None:
         check.known_keys(source, KEYS["source"], "source.")
         source_file = check.get(source, "file", str, where="source.")
-        if source_file and not (path.parent / source_file).is_file():
+        if source_file and not _is_file(path.parent / source_file):
             check.problem(
                 source.line_of("file"),
-                f"field 'source.file' is {source_file!r}, but no such file is next to the story; "
+                f"field 'source.file' is {shown(source_file)}, but no such file is next to the story; "
                 "expected the raw text the story was edited from",
             )
 
@@ -264,18 +288,36 @@ def _read_story(check: Checker, path: Path, data, seen_stories: dict, seen_place
     optional = {key: check.get(data, key, str, required=False)
                 for key in ("subtitle", "title_en", "date_note", "editor_note", "lede",
                             "series_en", "newspaper_en", "subtitle_en", "editor_note_en", "lede_en")}
-    reporters_en = check.get(data, "reporters_en", list, required=False) or []
+    reporters_en = _names(check, data, "reporters_en", required=False) or []
     if story_id is None:
         return None
     # With problems, this is a partial story: later stages still check its places.
     return Story(
         id=story_id, file=path, city=header["city"] or "", series=header["series"] or "",
         newspaper=header["newspaper"] or "", title=header["title"] or "", date=date or "",
-        reporters=tuple(str(r) for r in reporters or ()), source=dict(source or {}),
+        reporters=tuple(reporters or ()), source=dict(source or {}),
         sections=tuple(sections), places=tuple(places), excerpts=tuple(excerpts),
-        facts=tuple(facts), photos=tuple(photos), reporters_en=tuple(str(r) for r in reporters_en),
+        facts=tuple(facts), photos=tuple(photos), reporters_en=tuple(reporters_en),
         english_gaps=tuple(_english_gaps(path, data)), **optional,
     )
+
+
+def _names(check: Checker, data: Located, key: str, required: bool = True) -> list[str] | None:
+    """A list of names (text), or None with the first item that is not one reported."""
+    names = check.get(data, key, list, required=required)
+    for index, name in enumerate(names or ()):
+        if not (isinstance(name, str) and name.strip()):
+            check.problem(names.item_lines[index],
+                          f"field '{key}[{index}]' is {describe(name)}; expected a list of names (text)")
+            return None
+    return names
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except (OSError, ValueError):  # a NUL byte or an over-long name
+        return False
 
 
 def _english_gaps(path: Path, data: Located) -> list[Problem]:
@@ -379,8 +421,7 @@ def _read_explicit_point(check: Checker, item: Located, where: str) -> ExplicitP
         return None
     if not check.lon_lat(lon, lat, item.line_of("lon"), where):
         return None
-    w_lon, w_lat = coords.to_wgs84(lon, lat, crs)
-    return ExplicitPoint(w_lon, w_lat, crs, source, precision)
+    return ExplicitPoint(lon, lat, crs, source, precision)
 
 
 def _read_excerpt(check: Checker, item: Located, where: str, story_id, section_ids, place_ids):
@@ -391,16 +432,16 @@ def _read_excerpt(check: Checker, item: Located, where: str, story_id, section_i
     text = check.get(item, "text", str, where=where)
     mentions = check.get(item, "mentions", list, required=False, where=where) or []
     if not all(isinstance(m, str) for m in mentions):
-        check.problem(item.line_of("mentions"), f"field '{where}mentions' is {mentions!r}; expected a list of place ids")
+        check.problem(item.line_of("mentions"), f"field '{where}mentions' is {shown(mentions)}; expected a list of place ids")
         mentions = [m for m in mentions if isinstance(m, str)]
     truncated = item.get("truncated", False)
     if not isinstance(truncated, bool):
-        check.problem(item.line_of("truncated"), f"field '{where}truncated' is {truncated!r}; expected true or false")
+        check.problem(item.line_of("truncated"), f"field '{where}truncated' is {shown(truncated)}; expected true or false")
     if section is not None and section not in section_ids:
-        check.problem(item.line_of("section"), f"{where}section {section!r} is not a section id of this story")
+        check.problem(item.line_of("section"), f"{where}section {shown(section)} is not a section id of this story")
     for key, ref in [("place", place)] + [("mentions", m) for m in mentions]:
         if ref is not None and ref not in place_ids:
-            check.problem(item.line_of(key), f"{where}{key}: unknown place {ref!r}; expected a place id of this story")
+            check.problem(item.line_of(key), f"{where}{key}: unknown place {shown(ref)}; expected a place id of this story")
     if None in (excerpt_id, section, text):
         return None
     return Excerpt(
@@ -430,14 +471,14 @@ def _read_fact(check: Checker, item: Located, where: str, story_id, place_ids, e
         for key in ("basis", "basis_en"):
             check.get(change, key, str, required=False, where=f"{where}change.")
     if place is not None and place not in place_ids:
-        check.problem(item.line_of("place"), f"{where}place: unknown place {place!r}; expected a place id of this story")
+        check.problem(item.line_of("place"), f"{where}place: unknown place {shown(place)}; expected a place id of this story")
     if excerpt is not None:
         if excerpt not in excerpt_text:
-            check.problem(item.line_of("excerpt"), f"{where}excerpt: unknown excerpt {excerpt!r}")
+            check.problem(item.line_of("excerpt"), f"{where}excerpt: unknown excerpt {shown(excerpt)}")
         elif quote is not None and excerpt_text[excerpt] is not None and quote not in excerpt_text[excerpt]:
             check.problem(
                 item.line_of("quote"),
-                f"{where}quote {quote!r} does not occur in excerpt {excerpt!r}; a quote must be verbatim",
+                f"{where}quote {shown(quote)} does not occur in excerpt {shown(excerpt)}; a quote must be verbatim",
             )
     if None in (fact_id, label, value, unit, excerpt, quote):
         return None
@@ -457,7 +498,7 @@ def _read_photo(check: Checker, item: Located, where: str, story_id, place_ids):
     caption = check.get(item, "caption", str, where=where)
     place = check.get(item, "place", str, required=False, where=where)
     if place is not None and place not in place_ids:
-        check.problem(item.line_of("place"), f"{where}place: unknown place {place!r}; expected a place id of this story")
+        check.problem(item.line_of("place"), f"{where}place: unknown place {shown(place)}; expected a place id of this story")
     number = check.get(item, "number", int, required=False, where=where)
     if None in (photo_id, caption):
         return None

@@ -1,17 +1,59 @@
-"""Reading YAML while remembering the line of every value, for error messages."""
+"""Reading YAML while remembering the line of every value, for error messages.
+
+Story files are parsed by libyaml (PyYAML's C parser) event by event and built
+into plain mappings, lists and scalars here, with a line for every value. The
+events come from a C state machine, so nothing recurses on the input's depth;
+building from events (rather than composing nodes) lets the reader refuse an
+alias before anything is expanded and stop at a nesting limit. Story files have
+no use for aliases, and an alias "bomb" of a few hundred bytes would otherwise
+expand to gigabytes.
+"""
 
 from __future__ import annotations
 
+import functools
+import re
 from pathlib import Path
 
 import yaml
+from yaml.constructor import SafeConstructor
+from yaml.events import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
+from yaml.nodes import ScalarNode
+from yaml.resolver import Resolver
 
+from .checks import UNPRINTABLE
 from .errors import InvalidInputError, Problem
+
+# A story nests four levels (story > facts > fact > change); this leaves room.
+MAX_DEPTH = 32
+
+_STR = "tag:yaml.org,2002:str"
+_FLOAT = "tag:yaml.org,2002:float"
+_INT = "tag:yaml.org,2002:int"
+_DECIMAL = re.compile(r"[-+]?[0-9]+\.[0-9]+\Z")
+_DECIMAL_INT = re.compile(r"[-+]?[1-9][0-9]{0,17}\Z")  # no leading 0: YAML 1.1 reads 012 as octal
+_SCALAR_TAGS = {
+    "tag:yaml.org,2002:null", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp", _STR,
+}
+_COLLECTION_TAGS = {None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+_IMPLICIT = Resolver.yaml_implicit_resolvers
+_ABSENT = object()  # no value yet: no document, or no key waiting for its value
 
 
 class Located(dict):
     """A mapping read from YAML that knows the line of itself and of each key."""
 
+    __slots__ = ("line", "key_lines")
     line: int
     key_lines: dict[str, int]
 
@@ -20,6 +62,7 @@ class Located(dict):
 
 
 class LocatedList(list):
+    __slots__ = ("line", "item_lines")
     line: int
     item_lines: list[int]
 
@@ -30,7 +73,9 @@ def read_yaml(path: Path):
     Raises
     ------
     InvalidInputError
-        The file is unreadable, empty, not UTF-8 text, or not valid YAML.
+        The file is unreadable, empty, not UTF-8 text, not valid YAML, or uses
+        what story files never need: aliases, tags other than the plain value
+        types, more than one document, nesting deeper than ``MAX_DEPTH``.
     """
     try:
         raw = Path(path).read_bytes()
@@ -47,51 +92,150 @@ def read_yaml(path: Path):
         ) from exc
     if not text.strip():
         raise InvalidInputError([Problem(path, None, "empty file; expected a YAML mapping")])
+    parser = yaml.CSafeLoader(raw)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        value = _Builder(path).build(parser.get_event)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise InvalidInputError([Problem(path, line, f"invalid YAML: {problem}")]) from exc
-    if node is None:  # only comments or document markers
-        raise InvalidInputError([Problem(path, None, "no content (only comments); expected a YAML mapping")])
-    return _convert(node, path)
-
-
-def _convert(node, path):
-    line = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        result = Located()
-        result.line, result.key_lines = line, {}
-        for key_node, value_node in node.value:
-            key = _scalar(key_node, path)
-            if key in result:
-                raise InvalidInputError(
-                    [Problem(path, key_node.start_mark.line + 1, f"duplicate key {key!r}")]
-                )
-            result[key] = _convert(value_node, path)
-            result.key_lines[key] = key_node.start_mark.line + 1
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        items = LocatedList(_convert(item, path) for item in node.value)
-        items.line = line
-        items.item_lines = [item.start_mark.line + 1 for item in node.value]
-        return items
-    return _scalar(node, path)
-
-
-def _scalar(node, path):
-    if not isinstance(node, yaml.ScalarNode):
-        raise InvalidInputError([Problem(path, node.start_mark.line + 1, "expected a plain value")])
-    constructor = yaml.SafeLoader(node.value)
-    try:
-        return constructor.construct_object(node)
-    except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
-        # e.g. an unquoted 2025-13-01 is read as a date and rejected by datetime
-        raise InvalidInputError(
-            [Problem(path, node.start_mark.line + 1, f"invalid value {node.value!r}: {exc}; "
-                     "expected a valid date (YYYY-MM-DD), number or text (quote it)")]
-        ) from exc
+        raise InvalidInputError([_yaml_problem(path, raw, exc)]) from exc
     finally:
-        constructor.dispose()
+        parser.dispose()
+    if value is _ABSENT:  # only comments or document markers
+        raise InvalidInputError([Problem(path, None, "no content (only comments); expected a YAML mapping")])
+    return value
+
+
+def _yaml_problem(path, raw: bytes, exc: yaml.YAMLError) -> Problem:
+    if isinstance(exc, yaml.reader.ReaderError):
+        # libyaml reports a byte offset, and no line, for a character it refuses
+        line = raw[: exc.position].count(b"\n") + 1
+        bad = raw[exc.position:][:4].decode("utf-8", "replace")[:1]
+        code = f" (U+{ord(bad):04X})" if bad else ""
+        return Problem(path, line, f"invalid YAML: {exc.reason}{code}; expected printable text")
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc)
+    return Problem(path, mark.line + 1 if mark else None, f"invalid YAML: {problem}")
+
+
+class _Builder:
+    """Turns one document's parser events into Located/LocatedList/scalars."""
+
+    def __init__(self, path):
+        self.path = path
+        self.constructor = SafeConstructor()
+
+    def fail(self, line: int, message: str):
+        raise InvalidInputError([Problem(self.path, line, message)])
+
+    def build(self, next_event):
+        """The document's value from libyaml's events, read until the stream ends."""
+        root = _ABSENT
+        # Open collections, innermost last: [container, pending key, key line].
+        stack: list[list] = []
+        documents = 0
+        while True:
+            event = next_event()
+            kind = type(event)
+            if kind is ScalarEvent:
+                value = event.value
+                # Most scalars are plain or quoted text and need no resolving.
+                if event.tag is not None or event.style == '"' or event.implicit[0] and value[:1] in _IMPLICIT:
+                    value = self.scalar(event)
+                line = event.start_mark.line + 1
+            elif kind is MappingEndEvent or kind is SequenceEndEvent:
+                stack.pop()
+                continue
+            elif kind is MappingStartEvent or kind is SequenceStartEvent:
+                line = event.start_mark.line + 1
+                if event.tag not in _COLLECTION_TAGS:
+                    self.fail(line, f"tag {event.tag!r} is not supported; expected a plain mapping or list")
+                if len(stack) >= MAX_DEPTH:
+                    self.fail(line, f"nested more than {MAX_DEPTH} levels deep; expected a story file's few levels")
+                value = Located() if kind is MappingStartEvent else LocatedList()
+                value.line = line
+                if kind is MappingStartEvent:
+                    value.key_lines = {}
+                else:
+                    value.item_lines = []
+            elif kind is AliasEvent:
+                self.fail(event.start_mark.line + 1,
+                          f"alias *{event.anchor} is not allowed in story files; write the value out")
+            elif kind is DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    self.fail(event.start_mark.line + 1, "a second YAML document (---); expected one per file")
+                continue
+            elif kind is StreamEndEvent:
+                return root
+            else:  # stream start, document end
+                continue
+
+            if not stack:
+                root = value
+            else:
+                frame = stack[-1]
+                container = frame[0]
+                if type(container) is LocatedList:
+                    container.append(value)
+                    container.item_lines.append(line)
+                elif frame[1] is _ABSENT:
+                    if kind is not ScalarEvent:
+                        self.fail(line, "expected a plain value as a key")
+                    if value in container:
+                        self.fail(line, f"duplicate key {value!r}")
+                    frame[1], frame[2] = value, line
+                else:
+                    container[frame[1]] = value
+                    container.key_lines[frame[1]] = frame[2]
+                    frame[1] = _ABSENT
+            if kind is not ScalarEvent:
+                stack.append([value, _ABSENT, 0])
+
+    def scalar(self, event: ScalarEvent):
+        value = event.value
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = _STR if tag == "!" or not event.implicit[0] else _resolve(value)
+        if tag == _STR:
+            if event.style == '"' and UNPRINTABLE.search(value):  # only escapes can put them there
+                bad = UNPRINTABLE.search(value).group()
+                self.fail(event.start_mark.line + 1,
+                          f"text contains the unprintable character U+{ord(bad):04X}; expected printable text")
+            return value
+        if tag not in _SCALAR_TAGS:
+            self.fail(event.start_mark.line + 1,
+                      f"tag {tag!r} is not supported; expected text, a number, a date, true/false or null")
+        # Coordinates and adcodes: the common forms, without the general YAML 1.1 number syntax.
+        if tag == _FLOAT and _DECIMAL.match(value):
+            return float(value)
+        if tag == _INT and _DECIMAL_INT.match(value):
+            return int(value)
+        node = ScalarNode(tag, value, event.start_mark, event.end_mark)
+        try:
+            return self.constructor.yaml_constructors[tag](self.constructor, node)
+        except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
+            # e.g. an unquoted 2025-13-01 is read as a date and rejected by datetime
+            short = value if len(value) <= 40 else value[:40] + "…"
+            self.fail(event.start_mark.line + 1,
+                      f"invalid value {short!r}: {exc}; expected a valid date (YYYY-MM-DD), number or text (quote it)")
+
+
+@functools.lru_cache(maxsize=4096)
+def _resolve_short(value: str) -> str:
+    return _resolve_tag(value)
+
+
+def _resolve(value: str) -> str:
+    """The implicit tag of a plain scalar, as PyYAML's resolver gives it.
+
+    Short values (keys such as ``name``, adcodes) repeat, so their answer is kept.
+    """
+    return _resolve_short(value) if len(value) <= 12 else _resolve_tag(value)
+
+
+def _resolve_tag(value: str) -> str:
+    """Plain ``=`` or ``<<`` (YAML 1.1 value and merge keys) stay text."""
+    for tag, pattern in _IMPLICIT.get(value[:1] if value else "", ()):
+        if pattern.match(value):
+            return tag if tag in _SCALAR_TAGS else _STR
+    return _STR
+

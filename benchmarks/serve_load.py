@@ -1,0 +1,250 @@
+#!/usr/bin/env python3
+"""Throughput and latency of ``storymap serve`` under a bounded load on loopback, and its start-up time.
+
+For the code under test (and, with ``--baseline-src``, a baseline checkout in
+the same run) the script starts ``storymap serve`` on the bundled data, times
+how long the server takes from start until it answers its first request, then
+runs wrk (``/usr/bin/wrk``: 2 threads, 64 connections, 15 s, gzip accepted,
+by default) against each route in turn:
+
+- ``/``, the cached map page;
+- ``/api/districts.geojson`` and ``/api/places.geojson``;
+- ``/api/compare?items=...`` (skipped, with a note, where the route answers 404);
+- the vendored ``leaflet.js``, at the URL the served page links to (static URLs
+  may carry a content hash).
+
+For each it prints requests/s, p50 and p99 latency, errors, the bytes of one
+response, and the route's ratio to ``/`` measured in the same run. Targets
+(issue 10): every route at least 0.8x the cached page with p99 under 200 ms, and
+the first answer within 2 s of start.
+
+    python benchmarks/serve_load.py
+    python benchmarks/serve_load.py --baseline-src /work/main/src
+    python benchmarks/serve_load.py --duration 5 --workers 2 --json
+
+wrk runs on the same machine as the server, as a reader's browser would not:
+the figures compare routes and codes with each other, not with a deployment.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SRC = REPO / "src"
+WRK = shutil.which("wrk") or "/usr/bin/wrk"
+COMPARE = "/api/compare?items=place:modu-space,place:tanjiaqiao-road,district:310101&r=1000&crs=wgs84"
+TARGET_RATIO = 0.8
+TARGET_P99_MS = 200
+TARGET_START_S = 2.0
+
+# wrk's summary as one JSON line, so nothing depends on its text layout.
+WRK_REPORT = r"""
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'WRK_JSON {"requests": %d, "duration_us": %d, "bytes": %d, "p50_us": %d, "p99_us": %d, "max_us": %d, ' ..
+    '"socket_errors": %d, "timeouts": %d, "non_2xx_3xx": %d}\n',
+    summary.requests, summary.duration, summary.bytes, latency:percentile(50), latency:percentile(99),
+    latency.max, e.connect + e.read + e.write, e.timeout, e.status))
+end
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def get(url: str, gzip_ok: bool = True, timeout: float = 10):
+    """(status, headers, body as sent) of one request; 4xx/5xx are answers too."""
+    request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"} if gzip_ok else {})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers, exc.read()
+
+
+class Server:
+    """``storymap serve`` from a given src folder, on a free port."""
+
+    def __init__(self, src: Path, workers: int, threads: int):
+        self.src = src
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        args = [sys.executable, "-m", "storymap", "serve", "--host", "127.0.0.1", "--port", str(self.port),
+                "--threads", str(threads)]
+        if workers > 1:
+            args += ["--workers", str(workers)]
+        self.log = tempfile.TemporaryFile(mode="w+")
+        self.started = time.perf_counter()
+        self.proc = subprocess.Popen(
+            args, cwd=REPO, env={**os.environ, "PYTHONPATH": str(src)}, stdout=self.log, stderr=subprocess.STDOUT,
+        )
+        self.startup_s = self._first_answer()
+
+    def _first_answer(self, limit_s: float = 120) -> float:
+        """Seconds from process start to the first complete answer to ``/``."""
+        while time.perf_counter() - self.started < limit_s:
+            if self.proc.poll() is not None:
+                self.log.seek(0)
+                raise RuntimeError(f"storymap serve ({self.src}) exited with {self.proc.returncode}:\n{self.log.read()}")
+            try:
+                status, _, _ = get(self.base + "/", timeout=5)
+                if status == 200:
+                    return time.perf_counter() - self.started
+            except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+                pass
+            time.sleep(0.01)
+        raise RuntimeError(f"storymap serve ({self.src}) did not answer within {limit_s:.0f} s")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.log.close()
+
+
+def leaflet_path(page: str) -> str | None:
+    """The leaflet.js URL the map page loads (it may carry a content hash)."""
+    match = re.search(r"""<script[^>]+src=["']([^"']*leaflet[^"'/]*\.js[^"']*)["']""", page)
+    return match.group(1) if match else None
+
+
+def routes(server: Server) -> tuple[dict[str, str], list[str]]:
+    """label -> path of every route to load, and notes on the ones left out."""
+    status, headers, body = get(server.base + "/")
+    page = (gzip.decompress(body) if headers.get("Content-Encoding") == "gzip" else body).decode("utf-8")
+    found = {"/": "/", "districts.geojson": "/api/districts.geojson", "places.geojson": "/api/places.geojson"}
+    notes = []
+    status, _, _ = get(server.base + COMPARE)
+    if status == 404:
+        notes.append(f"/api/compare: skipped, the route answers 404 on {server.src}")
+    else:
+        found["compare"] = COMPARE
+    leaflet = leaflet_path(page)
+    if leaflet is None:
+        notes.append("leaflet.js: skipped, no <script src=...leaflet...js> in the page")
+    else:
+        found["leaflet.js"] = leaflet
+    return found, notes
+
+
+def load(url: str, args, script: Path) -> dict:
+    command = [WRK, f"-t{args.wrk_threads}", f"-c{args.connections}", f"-d{args.duration}s", "--timeout", "10s",
+               "-s", str(script), url]
+    if not args.no_gzip:
+        command[1:1] = ["-H", "Accept-Encoding: gzip"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=args.duration + 60, check=False)
+    line = next((x for x in result.stdout.splitlines() if x.startswith("WRK_JSON ")), None)
+    if line is None:
+        raise RuntimeError(f"wrk gave no summary for {url}:\n{result.stdout}\n{result.stderr}")
+    figures = json.loads(line[len("WRK_JSON "):])
+    figures["rps"] = figures["requests"] / (figures["duration_us"] / 1e6)
+    return figures
+
+
+def measure(label: str, src: Path, args, script: Path) -> dict:
+    print(f"{label}: starting storymap serve from {src}", file=sys.stderr)
+    server = Server(src, args.workers, args.server_threads)
+    try:
+        found, notes = routes(server)
+        results = {}
+        for name, path in found.items():
+            status, headers, body = get(server.base + path, gzip_ok=not args.no_gzip)
+            figures = load(server.base + path, args, script)
+            figures.update(status=status, response_bytes=len(body), encoding=headers.get("Content-Encoding") or "-")
+            results[name] = figures
+            print(f"  {name}: {figures['rps']:.0f} req/s, p99 {figures['p99_us'] / 1000:.0f} ms", file=sys.stderr)
+        return {"src": str(src), "startup_s": server.startup_s, "routes": results, "notes": notes}
+    finally:
+        server.stop()
+
+
+def print_run(label: str, run: dict) -> list[str]:
+    """Print one code's table; returns the targets it misses."""
+    misses = []
+    print(f"\n{label}: {run['src']}")
+    verdict = "PASS" if run["startup_s"] < TARGET_START_S else "FAIL"
+    print(f"  first answer {run['startup_s']:.2f} s after start (target < {TARGET_START_S:g} s: {verdict})")
+    if verdict == "FAIL":
+        misses.append(f"start-up {run['startup_s']:.2f} s")
+    routes_ = run["routes"]
+    page_rps = routes_["/"]["rps"]
+    print(f"  {'route':<18} {'req/s':>8} {'x /':>6} {'p50':>9} {'p99':>9} {'errors':>7} {'bytes':>9} {'enc':>5}")
+    for name, r in routes_.items():
+        ratio = r["rps"] / page_rps
+        errors = r["socket_errors"] + r["timeouts"] + r["non_2xx_3xx"]
+        ok = ratio >= TARGET_RATIO and r["p99_us"] / 1000 < TARGET_P99_MS
+        if not ok:
+            misses.append(name)
+        print(f"  {name:<18} {r['rps']:>8.0f} {ratio:>6.2f} {r['p50_us'] / 1000:>7.1f}ms {r['p99_us'] / 1000:>7.0f}ms "
+              f"{errors:>7} {r['response_bytes']:>9,} {r['encoding']:>5}{'' if ok else '  <- target'}")
+    for note in run["notes"]:
+        print(f"  note: {note}")
+    return misses
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--src", type=Path, default=SRC, help="src folder of the code to measure [this checkout]")
+    parser.add_argument("--baseline-src", type=Path, default=None, help="src folder of a baseline checkout")
+    parser.add_argument("--duration", type=int, default=15, help="seconds of load per route [15]")
+    parser.add_argument("--connections", type=int, default=64, help="open connections [64]")
+    parser.add_argument("--wrk-threads", type=int, default=2, help="wrk threads [2]")
+    parser.add_argument("--workers", type=int, default=1, help="storymap serve --workers [1]")
+    parser.add_argument("--server-threads", type=int, default=4, help="storymap serve --threads [4]")
+    parser.add_argument("--no-gzip", action="store_true", help="do not send Accept-Encoding: gzip")
+    parser.add_argument("--json", action="store_true", help="also print every figure as JSON")
+    args = parser.parse_args(argv)
+    if not Path(WRK).exists():
+        print(f"wrk not found at {WRK}; install it (Debian: apt-get install wrk)", file=sys.stderr)
+        return 2
+
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(WRK_REPORT)
+    script = Path(handle.name)
+    try:
+        runs = {"current": measure("current", args.src, args, script)}
+        if args.baseline_src:
+            runs["baseline"] = measure("baseline", args.baseline_src, args, script)
+    finally:
+        script.unlink()
+
+    print(f"\nstorymap serve under wrk: {args.wrk_threads} threads, {args.connections} connections, "
+          f"{args.duration} s per route, {'identity' if args.no_gzip else 'gzip accepted'}; server "
+          f"--workers {args.workers} --threads {args.server_threads}; {os.cpu_count()} CPUs, "
+          f"load average {os.getloadavg()[0]:.1f}")
+    print(f"targets: each route >= {TARGET_RATIO}x the req/s of / and p99 < {TARGET_P99_MS} ms")
+    misses = print_run("current", runs["current"])
+    if "baseline" in runs:
+        print_run("baseline", runs["baseline"])
+        current, baseline = runs["current"]["routes"], runs["baseline"]["routes"]
+        print("\n  current / baseline req/s: " + ", ".join(
+            f"{name} {current[name]['rps'] / baseline[name]['rps']:.2f}x" for name in current if name in baseline
+        ))
+    if args.json:
+        print(json.dumps(runs, indent=1))
+    return 1 if misses else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

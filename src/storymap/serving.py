@@ -1,0 +1,98 @@
+"""Running the app under a production WSGI server: waitress, or gunicorn worker processes.
+
+One process with waitress threads serves a newsroom or a classroom. Past one
+core, ``--workers N`` starts N gunicorn worker processes (each with its own
+model, rebuilt from the same files), which is how the map grows: stateless
+workers behind a reverse proxy, with the static export on a CDN for readers.
+Where gunicorn is missing (it is the optional ``serve`` extra, and it does not
+run on Windows), the same request falls back to one waitress process with as
+many threads in total.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .errors import StorymapError
+
+
+@dataclass(frozen=True)
+class ServerPlan:
+    """What will serve: ``kind`` is 'waitress' or 'gunicorn'."""
+
+    kind: str
+    workers: int
+    threads: int
+    note: str = ""
+
+
+def plan(workers: int, threads: int) -> ServerPlan:
+    """gunicorn for more than one worker when it can run here, waitress otherwise."""
+    if workers <= 1:
+        return ServerPlan("waitress", 1, threads)
+    if gunicorn_available():
+        return ServerPlan("gunicorn", workers, threads)
+    return ServerPlan(
+        "waitress", 1, workers * threads,
+        note=f"gunicorn is not installed (pip install 'storymap[serve]'; not on Windows): serving {workers} x "
+             f"{threads} = {workers * threads} waitress threads in one process instead of {workers} processes",
+    )
+
+
+def gunicorn_available() -> bool:
+    if os.name != "posix":
+        return False
+    try:
+        import gunicorn.app.base  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def check_port_free(host: str, port: int) -> None:
+    """Fail now, with a clear message, rather than after the workers have started."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as both servers do
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise StorymapError(f"cannot listen on {host}:{port}: {exc.strerror}; try another --port") from exc
+
+
+def waitress_server(app, host: str, port: int, threads: int):
+    """A waitress server already listening on host:port; ``.run()`` serves until interrupted."""
+    from waitress import create_server
+
+    try:
+        return create_server(app, host=host, port=port, threads=threads)
+    except OSError as exc:
+        raise StorymapError(f"cannot listen on {host}:{port}: {exc.strerror}; try another --port") from exc
+
+
+def run_gunicorn(app_factory: Callable, host: str, port: int, workers: int, threads: int) -> None:
+    """Serve ``app_factory()`` from ``workers`` gunicorn processes of ``threads`` threads each.
+
+    Each worker calls the factory after the fork, so whatever the app starts
+    (a rebuild thread, file handles) belongs to the process that uses it.
+    """
+    from gunicorn.app.base import BaseApplication
+
+    class StorymapGunicorn(BaseApplication):
+        def load_config(self):
+            bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+            for key, value in {
+                "bind": [bind], "workers": workers, "worker_class": "gthread", "threads": threads,
+                "proc_name": "storymap", "accesslog": None, "errorlog": "-", "loglevel": "warning",
+                # A slow rebuild must not get a worker killed; gthread workers heartbeat on their own.
+                "timeout": 120, "graceful_timeout": 20,
+            }.items():
+                self.cfg.set(key, value)
+
+        def load(self):
+            return app_factory()
+
+    StorymapGunicorn().run()
