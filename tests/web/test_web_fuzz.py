@@ -33,7 +33,7 @@ def get_routes(app) -> list[str]:
 
 def fill(rule: str, values) -> str:
     """A URL for a rule, each <converter:name> replaced by a percent-encoded value."""
-    return re.sub(r"<(?:[^:>]+:)?[^>]+>", lambda _: quote(next(values), safe=""), rule)
+    return re.sub(r"<(?:[^:>]+:)?[^>]+>", lambda _: quote(next(values), safe="", errors="surrogatepass"), rule)
 
 
 def assert_clean(response, url: str) -> None:
