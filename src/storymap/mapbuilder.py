@@ -123,13 +123,11 @@ class DataLayer(folium.map.Layer):
         var {{ this.get_name() }} = (function () {
             var data = JSON.parse(document.getElementById({{ this.block_id|tojson }}).textContent);
             {%- if this.kind == "districts" %}
-            var palette = {{ this.palette|tojson }};
             var layer = L.geoJson(null, {
                 smoothFactor: 0.5,
+                // The shade by passages is a class the front end adds (colours in storymap.css).
                 style: function (feature) {
-                    var colour = palette[0][1];
-                    palette.forEach(function (entry) { if (feature.properties.place_count >= entry[0]) colour = entry[1]; });
-                    return {fillColor: colour, fillOpacity: 0.85, color: "#6b6256", weight: 1,
+                    return {fillColor: {{ this.base_fill|tojson }}, fillOpacity: 0.85, color: "#6b6256", weight: 1,
                             className: "district district-" + feature.properties.code};
                 }
             });
@@ -160,29 +158,8 @@ class DataLayer(folium.map.Layer):
         self.kind = kind
         self.block_id = f"storymap-{kind}"
         self.block = json_block(data)
-        self.palette = PLACE_COUNT_CLASSES
+        self.base_fill = PLACE_COUNT_CLASSES[0][1]
         self.pane = PLACES_PANE
-
-
-class LegendPalette(folium.MacroElement):
-    """The legend's swatch colours as a style sheet, from the same palette as the district fills.
-
-    A ``<style>`` element whose hash the page's CSP lists, so the legend needs
-    neither inline ``style`` attributes nor ``'unsafe-inline'``.
-    """
-
-    _template = Template(
-        """
-        {% macro header(this, kwargs) %}
-        <style>{% for threshold, colour in this.palette %}.sm-swatch--{{ loop.index0 }}{background:{{ colour }}}{% endfor %}</style>
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self):
-        super().__init__()
-        self._name = "LegendPalette"
-        self.palette = PLACE_COUNT_CLASSES
 
 
 class ImportMap(folium.MacroElement):
@@ -262,7 +239,6 @@ def build_map(
         "places", _slim(_drawing_order(model), ("id", "role", "theme")),
         name="故事点 Story points" if lang == "zh" else "Story points", control=bool(tiles),
     ).add_to(fmap)
-    LegendPalette().add_to(fmap)
     ImportMap(static_url).add_to(fmap)
     if tiles:
         folium.LayerControl(collapsed=True).add_to(fmap)
@@ -302,10 +278,10 @@ def _slim(collection: dict, keep: tuple[str, ...]) -> dict:
 def district_topology(collection: dict) -> dict:
     """The display polygons as TopoJSON: each shared border once, quantised, delta-encoded.
 
-    Only ``code`` and ``place_count`` travel with each district; everything a
-    reader sees comes from the page's JSON data.
+    Only ``code`` travels with each district; everything a reader sees comes
+    from the page's JSON data.
     """
-    slim = _slim(collection, ("code", "place_count"))
+    slim = _slim(collection, ("code",))
     return topojson.Topology(
         slim, prequantize=TOPOLOGY_QUANTISATION, topology=True, toposimplify=False, object_name="districts",
     ).to_dict()
