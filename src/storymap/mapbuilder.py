@@ -29,8 +29,9 @@ SCRIPTS_DIR = Path(__file__).resolve().parent / "static" / "js"
 # Display polygons are simplified at 60 m; a grid of 1e5 steps over a region
 # the size of Shanghai (~140 km) is ~1.4 m, i.e. what 5 decimals can show.
 TOPOLOGY_QUANTISATION = 100_000
-# Sequential palette (ColorBrewer YlOrBr, 4 classes + "none") for places per district.
-PLACE_COUNT_CLASSES = ((0, "#f4f1ea"), (1, "#fed98e"), (2, "#fe9929"), (4, "#cc4c02"))
+# Lower bounds of the district shades (passages per district); the colours are
+# the .sm-shade-N classes of storymap.css, applied by districts.js.
+SHADE_THRESHOLDS = (0, 1, 2, 4)
 
 
 @dataclass(frozen=True)
@@ -125,10 +126,9 @@ class DataLayer(folium.map.Layer):
             {%- if this.kind == "districts" %}
             var layer = L.geoJson(null, {
                 smoothFactor: 0.5,
-                // The shade by passages is a class the front end adds (colours in storymap.css).
-                style: function (feature) {
-                    return {fillColor: {{ this.base_fill|tojson }}, fillOpacity: 0.85, color: "#6b6256", weight: 1,
-                            className: "district district-" + feature.properties.code};
+                // The fill is the sm-shade-N class districts.js adds (storymap.css).
+                style: function () {
+                    return {fillOpacity: 0.85, color: "#6b6256", weight: 1};
                 }
             });
             layer.addData(topojson.feature(data, data.objects.districts));
@@ -158,7 +158,6 @@ class DataLayer(folium.map.Layer):
         self.kind = kind
         self.block_id = f"storymap-{kind}"
         self.block = json_block(data)
-        self.base_fill = PLACE_COUNT_CLASSES[0][1]
         self.pane = PLACES_PANE
 
 
@@ -278,8 +277,8 @@ def _slim(collection: dict, keep: tuple[str, ...]) -> dict:
 def district_topology(collection: dict) -> dict:
     """The display polygons as TopoJSON: each shared border once, quantised, delta-encoded.
 
-    Only ``code`` travels with each district; everything a reader sees comes
-    from the page's JSON data.
+    Only ``code`` travels with each district; everything a
+    reader sees comes from the page's JSON data.
     """
     slim = _slim(collection, ("code",))
     return topojson.Topology(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from flask import Blueprint, current_app, g, make_response, render_template, request, url_for
 
-from ..mapbuilder import PLACE_COUNT_CLASSES, build_map, render_parts
+from ..mapbuilder import SHADE_THRESHOLDS, build_map, render_parts
 from .i18n import HTML_LANG, STRINGS, pick_lang
 from .security import csp_hash, element_hashes
 from .state import current_snapshot
@@ -57,7 +57,7 @@ def _map_page(embed: bool):
         html = render_template(
             "map.html",
             map=parts, lang=lang, html_lang=HTML_LANG[lang], t=STRINGS[lang], embed=embed,
-            model=model, legend=PLACE_COUNT_CLASSES,
+            model=model, legend=SHADE_THRESHOLDS,
             data={**model.client_data(), "lang": lang, "strings": STRINGS[lang]},
         )
         # map.html wraps folium's script part in a plain <script>; the header holds folium's own
