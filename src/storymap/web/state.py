@@ -45,6 +45,10 @@ class RebuildFailed(StorymapError):
     """A rebuild ran over its budget or crashed; the message says which and why."""
 
 
+class BuildInterrupted(RebuildFailed):
+    """The build process ended without an answer (e.g. a signal from outside)."""
+
+
 class ModelHolder:
     """Holds the current snapshot; checks and rebuilds it off the request path.
 
@@ -117,7 +121,11 @@ class ModelHolder:
         if signature in (self.snapshot.signature, self._failed_signature):
             return
         try:
-            model = self._build_isolated()
+            try:
+                model = self._build_isolated()
+            except BuildInterrupted:  # killed from outside (a signal): not a verdict on the files
+                self.logger.warning("the rebuild process was stopped from outside; trying once more")
+                model = self._build_isolated()
         except (InvalidInputError, StorymapError) as exc:
             self._failed(signature, str(exc))
         except Exception as exc:  # a bug must not take the running site down either
@@ -158,16 +166,16 @@ class ModelHolder:
         sender.close()
         try:
             if not receiver.poll(self.timeout_seconds):
-                raise RebuildFailed(
-                    f"rebuilding took longer than the budget of {self.timeout_seconds:g} s and was stopped"
-                    if process.is_alive() else
-                    f"the rebuild process ended without an answer (exit code {process.exitcode})")
+                if process.is_alive():
+                    raise RebuildFailed(
+                        f"rebuilding took longer than the budget of {self.timeout_seconds:g} s and was stopped")
+                raise BuildInterrupted(f"the rebuild process ended without an answer (exit code {process.exitcode})")
             try:
                 outcome, payload = receiver.recv()
             except EOFError as exc:
                 process.join(5)
-                raise RebuildFailed(f"the rebuild process ended without an answer (exit code {process.exitcode})") \
-                    from exc
+                raise BuildInterrupted(
+                    f"the rebuild process ended without an answer (exit code {process.exitcode})") from exc
         finally:
             receiver.close()
             if process.is_alive():
