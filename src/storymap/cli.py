@@ -240,5 +240,8 @@ def _width(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
+from .compare.cli import compare as compare_command  # noqa: E402  (last: it imports this module)
+main.add_command(compare_command)
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
