@@ -89,7 +89,8 @@ def compare(model: StoryModel, request: CompareRequest) -> dict:
     dict
         ``items`` (one record per item, in request order, with its circle),
         ``pairs`` (geodesic distance and bearings for every pair, with the
-        line between them), ``matrix`` (distances in metres), and the
+        line between them), ``matrix`` (distances in metres), ``bearing_matrix`` (initial bearing
+        from the row's item to the column's, degrees), and the
         region, radius, CRS, reference point and indicator columns used.
     """
     context = context_for(model)
@@ -98,7 +99,7 @@ def compare(model: StoryModel, request: CompareRequest) -> dict:
         _describe(model, context, item, letter, circle, request.radius_m)
         for item, letter, circle in zip(request.items, LETTERS, circles)
     ]
-    pairs, matrix = _pairs(request.items)
+    pairs, matrix, bearings = _pairs(request.items)
     _add_overlaps(records, circles, request.items)
     return {
         "region": model.region,
@@ -109,6 +110,7 @@ def compare(model: StoryModel, request: CompareRequest) -> dict:
         "items": records,
         "pairs": pairs,
         "matrix": matrix,
+        "bearing_matrix": bearings,
     }
 
 
@@ -237,9 +239,10 @@ def _circle_record(model: StoryModel, context: Context, circle: shapely.Polygon,
     }
 
 
-def _pairs(items: list[Item]) -> tuple[list[dict], list[list[float]]]:
+def _pairs(items: list[Item]) -> tuple[list[dict], list[list[float]], list[list[float | None]]]:
     n = len(items)
     matrix = [[0.0] * n for _ in range(n)]
+    bearings: list[list[float | None]] = [[None] * n for _ in range(n)]
     pairs = []
     for i in range(n):
         for j in range(i + 1, n):
@@ -247,12 +250,13 @@ def _pairs(items: list[Item]) -> tuple[list[dict], list[list[float]]]:
             distance, bearing = geodesy.distance_bearing(a.lon, a.lat, b.lon, b.lat)
             _, back = geodesy.distance_bearing(b.lon, b.lat, a.lon, a.lat)
             matrix[i][j] = matrix[j][i] = round(distance, 1)
+            bearings[i][j], bearings[j][i] = round(bearing, 1), round(back, 1)
             pairs.append({
                 "a": a.token, "b": b.token, "letters": LETTERS[i] + LETTERS[j],
                 "distance_m": round(distance, 1), "bearing_deg": round(bearing, 1), "back_bearing_deg": round(back, 1),
                 "line": {"type": "LineString", "coordinates": _rounded(geodesy.geodesic_line(a.lon, a.lat, b.lon, b.lat))},
             })
-    return pairs, matrix
+    return pairs, matrix, bearings
 
 
 def _add_overlaps(records: list[dict], circles: list[shapely.Polygon], items: list[Item]) -> None:

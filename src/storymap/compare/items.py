@@ -22,6 +22,7 @@ MIN_RADIUS_M, MAX_RADIUS_M = 200.0, 5000.0
 DEFAULT_RADIUS_M = 1000.0  # walking radius of the central city's 15-minute community life circle
 POINT_FORM = "pt:LON:LAT in decimal degrees, e.g. pt:121.49:31.24"
 ITEM_FORMS = f"place:ID, district:ADCODE or {POINT_FORM}"
+_CRS_LABELS = {coords.WGS84: "WGS-84", coords.GCJ02: "GCJ-02"}
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 
 
@@ -38,8 +39,8 @@ class CompareInputError(StorymapError):
         super().__init__(self.describe(parameter))
 
     def describe(self, name: str) -> str:
-        hint = f"; did you mean {' or '.join(self.suggestions)}?" if self.suggestions else ""
-        return f"{name} {self.value!r}: {self.problem}{hint} Expected {self.expected}."
+        hint = f" (did you mean {' or '.join(self.suggestions)}?)" if self.suggestions else ""
+        return f"{name} {self.value!r}: {self.problem}{hint}. Expected {self.expected}."
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,7 @@ def _point(model: StoryModel, rest: str, token: str, crs: str) -> Item:
     try:
         district, w_lon, w_lat = model.geodata.locate(lon, lat, crs)
     except OutsideDistrictsError as exc:
-        raise CompareInputError("items", token, f"{crs.upper()} point lies outside every district of {region}",
+        raise CompareInputError("items", token, f"{_CRS_LABELS[crs]} point lies outside every district of {region}",
                                 f"a point inside {region}") from exc
     decimals = min(len(p.split(".")[1]) if "." in p else 0 for p in parts)
     return Item(f"pt:{parts[0]}:{parts[1]}", "point", f"{parts[0]}:{parts[1]}", w_lon, w_lat, district.code,

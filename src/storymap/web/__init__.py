@@ -12,7 +12,7 @@ from pathlib import Path
 from flask import Flask
 
 from ..resources import bundled_path, default_geodata_dir, default_stories_dir
-from . import api, compression, errors, pages, security
+from . import api, compare, compression, errors, pages, security
 from .state import ModelHolder
 
 
@@ -50,4 +50,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(compare.bp)
     return app
