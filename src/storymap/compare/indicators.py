@@ -53,6 +53,10 @@ def load_indicators(geodata_dir: Path, district_codes: set[str] | None = None) -
     problems = _check_columns(csv_path, sidecar_path, header, meta)
     values: dict[str, dict[str, float]] = {}
     for line, row in rows:
+        if None in row:  # more fields than the header names
+            problems.append(Problem(csv_path, line, f"row has {len(header) + len(row[None])} fields; "
+                                                    f"expected {len(header)} ({', '.join(header)})"))
+            continue
         code = (row.get("code") or "").strip()
         if district_codes is not None and code not in district_codes:
             problems.append(Problem(csv_path, line, f"code {code!r} is not a district of this region; "
