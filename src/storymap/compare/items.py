@@ -215,6 +215,10 @@ def _district_keys(model: StoryModel) -> dict[str, str]:
 
 
 def _suggest(value: str, keys: dict[str, str], count: int = 3) -> list[str]:
+    if value.isdigit():  # an adcode: digits in place matter more than shared runs
+        codes = sorted((k for k in keys if k.isdigit()),
+                       key=lambda k: (-sum(a == b for a, b in zip(value, k)), abs(len(k) - len(value)), k))
+        return [keys[k] for k in codes[:count] if sum(a == b for a, b in zip(value, k)) >= len(value) - 2]
     matches = difflib.get_close_matches(value, list(keys), n=count * 2, cutoff=0.5)
     lowered = {k.lower(): k for k in keys}
     matches += [lowered[m] for m in difflib.get_close_matches(value.lower(), list(lowered), n=count, cutoff=0.5)]
