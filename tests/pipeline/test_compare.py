@@ -264,3 +264,12 @@ def test_bare_ids_names_and_pasted_points_are_understood(bundled_model):
     request = parse_request(bundled_model, "modu-space,310104,黄浦区,pt:121.49, 31.24")
     assert [i.token for i in request.items] == ["place:modu-space", "district:310104", "district:310101",
                                                 "pt:121.49:31.24"]
+
+
+def test_a_point_may_carry_its_own_crs(bundled_model):
+    lon, lat = 121.4868, 31.2406
+    g_lon, g_lat = coords.wgs84_to_gcj02(lon, lat)
+    result = run(bundled_model, [f"pt:{g_lon:.9f}:{g_lat:.9f}:gcj02", f"pt:{lon}:{lat}"], crs="wgs84")
+    a, b = result["items"]
+    assert a["id"].endswith(":gcj02") and a["typed"]["crs"] == "gcj02" and b["typed"]["crs"] == "wgs84"
+    assert result["matrix"][0][1] < 0.01  # the same place

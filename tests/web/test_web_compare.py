@@ -181,5 +181,5 @@ def test_cli_gcj02_points(cli):
     result = cli("compare", "pt:121.4912:31.2387", "place:modu-space", "--crs", "gcj02", "--format", "json")
     assert result.exit_code == 0, result.output
     item = json.loads(result.output)["items"][0]
-    assert item["typed"] == {"lon": 121.4912, "lat": 31.2387}
+    assert item["typed"] == {"lon": 121.4912, "lat": 31.2387, "crs": "gcj02"}
     assert abs(item["lon"] - 121.4912) > 0.003  # converted from GCJ-02, not read as WGS-84

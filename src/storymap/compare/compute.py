@@ -125,7 +125,7 @@ def _describe(model: StoryModel, context: Context, item: Item, letter: str, circ
         **_names(model, item, district),
         "lon": round(item.lon, 7), "lat": round(item.lat, 7),
         "gcj02": {"lon": round(g_lon, 7), "lat": round(g_lat, 7)},
-        "typed": None if item.typed is None else {"lon": item.typed[0], "lat": item.typed[1]},
+        "typed": None if item.typed is None else {"lon": item.typed[0], "lat": item.typed[1], "crs": item.crs},
         "precision": precision, "precision_m": round(precision_m, 1),
         "uncertainty": _geojson(geodesy.circle(item.lon, item.lat, precision_m, 64)),
         "district": {

@@ -1,6 +1,7 @@
 """Parse a comparison request: the items, the circle radius and the input CRS.
 
-An item is written ``place:ID``, ``district:ADCODE`` or ``pt:LON:LAT``; a bare
+An item is written ``place:ID``, ``district:ADCODE`` or ``pt:LON:LAT`` (in the
+request's CRS, or ``pt:LON:LAT:gcj02`` / ``:wgs84`` for that point alone); a bare
 place id, adcode or district name works too. Every problem raises
 :class:`CompareInputError` naming the parameter, the value and what was
 expected, so the CLI and the API word it the same way.
@@ -20,7 +21,7 @@ from ..model import StoryModel
 MIN_ITEMS, MAX_ITEMS = 2, 6
 MIN_RADIUS_M, MAX_RADIUS_M = 200.0, 5000.0
 DEFAULT_RADIUS_M = 1000.0  # walking radius of the central city's 15-minute community life circle
-POINT_FORM = "pt:LON:LAT in decimal degrees, e.g. pt:121.49:31.24"
+POINT_FORM = "pt:LON:LAT in decimal degrees, e.g. pt:121.49:31.24 (pt:LON:LAT:gcj02 for one point in GCJ-02)"
 ITEM_FORMS = f"place:ID, district:ADCODE or {POINT_FORM}"
 _CRS_LABELS = {coords.WGS84: "WGS-84", coords.GCJ02: "GCJ-02"}
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
@@ -55,6 +56,7 @@ class Item:
     district_code: str
     typed: tuple[float, float] | None = None  # a point's numbers as given, in the request CRS
     decimals: int | None = None  # fewest decimals of a typed point's numbers
+    crs: str = coords.WGS84  # the CRS a point was typed in
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,11 @@ def _district(model: StoryModel, key: str, token: str) -> Item:
 
 def _point(model: StoryModel, rest: str, token: str, crs: str) -> Item:
     parts = [p.strip() for p in re.split(r"[:,]", rest)]
+    if len(parts) == 3 and parts[2].lower() in coords.CRS_NAMES:  # pt:LON:LAT:gcj02 overrides the request's CRS
+        crs = parts.pop().lower()
+        suffix = f":{crs}"
+    else:
+        suffix = ""
     if len(parts) != 2:
         raise CompareInputError("items", token, f"has {len(parts)} number{'s' if len(parts) != 1 else ''}",
                                 POINT_FORM)
@@ -140,8 +147,8 @@ def _point(model: StoryModel, rest: str, token: str, crs: str) -> Item:
         raise CompareInputError("items", token, f"{_CRS_LABELS[crs]} point lies outside every district of {region}",
                                 f"a point inside {region}") from exc
     decimals = min(len(p.split(".")[1]) if "." in p else 0 for p in parts)
-    return Item(f"pt:{parts[0]}:{parts[1]}", "point", f"{parts[0]}:{parts[1]}", w_lon, w_lat, district.code,
-                typed=(lon, lat), decimals=decimals)
+    return Item(f"pt:{parts[0]}:{parts[1]}{suffix}", "point", f"{parts[0]}:{parts[1]}", w_lon, w_lat, district.code,
+                typed=(lon, lat), decimals=decimals, crs=crs)
 
 
 def _within(lon: float, lat: float, bounds) -> bool:
