@@ -3,7 +3,7 @@
 :func:`table` turns the result of :func:`storymap.compare.compare` into rows of
 cells; every cell carries its raw ``value`` (for CSV), its ``text`` in the
 chosen language (for the terminal, the page and the print view) and, for story
-content, ``links`` to the map's panels. The labels live here, with the view.
+content, ``links`` (type place or district, and id) to the map's panels. The labels live here, with the view.
 """
 
 from __future__ import annotations
@@ -89,7 +89,7 @@ def table(result: dict, lang: str = "zh") -> dict:
     ])
     row("district", labels["district"], [
         _cell(i["district"]["code"], f"{name(i['district'], lang)} ({i['district']['code']})",
-              [{"text": name(i["district"], lang), "hash": f"district={i['district']['code']}"}])
+              [{"text": name(i["district"], lang), "type": "district", "id": i["district"]["code"]}])
         for i in items
     ])
     row("district_area_km2", labels["district_area"], [
@@ -101,12 +101,12 @@ def table(result: dict, lang: str = "zh") -> dict:
                                          _number(i["district"]["indicators"].get(column["key"]), labels)) for i in items])
     row("places", labels["places"], [
         _cell(len(i["places"]), "; ".join(name(p, lang, "name") for p in i["places"]) or labels["none"],
-              [{"text": name(p, lang, "name"), "hash": f"place={p['id']}"} for p in i["places"]])
+              [{"text": name(p, lang, "name"), "type": "place", "id": p["id"]} for p in i["places"]])
         for i in items
     ])
     row("excerpts", labels["excerpts"], [
         _cell(len(i["excerpts"]), " / ".join(_excerpt(e, lang) for e in i["excerpts"]) or labels["none"],
-              [{"text": _excerpt(e, lang), "hash": f"place={e['place']}" if e["place"] else None}
+              [{"text": _excerpt(e, lang), "type": "place" if e["place"] else None, "id": e["place"]}
                for e in i["excerpts"]])
         for i in items
     ])
@@ -124,7 +124,7 @@ def table(result: dict, lang: str = "zh") -> dict:
         _cell(i["nearest_place"]["distance_m"] if i["nearest_place"] else None,
               f"{name(i['nearest_place'], lang, 'name')} · {km(i['nearest_place']['distance_m'])}"
               if i["nearest_place"] else labels["none"],
-              [{"text": name(i["nearest_place"], lang, "name"), "hash": f"place={i['nearest_place']['id']}"}]
+              [{"text": name(i["nearest_place"], lang, "name"), "type": "place", "id": i["nearest_place"]["id"]}]
               if i["nearest_place"] else [])
         for i in items
     ])
@@ -147,7 +147,9 @@ def table(result: dict, lang: str = "zh") -> dict:
         "letters": p["letters"], "a": p["a"], "b": p["b"], "distance_m": p["distance_m"],
         "distance_text": km(p["distance_m"]), "bearing_deg": p["bearing_deg"], "back_bearing_deg": p["back_bearing_deg"],
     } for p in result["pairs"]]
-    return {"columns": columns, "rows": rows, "pairs": pairs, "matrix": result["matrix"], "labels": {
+    matrix_text = [[km(d) if i != j else "" for j, d in enumerate(row)] for i, row in enumerate(result["matrix"])]
+    return {"columns": columns, "rows": rows, "pairs": pairs, "matrix": result["matrix"], "matrix_text": matrix_text,
+            "bearing_matrix": result["bearing_matrix"], "labels": {
         k: labels[k] for k in ("item", "distances", "pair", "distance", "bearing", "back_bearing")}}
 
 
