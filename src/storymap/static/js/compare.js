@@ -379,6 +379,7 @@ export class CompareMode {
     content.append(h("button", {
       type: "button", class: "sm-button cmp-add", onclick: () => { this.map.closePopup(); this.add(item); },
     }, this.state.items.includes(item) ? this.tr("in_compare") : `＋ ${this.tr("compare")}`));
-    event.popup.update();
+    // No popup.update(): it would call the content function again and drop the button.
+    // The popup is anchored at its tip, so it grows upwards as it is.
   }
 }
