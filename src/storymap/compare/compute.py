@@ -187,7 +187,8 @@ def _story_content(model: StoryModel, item: Item, radius_m: float) -> tuple[list
         [{"id": e["id"], "place": e["place"], "text": _first_line(e["text"]),
           "text_en": _first_line(e.get("text_en"))} for e in excerpts],
         [{"id": f["id"], "place": f["place"], "label": f["label"], "label_en": f.get("label_en"),
-          "value": f["value"], "unit": f["unit"], "qualifier": f.get("qualifier")} for f in facts],
+          "value": f["value"], "unit": f["unit"], "unit_en": f.get("unit_en"), "qualifier": f.get("qualifier")}
+         for f in facts],
     )
 
 
