@@ -264,8 +264,8 @@ def _add_overlaps(records: list[dict], circles: list[shapely.Polygon], items: li
     """Overlap area of every pair of circles (only pairs whose circles can meet are intersected)."""
     for i in range(len(circles)):
         for j in range(i + 1, len(circles)):
-            distance = records[i]["circle"]["radius_m"] * 2
-            if geodesy.distance_bearing(items[i].lon, items[i].lat, items[j].lon, items[j].lat)[0] >= distance:
+            reach = records[i]["circle"]["radius_m"] * 2
+            if geodesy.distance_bearing(items[i].lon, items[i].lat, items[j].lon, items[j].lat)[0] >= reach:
                 continue
             overlap = geodesy.area_m2(shapely.intersection(circles[i], circles[j]))
             if overlap <= 0:

@@ -127,7 +127,7 @@ def print_view():
     result, error = _comparison()
     if error:
         body = error.get_json()["error"]
-        return render_template("error.html", code=400, name=body["message"], lang=lang), error.status_code
+        return render_template("error.html", code=error.status_code, name=body["message"], lang=lang), error.status_code
     return render_template(
         "compare_print.html", lang=lang, html_lang=HTML_LANG[lang], s=STRINGS[lang], labels=LABELS[lang],
         result=result, view=table(result, lang), svg=print_map(result, current_model().districts_geojson),
