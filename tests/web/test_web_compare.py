@@ -183,3 +183,17 @@ def test_cli_gcj02_points(cli):
     item = json.loads(result.output)["items"][0]
     assert item["typed"] == {"lon": 121.4912, "lat": 31.2387, "crs": "gcj02"}
     assert abs(item["lon"] - 121.4912) > 0.003  # converted from GCJ-02, not read as WGS-84
+
+
+def test_broken_indicator_file_is_a_clear_json_error_and_the_map_still_serves(story_copy, make_client):
+    import storymap
+
+    csv_path = story_copy.geodata_dir / "district_indicators.csv"
+    csv_path.write_text(csv_path.read_text("utf-8").replace("662030", "lots"), "utf-8")
+    client = make_client(storymap.create_app({
+        "TESTING": True, "STORIES_DIR": str(story_copy.stories_dir), "GEODATA_DIR": str(story_copy.geodata_dir)}))
+    response = client.get("/api/compare", query_string={"items": TWO})
+    assert response.status_code == 500
+    message = response.get_json()["error"]["message"]
+    assert "district_indicators.csv:2: population_2020 is 'lots'" in message
+    assert client.get("/api/districts").status_code == 200
