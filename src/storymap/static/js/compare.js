@@ -59,7 +59,8 @@ export class CompareMode {
     this.tr = (key) => key;
     this.ready = fetch(new URL(`compare/strings?lang=${lang}`, API))
       .then((response) => response.json())
-      .then((strings) => { this.strings = strings; this.tr = (key, vars) => t(strings, key, vars); });
+      .then((strings) => { this.strings = strings; this.tr = (key, vars) => t(strings, key, vars); })
+      .catch(() => {});  // without its strings the view still works, labelled by key
     places.on("popupopen", (event) => this.decoratePopup(event));
     map.on("baselayerchange layeradd layerremove", () => { if (this.active) this.updateTilesNote(); });
     document.addEventListener("keydown", (event) => { if (event.key === "Escape") this.stopPicking(); });
