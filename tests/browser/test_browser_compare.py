@@ -111,6 +111,8 @@ def test_pick_a_point_on_the_map(page, live_server, ui):
     wait_for_table(page, 2)
     page.locator(".cmp-controls button", has_text="在地图上取点").click()
     expect(page.locator(".leaflet-container")).to_have_class(re.compile("cmp-picking"))
+    # the map flies to the items first; a click during the flight would not be a pick
+    page.evaluate("() => new Promise((done) => { StoryMap.app.map.once('moveend', done); setTimeout(done, 2000); })")
     box = page.locator(".leaflet-container").bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     wait_for_table(page, 3)
