@@ -11,9 +11,10 @@
  * Exports:
  *   compareHash(state)            "#compare=place:a,pt:121.49:31.24&r=1000[&crs=gcj02]"
  *   parseCompareHash(hash)        {items, r, crs} of such a fragment
- *   class CompareMode({ map, data, lang, panel, go, places })
+ *   class CompareMode({ map, data, lang, panel, go, places, padding })
  *     map: the Leaflet map; data: loadData(); panel: the #sm-panel element;
- *     go(view): the router's navigation; places: the place markers' layer group.
+ *     go(view): the router's navigation; places: the place markers' layer group;
+ *     padding(): fitBounds padding that keeps clear of what covers the map (the bottom sheet).
  *     .show(view)                   draw the comparison a {type: "compare", hash} view names
  *     .hide()                       leave compare mode (its layers off, the panel narrow again)
  *     .decoratePanel(view, element) the 对比 button on the contents, a place or a district panel
@@ -49,8 +50,8 @@ function query(state, lang) {
 const latLngs = (ring) => ring.map(([lon, lat]) => [lat, lon]);
 
 export class CompareMode {
-  constructor({ map, data, lang, panel, go, places }) {
-    Object.assign(this, { map, data, lang, panel, go });
+  constructor({ map, data, lang, panel, go, places, padding }) {
+    Object.assign(this, { map, data, lang, panel, go, padding });
     this.state = { items: [], ...DEFAULTS };
     this.active = false;
     this.layer = L.featureGroup();
@@ -349,7 +350,7 @@ export class CompareMode {
     const key = result.items.map((i) => i.id).join(",") + result.radius_m;
     if (key !== this.drawnItems) {
       this.drawnItems = key;
-      this.map.flyToBounds(this.layer.getBounds(), { padding: [32, 32], maxZoom: 15, duration: 0.6 });
+      this.map.flyToBounds(this.layer.getBounds(), { ...this.padding(), maxZoom: 15, duration: 0.6 });
     }
   }
 

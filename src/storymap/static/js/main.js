@@ -40,7 +40,8 @@ class MapPage {
       popup: (place) => this.panel.popup(place),
       onChoose: (id) => go({ type: "place", id }),
     });
-    this.compare = new CompareMode({ map: this.map, data, lang: this.lang, panel: this.panelElement, go, places: layers.places });
+    this.compare = new CompareMode({ map: this.map, data, lang: this.lang, panel: this.panelElement, go, places: layers.places,
+      padding: () => this.viewPadding() });
     this.labels = new DistrictLabels(this.map, data, this.lang);
     this.tour = new Tour({
       stops: data.tour,
