@@ -16,8 +16,8 @@ PARAMETER_NAMES = {"items": "ITEM", "radius": "--radius-m", "crs": "--crs"}
 CELL_WIDTH = 34  # terminal columns per item in the table format
 
 
-@click.command(context_settings={"ignore_unknown_options": True})
-@click.argument("items", nargs=-1)
+@click.command()
+@click.argument("items", nargs=-1, metavar="ITEM...")
 # Radius and CRS are checked by the comparison itself so that a bad value gives
 # the same one-line message (exit 1) here and in the API.
 @click.option("--radius-m", "radius", default=str(int(DEFAULT_RADIUS_M)), show_default=True, metavar="METRES",
