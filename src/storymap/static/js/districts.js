@@ -7,6 +7,8 @@
  *       onChoose(code); a focused district shows a ring sized to be seen even when the
  *       district is a few pixels wide, and the map pans it into view.
  *   highlightDistrict(layers, code)   mark one district selected (null: none)
+ *   shadeDistricts(layers, data, thresholds)  class sm-shade-N on each district: N is the
+ *       last class whose threshold (ascending, from the legend) its passage count reaches
  *   districtBounds(layers, code)      its L.LatLngBounds
  *   districtOfPlace(data, placeId)    the district record a place lies in
  */
@@ -29,7 +31,8 @@ export function wireDistricts(map, layerGroup, data, lang, onChoose) {
         onChoose(district.code);
       }
     });
-    path.addEventListener("focus", () => showFocusRing(map, layer));
+    // Keyboard focus only: a click focuses the path too, and moving the map under the pointer would lose the click.
+    path.addEventListener("focus", () => { if (path.matches(":focus-visible")) showFocusRing(map, layer); });
     path.addEventListener("blur", () => hideFocusRing(map));
     layer.on("click", () => onChoose(district.code));
   });
@@ -44,6 +47,16 @@ export function highlightDistrict(layers, code) {
   layer.bringToFront();  // its whole outline above the neighbours'
 }
 
+/* Shading counts the passages set in a district, as the legend says: a district
+   whose panel has no passage of its own is never shaded as if it had one. */
+export function shadeDistricts(layers, data, thresholds) {
+  for (const [code, layer] of layers) {
+    const count = data.by.district.get(code).excerpt_count;
+    const shade = thresholds.reduce((found, min, index) => (count >= min ? index : found), 0);
+    layer.getElement().classList.add(`sm-shade-${shade}`);
+  }
+}
+
 export function districtBounds(layers, code) {
   return layers.get(code).getBounds();
 }
@@ -56,7 +69,7 @@ export function districtOfPlace(data, placeId) {
 /* A browser draws no focus outline on an SVG path, and a 3 px stroke vanishes on a
    district 20 px wide: the focused district gets a ring around its box instead, at
    least 28 px across, and is panned into view when it lies outside. */
-let focusRing = null;
+const focusRings = new WeakMap();  // map -> its ring, while a district has keyboard focus
 
 function showFocusRing(map, layer) {
   hideFocusRing(map);
@@ -69,17 +82,18 @@ function showFocusRing(map, layer) {
     focusRing.setRadius(radius);
     focusRing.setLatLng(bounds.getCenter());
   };
-  focusRing = L.circleMarker(bounds.getCenter(), {
+  const focusRing = L.circleMarker(bounds.getCenter(), {
     radius: 14, className: "sm-focus-ring", interactive: false, fill: false, weight: 3, dashArray: "6 4",
   }).addTo(map);
-  focusRing.redrawOnZoom = draw;
+  focusRings.set(map, { ring: focusRing, draw });
   map.on("zoomend", draw);
   draw();
 }
 
 function hideFocusRing(map) {
-  if (!focusRing) return;
-  map.off("zoomend", focusRing.redrawOnZoom);
-  focusRing.remove();
-  focusRing = null;
+  const focused = focusRings.get(map);
+  if (!focused) return;
+  map.off("zoomend", focused.draw);
+  focused.ring.remove();
+  focusRings.delete(map);
 }
