@@ -132,7 +132,7 @@ DISTRICT_FIELDS = ("code", "name_zh", "name_en", "area_km2", "place_count")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @domain_errors
 def districts(stories_dir, geodata_dir, fmt):
-    """The region's districts with their area and number of story places.
+    """The region's districts with their area, number of story places and indicators.
 
     With --geodata and no --stories, the region's own districts are listed
     without stories (place_count 0): a region just imported has none yet.
@@ -146,10 +146,15 @@ def districts(stories_dir, geodata_dir, fmt):
     else:
         model = _build(stories_dir, geodata_dir)
         rows = [{k: d[k] for k in DISTRICT_FIELDS} for d in model.districts]
+    from .compare.indicators import load_indicators  # whatever indicator columns the region ships
+
+    indicators = load_indicators(geodata_dir or default_geodata_dir(), {r["code"] for r in rows})
+    rows = [{**r, **indicators.for_district(r["code"])} for r in rows]
     if fmt == "json":
         _echo_json(rows)
     else:
-        _echo_table(DISTRICT_FIELDS, rows)
+        columns = DISTRICT_FIELDS + tuple(c["key"] for c in indicators.columns)
+        _echo_table(columns, [{k: "" if v is None else v for k, v in r.items()} for r in rows])
 
 
 @main.command(context_settings={"ignore_unknown_options": True})
@@ -251,6 +256,9 @@ def _width(text: str) -> int:
     """Display width: CJK characters take two columns in a terminal."""
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
+
+from .compare.cli import compare as compare_command  # noqa: E402  (last: it imports this module)
+main.add_command(compare_command)
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

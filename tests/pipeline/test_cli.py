@@ -107,15 +107,17 @@ def test_places_table(run, places_json):
         assert display_width(row[:start]) == lon_column, row
 
 
-def test_districts_json_counts_match_places(run, places_json):
+def test_districts_json_counts_match_places(run, places_json, bundled_geodata_dir):
     result = run("districts", "--format", "json")
     assert result.exit_code == 0, result.output
     districts = json.loads(result.output)
     assert len(districts) == 16
     assert {d["code"]: (d["name_zh"], d["name_en"]) for d in districts} == SHANGHAI_DISTRICTS
     per_district = Counter(p["district_code"] for p in places_json)
+    # plus one key per column of the region's district indicators
+    indicators = (bundled_geodata_dir / "district_indicators.csv").read_text("utf-8").splitlines()[0].split(",")[1:]
     for district in districts:
-        assert set(district) == DISTRICT_KEYS
+        assert set(district) == DISTRICT_KEYS | set(indicators)
         assert district["area_km2"] > 0
         assert district["place_count"] == per_district.get(district["code"], 0), district["code"]
 
@@ -124,7 +126,8 @@ def test_districts_table_has_a_header(run):
     result = run("districts")
     assert result.exit_code == 0, result.output
     header, *rows = result.output.splitlines()
-    assert header.split() == ["code", "name_zh", "name_en", "area_km2", "place_count"]
+    assert header.split()[:5] == ["code", "name_zh", "name_en", "area_km2", "place_count"]
+    assert "population_2020" in header.split()  # the region's indicator columns follow
     assert len(rows) == 16
 
 

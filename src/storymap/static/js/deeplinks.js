@@ -12,6 +12,7 @@
 
 export function parseHash(hash) {
   const params = new URLSearchParams(String(hash).replace(/^#/, ""));
+  if (params.has("compare")) return { type: "compare", hash: String(hash) };  // read by compare.js
   if (params.has("place")) return { type: "place", id: params.get("place") };
   if (params.has("district")) return { type: "district", id: params.get("district") };
   if (params.has("city")) return { type: "city" };
@@ -21,6 +22,7 @@ export function parseHash(hash) {
 export function hashOf(view) {
   if (view.type === "home") return "";
   if (view.type === "city") return "#city";
+  if (view.type === "compare") return view.hash;
   return `#${view.type}=${encodeURIComponent(view.id)}`;
 }
 

@@ -15,6 +15,7 @@ import { Panel } from "./panel.js";
 import { SearchBox, buildSearchIndex } from "./search.js";
 import { Router } from "./deeplinks.js";
 import { Tour } from "./tour.js";
+import { CompareMode } from "./compare.js";
 
 class MapPage {
   constructor(layers, data) {
@@ -43,6 +44,8 @@ class MapPage {
       popup: (place) => this.panel.popup(place),
       onChoose: (id) => go({ type: "place", id }),
     });
+    this.compare = new CompareMode({ map: this.map, data, lang: this.lang, panel: this.panelElement, go, places: layers.places,
+      padding: () => this.viewPadding() });
     sizeMarkers(this.map, this.placeLayers, data);
     this.map.on("zoomend resize", () => sizeMarkers(this.map, this.placeLayers, data));
     shadeDistricts(this.districtLayers, data, [...document.querySelectorAll(".sm-legend [data-min]")]
@@ -128,8 +131,11 @@ class MapPage {
     const districtCode = view.type === "district" ? view.id : place ? place.district_code : null;
     highlightDistrict(this.districtLayers, districtCode);
     highlightPlace(this.placeLayers, place ? place.id : null);
+    if (view.type === "compare") return this.compare.show(view);  // compare.js fills the panel and draws on the map
+    this.compare.hide();
     // Panel builders may return nested lists and nulls; only nodes go in.
     this.panelElement.replaceChildren(...this.panel.nodesFor(view).flat(Infinity).filter(Boolean));
+    this.compare.decoratePanel(view, this.panelElement);
     this.panelElement.scrollTop = 0;
     this.sidebar.scrollTop = 0;
     if (view.type !== "home") this.setSheetOpen(true);

@@ -1,0 +1,75 @@
+"""``storymap compare ITEM...``: the comparison without the browser."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ..cli import UserError, _build, _echo_json, _echo_table, _width, domain_errors, geodata_option, stories_option
+from .compute import compare as compute_comparison
+from .formats import table, to_csv, to_geojson
+from .items import DEFAULT_RADIUS_M, CompareInputError, parse_request
+
+# How each request parameter is called on the command line.
+PARAMETER_NAMES = {"items": "ITEM", "radius": "--radius-m", "crs": "--crs"}
+CELL_WIDTH = 34  # terminal columns per item in the table format
+
+
+@click.command()
+@click.argument("items", nargs=-1, metavar="ITEM...")
+# Radius and CRS are checked by the comparison itself so that a bad value gives
+# the same one-line message (exit 1) here and in the API.
+@click.option("--radius-m", "radius", default=str(int(DEFAULT_RADIUS_M)), show_default=True, metavar="METRES",
+              help="Walking circle radius, 200-5000 m.")
+@click.option("--crs", default="wgs84", show_default=True, metavar="wgs84|gcj02",
+              help="CRS of pt: items: wgs84 (GPS, OpenStreetMap) or gcj02 (Amap).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "geojson"]), default="table",
+              show_default=True)
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="en", show_default=True, help="Labels of the table and CSV.")
+@stories_option
+@geodata_option
+@domain_errors
+def compare(items, radius, crs, fmt, lang, stories_dir, geodata_dir):
+    """Compare 2-6 places, districts or points side by side.
+
+    ITEM is place:ID, district:ADCODE or pt:LON:LAT (a bare place id or adcode works too). Prints the
+    table (one column per item), geodesic distances and bearings, and each
+    item's walking circle by district.
+    """
+    model = _build(stories_dir, geodata_dir)
+    try:
+        result = compute_comparison(model, parse_request(model, list(items), radius, crs))
+    except CompareInputError as exc:
+        raise UserError(f"Error: {exc.describe(PARAMETER_NAMES[exc.parameter])}") from exc
+    if fmt == "json":
+        _echo_json(result)
+    elif fmt == "geojson":
+        _echo_json(to_geojson(result))
+    elif fmt == "csv":
+        sys.stdout.buffer.write(to_csv(result, lang).encode("utf-8"))
+    else:
+        _echo_view(table(result, lang))
+
+
+def _echo_view(view: dict) -> None:
+    columns = ["", *(_clip(f"{c['letter']} {c['name']}") for c in view["columns"])]
+    rows = [dict(zip(columns, [r["label"], *(c["text"] for c in r["cells"])])) for r in view["rows"]]
+    _echo_table(columns, [{k: _clip(v) for k, v in r.items()} for r in rows])
+    click.echo("")
+    click.echo(view["labels"]["distances"])
+    _echo_table(["pair", "distance", "distance_m", "bearing", "back"], [
+        {"pair": p["letters"], "distance": p["distance_text"], "distance_m": p["distance_m"],
+         "bearing": f"{p['bearing_deg']:.1f}°", "back": f"{p['back_bearing_deg']:.1f}°"} for p in view["pairs"]
+    ])
+
+
+def _clip(text: str) -> str:
+    """Shorten a cell to CELL_WIDTH terminal columns."""
+    out, width = "", 0
+    for ch in str(text):
+        width += _width(ch)
+        if width > CELL_WIDTH - 1:
+            return out + "…"
+        out += ch
+    return out

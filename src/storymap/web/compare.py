@@ -1,0 +1,135 @@
+"""The planner's comparison: JSON, CSV and GeoJSON twins, a print view, and the view's UI strings.
+
+Each request names its own items, so the comparison is computed per request,
+by calling :func:`storymap.compare.compare` on the built model; this module
+only parses query parameters and formats. CORS headers come from the API
+blueprint's app-wide hook (every ``/api/`` path).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify, render_template, request
+
+from ..compare import CompareInputError, compare, parse_request
+from ..compare.formats import LABELS, km, table, to_csv, to_geojson
+from ..compare.items import DEFAULT_RADIUS_M, MAX_ITEMS, MAX_RADIUS_M, MIN_ITEMS, MIN_RADIUS_M
+from ..compare.printmap import print_map
+from ..errors import InvalidInputError
+from .errors import error_response
+from .i18n import HTML_LANG, pick_lang
+from .state import current_model
+
+bp = Blueprint("compare", __name__)
+
+# How each request parameter is called in the query string.
+PARAMETER_NAMES = {"items": "items", "radius": "r", "crs": "crs"}
+
+STRINGS = {
+    "zh": {
+        "compare": "对比", "compare_title": "地点对比", "add_to_compare": "加入对比", "in_compare": "已在对比中",
+        "remove": "移除", "clear": "清空", "close": "关闭对比",
+        "hint": "从地点弹窗、区面板或搜索结果加入 2–6 个对比项，或在地图上点击取点，或输入坐标。",
+        "pick_on_map": "在地图上取点", "picking": "点击地图选择一个点（Esc 取消）",
+        "coords_label": "坐标（经度, 纬度）", "coords_placeholder": "121.4900, 31.2400", "add": "加入",
+        "crs_label": "坐标系", "crs_wgs84": "WGS-84（GPS、OpenStreetMap）", "crs_gcj02": "GCJ-02（高德等国内地图）",
+        "radius_label": "步行圈半径", "metres": "米",
+        "need_more": "再加入 {n} 项即可对比。", "too_many": "最多对比 {max} 项。",
+        "loading": "正在计算…", "error": "无法对比：{message}",
+        "download_csv": "下载 CSV", "download_geojson": "下载 GeoJSON", "print_view": "打印版",
+        "tiles_off": "底图未开启：地图只显示区界。", "tiles_on": "开启底图（{name}）",
+        "tiles_none": "本服务器未配置底图（storymap serve --tiles osm）。",
+        "matrix": "距离矩阵", "matrix_note": "每格：行→列的测地线距离与起始方位角（正北为 0°，顺时针）。",
+        "uncertainty_note": "虚线圆表示位置精度范围。",
+        "print_title": "地点对比", "print_generated": "半径 {r} · 输入坐标系 {crs} · 距离为 WGS-84 椭球测地线",
+        "scale": "比例尺", "north": "北",
+    },
+    "en": {
+        "compare": "Compare", "compare_title": "Compare locations", "add_to_compare": "Add to comparison",
+        "in_compare": "In the comparison", "remove": "Remove", "clear": "Clear", "close": "Close comparison",
+        "hint": "Add 2–6 items from a place popup, a district panel or search, click the map to pick a point, "
+                "or type coordinates.",
+        "pick_on_map": "Pick a point on the map", "picking": "Click the map to pick a point (Esc cancels)",
+        "coords_label": "Coordinates (lon, lat)", "coords_placeholder": "121.4900, 31.2400", "add": "Add",
+        "crs_label": "CRS", "crs_wgs84": "WGS-84 (GPS, OpenStreetMap)", "crs_gcj02": "GCJ-02 (Amap, Chinese web maps)",
+        "radius_label": "Walking radius", "metres": "m",
+        "need_more": "Add {n} more to compare.", "too_many": "At most {max} items.",
+        "loading": "Computing…", "error": "Cannot compare: {message}",
+        "download_csv": "Download CSV", "download_geojson": "Download GeoJSON", "print_view": "Print view",
+        "tiles_off": "Basemap off: the map shows district borders only.", "tiles_on": "Turn on basemap ({name})",
+        "tiles_none": "No basemap is configured on this server (storymap serve --tiles osm).",
+        "matrix": "Distance matrix",
+        "matrix_note": "Each cell: geodesic distance from the row's item to the column's, and the initial bearing "
+                       "(0° = north, clockwise).",
+        "uncertainty_note": "Dashed circles show each location's precision.",
+        "print_title": "Location comparison",
+        "print_generated": "Radius {r} · input CRS {crs} · distances are geodesic on the WGS-84 ellipsoid",
+        "scale": "Scale", "north": "N",
+    },
+}
+for _lang in STRINGS:
+    STRINGS[_lang]["limits"] = {"min_items": MIN_ITEMS, "max_items": MAX_ITEMS, "min_radius": MIN_RADIUS_M,
+                                "max_radius": MAX_RADIUS_M, "default_radius": DEFAULT_RADIUS_M}
+
+
+def _comparison():
+    """(result, None) for the request's query parameters, or (None, a 400/500 JSON response)."""
+    model = current_model()
+    try:
+        return compare(model, parse_request(model, request.args.get("items"), request.args.get("r"),
+                                            request.args.get("crs"))), None
+    except CompareInputError as exc:
+        name = PARAMETER_NAMES[exc.parameter]
+        return None, error_response(400, exc.describe(name), parameter=name, value=exc.value,
+                                    expected=exc.expected, suggestions=exc.suggestions)
+    except InvalidInputError as exc:  # the region's indicator files are broken
+        return None, error_response(500, f"cannot load the region's district indicators: {exc}")
+
+
+@bp.get("/api/compare")
+def compare_json():
+    result, error = _comparison()
+    if error:
+        return error
+    return jsonify({**result, "table": table(result, pick_lang(request.args.get("lang")))})
+
+
+@bp.get("/api/compare.csv")
+def compare_csv():
+    result, error = _comparison()
+    if error:
+        return error
+    body = "\ufeff" + to_csv(result, pick_lang(request.args.get("lang")))  # BOM: Excel then reads UTF-8
+    return Response(body.encode("utf-8"), mimetype="text/csv", headers={
+        "Content-Disposition": 'attachment; filename="storymap-compare.csv"'})
+
+
+@bp.get("/api/compare.geojson")
+def compare_geojson():
+    result, error = _comparison()
+    if error:
+        return error
+    response = jsonify(to_geojson(result))
+    response.mimetype = "application/geo+json"
+    response.headers["Content-Disposition"] = 'attachment; filename="storymap-compare.geojson"'
+    return response
+
+
+@bp.get("/api/compare/strings")
+def compare_strings():
+    """The compare view's UI strings (?lang=zh|en), loaded by static/js/compare.js."""
+    return jsonify(STRINGS[pick_lang(request.args.get("lang"))])
+
+
+@bp.get("/compare/print")
+def print_view():
+    """Table plus a static map of the items, for A4 landscape."""
+    lang = pick_lang(request.args.get("lang"))
+    result, error = _comparison()
+    if error:
+        body = error.get_json()["error"]
+        return render_template("error.html", code=error.status_code, name=body["message"], lang=lang), error.status_code
+    return render_template(
+        "compare_print.html", lang=lang, html_lang=HTML_LANG[lang], s=STRINGS[lang], labels=LABELS[lang],
+        result=result, view=table(result, lang), svg=print_map(result, current_model().districts_geojson),
+        km=km, generated=STRINGS[lang]["print_generated"].format(r=km(result["radius_m"]), crs=result["crs"].upper()),
+    )
