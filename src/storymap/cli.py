@@ -240,5 +240,10 @@ def _width(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
+from .classroom.cli import handout, quiz  # noqa: E402  (the commands import this module's helpers)
+from .export.cli import export  # noqa: E402
+main.add_command(quiz); main.add_command(handout); main.add_command(export)  # noqa: E702
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -14,6 +14,7 @@ from flask import Flask
 from ..resources import bundled_path, default_geodata_dir, default_stories_dir
 from . import api, compression, errors, pages, security
 from .state import ModelHolder
+from . import classroom
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -50,4 +51,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(classroom.bp)
     return app

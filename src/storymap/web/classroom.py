@@ -1,0 +1,162 @@
+"""Classroom views: presenter mode, quiz (with its answer key and JSON twin), handout and its PDF.
+
+UI strings live in :mod:`storymap.classroom.strings` (shared with the CLI).
+Quiz and handout content come from the pure generators in
+:mod:`storymap.classroom`; pages with a map reuse the map page's folium parts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from flask import Blueprint, current_app, g, jsonify, make_response, render_template, request, url_for
+
+from ..classroom import handout as handout_kit
+from ..classroom.quiz import DEFAULT_COUNT, QuizError, build_quiz
+from ..classroom.strings import STRINGS as CLASSROOM_STRINGS
+from ..classroom.svgmap import district_map_svg
+from ..errors import StorymapError
+from ..mapbuilder import build_map, render_parts
+from .errors import error_response
+from .i18n import HTML_LANG, STRINGS as MAP_STRINGS, pick_lang
+from .security import inline_script_hashes
+from .state import current_snapshot
+
+bp = Blueprint("classroom", __name__)
+
+MAX_SEED = 10**9
+
+
+def strings(lang: str) -> dict:
+    """The map's strings (shared front-end modules use them) plus the classroom views' own."""
+    return {**MAP_STRINGS[lang], **CLASSROOM_STRINGS[lang]}
+
+
+@bp.get("/present")
+def present():
+    """Slides for a projector: title, one per tour stop, closing."""
+    return _map_view("present.html", "present")
+
+
+@bp.get("/quiz")
+def quiz():
+    """A quiz of ``?n=`` questions; ``?seed=`` gives a whole class the same set (random without)."""
+    lang = pick_lang(request.args.get("lang"))
+    seed, count = _parse_quiz_args(required_seed=False)
+    generated = build_quiz(current_snapshot().model, seed, count, lang)
+    response = _map_view("quiz.html", "quiz", quiz=generated)
+    if "seed" not in request.args:
+        response.headers["Cache-Control"] = "no-store"  # a fresh set each time
+    return response
+
+
+@bp.get("/quiz/key")
+def quiz_key():
+    """The answer key of ``?seed=&n=`` for the teacher to print."""
+    lang = pick_lang(request.args.get("lang"))
+    seed, count = _parse_quiz_args(required_seed=True)
+    generated = build_quiz(current_snapshot().model, seed, count, lang)
+    return _page("quiz_key.html", lang, quiz=generated)
+
+
+@bp.get("/api/quiz")
+def quiz_json():
+    """JSON twin of the quiz and its key: ``?seed=&n=&lang=``."""
+    lang = pick_lang(request.args.get("lang"))
+    try:
+        seed, count = _parse_quiz_args(required_seed=True)
+        return jsonify(build_quiz(current_snapshot().model, seed, count, lang))
+    except QuizError as exc:
+        return error_response(400, str(exc))
+
+
+@bp.get("/handout")
+def handout():
+    """Two A4 pages: the map with the numbered stops and excerpts, then a worksheet."""
+    lang = pick_lang(request.args.get("lang"))
+    url = handout_kit.check_public_url(request.args.get("url") or None)
+    model = current_snapshot().model
+    t = strings(lang)
+    story = model.stories[0]
+    title = story["title_en"] if lang == "en" and story.get("title_en") else story["title"]
+    return _page(
+        "handout.html", lang,
+        content=handout_kit.handout_content(model, lang),
+        map_named=district_map_svg(model, lang, names=True, title=t["handout_map"]),
+        map_blank=district_map_svg(model, lang, names=False, title=t["worksheet"]),
+        qr=handout_kit.qr_svg(url) if url else None, url=url, title=title,
+    )
+
+
+@bp.get("/handout.pdf")
+def handout_pdf():
+    """The handout printed by headless Chromium; made once per model and language."""
+    lang = pick_lang(request.args.get("lang"))
+    snapshot = current_snapshot()
+    key = ("classroom", "handout.pdf", lang)
+    if key not in snapshot.pages:
+        try:
+            snapshot.pages[key] = handout_kit.print_pdf(current_app, url_for("classroom.handout", lang=lang))
+        except StorymapError as exc:  # no Chromium or no CJK font on this server
+            return render_template("error.html", code=503, name=str(exc), lang=lang), 503
+    response = make_response(snapshot.pages[key])
+    response.mimetype = "application/pdf"
+    response.set_etag(hashlib.sha1(snapshot.pages[key]).hexdigest())
+    return response.make_conditional(request)
+
+
+# --- helpers
+
+
+def _parse_quiz_args(required_seed: bool) -> tuple[int, int]:
+    values = {}
+    for name, default, low, high in (("seed", None, 0, MAX_SEED), ("n", DEFAULT_COUNT, 1, None)):
+        raw = request.args.get(name, "").strip()
+        if not raw:
+            if name == "seed" and required_seed:
+                raise QuizError("missing query parameter 'seed'; expected a whole number such as ?seed=12")
+            values[name] = default if default is not None else secrets.randbelow(10_000)
+            continue
+        if not raw.isdigit() or int(raw) < low or (high is not None and int(raw) > high):
+            expected = f"a whole number from {low}" + (f" to {high}" if high else " up")
+            raise QuizError(f"{name} is {raw!r}; expected {expected}")
+        values[name] = int(raw)
+    return values["seed"], values["n"]
+
+
+@bp.errorhandler(StorymapError)
+def bad_request(exc: StorymapError):
+    """A request these views cannot answer (e.g. ?n=500): 400 with the reason on the page."""
+    return render_template("error.html", code=400, name=str(exc), lang=pick_lang(request.args.get("lang"))), 400
+
+
+def _map_parts(lang: str) -> dict:
+    """folium's parts of the region map, built once per model and language."""
+    snapshot = current_snapshot()
+    key = ("classroom", "map", lang)
+    if key not in snapshot.pages:
+        fmap = build_map(snapshot.model, lambda path: url_for("static", filename=path), lang,
+                         tuple(current_app.config["TILES"]))
+        snapshot.pages[key] = render_parts(fmap)
+    return snapshot.pages[key]
+
+
+def _map_view(template: str, view: str, **context):
+    lang = pick_lang(request.args.get("lang"))
+    model = current_snapshot().model
+    data = {**model.client_data(), "lang": lang, "strings": strings(lang), "view": view}
+    if "quiz" in context:
+        data["quiz"] = context["quiz"]
+    return _page(template, lang, map=_map_parts(lang), data=data, **context)
+
+
+def _page(template: str, lang: str, **context):
+    """Render a view; its inline scripts are pinned in the CSP by hash."""
+    model = current_snapshot().model
+    html = render_template(
+        template, lang=lang, html_lang=HTML_LANG[lang], t=strings(lang), model=model,
+        story=model.stories[0], other_lang="zh" if lang == "en" else "en", **context,
+    )
+    g.csp_script_hashes = inline_script_hashes(html)
+    return make_response(html)
