@@ -35,7 +35,7 @@ def test_map_draws_every_district_from_local_files_only(page_log, live_server, u
     expect(page.locator("path.place")).to_have_count(len(story["places"]))
     page.screenshot(path="/tmp/storymap-e2e.png")
     assert any(url.endswith("/static/vendor/leaflet/leaflet.js") for url in log.requests)
-    assert any(url.endswith("/static/js/storymap.js") for url in log.requests)
+    assert any(url.endswith("/static/js/main.js") for url in log.requests)
     # the page fixture fails the test if any of log.requests left 127.0.0.1
 
 

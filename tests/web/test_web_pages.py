@@ -226,7 +226,7 @@ def test_map_page_uses_vendored_leaflet(client):
     urls = Page(client.get("/").get_data(as_text=True)).asset_urls()
     assert any(url.endswith("/vendor/leaflet/leaflet.js") for url in urls)
     assert any(url.endswith("/vendor/leaflet/leaflet.css") for url in urls)
-    assert any(url.endswith("/js/storymap.js") for url in urls)
+    assert any(url.endswith("/js/main.js") for url in urls)
 
 
 @pytest.mark.parametrize("css", ["/static/vendor/leaflet/leaflet.css", "/static/css/storymap.css",
@@ -276,7 +276,7 @@ def test_csp_allows_exactly_the_pages_own_inline_scripts(client, path):
     assert "'self'" in scripts
     assert not any(s == "*" or "://" in s or s in ("http:", "https:", "data:") for s in scripts), scripts
     inline = Page(response.get_data(as_text=True)).inline_scripts
-    assert any("StoryMap.start" in body for body in inline), "the map's start-up script is missing"
+    assert any("window.StoryMapLayers" in body for body in inline), "the map's start-up script is missing"
     for body in inline:
         assert sha256_source(body) in scripts, f"inline script not allowed by CSP: {body[:80]!r}"
     assert directives["object-src"] == ["'none'"]
@@ -289,7 +289,7 @@ def test_csp_hash_would_reject_a_changed_script(client):
     # the check above is only meaningful if one changed byte changes the hash
     response = client.get("/")
     scripts = csp_directives(response)["script-src"]
-    body = next(b for b in Page(response.get_data(as_text=True)).inline_scripts if "StoryMap.start" in b)
+    body = next(b for b in Page(response.get_data(as_text=True)).inline_scripts if "window.StoryMapLayers" in b)
     assert sha256_source(body + " ") not in scripts
 
 

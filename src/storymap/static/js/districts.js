@@ -1,0 +1,85 @@
+/*
+ * districts.js: district polygons as keyboard-reachable buttons, and their highlight.
+ *
+ * Exports:
+ *   wireDistricts(map, layerGroup, data, lang, onChoose)  Map code -> Leaflet layer. Each path
+ *       gets classes, role=button, a bilingual aria-label, Enter/Space and click calling
+ *       onChoose(code); a focused district shows a ring sized to be seen even when the
+ *       district is a few pixels wide, and the map pans it into view.
+ *   highlightDistrict(layers, code)   mark one district selected (null: none)
+ *   districtBounds(layers, code)      its L.LatLngBounds
+ *   districtOfPlace(data, placeId)    the district record a place lies in
+ */
+import { districtName, districtOtherName } from "./data.js";
+
+export function wireDistricts(map, layerGroup, data, lang, onChoose) {
+  const layers = new Map();
+  layerGroup.eachLayer((layer) => {
+    const district = data.by.district.get(layer.feature.properties.code);
+    if (!district) return;
+    layers.set(district.code, layer);
+    const path = layer.getElement();
+    path.classList.add("district", `district-${district.code}`);
+    path.setAttribute("tabindex", "0");
+    path.setAttribute("role", "button");
+    path.setAttribute("aria-label", `${districtName(district, lang)} (${districtOtherName(district, lang)})`);
+    path.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" || event.key === " ") {
+        event.preventDefault();
+        onChoose(district.code);
+      }
+    });
+    path.addEventListener("focus", () => showFocusRing(map, layer));
+    path.addEventListener("blur", () => hideFocusRing(map));
+    layer.on("click", () => onChoose(district.code));
+  });
+  return layers;
+}
+
+export function highlightDistrict(layers, code) {
+  for (const layer of layers.values()) layer.getElement().classList.remove("is-selected");
+  if (!code || !layers.has(code)) return;
+  const layer = layers.get(code);
+  layer.getElement().classList.add("is-selected");
+  layer.bringToFront();  // its whole outline above the neighbours'
+}
+
+export function districtBounds(layers, code) {
+  return layers.get(code).getBounds();
+}
+
+export function districtOfPlace(data, placeId) {
+  const place = data.by.place.get(placeId);
+  return place ? data.by.district.get(place.district_code) : undefined;
+}
+
+/* A browser draws no focus outline on an SVG path, and a 3 px stroke vanishes on a
+   district 20 px wide: the focused district gets a ring around its box instead, at
+   least 28 px across, and is panned into view when it lies outside. */
+let focusRing = null;
+
+function showFocusRing(map, layer) {
+  hideFocusRing(map);
+  const bounds = layer.getBounds();
+  if (!map.getBounds().contains(bounds)) map.panTo(bounds.getCenter(), { animate: false });
+  const draw = () => {
+    const nw = map.latLngToLayerPoint(bounds.getNorthWest());
+    const se = map.latLngToLayerPoint(bounds.getSouthEast());
+    const radius = Math.max(14, Math.hypot(se.x - nw.x, se.y - nw.y) / 2 + 4);
+    focusRing.setRadius(radius);
+    focusRing.setLatLng(bounds.getCenter());
+  };
+  focusRing = L.circleMarker(bounds.getCenter(), {
+    radius: 14, className: "sm-focus-ring", interactive: false, fill: false, weight: 3, dashArray: "6 4",
+  }).addTo(map);
+  focusRing.redrawOnZoom = draw;
+  map.on("zoomend", draw);
+  draw();
+}
+
+function hideFocusRing(map) {
+  if (!focusRing) return;
+  map.off("zoomend", focusRing.redrawOnZoom);
+  focusRing.remove();
+  focusRing = null;
+}
