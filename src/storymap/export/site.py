@@ -21,6 +21,7 @@ into place: a failure leaves nothing half-written.
 from __future__ import annotations
 
 import os
+from html import unescape
 import posixpath
 import re
 import shutil
@@ -210,7 +211,7 @@ def _links(html: str, page_url: str) -> list[str]:
     """Same-site URLs the page refers to (fragments and other hosts left out)."""
     found = []
     for m in _ATTR.finditer(html):
-        url = m["url"]
+        url = unescape(m["url"])
         if not url or url.startswith(("#", "data:", "mailto:", "javascript:")) or urlsplit(url).netloc:
             continue
         found.append(urljoin(page_url, url))
@@ -221,7 +222,7 @@ def _relative_links(html: str, page: Fetched, crawler: _Crawler) -> str:
     """Every same-site link as a path relative to the page's own file."""
 
     def rewrite(m: re.Match) -> str:
-        url = m["url"]
+        url = unescape(m["url"])
         if not url or url.startswith(("#", "data:", "mailto:", "javascript:")) or urlsplit(url).netloc:
             return m.group(0)
         target = crawler.by_url.get(_normal(_drop_unexported_query(urljoin(page.url, url), crawler)))
