@@ -16,7 +16,8 @@ import { Panel } from "./panel.js";
 import { tourKeyDelta } from "./tour.js";
 
 const CLOSING_FACTS = 2;
-const EXCERPT_LENGTH = { zh: 190, en: 480 };  // characters that fit a slide at the minimum text size
+const EXCERPT_LENGTH = { zh: 190, en: 480 };  // characters of a passage on a slide, at most
+const MIN_EXCERPT = 40;
 
 /** The first sentences of a passage, up to `limit` characters. */
 function shorten(text, limit) {
@@ -107,6 +108,7 @@ class Presenter {
     const stop = this.stops[number - 2];
     const nodes = number === 1 ? this.titleSlide() : stop ? this.stopSlide(stop, number - 1) : this.closingSlide();
     this.slideElement.replaceChildren(...nodes.flat(Infinity).filter(Boolean));
+    this.fitExcerpt();
     this.slideElement.setAttribute("aria-label", this.tr("slide_of", { n: number, total: this.total }));
     this.status.textContent = this.tr("slide_of", { n: number, total: this.total });
     document.getElementById("pr-prev").disabled = number === 1;
@@ -119,6 +121,18 @@ class Presenter {
     if (instant) this.map.stop();
     if (stop) this.map.flyToBounds(districtBounds(this.districtLayers, code).extend([stop.lat, stop.lon]), { ...options, maxZoom: 13 });
     else this.map.flyToBounds(this.homeBounds, options);
+  }
+
+  /** A passage too long for the screen is cut at an earlier sentence, never shown smaller. */
+  fitExcerpt() {
+    const box = this.slideElement.querySelector(".pr-excerpt");
+    if (!box) return;
+    const text = box.dataset.text;
+    let limit = Math.min(text.length, EXCERPT_LENGTH[box.lang === "en" ? "en" : "zh"]);
+    while (this.slideElement.scrollHeight > this.slideElement.clientHeight && limit > MIN_EXCERPT) {
+      limit = Math.floor(limit * 0.85);
+      box.replaceChildren(...paragraphs(shorten(text, limit)));
+    }
   }
 
   titleSlide() {
@@ -141,7 +155,7 @@ class Presenter {
       h("p", { class: "pr-kicker" }, this.tr("tour_of", { n: index, total: this.stops.length })),
       h("h2", null, placeName(place, this.lang)),
       h("p", { class: "pr-meta" }, districtName(district, this.lang)),
-      text ? h("div", { class: "pr-excerpt", lang: translated ? "en" : "zh-CN" },
+      text ? h("div", { class: "pr-excerpt", lang: translated ? "en" : "zh-CN", dataset: { text } },
         paragraphs(shorten(text, EXCERPT_LENGTH[translated ? "en" : "zh"]))) : null,
       photos.length ? this.panel.photoList(photos) : null,
     ];
