@@ -252,3 +252,14 @@ def test_static_copy_under_a_sub_path(open_page, exported, ui):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_classic_build_runs_like_the_modules(page):
+    """The static copy's classic build of a module graph (named, default, namespace, re-export, side effect)."""
+    from tests.classroom.test_classic_bundle import modules_bundle
+
+    page.set_content("<!doctype html><title>bundle</title>")
+    page.add_script_tag(content=modules_bundle())
+    assert page.evaluate("window.__result") == {
+        "def": "hello", "double": 6, "name": "b", "value": 42, "thing": "function", "reexported": "b", "side": 11,
+    }

@@ -9,8 +9,9 @@ the importers through live getters.
 
 Supported: the static ``import``/``export`` forms (named, default,
 namespace, side-effect imports; ``export`` declarations, lists and
-re-exports). Dynamic ``import()``, ``import.meta`` and import cycles raise
-:class:`BundleError`: the export stops rather than write a page that fails.
+re-exports). Dynamic ``import()``, ``import.meta``, ``export let``/``var``
+(a binding reassigned later would not reach importers) and import cycles
+raise :class:`BundleError`: the export stops rather than write a page that fails.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ _EXPORT_DEFAULT = re.compile(r"""^([ \t]*)export\s+default\s+""", re.M)
 _EXPORT_DECL = re.compile(
     r"""^([ \t]*)export\s+(?P<kind>(?:async\s+)?function\s*\*?|class|const|let|var)\s+(?P<name>[\w$]+)""", re.M)
 _DECL_NAME = re.compile(r"""(?:function\s*\*?|class)\s+(?P<name>[\w$]+)""")
+_MUTABLE_EXPORT = re.compile(r"""^[ \t]*export\s+(?:let|var)\b""", re.M)
 _DESTRUCTURED = re.compile(r"""^[ \t]*export\s+(?:const|let|var)\s*[\[{]""", re.M)
 
 
@@ -124,24 +126,30 @@ def _wrap(url: str, source: str) -> str:
         exports[m["name"]] = m["name"]
         return m.group(0).replace("export ", "", 1)
 
+    def on_default_value(m: re.Match) -> str:
+        exports["default"] = "__default"
+        return f"{m.group(1)}const __default = "
+
     def on_default_decl(m: re.Match) -> str:
         rest = source_after[m.end():]
         name = _DECL_NAME.match(rest.lstrip().removeprefix("async").lstrip())
         if name:
             exports["default"] = name["name"]
             return m.group(1)
-        exports["default"] = "__default"
-        return f"{m.group(1)}const __default = "
+        return on_default_value(m)
 
     if _DESTRUCTURED.search(source):
         raise BundleError(f"{url}: destructuring export; expected 'export const name = ...'")
+    if _MUTABLE_EXPORT.search(source):
+        # Importers read an export once, after its module ran: a binding reassigned later would go stale.
+        raise BundleError(f"{url}: 'export let' or 'export var'; expected exports declared const, function or class")
     body = _REEXPORT.sub(on_reexport, source)
     body = _IMPORT.sub(on_import, body)
     body = _BARE_IMPORT.sub("", body)
     body = _EXPORT_LIST.sub(on_export_list, body)
     source_after = body
     body = _EXPORT_DEFAULT_DECL.sub(on_default_decl, body)
-    body = _EXPORT_DEFAULT.sub(lambda m: (exports.__setitem__("default", "__default") or f"{m.group(1)}const __default = "), body)
+    body = _EXPORT_DEFAULT.sub(on_default_value, body)
     body = _EXPORT_DECL.sub(on_decl, body)
     getters = ", ".join(f"get {json.dumps(name)}() {{ return {expr}; }}" for name, expr in exports.items())
     spread = "".join(f"Object.defineProperties(exported, Object.getOwnPropertyDescriptors({ref})); " for ref in reexports)
