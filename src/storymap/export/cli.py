@@ -37,4 +37,6 @@ def export(out_dir, base_url, quiz_seed, quiz_n, no_pdf, stories_dir, geodata_di
     files = sum(1 for p in out_dir.rglob("*") if p.is_file())
     click.echo(f"wrote {out_dir}/ ({files} files); open {out_dir / 'index.html'}")
     for endpoint, reason in plan.server_only.items():
-        click.echo(f"  not in the copy: {endpoint}: {reason}")
+        click.echo(f"  not in the copy (needs the server): {endpoint}: {reason}")
+    for line in plan.left_out():
+        click.echo(f"  warning: not in the copy: {line}", err=True)

@@ -67,6 +67,12 @@ class ExportPlan:
     urls: list[str] = field(default_factory=list)
     server_only: dict[str, str] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)  # endpoints with arguments nobody can enumerate
+    refused: dict[str, str] = field(default_factory=dict)  # URL -> why the app answered 4xx (e.g. a query is needed)
+
+    def left_out(self) -> list[str]:
+        """What the copy lacks beyond the server-only routes, one line each."""
+        return [f"{endpoint}: no argument values to export it with" for endpoint in self.missing] + [
+            f"{url}: {reason}" for url, reason in self.refused.items()]
 
 
 def plan_export(app: Flask, model, query: dict[str, dict] | None = None, skip: frozenset = frozenset()) -> ExportPlan:
@@ -105,6 +111,20 @@ class Fetched:
     body: bytes
 
 
+class _Unanswered(Exception):
+    """The app did not answer a URL with 200."""
+
+    def __init__(self, url: str, response):
+        self.status = response.status_code
+        if response.is_json:
+            reason = (response.get_json().get("error") or {}).get("message", "")
+        else:
+            found = re.search(r"<h1>(.*?)</h1>", response.get_data(as_text=True), re.S)
+            reason = unescape(found.group(1).strip()) if found else ""
+        self.reason = f"the app answered {self.status}{': ' + reason if reason else ''}"
+        super().__init__(f"exporting {url}: {self.reason}; expected 200")
+
+
 class _Crawler:
     """Fetches planned and linked URLs through the test client and maps them to files."""
 
@@ -118,10 +138,7 @@ class _Crawler:
             return self.by_url[key]
         response = self.client.get(key, headers={"Accept-Encoding": "identity"})
         if response.status_code != 200:
-            text = response.get_data(as_text=True)
-            message = re.search(r"<h1>(.*?)</h1>", text, re.S)
-            raise StorymapError(f"exporting {url}: the app answered {response.status_code}"
-                                f"{': ' + message.group(1).strip() if message else ''}; expected 200")
+            raise _Unanswered(url, response)
         fetched = Fetched(key, _file_for(key, response.mimetype), response.mimetype, response.get_data())
         self.by_url[key] = fetched
         return fetched
@@ -145,14 +162,18 @@ def export_site(app: Flask, out_dir: Path, base_url: str = "/", pdf: bool = True
     if base_url.startswith(("http://", "https://")):
         query["classroom.handout"] = {"url": base_url}
     plan = plan_export(app, model, query, skip=frozenset() if pdf else frozenset({"classroom.handout_pdf"}))
-    if plan.missing:
-        raise StorymapError(f"cannot export routes with arguments: {', '.join(plan.missing)}; "
-                            "expected each to be listed in ARGUMENT_VALUES or SERVER_ONLY")
     crawler = _Crawler(app)
     pages: list[Fetched] = []
     queue = list(plan.urls)
     while queue:
-        fetched = crawler.fetch(queue.pop(0))
+        url = queue.pop(0)
+        try:
+            fetched = crawler.fetch(url)
+        except _Unanswered as exc:
+            if exc.status >= 500:  # a page that fails to render (or a PDF without Chromium) stops the export
+                raise StorymapError(str(exc)) from exc
+            plan.refused[_normal(url)] = exc.reason  # e.g. a JSON route that needs query arguments
+            continue
         if fetched.mimetype == "text/html" and fetched not in pages:
             pages.append(fetched)
             text = fetched.body.decode("utf-8")
@@ -262,7 +283,7 @@ def _classic_scripts(html: str, page: Fetched, crawler: _Crawler, files: dict[st
         entry = _normal(urljoin(page.url, src["url"]))
         entry_file = crawler.fetch(entry).file
         classic_file = re.sub(r"\.m?js$", "", entry_file) + ".classic.js"
-        if classic_file not in files:
+        if classic_file not in files:  # one build per entry module, shared by every page
             files[classic_file] = bundle(entry, lambda u: crawler.fetch(u).body.decode("utf-8")).encode("utf-8")
         classic_url = urljoin(entry, posixpath.basename(classic_file))
         crawler.by_url[classic_url] = Fetched(classic_url, classic_file, "text/javascript", files[classic_file])
