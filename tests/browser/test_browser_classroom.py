@@ -263,3 +263,36 @@ def test_classic_build_runs_like_the_modules(page):
     assert page.evaluate("window.__result") == {
         "def": "hello", "double": 6, "name": "b", "value": 42, "thing": "function", "reexported": "b", "side": 11,
     }
+
+
+# ---------- the map page on paper ----------
+
+PRINT_STATE = """() => {
+  const box = (el) => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  const shown = (selector) => { const el = document.querySelector(selector); return !!el && getComputedStyle(el).display !== "none"; };
+  return {
+    map: box(document.querySelector(".sm-map")),
+    district: box(document.querySelector("path.district.is-selected")),
+    zoomButtons: shown(".leaflet-control-zoom"), tour: shown(".sm-tour"), legend: shown(".sm-legend"),
+    search: shown(".sm-search"), panel: document.getElementById("sm-panel").innerText,
+  };
+}"""
+
+
+def test_map_page_prints_the_selection_with_its_legend(page, live_server, ui):
+    ui.open(page, live_server + "/#district=310104")
+    page.emulate_media(media="print")
+    page.wait_for_function("() => matchMedia('print').matches")
+    state = page.evaluate(PRINT_STATE)
+    assert not state["zoomButtons"] and not state["tour"] and not state["search"]
+    assert state["legend"]
+    mx0, my0, mx1, my1 = state["map"]
+    assert round(mx1 - mx0) == round(186 / 25.4 * 96) + 2  # 186 mm plus its 1 px border
+    dx0, dy0, dx1, dy1 = state["district"]
+    # fitted: the selected district lies inside the printed map and fills most of one side of it
+    assert mx0 <= dx0 and my0 <= dy0 and dx1 <= mx1 and dy1 <= my1, state
+    assert max((dx1 - dx0) / (mx1 - mx0), (dy1 - dy0) / (my1 - my0)) > 0.6, state
+    assert "徐汇区" in state["panel"]
+    page.emulate_media(media="screen")
+    page.wait_for_function("() => !matchMedia('print').matches")
+    assert page.evaluate("() => document.querySelector('.sm-map').style.width") == ""
