@@ -83,3 +83,11 @@ def test_handout_has_two_sheets_with_maps_stops_and_worksheet(client, story, exp
 def test_handout_qr_code_for_a_public_url(client):
     html = client.get("/handout?lang=en&url=https://example.org/map/").get_data(as_text=True)
     assert html.count("<svg") == 3 and "https://example.org/map/" in html and "Scan to open the live map" in html
+
+
+def test_handout_pdf_is_printed_once_per_model_and_language(client):
+    first = client.get("/handout.pdf?lang=en")
+    assert first.status_code == 200 and first.mimetype == "application/pdf"
+    assert first.data.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page(?!s)", first.data)) == 2
+    again = client.get("/handout.pdf?lang=en", headers={"If-None-Match": first.headers["ETag"].strip('"')})
+    assert again.status_code == 304

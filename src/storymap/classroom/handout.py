@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -102,6 +103,13 @@ def print_pdf(app, path: str) -> bytes:
         from playwright.sync_api import sync_playwright
     except ImportError as exc:
         raise StorymapError("PDF output needs Playwright: pip install 'storymap[pdf]'") from exc
+    # Playwright's sync API refuses a thread that runs an asyncio loop (or its own session):
+    # printing in a thread of its own works from any caller.
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        return worker.submit(_print, sync_playwright, executable, app, path).result()
+
+
+def _print(sync_playwright, executable: str, app, path: str) -> bytes:
     client = app.test_client()
 
     def answer(route):

@@ -31,6 +31,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 from flask import Flask, url_for
+from werkzeug.exceptions import HTTPException
 
 from ..errors import StorymapError
 from .classic import bundle
@@ -161,12 +162,20 @@ def export_site(app: Flask, out_dir: Path, base_url: str = "/", pdf: bool = True
     query = {"classroom.quiz": quiz_query, "classroom.quiz_key": quiz_query, "classroom.quiz_json": quiz_query}
     if base_url.startswith(("http://", "https://")):
         query["classroom.handout"] = {"url": base_url}
-    plan = plan_export(app, model, query, skip=frozenset() if pdf else frozenset({"classroom.handout_pdf"}))
+    skip = frozenset() if pdf else frozenset({"classroom.handout_pdf"})
+    plan = plan_export(app, model, query, skip=skip)
     crawler = _Crawler(app)
     pages: list[Fetched] = []
     queue = list(plan.urls)
+    adapter = app.url_map.bind("localhost")
+    left_out = set(SERVER_ONLY) | skip
     while queue:
         url = queue.pop(0)
+        try:
+            if adapter.match(urlsplit(url).path)[0] in left_out:  # a link to a route left out
+                continue
+        except HTTPException:
+            pass  # no such route: fetching it reports the 404
         try:
             fetched = crawler.fetch(url)
         except _Unanswered as exc:

@@ -97,7 +97,7 @@ def handout_pdf():
     key = ("classroom", "handout.pdf", lang)
     if key not in snapshot.pages:
         try:
-            snapshot.pages[key] = handout_kit.print_pdf(current_app, url_for("classroom.handout", lang=lang))
+            snapshot.pages[key] = handout_kit.print_pdf(current_app._get_current_object(), url_for("classroom.handout", lang=lang))
         except StorymapError as exc:  # no Chromium or no CJK font on this server
             return render_template("error.html", code=503, name=str(exc), lang=lang), 503
     response = make_response(snapshot.pages[key])
