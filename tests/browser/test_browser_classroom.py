@@ -296,3 +296,15 @@ def test_map_page_prints_the_selection_with_its_legend(page, live_server, ui):
     page.emulate_media(media="screen")
     page.wait_for_function("() => !matchMedia('print').matches")
     assert page.evaluate("() => document.querySelector('.sm-map').style.width") == ""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_handout_sheets_hold_their_content_in_print(page, live_server, lang):
+    """Each sheet is one A4 page: nothing may be cut off at its bottom."""
+    page.goto(f"{live_server}/handout?lang={lang}&url=https://example.org/map/")
+    page.emulate_media(media="print")
+    overflow = page.evaluate("""() => [...document.querySelectorAll('.sheet')].map((sheet) => {
+        const bottom = sheet.getBoundingClientRect().bottom;
+        return Math.max(0, ...[...sheet.querySelectorAll('*')].map((el) => el.getBoundingClientRect().bottom - bottom));
+    })""")
+    assert overflow == [0, 0], overflow

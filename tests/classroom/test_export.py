@@ -108,7 +108,7 @@ def test_unwritable_target_is_a_clear_error_and_leaves_nothing(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["not-a-folder"]
 
 
-def test_target_that_is_a_file_fails_after_staging_without_leftovers(tmp_path, app):
+def test_target_that_is_a_file_is_refused_and_kept(tmp_path, app):
     target = tmp_path / "usb"
     target.write_text("keep me")
     with pytest.raises(StorymapError, match=f"{target} is a file; expected a folder"):

@@ -21,7 +21,7 @@ from .quiz import build_quiz, pool_size
 
 WORKSHEET_QUESTIONS = 4
 WORKSHEET_SEED = 1
-EXCERPT_BUDGET = {"zh": 420, "en": 900}  # characters of excerpts shared by all stops on page 1
+EXCERPT_BUDGET = {"zh": 520, "en": 900}  # characters of excerpts shared by all stops on page 1
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",

@@ -21,8 +21,7 @@ WIDTH = 1000.0
 MARGIN = 12.0
 SMALL_SHARE = 0.02  # a district under 2 % of the region's area is labelled in the inset
 INSET_SHARE = 0.38  # the inset's width as a share of the map's
-LABEL_SIZE = 17
-POINT_RADIUS = 13
+POINT_RADIUS = 13  # the look (fills, label size) is in static/css/handout.css: no inline style
 
 
 def district_map_svg(model: StoryModel, lang: str = "zh", names: bool = True, title: str = "") -> str:
@@ -56,12 +55,6 @@ def district_map_svg(model: StoryModel, lang: str = "zh", names: bool = True, ti
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH:.0f} {height:.0f}" role="img" '
         f'aria-label="{escape(title)}" class="district-map{" district-map--names" if names else ""}">',
         f"<title>{escape(title)}</title>",
-        "<style>.d{fill:#f4f1ea;stroke:#6b6256;stroke-width:1.2;stroke-linejoin:round}"
-        ".d--story{fill:#fed98e}.lbl{font-size:%dpx;fill:#2b2620;text-anchor:middle;dominant-baseline:central;"
-        "paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}"
-        ".pt circle{fill:#8c2d04;stroke:#fff;stroke-width:2}.pt text{fill:#fff;font-size:15px;font-weight:700;"
-        "text-anchor:middle;dominant-baseline:central}.frame{fill:#fff;stroke:#2b2620;stroke-width:1.5}"
-        ".extent{fill:none;stroke:#2b2620;stroke-width:1.2;stroke-dasharray:5 4}</style>" % LABEL_SIZE,
         '<g class="districts">',
         *(_district_path(code, geom, districts[code]) for code, geom in projected.items()),
         "</g>",

@@ -69,6 +69,7 @@ class ExportPlan:
     server_only: dict[str, str] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)  # endpoints with arguments nobody can enumerate
     refused: dict[str, str] = field(default_factory=dict)  # URL -> why the app answered 4xx (e.g. a query is needed)
+    skipped: frozenset = frozenset()  # endpoints left out on request
 
     def left_out(self) -> list[str]:
         """What the copy lacks beyond the server-only routes, one line each."""
@@ -92,6 +93,7 @@ def plan_export(app: Flask, model, query: dict[str, dict] | None = None, skip: f
                 plan.server_only[rule.endpoint] = SERVER_ONLY[rule.endpoint]
                 continue
             if rule.endpoint in skip:
+                plan.skipped = plan.skipped | {rule.endpoint}
                 continue
             if rule.arguments:
                 values = ARGUMENT_VALUES.get(rule.endpoint)
@@ -164,6 +166,16 @@ def export_site(app: Flask, out_dir: Path, base_url: str = "/", pdf: bool = True
         query["classroom.handout"] = {"url": base_url}
     skip = frozenset() if pdf else frozenset({"classroom.handout_pdf"})
     plan = plan_export(app, model, query, skip=skip)
+    staging = _staging_folder(out_dir)  # fail at once if the target cannot be written
+    try:
+        _crawl_and_write(app, plan, staging, out_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return plan
+
+
+def _crawl_and_write(app: Flask, plan: ExportPlan, staging: Path, out_dir: Path) -> None:
+    skip = plan.skipped
     crawler = _Crawler(app)
     pages: list[Fetched] = []
     queue = list(plan.urls)
@@ -194,8 +206,7 @@ def export_site(app: Flask, out_dir: Path, base_url: str = "/", pdf: bool = True
         html = page.body.decode("utf-8")
         html = _classic_scripts(html, page, crawler, files)
         files[page.file] = _relative_links(html, page, crawler).encode("utf-8")
-    _write_folder(out_dir, files)
-    return plan
+    _write_folder(staging, out_dir, files)
 
 
 def check_base_url(base_url: str) -> str:
@@ -298,17 +309,25 @@ def _classic_scripts(html: str, page: Fetched, crawler: _Crawler, files: dict[st
         crawler.by_url[classic_url] = Fetched(classic_url, classic_file, "text/javascript", files[classic_file])
         return f'<script defer src="{classic_url}"></script>'
 
+    # Module preloads and import maps only serve module scripts, which the copy no longer has.
     html = re.sub(r"""<link\b[^>]*\brel=(["'])modulepreload\1[^>]*>\s*""", "", html)
+    html = re.sub(r"""<script\b[^>]*\btype=(["'])importmap\1[^>]*>.*?</script>\s*""", "", html, flags=re.S)
     return _MODULE_SCRIPT.sub(replace, html)
 
 
-def _write_folder(out_dir: Path, files: dict[str, bytes]) -> None:
-    """Write every file into a temporary folder beside ``out_dir``, then swap it into place."""
+def _staging_folder(out_dir: Path) -> Path:
+    """A fresh temporary folder beside ``out_dir`` (same file system, so the final rename is atomic)."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise StorymapError(f"{out_dir} is a file; expected a folder (or nothing) there")
     try:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=out_dir.parent))
+        return Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=out_dir.parent))
     except OSError as exc:
         raise StorymapError(f"cannot write to {out_dir.parent}: {exc.strerror or exc}; expected a writable folder") from exc
+
+
+def _write_folder(staging: Path, out_dir: Path, files: dict[str, bytes]) -> None:
+    """Write every file into ``staging``, then swap it into place of ``out_dir``."""
     old = None
     try:
         for name, body in files.items():
@@ -317,8 +336,6 @@ def _write_folder(out_dir: Path, files: dict[str, bytes]) -> None:
             target.write_bytes(body)
         os.chmod(staging, 0o755)
         if out_dir.exists():
-            if not out_dir.is_dir():
-                raise StorymapError(f"{out_dir} is a file; expected a folder (or nothing) there")
             old = out_dir.with_name(f".{out_dir.name}.old")
             shutil.rmtree(old, ignore_errors=True)
             os.replace(out_dir, old)
@@ -328,6 +345,5 @@ def _write_folder(out_dir: Path, files: dict[str, bytes]) -> None:
             os.replace(old, out_dir)  # put the previous copy back
         raise StorymapError(f"cannot write to {out_dir}: {exc.strerror or exc}; expected a writable folder") from exc
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)

@@ -7,7 +7,9 @@ Quiz and handout content come from the pure generators in
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import re
 import secrets
 
 from flask import Blueprint, current_app, g, jsonify, make_response, render_template, request, url_for
@@ -20,7 +22,6 @@ from ..errors import StorymapError
 from ..mapbuilder import build_map, render_parts
 from .errors import error_response
 from .i18n import HTML_LANG, STRINGS as MAP_STRINGS, pick_lang
-from .security import inline_script_hashes
 from .state import current_snapshot
 
 bp = Blueprint("classroom", __name__)
@@ -148,15 +149,30 @@ def _map_view(template: str, view: str, **context):
     data = {**model.client_data(), "lang": lang, "strings": strings(lang), "view": view}
     if "quiz" in context:
         data["quiz"] = context["quiz"]
-    return _page(template, lang, map=_map_parts(lang), data=data, **context)
+    parts = _map_parts(lang)
+    response = _page(template, lang, map=parts, data=data, **context)
+    # The templates add folium's script part as one plain <script>; its header brings folium's
+    # own scripts and styles. None holds a data-file value (data travels in the JSON block).
+    g.csp_script_hashes = [_csp_hash(parts["script"]), *_element_hashes(parts["header"], "script")]
+    g.csp_style_hashes = _element_hashes(parts["header"], "style")
+    return response
 
 
 def _page(template: str, lang: str, **context):
-    """Render a view; its inline scripts are pinned in the CSP by hash."""
+    """Render a view (no inline code of its own: only _map_view's folium parts)."""
     model = current_snapshot().model
     html = render_template(
         template, lang=lang, html_lang=HTML_LANG[lang], t=strings(lang), model=model,
         story=model.stories[0], other_lang="zh" if lang == "en" else "en", **context,
     )
-    g.csp_script_hashes = inline_script_hashes(html)
     return make_response(html)
+
+
+def _csp_hash(body: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode() + "'"
+
+
+def _element_hashes(fragment: str, tag: str) -> list[str]:
+    """CSP hashes of the inline <script> (classic or import map) or <style> elements of an app-made fragment."""
+    attributes = '(?: type="importmap")?' if tag == "script" else ""
+    return [_csp_hash(body) for body in re.findall(rf"<{tag}{attributes}>(.*?)</{tag}>", fragment, re.S)]
