@@ -19,7 +19,7 @@ from ..classroom.quiz import DEFAULT_COUNT, QuizError, build_quiz
 from ..classroom.strings import STRINGS as CLASSROOM_STRINGS
 from ..classroom.svgmap import district_map_svg
 from ..errors import StorymapError
-from ..mapbuilder import build_map, render_parts
+from ..mapbuilder import PLACE_COUNT_CLASSES, build_map, render_parts
 from .errors import error_response
 from .i18n import HTML_LANG, STRINGS as MAP_STRINGS, pick_lang
 from .state import current_snapshot
@@ -146,7 +146,8 @@ def _map_parts(lang: str) -> dict:
 def _map_view(template: str, view: str, **context):
     lang = pick_lang(request.args.get("lang"))
     model = current_snapshot().model
-    data = {**model.client_data(), "lang": lang, "strings": strings(lang), "view": view}
+    data = {**model.client_data(), "lang": lang, "strings": strings(lang), "view": view,
+            "shade_thresholds": [threshold for threshold, _ in PLACE_COUNT_CLASSES]}
     if "quiz" in context:
         data["quiz"] = context["quiz"]
     parts = _map_parts(lang)

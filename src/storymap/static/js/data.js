@@ -30,7 +30,9 @@ export function withLookups(data) {
 
 export function localised(item, field, lang) {
   if (!item) return "";
-  return lang === "en" && item[`${field}_en`] ? item[`${field}_en`] : item[field];
+  const english = item[`${field}_en`];
+  // "" is a translation too (e.g. the unit of a plain count); only a missing one falls back.
+  return lang === "en" && english !== undefined && english !== null ? english : item[field];
 }
 
 export function districtName(district, lang) {

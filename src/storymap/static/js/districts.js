@@ -7,6 +7,8 @@
  *       onChoose(code); a focused district shows a ring sized to be seen even when the
  *       district is a few pixels wide, and the map pans it into view.
  *   highlightDistrict(layers, code)   mark one district selected (null: none)
+ *   shadeDistricts(layers, data, thresholds)  class sm-shade-N on each district: N is the
+ *       last class whose threshold (ascending, from the legend) its passage count reaches
  *   districtBounds(layers, code)      its L.LatLngBounds
  *   districtOfPlace(data, placeId)    the district record a place lies in
  */
@@ -29,7 +31,8 @@ export function wireDistricts(map, layerGroup, data, lang, onChoose) {
         onChoose(district.code);
       }
     });
-    path.addEventListener("focus", () => showFocusRing(map, layer));
+    // Keyboard focus only: a click focuses the path too, and moving the map under the pointer would lose the click.
+    path.addEventListener("focus", () => { if (path.matches(":focus-visible")) showFocusRing(map, layer); });
     path.addEventListener("blur", () => hideFocusRing(map));
     layer.on("click", () => onChoose(district.code));
   });
@@ -42,6 +45,16 @@ export function highlightDistrict(layers, code) {
   const layer = layers.get(code);
   layer.getElement().classList.add("is-selected");
   layer.bringToFront();  // its whole outline above the neighbours'
+}
+
+/* Shading counts the passages set in a district, as the legend says: a district
+   whose panel has no passage of its own is never shaded as if it had one. */
+export function shadeDistricts(layers, data, thresholds) {
+  for (const [code, layer] of layers) {
+    const count = data.by.district.get(code).excerpt_count;
+    const shade = thresholds.reduce((found, min, index) => (count >= min ? index : found), 0);
+    layer.getElement().classList.add(`sm-shade-${shade}`);
+  }
 }
 
 export function districtBounds(layers, code) {

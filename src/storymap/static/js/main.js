@@ -9,8 +9,8 @@
  */
 import { translator } from "./dom.js";
 import { loadData } from "./data.js";
-import { districtBounds, highlightDistrict, wireDistricts } from "./districts.js";
-import { DistrictLabels, alignGcj02Layer, gcjOffset, highlightPlace, wirePlaces } from "./map-layers.js";
+import { districtBounds, highlightDistrict, shadeDistricts, wireDistricts } from "./districts.js";
+import { DistrictLabels, alignGcj02Layer, gcjOffset, highlightPlace, sizeMarkers, wirePlaces } from "./map-layers.js";
 import { Panel } from "./panel.js";
 import { SearchBox, buildSearchIndex } from "./search.js";
 import { Router } from "./deeplinks.js";
@@ -25,9 +25,13 @@ class MapPage {
     this.panelElement = document.getElementById("sm-panel");
     this.sidebar = document.getElementById("sidebar");
     this.view = { type: "home" };
-    this.homeBounds = L.latLngBounds(layers.bounds);
+    this.regionBounds = L.latLngBounds(layers.bounds);
+    // The first view shows where the story happens: every story point, not the whole region.
+    const storyPoints = data.places.filter((p) => p.role === "story").map((p) => [p.lat, p.lon]);
+    this.homeBounds = storyPoints.length ? L.latLngBounds(storyPoints) : this.regionBounds;
+    this.map.options.zoomSnap = 0.25;  // fit the story points closely, not to the next whole zoom level
     for (const layer of layers.gcj02Layers) alignGcj02Layer(layer, this.map, layers.gcj02Grid);
-    L.control.scale({ imperial: false }).addTo(this.map);
+    this.addControls();
     const legend = document.querySelector(".sm-legend");
     if (legend && window.matchMedia("(max-width: 767.98px)").matches) legend.open = false;
 
@@ -39,7 +43,16 @@ class MapPage {
       popup: (place) => this.panel.popup(place),
       onChoose: (id) => go({ type: "place", id }),
     });
-    this.labels = new DistrictLabels(this.map, data, this.lang);
+    sizeMarkers(this.map, this.placeLayers, data);
+    this.map.on("zoomend resize", () => sizeMarkers(this.map, this.placeLayers, data));
+    shadeDistricts(this.districtLayers, data, [...document.querySelectorAll(".sm-legend [data-min]")]
+      .map((row) => Number(row.dataset.min)));
+    this.labels = new DistrictLabels(this.map, data, this.lang, {
+      placeLayers: this.placeLayers,
+      districtLayers: this.districtLayers,
+      obstacles: () => [this.sidebar.getBoundingClientRect()],
+    });
+    if (legend) legend.addEventListener("toggle", () => this.labels.update());
     this.tour = new Tour({
       stops: data.tour,
       currentIndex: () => (this.view.type === "place" ? data.tour.indexOf(this.view.id) : -1),
@@ -63,6 +76,42 @@ class MapPage {
     this.router.start();
   }
 
+  /** Zoom buttons titled in the page's language, a metric scale, the 全市 button, keyboard panning. */
+  addControls() {
+    const map = this.map;
+    if (map.zoomControl) map.zoomControl.remove();
+    map.zoomControl = L.control.zoom({
+      zoomInTitle: this.tr("zoom_in"), zoomOutTitle: this.tr("zoom_out"),
+    }).addTo(map);
+    L.control.scale({ imperial: false }).addTo(map);
+    const WholeCity = L.Control.extend({
+      options: { position: "topleft" },
+      onAdd: () => {
+        const bar = L.DomUtil.create("div", "leaflet-bar sm-whole-city");
+        const button = L.DomUtil.create("a", "", bar);
+        button.href = "#";
+        button.setAttribute("role", "button");
+        button.title = this.tr("whole_city_title");
+        button.setAttribute("aria-label", this.tr("whole_city_title"));
+        button.textContent = this.tr("whole_city");
+        L.DomEvent.disableClickPropagation(bar);
+        L.DomEvent.on(button, "click", (event) => {
+          L.DomEvent.preventDefault(event);
+          map.flyToBounds(this.regionBounds, { ...this.viewPadding(), duration: 0.8 });
+        });
+        return bar;
+      },
+    });
+    new WholeCity().addTo(map);
+    // Tab to the map, then arrows pan and +/- zoom (the tour keys skip the focused map).
+    map.keyboard.enable();
+    const layersToggle = map.getContainer().querySelector(".leaflet-control-layers-toggle");
+    if (layersToggle) {
+      layersToggle.title = this.tr("layers");
+      layersToggle.setAttribute("aria-label", this.tr("layers"));
+    }
+  }
+
   render(view, { fly = false, focus = false, initial = false } = {}) {
     if (view.type === "district" && !this.data.by.district.has(view.id)) view = { type: "missing", id: view.id };
     if (view.type === "place" && !this.data.by.place.has(view.id)) view = { type: "missing", id: view.id };
@@ -81,10 +130,10 @@ class MapPage {
     this.tour.update();
     this.updateLangLink();
     this.labels.select(districtCode);
-    if (focus) {
-      const heading = this.panelElement.querySelector("h2");
-      if (heading) heading.focus({ preventScroll: true });
-    }
+    const handleLabel = this.sidebar.querySelector(".sm-sheet-handle__label");
+    const heading = this.panelElement.querySelector("h2");
+    if (handleLabel && heading) handleLabel.textContent = `${heading.textContent} ▴`;
+    if (focus && heading) heading.focus({ preventScroll: true });
   }
 
   /** Padding that keeps a view clear of whatever covers the map (the bottom sheet on phones). */
@@ -107,7 +156,7 @@ class MapPage {
       const around = districtBounds(this.districtLayers, place.district_code).extend([place.lat, place.lon]);
       this.map.flyToBounds(around, { ...options, maxZoom: zoom });
     } else {
-      this.map.flyToBounds(this.homeBounds, options);
+      this.map.flyToBounds(this.homeBounds, { ...options, maxZoom: 12 });
     }
   }
 
@@ -128,6 +177,7 @@ class MapPage {
   setSheetOpen(open) {
     this.sidebar.classList.toggle("sm-sidebar--open", open);
     this.sheetHandle.setAttribute("aria-expanded", String(open));
+    if (this.labels) this.labels.update();
   }
 }
 

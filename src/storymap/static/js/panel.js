@@ -49,7 +49,18 @@ export class Panel {
       h("button", {
         type: "button", class: "sm-button sm-button--primary",
         onclick: () => this.go({ type: "place", id: place.id }),
-      }, this.tr("read_more")));
+      }, this.tr("read_more")),
+      this.sameSpot(place));
+  }
+
+  /** Other places drawn at the same point (their markers lie under this one): each one reachable. */
+  sameSpot(place) {
+    const others = this.data.places.filter((p) => p.id !== place.id &&
+      Math.abs(p.lat - place.lat) < 1e-6 && Math.abs(p.lon - place.lon) < 1e-6);
+    if (!others.length) return null;
+    return h("div", { class: "sm-popup__here" },
+      h("p", null, this.tr("same_spot")),
+      h("ul", null, others.map((p) => h("li", null, this.link(this.placeName(p), { type: "place", id: p.id })))));
   }
 
   backLink() {
@@ -59,19 +70,20 @@ export class Panel {
   contentsPanel() {
     const nodes = [];
     for (const story of this.data.stories) {
-      nodes.push(h("p", { class: "sm-kicker" }, `${story.newspaper} · ${story.series}`));
-      nodes.push(h("h2", { tabindex: "-1" }, localised(story, "title", this.lang)));
-      if (story.subtitle) nodes.push(h("p", { class: "sm-subtitle" }, story.subtitle));
+      nodes.push(h("p", { class: "sm-kicker" }, this.text(story, "newspaper"), " · ", this.text(story, "series")));
+      nodes.push(h("h2", { tabindex: "-1" }, this.text(story, "title")));
+      if (story.subtitle) nodes.push(h("p", { class: "sm-subtitle" }, this.text(story, "subtitle")));
       nodes.push(this.sourceLine(story));
-      if (story.lede) nodes.push(h("div", { class: "sm-lede" }, paragraphs(story.lede.split(/\n\s*\n/)[0])));
-      if (story.editor_note) {
-        nodes.push(h("details", { class: "sm-editor-note", lang: "zh-CN" },
-          h("summary", null, this.tr("editor_note")), paragraphs(story.editor_note)));
+      if (story.lede) {
+        const lede = this.text(story, "lede");
+        lede.textContent = lede.textContent.split(/\n\s*\n/)[0];
+        nodes.push(h("div", { class: "sm-lede" }, lede));
       }
-      nodes.push(h("button", {
-        type: "button", class: "sm-button sm-button--primary sm-tour-start",
-        onclick: () => this.go({ type: "place", id: this.data.tour[0] }),
-      }, `${this.tr("tour_start")} →`));
+      if (story.editor_note) {
+        nodes.push(h("details", { class: "sm-editor-note" },
+          h("summary", null, this.tr("editor_note")), paragraphs(this.text(story, "editor_note").textContent)));
+      }
+      // The tour starts from the button in the tour bar: one 开始导览 on the page.
       nodes.push(h("h3", null, this.tr("contents")));
       nodes.push(h("ol", { class: "sm-toc" }, story.sections.map((section) => {
         const inSection = this.data.excerpts.filter((e) => e.story === story.id && e.section === section.id);
@@ -147,7 +159,7 @@ export class Panel {
       nodes.push(this.excerptBlock(excerpt, false));
     }
     if (mentioning.length) {
-      nodes.push(h("h3", null, this.tr("mentioned_place")));
+      nodes.push(h("h3", null, this.tr("mentioned_in")));
       for (const excerpt of mentioning) nodes.push(this.excerptBlock(excerpt, true));
     }
     const loosePhotos = this.data.photos.filter((p) => p.place === place.id);
@@ -192,6 +204,19 @@ export class Panel {
     ];
   }
 
+  /**
+   * A field in the page's language as a <span>: in English mode a field with no
+   * translation is shown in Chinese, marked lang=zh-CN and titled "not translated".
+   */
+  text(item, field) {
+    const value = item[field];
+    const english = this.lang === "en" ? item[`${field}_en`] : undefined;
+    if (this.lang !== "en" || english !== undefined && english !== null) {
+      return h("span", null, this.lang === "en" ? english : value);
+    }
+    return h("span", { lang: "zh-CN", class: "sm-untranslated", title: this.tr("untranslated") }, value);
+  }
+
   excerptText(excerpt) {
     return localised(excerpt, "text", this.lang);
   }
@@ -217,13 +242,22 @@ export class Panel {
     const locale = this.lang === "en" ? "en" : "zh-CN";
     return h("dl", { class: "sm-facts", "aria-label": this.tr("figures") }, facts.map((fact) => {
       const qualifier = this.strings.qualifier[fact.qualifier] || "";
-      let value = `${qualifier}${qualifier && this.lang === "en" ? " " : ""}${fact.value.toLocaleString(locale)} ${fact.unit}`;
-      if (fact.change) value += ` (${fact.change.value > 0 ? "+" : ""}${fact.change.value}${fact.change.unit}${fact.change.basis ? ` ${fact.change.basis}` : ""})`;
+      const unit = localised(fact, "unit", this.lang);
+      let value = `${qualifier}${qualifier && this.lang === "en" ? " " : ""}${fact.value.toLocaleString(locale)}${unit ? ` ${unit}` : ""}`;
+      const change = fact.change;
+      if (change) {
+        const basis = localised(change, "basis", this.lang);
+        value += ` (${change.value > 0 ? "+" : ""}${change.value}${change.unit}${basis ? ` ${basis}` : ""})`;
+      }
       return [
         h("dt", null, localised(fact, "label", this.lang)),
         h("dd", null, h("span", { class: "sm-fact__value" }, value),
-          fact.period ? h("span", { class: "sm-muted" }, ` · ${fact.period}`) : null,
-          h("q", { class: "sm-fact__quote", lang: "zh-CN" }, fact.quote)),
+          fact.period ? h("span", { class: "sm-muted" }, " · ", this.text(fact, "period")) : null,
+          // The quote is the source's own words: in English it waits behind "Original Chinese".
+          this.lang === "en"
+            ? h("details", { class: "sm-fact__source" }, h("summary", null, this.tr("original")),
+              h("q", { class: "sm-fact__quote", lang: "zh-CN" }, fact.quote))
+            : h("q", { class: "sm-fact__quote", lang: "zh-CN" }, fact.quote)),
       ];
     }));
   }
@@ -231,12 +265,14 @@ export class Panel {
   photoList(photos) {
     return h("ul", { class: "sm-photos", "aria-label": this.tr("photos") }, photos.map((photo) =>
       h("li", { class: "sm-photo" },
-        h("span", { class: "sm-photo__caption" }, photo.number ? `${this.lang === "en" ? "Photo" : "图"} ${photo.number}  ` : "", photo.caption),
-        photo.credit ? h("span", { class: "sm-photo__credit" }, photo.credit) : null)));
+        h("span", { class: "sm-photo__caption" }, photo.number ? `${this.tr("photo")} ${photo.number}  ` : "", this.text(photo, "caption")),
+        photo.credit ? h("span", { class: "sm-photo__credit" }, this.text(photo, "credit")) : null)));
   }
 
   sourceLine(story) {
+    const reporters = this.lang === "en" && story.reporters_en && story.reporters_en.length ? story.reporters_en : story.reporters;
     return h("p", { class: "sm-source" },
-      `${this.tr("source")}: ${story.newspaper} · ${story.series} · ${story.date} · ${this.tr("reporters")} ${story.reporters.join(this.lang === "en" ? ", " : "、")}`);
+      `${this.tr("source")}: `, this.text(story, "newspaper"), " · ", this.text(story, "series"),
+      ` · ${story.date} · ${this.tr("reporters")} ${reporters.join(this.lang === "en" ? ", " : "、")}`);
   }
 }

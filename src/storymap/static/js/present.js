@@ -10,8 +10,8 @@
  */
 import { h, paragraphs, translator } from "./dom.js";
 import { districtName, loadData, localised, placeName } from "./data.js";
-import { districtBounds, highlightDistrict, wireDistricts } from "./districts.js";
-import { DistrictLabels, highlightPlace, wirePlaces } from "./map-layers.js";
+import { districtBounds, highlightDistrict, shadeDistricts, wireDistricts } from "./districts.js";
+import { DistrictLabels, highlightPlace, sizeMarkers, wirePlaces } from "./map-layers.js";
 import { Panel } from "./panel.js";
 import { tourKeyDelta } from "./tour.js";
 
@@ -49,7 +49,12 @@ class Presenter {
       popup: (place) => h("strong", null, placeName(place, this.lang)),
       onChoose: (id) => { const stop = data.tour.indexOf(id); if (stop !== -1) this.go(stop + 2); },
     });
-    this.labels = new DistrictLabels(this.map, data, this.lang);
+    // Shaded as on the map page (the legend's thresholds).
+    shadeDistricts(this.districtLayers, data, data.shade_thresholds);
+    sizeMarkers(this.map, this.placeLayers, data);
+    this.map.on("zoomend resize", () => sizeMarkers(this.map, this.placeLayers, data));
+    this.labels = new DistrictLabels(this.map, data, this.lang,
+      { placeLayers: this.placeLayers, districtLayers: this.districtLayers });
     document.getElementById("pr-prev").addEventListener("click", () => this.go(this.number - 1));
     document.getElementById("pr-next").addEventListener("click", () => this.go(this.number + 1));
     document.addEventListener("keydown", (event) => this.onKey(event));

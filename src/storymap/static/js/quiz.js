@@ -10,8 +10,8 @@
  */
 import { h, translator } from "./dom.js";
 import { districtName, loadData, placeName } from "./data.js";
-import { districtBounds, highlightDistrict, wireDistricts } from "./districts.js";
-import { DistrictLabels, highlightPlace, wirePlaces } from "./map-layers.js";
+import { districtBounds, highlightDistrict, shadeDistricts, wireDistricts } from "./districts.js";
+import { DistrictLabels, highlightPlace, sizeMarkers, wirePlaces } from "./map-layers.js";
 
 class Quiz {
   constructor(layers, data) {
@@ -29,7 +29,12 @@ class Quiz {
       popup: (place) => h("strong", null, placeName(place, this.lang)),
       onChoose: () => {},
     });
-    this.labels = new DistrictLabels(this.map, data, this.lang);
+    // One neutral shade: shading by passages would hint at the answers.
+    shadeDistricts(this.districtLayers, data, [0]);
+    sizeMarkers(this.map, this.placeLayers, data);
+    this.map.on("zoomend resize", () => sizeMarkers(this.map, this.placeLayers, data));
+    this.labels = new DistrictLabels(this.map, data, this.lang,
+      { placeLayers: this.placeLayers, districtLayers: this.districtLayers });
     document.addEventListener("keydown", (event) => this.onKey(event));
     this.restart();
   }
