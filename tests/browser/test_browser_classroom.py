@@ -104,7 +104,7 @@ TEXT_CHECK = """() => {
     const node = walker.currentNode;
     if (!node.textContent.trim()) continue;
     const el = node.parentElement, style = getComputedStyle(el);
-    if (style.display === "none" || style.visibility === "hidden") continue;
+    if (!el.getClientRects().length || style.visibility === "hidden") continue;  // not rendered
     const a = lum(rgb(style.color).slice(0, 3)), b = lum(background(el));
     found.push({ text: node.textContent.trim().slice(0, 20), size: parseFloat(style.fontSize),
                  contrast: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05) });
