@@ -39,6 +39,11 @@ from .classic import bundle
 # Endpoint -> why it cannot work without the server.
 SERVER_ONLY = {
     "api.locate": "looks up any point in the full-resolution polygons (a query, not a document)",
+    # The planner's comparisons are computed per request for the places named in the query.
+    "compare.compare_json": "compares the places named in ?items= (computed per request)",
+    "compare.compare_csv": "compares the places named in ?items= (computed per request)",
+    "compare.compare_geojson": "compares the places named in ?items= (computed per request)",
+    "compare.print_view": "prints the comparison named in ?items= (computed per request)",
 }
 LANG_VARIANTS = ("en",)  # besides the default (Chinese) at the top level
 EXPORT_SEED = 1
