@@ -84,8 +84,8 @@ def handout():
     return _page(
         "handout.html", lang,
         content=handout_kit.handout_content(model, lang),
-        map_named=district_map_svg(model, lang, names=True, title=t["handout_map"]),
-        map_blank=district_map_svg(model, lang, names=False, title=t["worksheet"]),
+        map_named=_once(("svg", lang, True), lambda: district_map_svg(model, lang, names=True, title=t["handout_map"])),
+        map_blank=_once(("svg", lang, False), lambda: district_map_svg(model, lang, names=False, title=t["worksheet"])),
         qr=handout_kit.qr_svg(url) if url else None, url=url, title=title,
     )
 
@@ -94,16 +94,14 @@ def handout():
 def handout_pdf():
     """The handout printed by headless Chromium; made once per model and language."""
     lang = pick_lang(request.args.get("lang"))
-    snapshot = current_snapshot()
-    key = ("classroom", "handout.pdf", lang)
-    if key not in snapshot.pages:
-        try:
-            snapshot.pages[key] = handout_kit.print_pdf(current_app._get_current_object(), url_for("classroom.handout", lang=lang))
-        except StorymapError as exc:  # no Chromium or no CJK font on this server
-            return render_template("error.html", code=503, name=str(exc), lang=lang), 503
-    response = make_response(snapshot.pages[key])
+    app = current_app._get_current_object()
+    try:
+        pdf = _once(("handout.pdf", lang), lambda: handout_kit.print_pdf(app, url_for("classroom.handout", lang=lang)))
+    except StorymapError as exc:  # no Chromium or no CJK font on this server
+        return render_template("error.html", code=503, name=str(exc), lang=lang), 503
+    response = make_response(pdf)
     response.mimetype = "application/pdf"
-    response.set_etag(hashlib.sha1(snapshot.pages[key]).hexdigest())
+    response.set_etag(hashlib.sha1(pdf).hexdigest())
     return response.make_conditional(request)
 
 
@@ -132,15 +130,21 @@ def bad_request(exc: StorymapError):
     return render_template("error.html", code=400, name=str(exc), lang=pick_lang(request.args.get("lang"))), 400
 
 
+def _once(key: tuple, make):
+    """A value derived from the model, made once per model (kept with the model's rendered pages)."""
+    pages = current_snapshot().pages
+    key = ("classroom", *key)
+    if key not in pages:
+        pages[key] = make()
+    return pages[key]
+
+
 def _map_parts(lang: str) -> dict:
     """folium's parts of the region map, built once per model and language."""
-    snapshot = current_snapshot()
-    key = ("classroom", "map", lang)
-    if key not in snapshot.pages:
-        fmap = build_map(snapshot.model, lambda path: url_for("static", filename=path), lang,
-                         tuple(current_app.config["TILES"]))
-        snapshot.pages[key] = render_parts(fmap)
-    return snapshot.pages[key]
+    model = current_snapshot().model
+    static_url = lambda path: url_for("static", filename=path)  # noqa: E731
+    return _once(("map", lang), lambda: render_parts(
+        build_map(model, static_url, lang, tuple(current_app.config["TILES"]))))
 
 
 def _map_view(template: str, view: str, **context):
