@@ -39,6 +39,7 @@ from .classic import bundle
 # Endpoint -> why it cannot work without the server.
 SERVER_ONLY = {
     "api.locate": "looks up any point in the full-resolution polygons (a query, not a document)",
+    "api.unknown": "the JSON 404 for unknown /api/ paths (a static host answers those itself)",
     # The planner's comparisons are computed per request for the places named in the query.
     "compare.compare_json": "compares the places named in ?items= (computed per request)",
     "compare.compare_csv": "compares the places named in ?items= (computed per request)",
