@@ -542,6 +542,9 @@ def test_leaflet_controls_speak_the_page_language(page, live_server, ui):
     expect(page.locator(".leaflet-control-zoom-in")).to_have_attribute("title", "放大")
     expect(page.locator(".leaflet-control-zoom-out")).to_have_attribute("title", "缩小")
     expect(page.locator(".sm-whole-city a")).to_have_text("全市")
+    titles = page.evaluate("[...document.querySelectorAll('.leaflet-control [title], .leaflet-control [aria-label]')]"
+                           ".map(e => (e.title || '') + (e.getAttribute('aria-label') || ''))")
+    assert titles and all(CJK.search(t) for t in titles), titles
     ui.open(page, live_server + "/?lang=en")
     expect(page.locator(".leaflet-control-zoom-in")).to_have_attribute("title", "Zoom in")
 

@@ -69,7 +69,7 @@ export function districtOfPlace(data, placeId) {
 /* A browser draws no focus outline on an SVG path, and a 3 px stroke vanishes on a
    district 20 px wide: the focused district gets a ring around its box instead, at
    least 28 px across, and is panned into view when it lies outside. */
-let focusRing = null;
+const focusRings = new WeakMap();  // map -> its ring, while a district has keyboard focus
 
 function showFocusRing(map, layer) {
   hideFocusRing(map);
@@ -82,17 +82,18 @@ function showFocusRing(map, layer) {
     focusRing.setRadius(radius);
     focusRing.setLatLng(bounds.getCenter());
   };
-  focusRing = L.circleMarker(bounds.getCenter(), {
+  const focusRing = L.circleMarker(bounds.getCenter(), {
     radius: 14, className: "sm-focus-ring", interactive: false, fill: false, weight: 3, dashArray: "6 4",
   }).addTo(map);
-  focusRing.redrawOnZoom = draw;
+  focusRings.set(map, { ring: focusRing, draw });
   map.on("zoomend", draw);
   draw();
 }
 
 function hideFocusRing(map) {
-  if (!focusRing) return;
-  map.off("zoomend", focusRing.redrawOnZoom);
-  focusRing.remove();
-  focusRing = null;
+  const focused = focusRings.get(map);
+  if (!focused) return;
+  map.off("zoomend", focused.draw);
+  focused.ring.remove();
+  focusRings.delete(map);
 }

@@ -105,6 +105,13 @@ class MapPage {
     new WholeCity().addTo(map);
     // Tab to the map, then arrows pan and +/- zoom (the tour keys skip the focused map).
     map.keyboard.enable();
+    // Leaflet's own words in the page's language: the attribution link and the popups' close button.
+    const leafletLink = map.getContainer().querySelector(".leaflet-control-attribution a[href*='leafletjs']");
+    if (leafletLink) leafletLink.title = this.tr("leaflet_title");
+    map.on("popupopen", (event) => {
+      const close = event.popup.getElement()?.querySelector(".leaflet-popup-close-button");
+      if (close) close.setAttribute("aria-label", this.tr("close"));
+    });
     const layersToggle = map.getContainer().querySelector(".leaflet-control-layers-toggle");
     if (layersToggle) {
       layersToggle.title = this.tr("layers");

@@ -201,22 +201,23 @@ export class DistrictLabels {
       L.DomUtil.setPosition(element, origin);
     }
   }
-}
 
-DistrictLabels.prototype.anchor = function (district, view) {
-  const own = L.latLng(district.label[1], district.label[0]);
-  if (view.contains(own)) return own;
-  // A large district cut by the window edge: the middle of its visible part, if that lies inside it.
-  const layer = this.districtLayers && this.districtLayers.get(district.code);
-  if (!layer) return null;
-  const b = layer.getBounds();
-  const inner = view.pad(-0.08);
-  const south = Math.max(b.getSouth(), inner.getSouth()), north = Math.min(b.getNorth(), inner.getNorth());
-  const west = Math.max(b.getWest(), inner.getWest()), east = Math.min(b.getEast(), inner.getEast());
-  if (south >= north || west >= east) return null;
-  const middle = L.latLng((south + north) / 2, (west + east) / 2);
-  return polygonContains(layer.getLatLngs(), middle) ? middle : null;
-};
+  /** Where a district's label goes: its label point, or the middle of its visible part. */
+  anchor(district, view) {
+    const own = L.latLng(district.label[1], district.label[0]);
+    if (view.contains(own)) return own;
+    // A large district cut by the window edge: the middle of its visible part, if that lies inside it.
+    const layer = this.districtLayers && this.districtLayers.get(district.code);
+    if (!layer) return null;
+    const b = layer.getBounds();
+    const inner = view.pad(-0.08);
+    const south = Math.max(b.getSouth(), inner.getSouth()), north = Math.min(b.getNorth(), inner.getNorth());
+    const west = Math.max(b.getWest(), inner.getWest()), east = Math.min(b.getEast(), inner.getEast());
+    if (south >= north || west >= east) return null;
+    const middle = L.latLng((south + north) / 2, (west + east) / 2);
+    return polygonContains(layer.getLatLngs(), middle) ? middle : null;
+  }
+}
 
 /** Even-odd test over every ring of a (multi)polygon's nested LatLng arrays. */
 function polygonContains(rings, point) {

@@ -243,7 +243,7 @@ export class Panel {
     return h("dl", { class: "sm-facts", "aria-label": this.tr("figures") }, facts.map((fact) => {
       const qualifier = this.strings.qualifier[fact.qualifier] || "";
       const unit = localised(fact, "unit", this.lang);
-      let value = `${qualifier}${qualifier && this.lang === "en" ? " " : ""}${fact.value.toLocaleString(locale)}${unit ? ` ${unit}` : ""}`;
+      let value = `${qualifier}${qualifier && this.lang === "en" ? " " : ""}${fact.value.toLocaleString(locale)}${unit && !/^[%‰]/.test(unit) ? " " : ""}${unit}`;
       const change = fact.change;
       if (change) {
         const basis = localised(change, "basis", this.lang);
