@@ -18,13 +18,14 @@ from .site import EXPORT_COUNT, EXPORT_SEED
                    "(links are relative, so the copy works anywhere; a full address goes in the handout's QR code).")
 @click.option("--quiz-seed", type=click.IntRange(min=0), default=EXPORT_SEED, show_default=True,
               help="The question set of the copy's quiz (a static copy cannot draw new sets).")
-@click.option("--quiz-n", type=click.IntRange(min=1), default=EXPORT_COUNT, show_default=True)
+@click.option("--quiz-n", type=click.IntRange(min=1), default=EXPORT_COUNT, show_default=True,
+              help="Number of questions in the copy's quiz.")
 @click.option("--no-pdf", is_flag=True, default=False, help="Leave out the handout PDF (needs no Chromium).")
 @stories_option
 @geodata_option
 @domain_errors
 def export(out_dir, base_url, quiz_seed, quiz_n, no_pdf, stories_dir, geodata_dir):
-    """Write every page, the API's JSON and all assets to OUT for use without a server (file:// or static host)."""
+    """Write every page, the API's JSON and all assets to the --out folder: a copy that needs no server."""
     from ..web import create_app
     from .site import export_site
 
