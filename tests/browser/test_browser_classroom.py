@@ -225,10 +225,13 @@ def test_static_copy_from_file_url_with_no_network(offline_page, exported, ui, s
     page.wait_for_function("() => window.StoryMap && window.StoryMap.app")
     assert page.url.endswith("/en/index.html#district=310106")
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    # the quiz runs
+    # the quiz runs; a link asking for another set learns that the copy has one
     open_quiz(page, (exported / "quiz.html").as_uri())
+    expect(page.locator(".qz-fixed")).to_have_count(0)
     page.keyboard.press("1")
     expect(page.locator(".qz-feedback")).to_be_visible()
+    open_quiz(page, (exported / "quiz.html").as_uri() + "?seed=5")
+    expect(page.locator(".qz-fixed")).to_contain_text("题组 1")
     # and the presenter
     open_present(page, (exported / "present.html").as_uri() + "#slide=2")
     expect(page.locator(f"{SLIDE} h2")).to_have_text(names[expected_tour[0]])

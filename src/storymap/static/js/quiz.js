@@ -36,7 +36,16 @@ class Quiz {
     this.labels = new DistrictLabels(this.map, data, this.lang,
       { placeLayers: this.placeLayers, districtLayers: this.districtLayers });
     document.addEventListener("keydown", (event) => this.onKey(event));
+    this.noteFixedSet();
     this.restart();
+  }
+
+  /** A static copy has one question set: say so when a link asks for another (the server never differs). */
+  noteFixedSet() {
+    const asked = new URLSearchParams(location.search).get("seed");
+    if (asked === null || Number(asked) === this.data.quiz.seed) return;
+    document.querySelector(".qz-foot").prepend(h("p", { class: "qz-fixed", role: "note" },
+      this.tr("fixed_set", { seed: this.data.quiz.seed, asked })));
   }
 
   restart() {
