@@ -259,6 +259,10 @@ def _width(text: str) -> int:
 
 from .compare.cli import compare as compare_command  # noqa: E402  (last: it imports this module)
 main.add_command(compare_command)
+from .classroom.cli import handout, quiz  # noqa: E402  (the commands import this module's helpers)
+from .export.cli import export  # noqa: E402
+main.add_command(quiz); main.add_command(handout); main.add_command(export)  # noqa: E702
+
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

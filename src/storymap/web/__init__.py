@@ -13,7 +13,7 @@ from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 
 from ..resources import bundled_path, default_geodata_dir, default_stories_dir
-from . import api, assets, compare, compression, errors, pages, security
+from . import api, assets, classroom, compare, compression, errors, pages, security
 from .state import REBUILD_MEMORY_MB, REBUILD_TIMEOUT_SECONDS, ModelHolder
 
 
@@ -65,4 +65,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(compare.bp)
+    app.register_blueprint(classroom.bp)
     return app

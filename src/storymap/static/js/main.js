@@ -175,7 +175,8 @@ class MapPage {
 
   updateLangLink() {
     const link = document.getElementById("sm-lang-switch");
-    if (link) link.setAttribute("href", `?lang=${this.lang === "en" ? "zh" : "en"}${location.hash}`);
+    // Keep the page the server (or the static copy) linked to; carry the view over in the hash.
+    if (link) link.setAttribute("href", `${link.href.split("#")[0]}${location.hash}`);
   }
 
   /* ---------- bottom sheet (narrow screens) ---------- */

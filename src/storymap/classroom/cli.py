@@ -1,0 +1,55 @@
+"""``storymap quiz`` and ``storymap handout``: the classroom kit on the command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from ..cli import _build, domain_errors, geodata_option, stories_option
+from .quiz import DEFAULT_COUNT, build_quiz, quiz_markdown
+
+
+@click.command()
+@click.option("--seed", type=click.IntRange(min=0), required=True, help="The question set: the same seed gives the same questions.")
+@click.option("--n", "count", type=click.IntRange(min=1), default=DEFAULT_COUNT, show_default=True, help="Number of questions.")
+@click.option("--format", "fmt", type=click.Choice(["json", "md"]), default="md", show_default=True)
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@stories_option
+@geodata_option
+@domain_errors
+def quiz(seed, count, fmt, lang, stories_dir, geodata_dir):
+    """A quiz with its answer key, generated from the story model (the set /quiz?seed=&n= shows)."""
+    generated = build_quiz(_build(stories_dir, geodata_dir), seed, count, lang)
+    if fmt == "json":
+        click.echo(json.dumps(generated, ensure_ascii=False, indent=2))
+    else:
+        click.echo(quiz_markdown(generated))
+
+
+@click.command()
+@click.option("--out", "out", type=click.Path(path_type=Path, dir_okay=False), required=True, help="PDF file to write.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@click.option("--url", "public_url", default=None, help="Public address of the live map: printed as a QR code.")
+@stories_option
+@geodata_option
+@domain_errors
+def handout(out, lang, public_url, stories_dir, geodata_dir):
+    """The two-page A4 handout (map and worksheet) as PDF, printed by headless Chromium."""
+    from ..web import create_app
+    from .handout import check_public_url, print_pdf, write_bytes_atomically
+
+    check_public_url(public_url)
+    config = {}
+    if stories_dir:
+        config["STORIES_DIR"] = str(stories_dir)
+    if geodata_dir:
+        config["GEODATA_DIR"] = str(geodata_dir)
+    app = create_app(config)
+    with app.test_request_context():
+        from flask import url_for
+
+        path = url_for("classroom.handout", lang=lang, url=public_url)
+    write_bytes_atomically(out, print_pdf(app, path))
+    click.echo(f"wrote {out} (A4, 2 pages)")

@@ -1,0 +1,124 @@
+"""``storymap export``: every GET route as plain files; failures leave nothing half-written."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from storymap.errors import StorymapError
+from storymap.export.site import SERVER_ONLY, export_site
+
+
+def storymap(*args):
+    return subprocess.run([sys.executable, "-m", "storymap", *map(str, args)], capture_output=True, text=True,
+                          timeout=300)
+
+
+@pytest.fixture(scope="module")
+def app():
+    import storymap as package
+
+    return package.create_app({"TESTING": True})
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("export") / "usb"
+    result = storymap("export", "--out", out, "--base-url", "/sub/path/")
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def test_every_get_route_is_exported_or_listed_as_server_only(app, tmp_path):
+    """Fails when a route is added that the export neither writes nor lists in SERVER_ONLY.
+
+    A route with arguments needs its values in ARGUMENT_VALUES; one that only answers with
+    query arguments needs them in the export's query defaults, or a place in SERVER_ONLY.
+    """
+    plan = export_site(app, tmp_path / "copy", pdf=False)
+    assert not plan.left_out(), plan.left_out()
+    adapter = app.url_map.bind("localhost")
+    exported_endpoints = {adapter.match(url.split("?")[0])[0] for url in plan.urls}
+    for rule in app.url_map.iter_rules():
+        if "GET" in rule.methods and rule.endpoint != "classroom.handout_pdf":  # pdf=False here
+            assert rule.endpoint in exported_endpoints or rule.endpoint in SERVER_ONLY, rule.rule
+    assert "api.locate" in SERVER_ONLY and "api.locate" in plan.server_only
+
+
+def test_a_route_the_export_cannot_enumerate_is_reported(tmp_path):
+    import storymap as package
+
+    application = package.create_app({"TESTING": True})
+    application.add_url_rule("/region/<name>", "region_page", lambda name: name)
+    application.add_url_rule("/api/needs-query", "needs_query", lambda: ({"error": {"message": "missing q"}}, 400))
+    plan = export_site(application, tmp_path / "copy", pdf=False)
+    assert plan.missing == ["region_page (/region/<name>)"]
+    assert plan.refused == {"/api/needs-query": "the app answered 400: missing q"}
+    assert len(plan.left_out()) == 2
+
+
+def test_pages_in_both_languages_api_json_and_assets(exported, app):
+    for name in ["index.html", "en/index.html", "stories.html", "en/stories.html", "present.html",
+                 "en/present.html", "quiz.html", "en/quiz.html", "quiz/key.html", "handout.html", "handout.pdf",
+                 "en/handout.pdf", "embed.html", "en/embed.html", "api/districts.geojson", "api/places.geojson",
+                 "api/districts.json", "api/stories.json", "api/quiz.json", "api/districts/310106.json"]:
+        assert (exported / name).is_file(), name
+    static = Path(app.static_folder)
+    for source in static.rglob("*"):
+        if source.is_file():
+            assert (exported / "static" / source.relative_to(static)).read_bytes() == source.read_bytes()
+    assert (exported / "handout.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_pages_link_with_relative_paths_and_load_classic_scripts(exported):
+    for page in exported.rglob("*.html"):
+        html = page.read_text("utf-8")
+        assert 'type="module"' not in html, page
+        for url in re.findall(r'(?:href|src)="([^"]*)"', html):
+            assert not url.startswith("/"), (page, url)
+            assert "?lang=" not in url, (page, url)
+            if url and not url.startswith(("#", "http:", "https:", "data:")):
+                assert (page.parent / url.split("#")[0]).exists(), (page, url)
+    english = (exported / "en" / "index.html").read_text("utf-8")
+    assert 'id="sm-lang-switch" href="../index.html"' in english
+    assert '<script defer src="../static/js/main.classic.js">' in english
+
+
+def test_an_existing_copy_is_replaced_as_a_whole(tmp_path):
+    out = tmp_path / "copy"
+    out.mkdir()
+    (out / "stale.html").write_text("old")
+    result = storymap("export", "--out", out, "--no-pdf")
+    assert result.returncode == 0, result.stderr
+    assert not (out / "stale.html").exists() and (out / "index.html").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["copy"]
+
+
+def test_unwritable_target_is_a_clear_error_and_leaves_nothing(tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the export's parent folder should be")
+    result = storymap("export", "--out", blocker / "usb", "--no-pdf")
+    assert result.returncode == 1
+    assert f"cannot write to {blocker}" in result.stderr and "expected a writable folder" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["not-a-folder"]
+
+
+def test_target_that_is_a_file_is_refused_and_kept(tmp_path, app):
+    target = tmp_path / "usb"
+    target.write_text("keep me")
+    with pytest.raises(StorymapError, match=f"{target} is a file; expected a folder"):
+        export_site(app, target, pdf=False)
+    assert target.read_text() == "keep me"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["usb"]
+
+
+def test_bad_base_url_is_a_clear_error(tmp_path):
+    result = storymap("export", "--out", tmp_path / "x", "--base-url", "sub/path")
+    assert result.returncode == 1
+    assert "the base URL is 'sub/path'; expected a path such as /sub/path/" in result.stderr
+    assert not (tmp_path / "x").exists()

@@ -1,0 +1,93 @@
+"""Classroom views through the test client: presenter, quiz, answer key, handout."""
+
+from __future__ import annotations
+
+import json
+import re
+from html import unescape
+
+import pytest
+
+
+def _data(response) -> dict:
+    match = re.search(r'<script type="application/json" id="storymap-data">(.*?)</script>', response.get_data(as_text=True), re.S)
+    assert match, "page data block missing"
+    return json.loads(match.group(1))
+
+
+@pytest.mark.parametrize("path", ["/present", "/present?lang=en", "/quiz?seed=3", "/quiz?seed=3&lang=en"])
+def test_views_with_a_map_embed_data_and_pin_their_inline_script(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    csp = response.headers["Content-Security-Policy"]
+    assert "'sha256-" in csp and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+    assert 'type="module"' in html and ("present.js" in html or "quiz.js" in html)
+    data = _data(response)
+    assert data["lang"] == ("en" if "lang=en" in path else "zh")
+    assert len(data["districts"]) == 16 and data["tour"]
+
+
+def test_quiz_page_carries_the_set_of_its_seed(client):
+    page = _data(client.get("/quiz?seed=12&n=5&lang=en"))["quiz"]
+    api = client.get("/api/quiz?seed=12&n=5&lang=en").get_json()
+    assert page == api and len(page["questions"]) == 5 and page["seed"] == 12
+    assert client.get("/api/quiz?seed=12&n=5&lang=en").headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_quiz_without_a_seed_draws_one_and_is_not_cached(client):
+    response = client.get("/quiz")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    assert len(_data(response)["quiz"]["questions"]) == 8
+
+
+def test_answer_key_lists_the_answers(client):
+    quiz = client.get("/api/quiz?seed=4&n=6").get_json()
+    html = unescape(client.get("/quiz/key?seed=4&n=6").get_data(as_text=True))
+    for q in quiz["questions"]:
+        assert f"<strong>{q['answer_label']} ✔</strong>" in html
+    assert html.count("✔") == 6
+
+
+@pytest.mark.parametrize("path, message", [
+    ("/quiz?n=0", "n is &#39;0&#39;; expected a whole number from 1 up"),
+    ("/quiz?seed=abc", "seed is &#39;abc&#39;; expected a whole number from 0 to"),
+    ("/quiz?seed=1&n=500", "the number of questions is 500; expected a whole number from 1 to"),
+    ("/quiz/key", "missing query parameter &#39;seed&#39;"),
+    ("/handout?url=javascript:alert(1)", "the public URL is &#39;javascript:alert(1)&#39;; expected an http"),
+])
+def test_bad_arguments_are_a_400_that_says_why(client, path, message):
+    response = client.get(path)
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+
+
+def test_quiz_json_errors_are_json(client):
+    response = client.get("/api/quiz?seed=1&n=-2")
+    assert response.status_code == 400
+    assert "expected a whole number" in response.get_json()["error"]["message"]
+
+
+def test_handout_has_two_sheets_with_maps_stops_and_worksheet(client, story, expected_tour):
+    html = client.get("/handout").get_data(as_text=True)
+    assert html.count('<section class="sheet') == 2
+    assert html.count("<svg") == 2 and "<script" not in html
+    names = {p["id"]: p["name"] for p in story["places"]}
+    for place_id in expected_tour:
+        assert names[place_id] in html
+    assert html.count('class="answer-line"') >= 3
+    assert "扫码" not in html  # no QR code without a public URL
+
+
+def test_handout_qr_code_for_a_public_url(client):
+    html = client.get("/handout?lang=en&url=https://example.org/map/").get_data(as_text=True)
+    assert html.count("<svg") == 3 and "https://example.org/map/" in html and "Scan to open the live map" in html
+
+
+def test_handout_pdf_is_printed_once_per_model_and_language(client):
+    first = client.get("/handout.pdf?lang=en")
+    assert first.status_code == 200 and first.mimetype == "application/pdf"
+    assert first.data.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page(?!s)", first.data)) == 2
+    again = client.get("/handout.pdf?lang=en", headers={"If-None-Match": first.headers["ETag"].strip('"')})
+    assert again.status_code == 304
