@@ -7,9 +7,7 @@ Quiz and handout content come from the pure generators in
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import re
 import secrets
 
 from flask import Blueprint, current_app, g, jsonify, make_response, render_template, request, url_for
@@ -19,8 +17,9 @@ from ..classroom.quiz import DEFAULT_COUNT, QuizError, build_quiz
 from ..classroom.strings import STRINGS as CLASSROOM_STRINGS
 from ..classroom.svgmap import district_map_svg
 from ..errors import StorymapError
-from ..mapbuilder import PLACE_COUNT_CLASSES, build_map, render_parts
+from ..mapbuilder import SHADE_THRESHOLDS, build_map, render_parts
 from .errors import error_response
+from .security import csp_hash, element_hashes
 from .i18n import HTML_LANG, STRINGS as MAP_STRINGS, pick_lang
 from .state import current_snapshot
 
@@ -151,15 +150,15 @@ def _map_view(template: str, view: str, **context):
     lang = pick_lang(request.args.get("lang"))
     model = current_snapshot().model
     data = {**model.client_data(), "lang": lang, "strings": strings(lang), "view": view,
-            "shade_thresholds": [threshold for threshold, _ in PLACE_COUNT_CLASSES]}
+            "shade_thresholds": list(SHADE_THRESHOLDS)}
     if "quiz" in context:
         data["quiz"] = context["quiz"]
     parts = _map_parts(lang)
     response = _page(template, lang, map=parts, data=data, **context)
     # The templates add folium's script part as one plain <script>; its header brings folium's
     # own scripts and styles. None holds a data-file value (data travels in the JSON block).
-    g.csp_script_hashes = [_csp_hash(parts["script"]), *_element_hashes(parts["header"], "script")]
-    g.csp_style_hashes = _element_hashes(parts["header"], "style")
+    g.csp_script_hashes = [csp_hash(parts["script"]), *element_hashes(parts["header"], "script")]
+    g.csp_style_hashes = element_hashes(parts["header"], "style")
     return response
 
 
@@ -172,12 +171,3 @@ def _page(template: str, lang: str, **context):
     )
     return make_response(html)
 
-
-def _csp_hash(body: str) -> str:
-    return "'sha256-" + base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode() + "'"
-
-
-def _element_hashes(fragment: str, tag: str) -> list[str]:
-    """CSP hashes of the inline <script> (classic or import map) or <style> elements of an app-made fragment."""
-    attributes = '(?: type="importmap")?' if tag == "script" else ""
-    return [_csp_hash(body) for body in re.findall(rf"<{tag}{attributes}>(.*?)</{tag}>", fragment, re.S)]
