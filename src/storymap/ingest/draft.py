@@ -81,7 +81,7 @@ def slug(text: str, fallback: str) -> str:
     from .language import require
 
     pinyin = require("pypinyin")
-    words = pinyin.lazy_pinyin(re.sub(r"[^\u3400-\u9fffA-Za-z0-9]+", " ", text), errors="ignore")
+    words = pinyin.lazy_pinyin(re.sub(r"[^\u3400-\u9fffA-Za-z0-9]+", " ", text), errors="default")
     result = re.sub(r"[^a-z0-9]+", "-", "-".join(w.lower() for w in words if w.strip())).strip("-")
     return result[:40].strip("-") or fallback
 
