@@ -240,8 +240,9 @@ def _width(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
-from .ingest.cli import ingest  # noqa: E402  (the editor's commands live in storymap.ingest)
+from .ingest.cli import gazetteer, ingest  # noqa: E402  (the editor's commands live in storymap.ingest)
 main.add_command(ingest)
+main.add_command(gazetteer)
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

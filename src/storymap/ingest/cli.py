@@ -58,3 +58,37 @@ def report_lines(result) -> list[str]:
     else:
         lines.append("to do: nothing the validator can see; read the draft against the source")
     return lines
+
+
+@click.group()
+def gazetteer():
+    """Edit a region's gazetteer (sourced coordinates for the places stories name)."""
+
+
+@gazetteer.command("add")
+@click.argument("name")
+@click.option("--lon", type=float, required=True, help="Longitude in --crs.")
+@click.option("--lat", type=float, required=True, help="Latitude in --crs.")
+@click.option("--crs", type=click.Choice(["wgs84", "gcj02"]), required=True,
+              help="CRS of --lon/--lat: wgs84 (GPS, OpenStreetMap) or gcj02 (Amap); stored as WGS-84.")
+@click.option("--precision", type=click.Choice(["point", "street", "subdistrict", "district"]), required=True,
+              help="What the coordinate stands for.")
+@click.option("--source", required=True, help="Where the coordinate came from.")
+@click.option("--district", default=None, help="District it is in (adcode or name); checked by the spatial join.")
+@click.option("--id", "entry_id", default=None, help="Row id (slug) [default: from the name's pinyin].")
+@click.option("--alias", "aliases", multiple=True, help="Another name the stories use (repeatable).")
+@click.option("--note", default="", help="Anything an editor should know about the point.")
+@click.option("--geodata", "geodata_dir", type=click.Path(path_type=Path), default=None,
+              help="Region folder [default: the bundled Shanghai data].")
+@domain_errors
+def gazetteer_add(name, lon, lat, crs, precision, source, district, entry_id, aliases, note, geodata_dir):
+    """Append a checked row for NAME to the region's gazetteer.csv."""
+    from ..resources import default_geodata_dir
+    from .gazetteer_add import add_gazetteer_entry
+
+    entry = add_gazetteer_entry(geodata_dir or default_geodata_dir(), name, lon, lat, crs, precision, source,
+                                district=district, entry_id=entry_id, aliases=aliases, note=note)
+    row = entry.row
+    converted = f" (converted from {entry.converted_from.upper()})" if entry.converted_from else ""
+    click.echo(f"added {row['name']} (id {row['id']}) at {entry.path}:{entry.line}: {row['lon']}, {row['lat']} "
+               f"WGS-84{converted}, in {entry.district_name} ({row['district_code']})")
