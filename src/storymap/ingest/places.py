@@ -185,7 +185,7 @@ def _passage_mentions(passage: Passage, text: str, names: RegionNames, landmarks
             found.append((token.start, token.end, "landmark", None))
         if word in names.districts or word in names.region:
             found += _chain(text, token.end, names.districts.get(word), language)
-    found += _token_patterns(tokens, text, language)
+    found += _token_patterns(tokens, text, set(names.districts) | set(names.region))
     found = _without_overlaps(found)
     return [_mention(passage, text, start, end, kind, district, found) for start, end, kind, district in found]
 
@@ -227,12 +227,13 @@ def _is_name(stem: str, language: Language) -> bool:
     return True
 
 
-def _token_patterns(tokens: list[Token], text: str, language: Language):
+def _token_patterns(tokens: list[Token], text: str, boundaries: set[str]):
+    """Names printed before a road, subdistrict or facility word; a district name ends the search."""
     found = []
     for index, token in enumerate(tokens):
         word = token.word
         if word in _ROAD_SUFFIXES or word in _TOWN_SUFFIXES:
-            start = _name_before(tokens, index, strict=True, common_noun_ok=True)
+            start = _name_before(tokens, index, boundaries, strict=True, common_noun_ok=True)
             if start is not None:
                 kind = "road" if word in _ROAD_SUFFIXES else "town"
                 end = token.end
@@ -248,13 +249,14 @@ def _token_patterns(tokens: list[Token], text: str, language: Language):
         if len(word) > len(suffix) and token.flag in ("nt", "ns", "nz"):
             found.append((token.start, token.end, "facility", None))  # 同济大学 is one word
             continue
-        start = _name_before(tokens, index, strict=not strong)
+        start = _name_before(tokens, index, boundaries, strict=not strong)
         if start is not None:
             found.append((start, token.end, "facility", None))
     return found
 
 
-def _name_before(tokens: list[Token], index: int, strict: bool, common_noun_ok: bool = False) -> int | None:
+def _name_before(tokens: list[Token], index: int, boundaries: set[str], strict: bool,
+                 common_noun_ok: bool = False) -> int | None:
     """Start of the name printed before tokens[index], or None when there is none.
 
     strict: the name must carry a sign of being proper -- a place or person
@@ -263,7 +265,7 @@ def _name_before(tokens: list[Token], index: int, strict: bool, common_noun_ok: 
     """
     name: list[Token] = []
     for token in reversed(tokens[max(0, index - 3): index]):
-        if token.word in _STOP_WORDS or token.flag in _STOP_FLAGS - {"m"} or not re.match(r"[\u3400-\u9fffA-Za-z0-9]", token.word):
+        if token.word in boundaries or token.word in _STOP_WORDS or token.flag in _STOP_FLAGS - {"m"} or not re.match(r"[\u3400-\u9fffA-Za-z0-9]", token.word):
             break
         if token.flag.startswith("v") and len(token.word) > 1:
             break
