@@ -76,9 +76,13 @@ def ingest_article(
     names = region_names(geodata.region_name_zh, [(d.code, d.name_zh) for d in geodata.districts], gazetteer.entries)
     found = find_places(passages(article, section_ids(article)), names, language)
 
+    region_folder = stories_root / geodata.directory.name
+    base_id = story_id or f"{slug(geodata.region_name_en.removesuffix(' City'), 'story')}-{article.date or 'draft'}"
+    out_path = Path(out_path) if out_path else region_folder / f"{base_id}.yaml"
     taken_story_ids, taken_place_ids = _taken_ids(stories_root, out_path)
-    story_id = story_id or _unique(f"{slug(geodata.region_name_en, 'story')}-{article.date or 'draft'}", taken_story_ids)
-    out_path = Path(out_path) if out_path else stories_root / geodata.directory.name / f"{story_id}.yaml"
+    story_id = story_id or _unique(base_id, taken_story_ids)  # another article of the same day
+    if story_id != base_id and out_path == region_folder / f"{base_id}.yaml":
+        out_path = region_folder / f"{story_id}.yaml"
     if out_path.exists() and not force:
         raise StorymapError(f"{out_path} already exists; pass --force to replace it, or --out another file")
     raw_path = Path(raw_path)
