@@ -164,3 +164,17 @@ def test_figures_with_units_qualifiers_and_change():
     assert facts[0].change == {"value": -8.5, "unit": "%", "basis": "较去年同期"}
     assert facts[0].quote == "全市PM2.5平均浓度降至16.8微克/立方米,较去年同期下降8.5%"
     assert facts[1].quote == "已吸引近300家企业入驻"
+
+
+def test_traditional_print_text_is_read_and_kept_as_printed(language):
+    import opencc
+
+    article = clean_article(opencc.OpenCC("s2t").convert(TEXT), language)
+    assert (article.series, article.title, article.newspaper) == ("人民城市建設巡禮", "鵬城潮湧寫新篇", "中國城市報")
+    assert article.reporters == ("林曉", "陳默") and article.date == "2025-12-08"
+    assert article.captions[1].credit == "南山區委宣傳部供圖"
+    assert not any("郵發代號" in p.text for s in article.sections for p in s.paragraphs)
+    facts = find_facts("帶動就業逾5000人,已吸引近300家企業入駐", "带动就业逾5000人,已吸引近300家企业入驻")
+    assert [(f.value, f.qualifier, f.quote, f.label) for f in facts] == [
+        (5000, "over", "帶動就業逾5000人", "帶動就業"), (300, "approx", "已吸引近300家企業入駐", "企業入駐"),
+    ]

@@ -95,7 +95,7 @@ def ingest_article(
         for d in geodata.districts
     }
     draft = plan_story(article, found, story_id=story_id, city=city, source_file=source_name,
-                       district_points=district_points, taken_ids=taken_place_ids)
+                       district_points=district_points, taken_ids=taken_place_ids, simplify=language.simplified)
     encoding_note = (f"the raw text was {raw.encoding.upper()} and is kept beside the story converted to UTF-8"
                      if raw.converted else None)
     yaml_text = render_yaml(draft, raw_name=raw_path.name, encoding_note=encoding_note)

@@ -80,9 +80,14 @@ class Article:
 class _Unit:
     """One printed line, classified."""
 
-    text: str
+    text: str  # as printed
+    simple: str  # in Simplified characters, position for position: the patterns read this
     line: int
-    kind: str = "body"  # body, furniture, editor-note, byline, caption, heading
+    kind: str = "body"  # body, furniture, head, title, byline, caption
+
+    def part(self, match: re.Match, group: str | int = 0) -> str:
+        """The printed characters of a match found in ``simple``."""
+        return self.text[match.start(group): match.end(group)]
 
 
 def clean_article(text: str, language: Language) -> Article:
@@ -97,7 +102,7 @@ def clean_article(text: str, language: Language) -> Article:
         its own characters).
     """
     article = Article()
-    units, repaired = _units(text)
+    units, repaired = _units(text, language)
     if repaired:
         article.notes.append(f"stray full-width or no-break spaces repaired on {repaired} line(s)")
     _mark_furniture(units, article, text)
@@ -110,27 +115,27 @@ def clean_article(text: str, language: Language) -> Article:
     return article
 
 
-def _units(text: str) -> tuple[list[_Unit], int]:
+def _units(text: str, language: Language) -> tuple[list[_Unit], int]:
     units, repaired = [], 0
     for number, line in enumerate(text.split("\n"), start=1):
         cleaned = _FULLWIDTH_SPACE.sub(" ", line).strip()
         if cleaned != line.strip():
             repaired += 1
         if cleaned:
-            units.append(_Unit(cleaned, number))
+            units.append(_Unit(cleaned, language.simplified(cleaned), number))
     return units, repaired
 
 
 def _mark_furniture(units: list[_Unit], article: Article, text: str) -> None:
     dropped = []
     for unit in units:
-        if _FURNITURE.search(unit.text):
+        if _FURNITURE.search(unit.simple):
             unit.kind = "furniture"
             dropped.append(unit)
-            publisher = _PUBLISHER.search(unit.text)
+            publisher = _PUBLISHER.search(unit.simple)
             if publisher and not article.newspaper:
-                article.newspaper = publisher["paper"]
-    dateline = _DATELINE.search("\n".join(u.text for u in dropped)) or _DATELINE.search(text[:200])
+                article.newspaper = unit.part(publisher, "paper")
+    dateline = _DATELINE.search("\n".join(u.simple for u in dropped)) or _DATELINE.search(text[:200])
     if dateline:
         article.date = f"{int(dateline['y']):04d}-{int(dateline['m']):02d}-{int(dateline['d']):02d}"
     for unit in dropped:
@@ -142,19 +147,21 @@ def _mark_captions(units: list[_Unit], article: Article) -> None:
     for unit in units:
         if unit.kind != "body":
             continue
-        numbered = _CAPTION_NUMBER.match(unit.text)
-        body = numbered["body"] if numbered else unit.text
-        credit = _CREDIT.search(body)
-        if credit is None and not body.startswith("图为"):
+        numbered = _CAPTION_NUMBER.match(unit.simple)
+        offset = numbered.start("body") if numbered else 0
+        simple, body = unit.simple[offset:], unit.text[offset:]
+        credit = _CREDIT.search(simple)
+        if credit is None and not simple.startswith("图为"):
             continue
-        if not numbered and len(body) > 150:
+        if not numbered and len(simple) > 150:
             continue
         caption = body[: credit.start()].strip() if credit else body
         if not caption:
             continue
         unit.kind = "caption"
         captions.append(Caption(int(numbered["number"]) if numbered else None, caption,
-                                credit["credit"].strip() if credit else None, unit.line))
+                                body[credit.start("credit"): credit.end("credit")].strip() if credit else None,
+                                unit.line))
     article.captions = tuple(captions)
     if captions:
         article.notes.append(
@@ -164,12 +171,12 @@ def _mark_captions(units: list[_Unit], article: Article) -> None:
 
 def _find_byline(units: list[_Unit], article: Article) -> int:
     for index, unit in enumerate(units):
-        match = _BYLINE.match(unit.text) if unit.kind == "body" and len(unit.text) <= 60 else None
+        match = _BYLINE.match(unit.simple) if unit.kind == "body" and len(unit.text) <= 60 else None
         if match:
             unit.kind = "byline"
-            article.reporters = tuple(n for n in re.split(r"[\s、,，]+", match["names"]) if n)
+            article.reporters = tuple(n for n in re.split(r"[\s、,，]+", unit.part(match, "names")) if n)
             if match["paper"]:
-                article.newspaper = match["paper"]
+                article.newspaper = unit.part(match, "paper")
             return index
     return -1
 
@@ -179,10 +186,10 @@ def _read_head(units: list[_Unit], byline_index: int, article: Article) -> None:
     head = [u for u in units[: max(byline_index, 0)] if u.kind == "body"]
     if byline_index < 0:
         head = [u for u in units[:3] if u.kind == "body" and _is_short_line(u.text)][:1]
-    note_start = next((i for i, u in enumerate(head) if _EDITOR_NOTE.match(u.text)), None)
+    note_start = next((i for i, u in enumerate(head) if _EDITOR_NOTE.match(u.simple)), None)
     title_units = []
     for unit in reversed(head):
-        if not _is_short_line(unit.text, 60) or _EDITOR_NOTE.match(unit.text) or len(title_units) == 2:
+        if not _is_short_line(unit.text, 60) or _EDITOR_NOTE.match(unit.simple) or len(title_units) == 2:
             break
         title_units.insert(0, unit)
     if len(title_units) == 2 and not title_units[1].text.startswith(("—", "-", "——")):
@@ -200,7 +207,7 @@ def _read_head(units: list[_Unit], byline_index: int, article: Article) -> None:
     if series:
         article.series = series[0].text
     if note_start is not None:
-        first = _EDITOR_NOTE.match(head[note_start].text)["rest"]
+        first = head[note_start].part(_EDITOR_NOTE.match(head[note_start].simple), "rest")
         end = head.index(title_units[0]) if title_units else len(head)
         note = ([Paragraph(first, head[note_start].line)] if first else []) + [
             Paragraph(u.text, u.line) for u in head[note_start + 1: end] if u.kind == "body"

@@ -107,11 +107,12 @@ def passages(article: Article, sections: list[str]) -> list[Passage]:
 
 
 def plan_story(article: Article, found: list[FoundPlace], *, story_id: str, city: str, source_file: str,
-               district_points: dict, taken_ids: set[str]) -> Draft:
+               district_points: dict, taken_ids: set[str], simplify=lambda text: text) -> Draft:
     """Decide the draft's sections, places (with roles), excerpts, facts and photos.
 
     ``district_points`` maps a district adcode to (name, lon, lat, source) of a
-    point inside it, for places that are a whole district.
+    point inside it, for places that are a whole district; ``simplify`` gives
+    the Simplified form of a passage, position for position, to read figures in.
     """
     draft = Draft(story_id, city, article, source_file)
     ids = section_ids(article)
@@ -148,7 +149,7 @@ def plan_story(article: Article, found: list[FoundPlace], *, story_id: str, city
         mentions = list(dict.fromkeys(i for i in draft_ids if i != anchor))
         paragraph = article.sections[passage.section].paragraphs[int(passage.key.rsplit("-", 1)[1]) - 1]
         draft.excerpts.append(DraftExcerpt(passage.key, ids[passage.section], paragraph, anchor, mentions))
-        for fact in find_facts(paragraph.text):
+        for fact in find_facts(paragraph.text, simplify(paragraph.text)):
             fact_number += 1
             place_id, district = _fact_subject(fact, named, by_key)
             draft.facts.append(DraftFact(f"fact-{fact_number}", passage.key, fact, place_id, district))

@@ -48,8 +48,14 @@ class FoundFact:
     change: dict | None = None
 
 
-def find_facts(text: str) -> list[FoundFact]:
-    """Every figure in ``text`` with its unit, qualifier and any change stated with it."""
+def find_facts(printed: str, text: str | None = None) -> list[FoundFact]:
+    """Every figure in ``printed`` with its unit, qualifier and any change stated with it.
+
+    ``text`` is the same passage in Simplified characters, position for
+    position, when it was printed in Traditional ones: figures are read there,
+    quotes and labels taken from the printed text.
+    """
+    text = text if text is not None else printed
     facts: list[FoundFact] = []
     changes = list(_CHANGE.finditer(text))
     used_changes = set()
@@ -77,16 +83,16 @@ def find_facts(text: str) -> list[FoundFact]:
                 change["basis"] = following["basis"]
             end = _clause(text, following.start(), following.end())[1]
         facts.append(FoundFact(
-            int(value) if value == int(value) else value, UNITS[unit_text], qualifier, text[start:end],
-            _label(text, start, match.start(), match.end()), match.start(), change,
+            int(value) if value == int(value) else value, UNITS[unit_text], qualifier, printed[start:end],
+            _label(printed, text, start, match.start(), match.end()), match.start(), change,
         ))
     for change in changes:
         if change.start() in used_changes:
             continue
         start, end = _clause(text, change.start(), change.end())
         signed = -float(change["number"]) if change["dir"] in _FALLING else float(change["number"])
-        facts.append(FoundFact(signed, UNITS[change["unit"]], "exact", text[start:end],
-                               _label(text, start, change.start(), change.end()), change.start()))
+        facts.append(FoundFact(signed, UNITS[change["unit"]], "exact", printed[start:end],
+                               _label(printed, text, start, change.start(), change.end()), change.start()))
     return sorted(facts, key=lambda f: f.start)
 
 
@@ -100,10 +106,10 @@ def _sentence_break(text: str, start: int, end: int) -> bool:
     return bool(re.search(r"[。；;！？!?]", text[start:end]))
 
 
-def _label(text: str, clause_start: int, start: int, end: int) -> str:
+def _label(printed: str, text: str, clause_start: int, start: int, end: int) -> str:
     """What is measured: the words after the figure (…家企业), else the clause before it."""
     after = re.match(r"[\u4e00-\u9fff“”‘’\"A-Za-z0-9+·]{2,14}", text[end:])
     if after:
-        return after.group(0)
-    before = text[clause_start:start].strip()
-    return re.sub(r"^(?:共|累计|已|目前|其中|截至目前)", "", before) or text[clause_start:end]
+        return printed[end: end + after.end()]
+    lead = re.match(r"\s*(?:共|累计|已|目前|其中|截至目前)?", text[clause_start:start])
+    return printed[clause_start + lead.end(): start].strip() or printed[clause_start:end]
