@@ -177,3 +177,20 @@ def test_gazetteer_add_refuses_bad_rows_and_writes_nothing(project):
     assert (geodata / "gazetteer.csv").read_bytes() == before
     manifest = json.loads((geodata / "manifest.json").read_text("utf-8"))
     assert manifest["files"]["gazetteer"] == "gazetteer.csv"
+
+
+def test_mojibake_is_repaired_and_recorded(project):
+    # UTF-8 bytes once read as Latin-1 and saved again as UTF-8: the classic double encoding.
+    (project / "raw.txt").write_text(TEXT.encode("utf-8").decode("latin-1"), "utf-8")
+    result = ingest(project)
+    assert result.exit_code == 0, result.output
+    [story] = load_stories(project / "stories")
+    assert story.title == "鹏城潮涌写新篇" and "mojibake repaired" in story.source["note"]
+    assert {p.name for p in story.places} == {*PLACES, DISTRICT_PLACE[0]}
+
+
+def test_full_width_spaces_in_the_byline(project):
+    (project / "raw.txt").write_text(TEXT.replace("中国城市报记者 林晓 陈默", "\u3000\u3000中国城市报记者\u3000林晓\u3000陈默\u3000"), "utf-8")
+    assert ingest(project).exit_code == 0
+    [story] = load_stories(project / "stories")
+    assert story.reporters == ("林晓", "陈默") and "full-width" in story.source["note"]
