@@ -74,7 +74,7 @@ def ingest_article(
         raise StorymapError(f"{raw_path}: no article text found (only headings, captions or page furniture)")
 
     names = region_names(geodata.region_name_zh, [(d.code, d.name_zh) for d in geodata.districts], gazetteer.entries)
-    found = find_places(passages(article, section_ids(article)), names, language)
+    found = find_places(passages(article, section_ids(article, language.words)), names, language)
 
     region_folder = stories_root / geodata.directory.name
     base_id = story_id or f"{slug(geodata.region_name_en.removesuffix(' City'), 'story')}-{article.date or 'draft'}"
@@ -95,7 +95,8 @@ def ingest_article(
         for d in geodata.districts
     }
     draft = plan_story(article, found, story_id=story_id, city=city, source_file=source_name,
-                       district_points=district_points, taken_ids=taken_place_ids, simplify=language.simplified)
+                       district_points=district_points, taken_ids=taken_place_ids,
+                       simplify=language.simplified, words=language.words)
     encoding_note = (f"the raw text was {raw.encoding.upper()} and is kept beside the story converted to UTF-8"
                      if raw.converted else None)
     yaml_text = render_yaml(draft, raw_name=raw_path.name, encoding_note=encoding_note)

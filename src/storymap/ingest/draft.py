@@ -76,22 +76,29 @@ class Draft:
         return next((p for p in self.places if p.found.key == key), None)
 
 
-def slug(text: str, fallback: str) -> str:
-    """A readable ASCII id from Chinese text (pinyin), or ``fallback``."""
+def slug(text: str, fallback: str, words=None) -> str:
+    """A readable ASCII id from Chinese text, a word's syllables run together (huaqiangbei-lu).
+
+    ``words`` splits text into words (e.g. ``Language.words``); without it each
+    character is its own word.
+    """
     from .language import require
 
     pinyin = require("pypinyin")
-    words = pinyin.lazy_pinyin(re.sub(r"[^\u3400-\u9fffA-Za-z0-9]+", " ", text), errors="default")
-    result = re.sub(r"[^a-z0-9]+", "-", "-".join(w.lower() for w in words if w.strip())).strip("-")
+    parts = []
+    for word in (words or list)(re.sub(r"[^\u3400-\u9fffA-Za-z0-9]+", " ", text)):
+        syllables = "".join(pinyin.lazy_pinyin(word, errors="default")).lower()
+        parts.append(re.sub(r"[^a-z0-9]+", "-", syllables))
+    result = re.sub(r"-+", "-", "-".join(parts)).strip("-")
     return result[:40].strip("-") or fallback
 
 
-def section_ids(article: Article) -> list[str]:
+def section_ids(article: Article, words=None) -> list[str]:
     ids: list[str] = []
     for index, section in enumerate(article.sections, start=1):
         title = section.heading.text if section.heading else (article.title or "")
         head = re.split(r"[:：\s]", title)[0]
-        ids.append(_unique(slug(head, f"section-{index}"), ids))
+        ids.append(_unique(slug(head, f"section-{index}", words), ids))
     return ids
 
 
@@ -107,27 +114,28 @@ def passages(article: Article, sections: list[str]) -> list[Passage]:
 
 
 def plan_story(article: Article, found: list[FoundPlace], *, story_id: str, city: str, source_file: str,
-               district_points: dict, taken_ids: set[str], simplify=lambda text: text) -> Draft:
+               district_points: dict, taken_ids: set[str], simplify=lambda text: text, words=None) -> Draft:
     """Decide the draft's sections, places (with roles), excerpts, facts and photos.
 
     ``district_points`` maps a district adcode to (name, lon, lat, source) of a
     point inside it, for places that are a whole district; ``simplify`` gives
-    the Simplified form of a passage, position for position, to read figures in.
+    the Simplified form of a passage, position for position, to read figures in;
+    ``words`` splits a name into words for readable ids.
     """
     draft = Draft(story_id, city, article, source_file)
-    ids = section_ids(article)
+    ids = section_ids(article, words)
     for section, section_id in zip(article.sections, ids):
         title = section.heading.text if section.heading else (article.title or section_id)
         text = title * 3 + "".join(p.text for p in section.paragraphs)
-        theme, words = guess_theme(text)
+        theme, theme_words = guess_theme(text)
         note = None if section.heading else "小标题为编者所加：原文没有小标题。"
-        draft.sections.append(DraftSection(section_id, title, theme, words, note))
+        draft.sections.append(DraftSection(section_id, title, theme, theme_words, note))
     story_points, absorbed = choose_story_points(found, len(article.sections))
     taken = set(taken_ids)
     for place in found:
         if place.key in absorbed:
             continue
-        place_id = _unique(place.gazetteer or slug(place.name, "place"), taken)
+        place_id = _unique(place.gazetteer or slug(place.name, "place", words), taken)
         taken.add(place_id)
         point = None
         if place.kind == "district" and place.key in district_points:

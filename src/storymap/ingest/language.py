@@ -65,6 +65,15 @@ class Language:
             offset += len(pair.word)
         return result
 
+    def words(self, text: str) -> list[str]:
+        """Everyday words of a name, for readable ids: jieba's own dictionary (not the region's
+        names), long words in pairs of characters (城市更新 -> 城市 更新)."""
+        words = []
+        for word in require("jieba").dt.cut(self.simplified(text), HMM=False):
+            if word.strip():
+                words += [word[i: i + 2] for i in range(0, len(word), 2)] if len(word) >= 4 else [word]
+        return words
+
     def tag(self, text: str) -> list[tuple[str, str]]:
         return [(t.word, t.flag) for t in self.tokens(text)]
 
