@@ -178,3 +178,34 @@ def test_traditional_print_text_is_read_and_kept_as_printed(language):
     assert [(f.value, f.qualifier, f.quote, f.label) for f in facts] == [
         (5000, "over", "帶動就業逾5000人", "帶動就業"), (300, "approx", "已吸引近300家企業入駐", "企業入駐"),
     ]
+
+
+WRAPPED = """\
+锦江之畔烟火浓
+
+本报记者 张蓉
+
+　　初夏,锦江区的老街巷里飘着茶香。走进春熙路,改造后的街区整洁明
+亮,游客络绎不绝。
+　　春熙路片区累计完成老旧院落改造120余个。今年以来,片区共接待游客
+50万人次。“以前这里车多人挤,现在走路都舒服了。”
+在这里开了二十年茶馆的王大爷说。
+
+社区治理
+
+　　在武侯区玉林街道,居民有了新去处。
+　　图为玉林街道居民在学习插花。张蓉 摄
+"""
+
+
+def test_paragraphs_wrapped_over_lines_with_indents(language):
+    article = clean_article(WRAPPED, language)
+    assert article.title == "锦江之畔烟火浓" and article.reporters == ("张蓉",) and article.newspaper is None
+    assert [p.text for p in article.lede] == [
+        "初夏,锦江区的老街巷里飘着茶香。走进春熙路,改造后的街区整洁明亮,游客络绎不绝。",
+        "春熙路片区累计完成老旧院落改造120余个。今年以来,片区共接待游客50万人次。"
+        "“以前这里车多人挤,现在走路都舒服了。”在这里开了二十年茶馆的王大爷说。",
+    ]
+    assert not any(p.truncated for p in article.lede)
+    assert [s.heading.text for s in article.sections] == ["社区治理"]
+    assert [(c.caption, c.credit) for c in article.captions] == [("图为玉林街道居民在学习插花。", "张蓉 摄")]

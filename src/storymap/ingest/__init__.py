@@ -53,7 +53,7 @@ def ingest_article(
         exists (without ``force``). Nothing is written then.
     """
     from ..gazetteer import load_gazetteer
-    from .clean import clean_article
+    from .clean import Section, clean_article
     from .draft import passages, plan_story, render_yaml, section_ids, slug
     from .language import Language
     from .places import find_places, region_names
@@ -75,6 +75,12 @@ def ingest_article(
 
     names = region_names(geodata.region_name_zh, [(d.code, d.name_zh) for d in geodata.districts], gazetteer.entries)
     found = find_places(passages(article, section_ids(article, language.words)), names, language)
+    if any(m.passage.startswith("lede-") for place in found for m in place.mentions):
+        # The opening names places: it becomes the first section, so its places can be story points.
+        article.sections = (Section(None, article.lede), *article.sections)
+        article.lede = ()
+        article.notes.append("the opening paragraphs name places: drafted as a first section (heading added)")
+        found = find_places(passages(article, section_ids(article, language.words)), names, language)
 
     region_folder = stories_root / geodata.directory.name
     base_id = story_id or f"{slug(geodata.region_name_en.removesuffix(' City'), 'story')}-{article.date or 'draft'}"

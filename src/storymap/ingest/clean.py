@@ -29,7 +29,7 @@ _BYLINE = re.compile(
     r"^(?:(?P<paper>[\u4e00-\u9fff]{2,12}?报)(?:社)?|本报)?(?:特约|首席)?记者\s*[:：]?\s*(?P<names>[\u4e00-\u9fff·\s、,，]{2,40}?)"
     r"(?:\s*(?:通讯员|实习生).*)?$"
 )
-_CREDIT = re.compile(r"(?P<credit>[^。！？!?\s]*?(?:\s[^。！？!?\s]+?)?(?:供图|摄影|摄|制图|图片来源[:：]\S+))\s*$")
+_CREDIT_END = re.compile(r"(?:供图|摄影|摄|制图|图片来源[:：]\S+)\s*$")
 _CAPTION_NUMBER = re.compile(r"^(?:[-•·]\s*)?(?:图\s*)?(?P<number>\d{1,2})\s*[.、．:：]\s*(?P<body>.+)$")
 _DATELINE = re.compile(r"(?P<y>20\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
 _PUBLISHER = re.compile(r"出版\s*[:：]\s*(?P<paper>[\u4e00-\u9fff]{2,12}?报)社?")
@@ -84,6 +84,8 @@ class _Unit:
     simple: str  # in Simplified characters, position for position: the patterns read this
     line: int
     kind: str = "body"  # body, furniture, head, title, byline, caption
+    gap_before: bool = True  # a blank line (or the start of the text) comes before it
+    indented: bool = False  # printed with a paragraph indent
 
     def part(self, match: re.Match, group: str | int = 0) -> str:
         """The printed characters of a match found in ``simple``."""
@@ -116,13 +118,15 @@ def clean_article(text: str, language: Language) -> Article:
 
 
 def _units(text: str, language: Language) -> tuple[list[_Unit], int]:
-    units, repaired = [], 0
+    units, repaired, blank = [], 0, True
     for number, line in enumerate(text.split("\n"), start=1):
         cleaned = _FULLWIDTH_SPACE.sub(" ", line).strip()
         if cleaned != line.strip():
             repaired += 1
         if cleaned:
-            units.append(_Unit(cleaned, language.simplified(cleaned), number))
+            indented = bool(re.match(r"(?:\u3000|\s{2,}|\t)", line))
+            units.append(_Unit(cleaned, language.simplified(cleaned), number, gap_before=blank, indented=indented))
+        blank = not cleaned
     return units, repaired
 
 
@@ -150,23 +154,35 @@ def _mark_captions(units: list[_Unit], article: Article) -> None:
         numbered = _CAPTION_NUMBER.match(unit.simple)
         offset = numbered.start("body") if numbered else 0
         simple, body = unit.simple[offset:], unit.text[offset:]
-        credit = _CREDIT.search(simple)
+        credit = _credit_start(simple)
         if credit is None and not simple.startswith("图为"):
             continue
         if not numbered and len(simple) > 150:
             continue
-        caption = body[: credit.start()].strip() if credit else body
+        caption = body[:credit].strip() if credit is not None else body
         if not caption:
             continue
         unit.kind = "caption"
         captions.append(Caption(int(numbered["number"]) if numbered else None, caption,
-                                body[credit.start("credit"): credit.end("credit")].strip() if credit else None,
-                                unit.line))
+                                body[credit:].strip() if credit is not None else None, unit.line))
     article.captions = tuple(captions)
     if captions:
         article.notes.append(
             f"{len(captions)} photo caption(s) with their credits taken out of the running text into photos"
         )
+
+
+def _credit_start(text: str) -> int | None:
+    """Where a photo credit (…供图, …摄) starts at the end of a caption: after its last
+    sentence, else its last word (two when the suffix stands alone: 张蓉 摄)."""
+    if not _CREDIT_END.search(text):
+        return None
+    sentence_end = max((m.end() for m in re.finditer(r"[。！？!?]", text)), default=0)
+    if sentence_end:
+        return sentence_end if text[sentence_end:].strip() else None
+    words = [m.start() for m in re.finditer(r"\S+", text)]
+    last = words[-2] if len(words) >= 2 and _CREDIT_END.fullmatch(text[words[-1]:]) else words[-1]
+    return last if last > 0 else None
 
 
 def _find_byline(units: list[_Unit], article: Article) -> int:
@@ -222,9 +238,20 @@ def _paragraphs(body: list[_Unit], article: Article, language: Language) -> list
     """Join lines split mid-sentence; mark passages cut off in print."""
     paragraphs: list[Paragraph] = []
     headings: set[int] = set()  # indexes into paragraphs
+    # Texts whose paragraphs start with an indent wrap each paragraph over several lines.
+    indent_style = sum(u.indented for u in body) >= max(2, 0.3 * len(body))
+    last_line, wraps = 0, 0
     for unit in body:
         previous = paragraphs[-1] if paragraphs else None
         previous_open = previous is not None and (len(paragraphs) - 1) not in headings and _ends_open(previous.text)
+        wrapped = (previous is not None and (len(paragraphs) - 1) not in headings and not unit.gap_before
+                   and unit.line == last_line + 1
+                   and (previous_open or (indent_style and not unit.indented and not _is_heading(unit.text))))
+        last_line = unit.line
+        if wrapped:  # the next printed line of the same paragraph: joined, never a cut
+            paragraphs[-1] = replace(previous, text=previous.text + unit.text)
+            wraps += 1
+            continue
         if previous_open and _starts_mid_sentence(unit.text):
             verdict = language.line_break(previous.text, unit.text)
             if verdict == "join":
@@ -245,6 +272,8 @@ def _paragraphs(body: list[_Unit], article: Article, language: Language) -> list
         if _is_heading(unit.text) and (previous is None or not previous_open):
             headings.add(len(paragraphs))
         paragraphs.append(Paragraph(unit.text, unit.line))
+    if wraps:
+        article.notes.append(f"{wraps} line break(s) inside paragraphs (lines wrapped in print) joined")
     return [
         replace(p, truncated=True) if i not in headings and _ends_open(p.text) else p
         for i, p in enumerate(paragraphs)

@@ -103,11 +103,13 @@ def section_ids(article: Article, words=None) -> list[str]:
 
 
 def passages(article: Article, sections: list[str]) -> list[Passage]:
-    """The excerpts (keyed by their ids) and captions to search for places."""
+    """The excerpts (keyed by their ids), the lede and the captions to search for places."""
     result = []
     for index, (section, section_id) in enumerate(zip(article.sections, sections)):
         for number, paragraph in enumerate(section.paragraphs, start=1):
             result.append(Passage(f"{section_id}-{number}", paragraph.text, index))
+    for number, paragraph in enumerate(article.lede, start=1):
+        result.append(Passage(f"lede-{number}", paragraph.text, None))
     for number, caption in enumerate(article.captions, start=1):
         result.append(Passage(f"photo-{caption.number or number}", caption.caption, None))
     return result
@@ -128,7 +130,7 @@ def plan_story(article: Article, found: list[FoundPlace], *, story_id: str, city
         title = section.heading.text if section.heading else (article.title or section_id)
         text = title * 3 + "".join(p.text for p in section.paragraphs)
         theme, theme_words = guess_theme(text)
-        note = None if section.heading else "小标题为编者所加：原文没有小标题。"
+        note = None if section.heading else "小标题为编者所加：这部分在原文中没有小标题。"
         draft.sections.append(DraftSection(section_id, title, theme, theme_words, note))
     story_points, absorbed = choose_story_points(found, len(article.sections))
     taken = set(taken_ids)
@@ -149,9 +151,9 @@ def plan_story(article: Article, found: list[FoundPlace], *, story_id: str, city
             mentions_by_passage.setdefault(mention.passage, []).append((mention, place.key))
     fact_number = 0
     for passage in passages(article, ids):
-        named = sorted(mentions_by_passage.get(passage.key, []), key=lambda m: m[0].start)
         if passage.section is None:
             continue
+        named = sorted(mentions_by_passage.get(passage.key, []), key=lambda m: m[0].start)
         draft_ids = [by_key[key].id for _, key in named if key in by_key]
         anchor = next((by_key[key].id for _, key in named if key in by_key and by_key[key].role == "story"), None)
         mentions = list(dict.fromkeys(i for i in draft_ids if i != anchor))
