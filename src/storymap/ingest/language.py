@@ -8,6 +8,7 @@ without it gets one clear message instead of an ImportError.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from dataclasses import dataclass
@@ -43,11 +44,7 @@ class Language:
     """A jieba tokenizer of its own (its dictionary words never leak into another) plus opencc."""
 
     def __init__(self, words: dict[str, str] | None = None):
-        jieba = require("jieba")
-        posseg = require("jieba.posseg")
-        jieba.setLogLevel(logging.WARNING)
-        self._tokenizer = jieba.Tokenizer()
-        self._posseg = posseg.POSTokenizer(self._tokenizer)
+        self._tokenizer, self._posseg = _fresh_tokenizers()
         self._converter = require("opencc").OpenCC("t2s")
         for word, flag in (words or {}).items():
             self.add_word(word, flag)
@@ -113,6 +110,30 @@ class Language:
     def fix_mojibake(self, text: str) -> str:
         ftfy = require("ftfy")
         return ftfy.fix_encoding(text)
+
+
+@functools.lru_cache(maxsize=1)
+def _base_tokenizers():
+    """jieba's dictionary and part-of-speech table, read once per process."""
+    jieba = require("jieba")
+    posseg = require("jieba.posseg")
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    return tokenizer, posseg.POSTokenizer(tokenizer)
+
+
+def _fresh_tokenizers():
+    """A tokenizer whose added words stay its own, copied from the base instead of re-reading
+    the 5 MB dictionary (jieba 0.42's attributes; the release is final)."""
+    jieba = require("jieba")
+    posseg = require("jieba.posseg")
+    base, base_pos = _base_tokenizers()
+    tokenizer = jieba.Tokenizer()
+    tokenizer.FREQ, tokenizer.total, tokenizer.initialized = dict(base.FREQ), base.total, True
+    pos = posseg.POSTokenizer.__new__(posseg.POSTokenizer)
+    pos.tokenizer, pos.word_tag_tab = tokenizer, dict(base_pos.word_tag_tab)
+    return tokenizer, pos
 
 
 # Particles, conjunctions, prepositions: a line may well end on one of these.
