@@ -155,9 +155,15 @@ def test_region_folder_without_polygons(project):
 
 
 def test_missing_ingest_extra_is_a_clear_message(project, monkeypatch):
-    monkeypatch.setitem(sys.modules, "jieba", None)  # as if the ingest extra were not installed
-    assert_one_line_error(ingest(project), "jieba", "pip install 'storymap[ingest]'")
+    for module in ("jieba", "jieba.posseg", "opencc", "ftfy", "pypinyin"):  # as if the extra were not installed
+        monkeypatch.setitem(sys.modules, module, None)
+    assert_one_line_error(ingest(project), "pip install 'storymap[ingest]'")
     assert not (project / "stories").exists()
+    # gazetteer add needs none of them (with --id: no pinyin to derive it from)
+    district, lon, lat = PLACES["华强北路"]
+    added = run("gazetteer", "add", "华强北路", "--id", "huaqiangbei-road", "--lon", lon, "--lat", lat, "--crs", "wgs84",
+                "--precision", "street", "--source", "test", "--geodata", project / "geodata" / "shenzhen")
+    assert added.exit_code == 0, added.output
 
 
 def test_gazetteer_add_refuses_bad_rows_and_writes_nothing(project):
