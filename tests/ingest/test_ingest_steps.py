@@ -209,3 +209,13 @@ def test_paragraphs_wrapped_over_lines_with_indents(language):
     assert not any(p.truncated for p in article.lede)
     assert [s.heading.text for s in article.sections] == ["社区治理"]
     assert [(c.caption, c.credit) for c in article.captions] == [("图为玉林街道居民在学习插花。", "张蓉 摄")]
+
+
+def test_periods_of_figures():
+    text = ("2025年前9个月,全市PM2.5平均浓度降至25.3微克/立方米。目前已形成“家+书屋”237家,截至今年11月底,"
+            "共开展活动6862场。2025年“打造200个‘家+书屋’”被纳入项目。")
+    assert [(f.value, f.period) for f in find_facts(text, year="2025")] == [
+        (25.3, "2025-01/2025-09"), (237, None), (6862, "截至2025-11"), (200, "2025"),
+    ]
+    # Without the year, 今年 stays unresolved rather than guessed.
+    assert [f.period for f in find_facts(text)][2] is None

@@ -159,7 +159,7 @@ def plan_story(article: Article, found: list[FoundPlace], *, story_id: str, city
         mentions = list(dict.fromkeys(i for i in draft_ids if i != anchor))
         paragraph = article.sections[passage.section].paragraphs[int(passage.key.rsplit("-", 1)[1]) - 1]
         draft.excerpts.append(DraftExcerpt(passage.key, ids[passage.section], paragraph, anchor, mentions))
-        for fact in find_facts(paragraph.text, simplify(paragraph.text)):
+        for fact in find_facts(paragraph.text, simplify(paragraph.text), (article.date or "")[:4] or None):
             fact_number += 1
             place_id, district = _fact_subject(fact, named, by_key)
             draft.facts.append(DraftFact(f"fact-{fact_number}", passage.key, fact, place_id, district))
@@ -294,6 +294,8 @@ def render_yaml(draft: Draft, *, raw_name: str, encoding_note: str | None) -> st
                     f"    unit: {_q(fact.unit)}"]
             if fact.qualifier != "exact":
                 out.append(f"    qualifier: {fact.qualifier}")
+            if fact.period:
+                out.append(f"    period: {_q(fact.period)}")
             if fact.change:
                 out.append("    change: {" + ", ".join(f"{k}: {_q(v) if isinstance(v, str) else v}"
                                                      for k, v in fact.change.items()) + "}")

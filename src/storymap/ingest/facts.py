@@ -46,14 +46,16 @@ class FoundFact:
     label: str
     start: int  # offset of the figure in the passage
     change: dict | None = None
+    period: str | None = None  # 2025-01/2025-09, 截至2025-11, 2025
 
 
-def find_facts(printed: str, text: str | None = None) -> list[FoundFact]:
+def find_facts(printed: str, text: str | None = None, year: str | None = None) -> list[FoundFact]:
     """Every figure in ``printed`` with its unit, qualifier and any change stated with it.
 
     ``text`` is the same passage in Simplified characters, position for
     position, when it was printed in Traditional ones: figures are read there,
-    quotes and labels taken from the printed text.
+    quotes and labels taken from the printed text. ``year`` (of the issue)
+    turns 今年 into a year in periods.
     """
     text = text if text is not None else printed
     facts: list[FoundFact] = []
@@ -85,6 +87,7 @@ def find_facts(printed: str, text: str | None = None) -> list[FoundFact]:
         facts.append(FoundFact(
             int(value) if value == int(value) else value, UNITS[unit_text], qualifier, printed[start:end],
             _label(printed, text, start, match.start(), match.end()), match.start(), change,
+            period(text, start, match.start(), year),
         ))
     for change in changes:
         if change.start() in used_changes:
@@ -94,6 +97,28 @@ def find_facts(printed: str, text: str | None = None) -> list[FoundFact]:
         facts.append(FoundFact(signed, UNITS[change["unit"]], "exact", printed[start:end],
                                _label(printed, text, start, change.start(), change.end()), change.start()))
     return sorted(facts, key=lambda f: f.start)
+
+
+_MONTHS_OF_YEAR = re.compile(r"(\d{4}|今)年前(\d{1,2})个月")
+_AS_OF = re.compile(r"截至(\d{4}|今)年(\d{1,2})月")
+_SENTENCE_BREAK = re.compile(r"[。！？!?；;]")
+_YEAR = re.compile(r"(\d{4})年(?![—\-至到]\d)")
+
+
+def period(text: str, clause_start: int, position: int, year: str | None = None) -> str | None:
+    """The period a figure covers, from its sentence before it (前9个月, 截至…月) or its clause (2025年)."""
+    sentence_start = max((m.end() for m in _SENTENCE_BREAK.finditer(text, 0, position)), default=0)
+    before = text[sentence_start:position]
+
+    def year_of(word: str) -> str | None:
+        return word if word != "今" else year
+
+    for pattern, form in ((_AS_OF, "截至{y}-{m:02d}"), (_MONTHS_OF_YEAR, "{y}-01/{y}-{m:02d}")):
+        found = list(pattern.finditer(before))
+        if found and year_of(found[-1].group(1)):
+            return form.format(y=year_of(found[-1].group(1)), m=int(found[-1].group(2)))
+    in_clause = _YEAR.findall(text[clause_start:position])
+    return in_clause[-1] if in_clause else None
 
 
 def _clause(text: str, start: int, end: int) -> tuple[int, int]:
