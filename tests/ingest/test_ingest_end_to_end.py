@@ -99,6 +99,14 @@ def test_map_the_next_article(project):
     districts = {p["name"]: p["district_code"] for p in model.places}
     assert districts == {**{n: d for n, (d, _, _) in PLACES.items()}, DISTRICT_PLACE[0]: DISTRICT_PLACE[1]}
 
+    # ... and served: the map page and its data carry the new article's places.
+    from storymap.web import create_app
+
+    client = create_app({"STORIES_DIR": str(stories), "GEODATA_DIR": str(geodata), "TESTING": True}).test_client()
+    features = client.get("/api/places.geojson").get_json()["features"]
+    assert {f["properties"]["name"] for f in features} == set(districts)
+    assert "湾区创新港" in client.get("/").get_data(as_text=True)
+
     [story] = load_stories(stories)
     assert (story.city, story.date, story.title, story.reporters) == ("440300", "2025-12-08", "鹏城潮涌写新篇", ("林晓", "陈默"))
     truncated = [e for e in story.excerpts if e.truncated]
