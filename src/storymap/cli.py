@@ -91,6 +91,8 @@ def validate(stories_dir, geodata_dir, online, cache_path):
         f"{len(model.places)} places, {len(model.excerpts)} excerpts, {len(model.facts)} facts, "
         f"{sum(1 for d in model.districts if d['place_count'])} of {len(model.districts)} districts with places"
     )
+    for gap in model.english_gaps:  # partial English is reported, not a failure
+        click.echo(f"warning: {gap}", err=True)
 
 
 PLACE_FIELDS = ("id", "name", "lon", "lat", "district_code", "district_name", "geocoder", "precision", "stories")

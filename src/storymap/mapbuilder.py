@@ -2,7 +2,7 @@
 
 The map holds the district polygons (shaded by story places), the story
 points and optional tile layers; :class:`StoryMapController` hands them to the
-front-end script (static/js/storymap.js), which adds the panel, tour, search
+front-end modules (static/js/main.js), which adds the panel, tour, search
 and deep links. Every asset is served by the app: folium's CDN lists are
 replaced on each instance, never on the shared class lists.
 """
@@ -60,23 +60,24 @@ def place_count_colour(count: int) -> str:
 
 
 class StoryMapController(folium.MacroElement):
-    """Starts the front-end once the map and its layers exist.
+    """Publishes the map and its layers as ``window.StoryMapLayers`` for the front end.
 
-    The story data itself is not in this script: the page embeds it as JSON
-    (``#storymap-data``) so it is parsed as data, never as code.
+    The page's module script (static/js/main.js) runs after this classic inline
+    script and picks them up. The story data itself is not in this script: the
+    page embeds it as JSON (``#storymap-data``) so it is parsed as data, never as code.
     """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        StoryMap.start({
+        window.StoryMapLayers = {
             map: {{ this._parent.get_name() }},
             districts: {{ this.districts.get_name() }},
             places: {{ this.places.get_name() }},
             gcj02Layers: [{% for layer in this.gcj02_layers %}{{ layer.get_name() }}{{ "," if not loop.last }}{% endfor %}],
             gcj02Grid: {{ this.gcj02_grid|tojson }},
             bounds: {{ this.bounds|tojson }}
-        });
+        };
         {% endmacro %}
         """
     )
@@ -117,7 +118,6 @@ def build_map(
     # Per instance: the class lists are shared by every folium map in the process.
     fmap.default_js = [
         ("leaflet", static_url("vendor/leaflet/leaflet.js")),
-        ("storymap", static_url("js/storymap.js")),
     ]
     fmap.default_css = [
         ("leaflet_css", static_url("vendor/leaflet/leaflet.css")),

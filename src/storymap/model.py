@@ -35,6 +35,7 @@ class StoryModel:
     # the same for passages about the whole city (no place)
     city_sections: list[dict] = field(default_factory=list)
     geodata: Geodata | None = None  # full-resolution polygons, for point look-ups
+    english_gaps: list = field(default_factory=list)  # warnings (Problem) for `storymap validate`
 
     def __post_init__(self):
         self._districts = {d["code"]: d for d in self.districts}
@@ -124,7 +125,8 @@ def assemble_model(stories: list[Story], joined: list[JoinedPlace], geodata: Geo
     facts = [
         {
             "id": f.id, "story": s.id, "label": f.label, "label_en": f.label_en, "value": f.value,
-            "unit": f.unit, "qualifier": f.qualifier, "period": f.period, "change": f.change,
+            "unit": f.unit, "unit_en": f.unit_en, "qualifier": f.qualifier, "period": f.period,
+            "period_en": f.period_en, "change": f.change,
             "place": f.place, "excerpt": f.excerpt, "quote": f.quote,
             "district_code": place_district[f.place] if f.place else f.district,
         }
@@ -133,6 +135,7 @@ def assemble_model(stories: list[Story], joined: list[JoinedPlace], geodata: Geo
     photos = [
         {
             "id": p.id, "story": s.id, "number": p.number, "caption": p.caption, "credit": p.credit,
+            "caption_en": p.caption_en, "credit_en": p.credit_en,
             "place": p.place, "district_code": place_district.get(p.place) if p.place else None,
         }
         for s in stories for p in s.photos
@@ -154,6 +157,7 @@ def assemble_model(stories: list[Story], joined: list[JoinedPlace], geodata: Geo
         district_sections=by_district,
         city_sections=city_wide,
         geodata=geodata,
+        english_gaps=[gap for s in stories for gap in s.english_gaps],
     )
 
 
@@ -207,6 +211,8 @@ def _story_record(story: Story) -> dict:
         "title": story.title, "subtitle": story.subtitle, "title_en": story.title_en,
         "date": story.date, "date_note": story.date_note, "reporters": list(story.reporters),
         "byline": story.byline, "editor_note": story.editor_note, "lede": story.lede,
+        "series_en": story.series_en, "newspaper_en": story.newspaper_en, "subtitle_en": story.subtitle_en,
+        "editor_note_en": story.editor_note_en, "lede_en": story.lede_en, "reporters_en": list(story.reporters_en),
         "source": story.source,
         "sections": [
             {"id": s.id, "title": s.title, "title_en": s.title_en, "theme": s.theme, "note": s.note,

@@ -15,19 +15,31 @@ THEMES = ("renewal", "innovation", "livelihood", "ecology")
 ROLES = ("story", "mentioned")
 QUALIFIERS = ("exact", "approx", "over")
 _DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+# Fields readers see, per record: in English mode each one written in Chinese
+# needs its `_en` twin (docs/story-format.md, "English").
+TRANSLATED = {
+    "story": ("series", "newspaper", "title", "subtitle", "editor_note", "lede", "reporters"),
+    "sections": ("title", "note"),
+    "places": ("name",),
+    "excerpts": ("text",),
+    "facts": ("label", "unit", "period"),
+    "photos": ("caption", "credit"),
+}
 
 # The keys docs/story-format.md defines, per record; anything else is reported.
 KEYS = {
-    "story": ("id", "city", "series", "newspaper", "title", "subtitle", "title_en", "date", "date_note",
-              "reporters", "source", "editor_note", "lede", "sections", "places", "excerpts", "facts", "photos"),
+    "story": ("id", "city", "series", "series_en", "newspaper", "newspaper_en", "title", "title_en", "subtitle",
+              "subtitle_en", "date", "date_note", "reporters", "reporters_en", "source", "editor_note",
+              "editor_note_en", "lede", "lede_en", "sections", "places", "excerpts", "facts", "photos"),
     "source": ("file", "note"),
     "section": ("id", "title", "title_en", "theme", "note", "note_en"),
     "place": ("id", "name", "name_en", "role", "gazetteer", "lon", "lat", "crs", "source", "precision", "district"),
     "excerpt": ("id", "section", "place", "text", "text_en", "truncated", "mentions"),
-    "fact": ("id", "label", "label_en", "value", "unit", "qualifier", "period", "change", "place", "district",
-             "excerpt", "quote"),
-    "change": ("value", "unit", "basis"),
-    "photo": ("id", "number", "caption", "credit", "place"),
+    "fact": ("id", "label", "label_en", "value", "unit", "unit_en", "qualifier", "period", "period_en", "change",
+             "place", "district", "excerpt", "quote"),
+    "change": ("value", "unit", "basis", "basis_en"),
+    "photo": ("id", "number", "caption", "caption_en", "credit", "credit_en", "place"),
 }
 
 
@@ -102,6 +114,8 @@ class Fact:
     quote: str
     district: str | None = None  # adcode of a district-wide figure with no place
     district_line: int | None = None
+    unit_en: str | None = None
+    period_en: str | None = None
 
 
 @dataclass(frozen=True)
@@ -112,6 +126,8 @@ class Photo:
     caption: str
     credit: str | None
     place: str | None
+    caption_en: str | None = None
+    credit_en: str | None = None
 
 
 @dataclass(frozen=True)
@@ -135,6 +151,14 @@ class Story:
     excerpts: tuple[Excerpt, ...]
     facts: tuple[Fact, ...] = field(default=())
     photos: tuple[Photo, ...] = field(default=())
+    series_en: str | None = None
+    newspaper_en: str | None = None
+    subtitle_en: str | None = None
+    editor_note_en: str | None = None
+    lede_en: str | None = None
+    reporters_en: tuple[str, ...] = ()
+    # Warnings, not errors: fields readers see in Chinese that have no English yet.
+    english_gaps: tuple[Problem, ...] = ()
 
     @property
     def byline(self) -> str:
@@ -238,7 +262,9 @@ def _read_story(check: Checker, path: Path, data, seen_stories: dict, seen_place
         for key in ("city", "series", "newspaper", "title")
     }
     optional = {key: check.get(data, key, str, required=False)
-                for key in ("subtitle", "title_en", "date_note", "editor_note", "lede")}
+                for key in ("subtitle", "title_en", "date_note", "editor_note", "lede",
+                            "series_en", "newspaper_en", "subtitle_en", "editor_note_en", "lede_en")}
+    reporters_en = check.get(data, "reporters_en", list, required=False) or []
     if story_id is None:
         return None
     # With problems, this is a partial story: later stages still check its places.
@@ -247,8 +273,33 @@ def _read_story(check: Checker, path: Path, data, seen_stories: dict, seen_place
         newspaper=header["newspaper"] or "", title=header["title"] or "", date=date or "",
         reporters=tuple(str(r) for r in reporters or ()), source=dict(source or {}),
         sections=tuple(sections), places=tuple(places), excerpts=tuple(excerpts),
-        facts=tuple(facts), photos=tuple(photos), **optional,
+        facts=tuple(facts), photos=tuple(photos), reporters_en=tuple(str(r) for r in reporters_en),
+        english_gaps=tuple(_english_gaps(path, data)), **optional,
     )
+
+
+def _english_gaps(path: Path, data: Located) -> list[Problem]:
+    """Each field of TRANSLATED written in Chinese without its ``_en`` twin, as a warning."""
+    gaps = []
+
+    def check_record(record, keys, where):
+        for key in keys:
+            value = record.get(key)
+            if value is None or (key + "_en") in record or not _CJK.search(str(value)):
+                continue
+            gaps.append(Problem(path, record.line_of(key),
+                                f"English missing: {where}{key} has no {key}_en (shown in Chinese with ?lang=en)"))
+
+    check_record(data, TRANSLATED["story"], "")
+    for key, fields in TRANSLATED.items():
+        items = data.get(key) if key != "story" else None
+        for item in items if isinstance(items, list) else ():
+            if isinstance(item, Located):
+                check_record(item, fields, f"{key}[{item.get('id', '?')}].")
+                change = item.get("change")
+                if key == "facts" and isinstance(change, Located):
+                    check_record(change, ("basis",), f"{key}[{item.get('id', '?')}].change.")
+    return sorted(gaps, key=lambda gap: gap.line or 0)
 
 
 def _declared_ids(data, key: str) -> set[str]:
@@ -376,6 +427,8 @@ def _read_fact(check: Checker, item: Located, where: str, story_id, place_ids, e
         check.known_keys(change, KEYS["change"], f"{where}change.")
         check.get(change, "value", float, where=f"{where}change.")
         check.get(change, "unit", str, where=f"{where}change.")
+        for key in ("basis", "basis_en"):
+            check.get(change, key, str, required=False, where=f"{where}change.")
     if place is not None and place not in place_ids:
         check.problem(item.line_of("place"), f"{where}place: unknown place {place!r}; expected a place id of this story")
     if excerpt is not None:
@@ -393,6 +446,8 @@ def _read_fact(check: Checker, item: Located, where: str, story_id, place_ids, e
         qualifier, check.get(item, "period", str, required=False),
         dict(change) if change else None, place, excerpt, quote, district,
         item.line_of("district") if district else None,
+        unit_en=check.get(item, "unit_en", str, required=False, where=where),
+        period_en=check.get(item, "period_en", str, required=False, where=where),
     )
 
 
@@ -406,4 +461,5 @@ def _read_photo(check: Checker, item: Located, where: str, story_id, place_ids):
     number = check.get(item, "number", int, required=False, where=where)
     if None in (photo_id, caption):
         return None
-    return Photo(photo_id, story_id, number, caption, check.get(item, "credit", str, required=False), place)
+    optional = {key: check.get(item, key, str, required=False, where=where) for key in ("caption_en", "credit_en")}
+    return Photo(photo_id, story_id, number, caption, check.get(item, "credit", str, required=False), place, **optional)

@@ -35,7 +35,7 @@ def test_map_draws_every_district_from_local_files_only(page_log, live_server, u
     expect(page.locator("path.place")).to_have_count(len(story["places"]))
     page.screenshot(path="/tmp/storymap-e2e.png")
     assert any(url.endswith("/static/vendor/leaflet/leaflet.js") for url in log.requests)
-    assert any(url.endswith("/static/js/storymap.js") for url in log.requests)
+    assert any(url.endswith("/static/js/main.js") for url in log.requests)
     # the page fixture fails the test if any of log.requests left 127.0.0.1
 
 
@@ -278,7 +278,8 @@ def test_reading_view_renders_without_errors(page, live_server, story, places_by
     page.goto(live_server + "/stories")
     expect(page.locator("h1")).to_have_text(story["title"])
     districts = {str(places_by_id[e["place"]]["district"]) for e in story["excerpts"] if "place" in e}
-    expect(page.locator("section[id^=district-]")).to_have_count(len(districts))
+    expect(page.locator("h3[id^='district=']")).to_have_count(len(districts))
+    expect(page.locator("section[id^=section-]")).to_have_count(len(story["sections"]))
     expect(page.locator("main")).to_contain_text(first_sentence(excerpt_text(story, "ecology-coffee")))
     assert page.evaluate("document.scripts.length") == 0
 
@@ -373,3 +374,430 @@ def test_search_ranks_the_named_district_first(page, live_server, ui, query, lan
     box.press("Enter")
     expect(page.locator(HEADING)).to_contain_text(heading)
     expect(page).to_have_url(re.compile(r"#district=\d{6}$"))
+
+
+# ---------- the first view, at the sizes readers use (issue 6) ----------
+
+SIZES = {
+    "1366x768": {"viewport": {"width": 1366, "height": 768}},
+    "1920x1080": {"viewport": {"width": 1920, "height": 1080}},
+    "390x844": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
+}
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+# The three places the article puts at one point in 庙镇 (one story point, two mentioned places).
+MIAO_PLACES = ("miao-town", "miao-dongcun", "cafe-515")
+
+
+def open_at(open_page, ui, live_server, size: str, path: str = "/"):
+    page, _ = open_page(**SIZES[size])
+    ui.open(page, live_server + path)
+    page.wait_for_function("() => !StoryMap.app.map._animatingZoom && !StoryMap.app.map._panAnim?._inProgress")
+    return page
+
+
+def rect(page, selector: str):
+    return page.evaluate(
+        "sel => { const r = document.querySelector(sel)?.getBoundingClientRect();"
+        " return r ? {left: r.left, top: r.top, right: r.right, bottom: r.bottom} : null; }", selector)
+
+
+def overlaps(a, b) -> bool:
+    return a["left"] < b["right"] and b["left"] < a["right"] and a["top"] < b["bottom"] and b["top"] < a["bottom"]
+
+
+def click_centre(page, selector: str, tap: bool, pointer=None) -> None:
+    """Click (or tap) the exact centre of an element, failing if anything else is on top there.
+
+    ``page`` may be a frame at the top left of ``pointer``, the page whose mouse clicks.
+    """
+    box = rect(page, selector)
+    assert box, f"{selector} is not on the page"
+    x, y = (box["left"] + box["right"]) / 2, (box["top"] + box["bottom"]) / 2
+    top = page.evaluate("([x, y]) => { const e = document.elementFromPoint(x, y); return e && e.getAttribute('class'); }",
+                        [x, y])
+    assert top and selector.split(".")[-1] in top.split(), f"{selector}: its centre is covered by {top!r}"
+    pointer = pointer or page
+    if tap:
+        pointer.touchscreen.tap(x, y)
+    else:
+        pointer.mouse.click(x, y)
+
+
+def story_point_ids(story) -> list[str]:
+    return [p["id"] for p in story["places"] if p["role"] == "story"]
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_first_view_every_story_marker_opens_its_own_popup(open_page, live_server, ui, story, size):
+    page = open_at(open_page, ui, live_server, size)
+    ids = story_point_ids(story)
+    boxes = {i: rect(page, f"path.place-{i}") for i in ids}
+    for i, box in boxes.items():
+        assert box and box["left"] >= 0 and box["right"] <= SIZES[size]["viewport"]["width"], (i, box)
+    for a in ids:  # no story marker touches another
+        for b in ids:
+            if a < b:
+                assert not overlaps(boxes[a], boxes[b]), (a, b)
+    names = {p["id"]: p["name"] for p in story["places"]}
+    for place_id in ids:
+        click_centre(page, f"path.place-{place_id}", tap="390" in size)
+        expect(page.locator(".leaflet-popup .sm-popup__title")).to_have_text(names[place_id])
+        ui.open(page, live_server + "/")  # the popup may have panned the map: start again from the first view
+        page.wait_for_function("() => !StoryMap.app.map._animatingZoom")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_first_view_labels_the_story_districts_and_no_label_covers_a_marker(open_page, live_server, ui, story, size):
+    page = open_at(open_page, ui, live_server, size)
+    codes = {str(p["district"]) for p in story["places"] if p["role"] == "story"}
+    central = codes - {"310151"}  # 崇明 is the one outlying district
+    assert len(central) == 4
+    labels = page.evaluate("""() => [...document.querySelectorAll('.sm-label')].map(e => {
+        const r = e.getBoundingClientRect();
+        return {code: e.dataset.code, text: e.textContent, left: r.left, top: r.top, right: r.right, bottom: r.bottom};
+    })""")
+    labelled = {label["code"] for label in labels}
+    assert codes <= labelled, codes - labelled
+    markers = page.evaluate("""() => [...document.querySelectorAll('path.place')].map(e => {
+        const r = e.getBoundingClientRect();
+        return {id: e.getAttribute('class'), left: r.left, top: r.top, right: r.right, bottom: r.bottom};
+    })""")
+    map_box = rect(page, ".folium-map")
+    sheet = rect(page, "#sidebar")
+    for label in labels:
+        for marker in markers:
+            assert not overlaps(label, marker), (label["text"], marker["id"])
+        # never cut at the edge of the map, nor hidden under the panel
+        assert map_box["left"] <= label["left"] and label["right"] <= map_box["right"], label
+        assert map_box["top"] <= label["top"] and label["bottom"] <= map_box["bottom"], label
+        assert not overlaps(label, sheet), label
+    for a in labels:
+        for b in labels:
+            if a["code"] < b["code"]:
+                assert not overlaps(a, b), (a["text"], b["text"])
+
+
+def test_labels_are_placed_again_after_zooming(page, live_server, ui):
+    ui.open(page, live_server + "/")
+    page.evaluate("StoryMap.app.map.setZoom(13, {animate: false})")
+    page.wait_for_timeout(100)
+    markers = page.evaluate("() => [...document.querySelectorAll('path.place')].map(e => e.getBoundingClientRect().toJSON())")
+    labels = page.evaluate("() => [...document.querySelectorAll('.sm-label')].map(e => e.getBoundingClientRect().toJSON())")
+    assert labels
+    for label in labels:
+        assert not any(overlaps(label, m) for m in markers)
+
+
+def test_places_sharing_a_point_can_each_be_opened(page, live_server, ui, places_by_id):
+    ui.open(page, live_server + "/")
+    centres = []
+    for place_id in MIAO_PLACES:
+        box = rect(page, f"path.place-{place_id}")
+        centres.append(((box["left"] + box["right"]) / 2, (box["top"] + box["bottom"]) / 2))
+    assert max(abs(c[0] - centres[0][0]) + abs(c[1] - centres[0][1]) for c in centres) < 1, "they share one point"
+    for place_id in MIAO_PLACES:
+        ui.open(page, live_server + "/")
+        click_centre(page, "path.place-miao-town", tap=False)
+        popup = page.locator(".leaflet-popup")
+        expect(popup.locator(".sm-popup__title")).to_have_text(places_by_id["miao-town"]["name"])
+        name = places_by_id[place_id]["name"]
+        if place_id == "miao-town":
+            popup.locator("button.sm-button--primary").click()
+        else:
+            popup.locator(".sm-popup__here button", has_text=name).click()
+        expect(page.locator(HEADING)).to_have_text(name)
+        expect(page).to_have_url(re.compile(rf"#place={place_id}$"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_english_first_view_is_almost_free_of_chinese(open_page, live_server, ui, size):
+    page = open_at(open_page, ui, live_server, size, "/?lang=en")
+    text = page.evaluate("document.body.innerText") + page.title()
+    letters = [ch for ch in text if not ch.isspace()]
+    cjk = [ch for ch in letters if CJK.match(ch)]
+    assert len(cjk) / len(letters) < 0.02, "".join(cjk)
+    assert not CJK.search(page.title())
+
+
+def test_english_panels_translate_units_periods_captions_and_reporters(page, live_server, ui, story):
+    ui.open(page, live_server + "/?lang=en#city")
+    panel = page.locator("#sm-panel")
+    reach = next(f for f in story["facts"] if f["id"] == "jia-shuwu-reach")
+    expect(panel).to_contain_text(reach["period_en"])
+    expect(panel).to_contain_text(reach["unit_en"])
+    pm25 = next(f for f in story["facts"] if f["id"] == "pm25-2025")
+    expect(panel).to_contain_text(pm25["change"]["basis_en"])
+    expect(panel).to_contain_text(", ".join(story["reporters_en"]))
+    ui.open(page, live_server + "/?lang=en#place=modu-space")
+    photo = next(p for p in story["photos"] if p.get("place") == "modu-space")
+    expect(panel).to_contain_text(photo["caption_en"])
+    expect(panel).to_contain_text(photo["credit_en"])
+    # Chinese only where asked for: the originals behind "Original Chinese", and names beside translations
+    visible = panel.inner_text()
+    assert len(CJK.findall(visible)) <= 8, CJK.findall(visible)
+
+
+def test_leaflet_controls_speak_the_page_language(page, live_server, ui):
+    ui.open(page, live_server + "/")
+    expect(page.locator(".leaflet-control-zoom-in")).to_have_attribute("title", "放大")
+    expect(page.locator(".leaflet-control-zoom-out")).to_have_attribute("title", "缩小")
+    expect(page.locator(".sm-whole-city a")).to_have_text("全市")
+    titles = page.evaluate("[...document.querySelectorAll('.leaflet-control [title], .leaflet-control [aria-label]')]"
+                           ".map(e => (e.title || '') + (e.getAttribute('aria-label') || ''))")
+    assert titles and all(CJK.search(t) for t in titles), titles
+    ui.open(page, live_server + "/?lang=en")
+    expect(page.locator(".leaflet-control-zoom-in")).to_have_attribute("title", "Zoom in")
+
+
+def test_whole_city_control_shows_every_district(page, live_server, ui):
+    ui.open(page, live_server + "/")
+    zoom = page.evaluate("StoryMap.app.map.getZoom()")
+    page.locator(".sm-whole-city a").click()
+    page.wait_for_function(f"() => StoryMap.app.map.getZoom() < {zoom} && !StoryMap.app.map._animatingZoom")
+    page.wait_for_timeout(1000)
+    inside = page.evaluate("""() => { const m = StoryMap.app.map, v = m.getBounds().pad(0.02);
+        return [...StoryMap.app.districtLayers.values()].every(l => v.contains(l.getBounds())); }""")
+    assert inside
+
+
+# ---------- legend ----------
+
+
+def test_districts_are_shaded_by_their_passages_as_the_legend_says(page, live_server, ui, story, places_by_id):
+    ui.open(page, live_server + "/")
+    passages = {}
+    for excerpt in story["excerpts"]:
+        if "place" in excerpt:
+            code = str(places_by_id[excerpt["place"]]["district"])
+            passages[code] = passages.get(code, 0) + 1
+    rows = page.evaluate("""() => [...document.querySelectorAll('.sm-legend [data-min]')].map(row =>
+        [Number(row.dataset.min), getComputedStyle(row.querySelector('.sm-swatch')).backgroundColor])""")
+    assert [r[0] for r in rows] == sorted(r[0] for r in rows) and rows[0][0] == 0
+    for code in ("310115", "310110", "310151", "310106", "310104"):  # 浦东 and 杨浦 have no passage
+        count = passages.get(code, 0)
+        expected = [colour for minimum, colour in rows if count >= minimum][-1]
+        fill = page.evaluate("c => getComputedStyle(document.querySelector(`path.district-${c}`)).fill", code)
+        assert fill == expected, (code, count, fill, rows)
+    assert passages.get("310115", 0) == 0 and passages.get("310110", 0) == 0
+    expect(page.locator(".sm-legend")).to_contain_text("文中提及的地点")
+
+
+# ---------- keyboard ----------
+
+
+def test_page_keys_and_space_step_the_tour(page, live_server, ui, expected_tour, places_by_id):
+    ui.open(page, live_server + "/")
+    heading = page.locator(HEADING)
+    expect(page.locator("#sm-tour-prev")).to_be_disabled()
+    page.keyboard.press("PageDown")
+    expect(heading).to_have_text(places_by_id[expected_tour[0]]["name"])
+    expect(page.locator("#sm-tour-prev")).to_be_disabled()  # nothing before the first stop
+    page.keyboard.press("PageDown")
+    expect(heading).to_have_text(places_by_id[expected_tour[1]]["name"])
+    page.keyboard.press("PageUp")
+    expect(heading).to_have_text(places_by_id[expected_tour[0]]["name"])
+    page.evaluate("document.activeElement.blur()")
+    page.keyboard.press("Space")
+    expect(heading).to_have_text(places_by_id[expected_tour[1]]["name"])
+
+
+def test_the_map_pans_from_the_keyboard_without_stepping_the_tour(page, live_server, ui, story):
+    ui.open(page, live_server + "/")
+    page.locator(".folium-map").focus()
+    before = page.evaluate("StoryMap.app.map.getCenter()")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(f"() => StoryMap.app.map.getCenter().lng > {before['lng']} + 1e-6")
+    page.wait_for_function("() => !StoryMap.app.map._panAnim._inProgress")
+    page.keyboard.press("ArrowDown")
+    page.wait_for_function(f"() => StoryMap.app.map.getCenter().lat < {before['lat']} - 1e-6")
+    expect(page.locator(HEADING)).to_have_text(story["title"])
+
+
+def test_a_focused_tiny_district_shows_a_ring_and_comes_into_view(page, live_server, ui):
+    ui.open(page, live_server + "/#district=310151")  # far north: 黄浦 (20 km²) is off screen or tiny
+    page.wait_for_timeout(1200)
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('district-310101')"):
+            break
+    else:
+        pytest.fail("Tab never reached 黄浦区")
+    district = rect(page, "path.district-310101")
+    ring = rect(page, "path.sm-focus-ring")
+    assert ring, "no focus ring"
+    assert ring["right"] - ring["left"] >= 28 and ring["bottom"] - ring["top"] >= 28
+    assert ring["left"] <= district["left"] + 1 and ring["right"] >= district["right"] - 1
+    map_box = rect(page, ".folium-map")
+    centre = ((district["left"] + district["right"]) / 2, (district["top"] + district["bottom"]) / 2)
+    assert map_box["left"] < centre[0] < map_box["right"] and map_box["top"] < centre[1] < map_box["bottom"]
+    page.locator("#sm-search-input").focus()
+    expect(page.locator("path.sm-focus-ring")).to_have_count(0)
+
+
+# ---------- search ----------
+
+
+def test_latin_search_matches_at_word_starts_only(page, live_server, ui):
+    ui.open(page, live_server + "/?lang=en")
+    page.locator("#sm-search-input").fill("ai")
+    expect(page.locator(".sm-search__result").first).to_be_visible()
+    contexts = page.evaluate("""() => [...document.querySelectorAll('.sm-search__detail mark')].map(m =>
+        [m.previousSibling ? m.previousSibling.textContent.slice(-1) : '', m.textContent])""")
+    assert contexts, "no passage matched 'ai' (the article speaks of the AI industry)"
+    for before, match in contexts:
+        assert match.lower() == "ai"
+        assert not re.match(r"[A-Za-z0-9]", before), f"matched inside a word: {before!r}{match}"
+    # a result without a passage snippet matched by name: some word of it starts with the query
+    for result in page.locator(".sm-search__result").all():
+        if result.locator("mark").count() == 0:
+            label = result.locator(".sm-search__label").inner_text()
+            assert any(word.lower().startswith("ai") for word in re.split(r"[\s,()·-]+", label)), label
+
+
+@pytest.mark.parametrize("query, lang, heading", [
+    ("modu", "en", "ModelSpeed Space"),
+    ("310106", "zh", "静安区"),
+    ("310151", "en", "Chongming District"),
+])
+def test_search_finds_pinyin_names_and_adcodes(page, live_server, ui, query, lang, heading):
+    ui.open(page, live_server + f"/?lang={lang}")
+    page.locator("#sm-search-input").fill(query)
+    expect(page.locator(".sm-search__result").first).to_contain_text(heading)
+    page.locator("#sm-search-input").press("Enter")
+    expect(page.locator(HEADING)).to_contain_text(heading)
+
+
+def test_search_snippet_is_centred_on_the_match_in_the_page_language(page, live_server, ui):
+    ui.open(page, live_server + "/?lang=en")
+    page.locator("#sm-search-input").fill("chamber pot")
+    detail = page.locator(".sm-search__detail").filter(has=page.locator("mark")).first
+    expect(detail).to_be_visible()
+    before, match, after = page.evaluate("""d => [d.firstChild.textContent, d.querySelector('mark').textContent,
+        d.lastChild.textContent]""", detail.element_handle())
+    assert match.lower() == "chamber pot"
+    assert abs(len(before) - len(after)) <= 3, (before, after)
+    assert not CJK.search(before + match + after)
+
+
+def test_t_fills_slots_with_a_replacer_function(page, live_server, ui):
+    ui.open(page, live_server + "/")
+    filled = page.evaluate("""async () => {
+        const { t } = await import('/static/js/dom.js');
+        return [t({k: 'no story in {name}.'}, 'k', {name: "A$&B$1$'"}), t({}, 'missing')];
+    }""")
+    assert filled == ["no story in A$&B$1$'.", "missing"]
+
+
+def test_unknown_api_path_is_json_404_in_the_browser(page, live_server):
+    # through the browser's own request context (a page load would log the 404 as a console error)
+    response = page.request.get(live_server + "/api/nope")
+    assert response.status == 404
+    assert response.headers["content-type"].startswith("application/json")
+    assert response.json()["error"]["status"] == 404
+
+
+# ---------- small things ----------
+
+
+def test_mentioned_place_panel_names_its_role_once(page, live_server, ui):
+    ui.open(page, live_server + "/#place=lujiazui")
+    panel = page.locator("#sm-panel")
+    kicker = page.locator("#sm-panel .sm-kicker").inner_text()
+    assert panel.inner_text().count(kicker) == 1
+
+
+def test_one_start_tour_button_on_the_first_view(page, live_server, ui):
+    ui.open(page, live_server + "/")
+    expect(page.locator("button:visible", has_text="开始导览")).to_have_count(1)
+
+
+def test_precision_labels_cannot_be_confused(page, live_server, ui):
+    ui.open(page, live_server + "/")
+    labels = page.evaluate("Object.values(JSON.parse(document.getElementById('storymap-data').textContent).strings.precision)")
+    for a in labels:
+        for b in labels:
+            if a != b:
+                assert a.removesuffix("位置") not in b, (a, b)
+
+
+# ---------- embedded at a small size ----------
+
+
+def test_embed_in_a_small_iframe(open_page, live_server, story):
+    page, _ = open_page(viewport={"width": 800, "height": 600})
+    page.goto(live_server + "/stories")  # a same-origin host page
+    page.evaluate("""url => { document.body.innerHTML = '';
+        const f = document.createElement('iframe'); f.src = url; f.width = 600; f.height = 400;
+        f.style.border = '0'; f.style.position = 'absolute'; f.style.left = '0'; f.style.top = '0';
+        document.body.append(f); }""", live_server + "/embed")
+    frame = page.frame_locator("iframe")
+    inner = page.frames[1]
+    inner.wait_for_function("() => window.StoryMap && window.StoryMap.app && !StoryMap.app.map._animatingZoom")
+    inner.wait_for_timeout(300)
+    sheet = rect(inner, "#sidebar")
+    assert sheet["bottom"] - sheet["top"] <= 48, "the closed panel is one line"
+    handle = frame.locator(".sm-sheet-handle")
+    expect(handle).to_contain_text(story["title"])
+    ids = story_point_ids(story)
+    boxes = {i: rect(inner, f"path.place-{i}") for i in ids}
+    for a in ids:
+        assert boxes[a]["bottom"] <= sheet["top"], f"{a} is under the panel line"
+        for b in ids:
+            if a < b:
+                assert not overlaps(boxes[a], boxes[b]), (a, b)
+    names = {p["id"]: p["name"] for p in story["places"]}
+    for place_id in ids:
+        click_centre(inner, f"path.place-{place_id}", tap=False, pointer=page)
+        expect(frame.locator(".leaflet-popup .sm-popup__title")).to_have_text(names[place_id])
+        inner.evaluate("StoryMap.app.map.closePopup(); StoryMap.app.map.fitBounds(StoryMap.app.homeBounds, {animate: false, ...StoryMap.app.viewPadding(), maxZoom: 12})")
+    handle.click()
+    expect(frame.locator("#sidebar")).to_have_class(re.compile(r"\bsm-sidebar--open\b"))
+    assert rect(inner, "#sidebar")["top"] < 250
+
+
+# ---------- long values from a data file (issue 11, item 5) ----------
+
+LONG = "x" * 100_000  # one unbroken 100 KB word
+
+
+@pytest.fixture(scope="session")
+def long_text_server(tmp_path_factory, repo_root, start_server) -> str:
+    """A server on a copy of the data whose series and one place name are one 100 KB word."""
+    import shutil
+
+    import storymap
+    from tests.reference import STORY_RELPATH
+
+    root = tmp_path_factory.mktemp("long")
+    stories, geodata = root / "stories", root / "geodata" / "shanghai"
+    shutil.copytree(repo_root / "stories", stories, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(repo_root / "geodata" / "shanghai", geodata)
+    story_file = stories.joinpath(*STORY_RELPATH)
+    text = story_file.read_text(encoding="utf-8")
+    for old, new in [("series: 人民城市建设巡礼\n", f"series: {LONG}\n"),
+                     ('name: "谈家桥路小区"', f'name: "谈家桥路小区{LONG}"')]:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    story_file.write_text(text, encoding="utf-8")
+    return start_server(storymap.create_app({"STORIES_DIR": str(stories), "GEODATA_DIR": str(geodata)}))
+
+
+@pytest.mark.parametrize("size", ["1366x768", "390x844"])
+def test_an_unbroken_100kb_word_keeps_the_search_box_on_screen(open_page, long_text_server, ui, size):
+    page, _ = open_page(**SIZES[size])
+    ui.open(page, long_text_server + "/")
+    width = SIZES[size]["viewport"]["width"]
+    box = rect(page, "#sm-search-input")
+    assert 0 <= box["left"] and box["right"] <= width and box["right"] - box["left"] >= 150, box
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    brand = rect(page, ".sm-brand")
+    assert brand["bottom"] - brand["top"] < 60, "the header shows one line of the series, not 100 KB"
+    for view in ("#place=tanjiaqiao-road", "#district=310106"):
+        page.evaluate(f"location.hash = '{view}'")
+        page.wait_for_function("() => document.querySelector('#sm-panel h2')")
+        overflow = page.evaluate("(() => { const p = document.getElementById('sm-panel'); return p.scrollWidth - p.clientWidth; })()")
+        assert overflow <= 1, f"{view}: the panel scrolls sideways by {overflow}px"
+        assert rect(page, "#sm-search-input")["right"] <= width
+    page.locator("#sm-search-input").fill("谈家桥")
+    results = rect(page, "#sm-search-results")
+    assert results["right"] <= width and results["bottom"] - results["top"] <= SIZES[size]["viewport"]["height"]

@@ -79,9 +79,9 @@ def test_english_name_with_markup_is_text(page, markup_server, ui, payloads):
 def test_reading_view_shows_markup_as_text(page, markup_server, payloads):
     img, script = payloads
     page.goto(markup_server + "/stories")
-    expect(page.locator("#district-310106")).to_contain_text(img + script + "初冬的上海")
-    expect(page.locator("#district-310106 h4").first).to_have_text("谈家桥路小区" + img)
+    expect(page.locator("#section-urban-renewal")).to_contain_text(img + script + "初冬的上海")
+    expect(page.locator('[id="district=310106"]')).to_contain_text("谈家桥路小区" + img)
     assert_inert(page)
     page.goto(markup_server + "/stories?lang=en")
-    expect(page.locator("#district-310106 h4").first).to_have_text(f"Tanjiaqiao {script} estate")
+    expect(page.locator('[id="district=310106"]')).to_contain_text(f"Tanjiaqiao {script} estate")
     assert_inert(page)

@@ -226,7 +226,7 @@ def test_map_page_uses_vendored_leaflet(client):
     urls = Page(client.get("/").get_data(as_text=True)).asset_urls()
     assert any(url.endswith("/vendor/leaflet/leaflet.js") for url in urls)
     assert any(url.endswith("/vendor/leaflet/leaflet.css") for url in urls)
-    assert any(url.endswith("/js/storymap.js") for url in urls)
+    assert any(url.endswith("/js/main.js") for url in urls)
 
 
 @pytest.mark.parametrize("css", ["/static/vendor/leaflet/leaflet.css", "/static/css/storymap.css",
@@ -276,7 +276,7 @@ def test_csp_allows_exactly_the_pages_own_inline_scripts(client, path):
     assert "'self'" in scripts
     assert not any(s == "*" or "://" in s or s in ("http:", "https:", "data:") for s in scripts), scripts
     inline = Page(response.get_data(as_text=True)).inline_scripts
-    assert any("StoryMap.start" in body for body in inline), "the map's start-up script is missing"
+    assert any("window.StoryMapLayers" in body for body in inline), "the map's start-up script is missing"
     for body in inline:
         assert sha256_source(body) in scripts, f"inline script not allowed by CSP: {body[:80]!r}"
     assert directives["object-src"] == ["'none'"]
@@ -289,7 +289,7 @@ def test_csp_hash_would_reject_a_changed_script(client):
     # the check above is only meaningful if one changed byte changes the hash
     response = client.get("/")
     scripts = csp_directives(response)["script-src"]
-    body = next(b for b in Page(response.get_data(as_text=True)).inline_scripts if "StoryMap.start" in b)
+    body = next(b for b in Page(response.get_data(as_text=True)).inline_scripts if "window.StoryMapLayers" in b)
     assert sha256_source(body + " ") not in scripts
 
 
@@ -314,30 +314,67 @@ def test_only_the_embed_may_be_framed(client):
 # ---------- the reading view ----------
 
 
-def section_of_excerpt(excerpt, places_by_id) -> str:
-    """The reading view's section id: its place's district, or "city" for a city-wide passage."""
-    if "place" not in excerpt:
-        return "city"
-    return f"district-{places_by_id[excerpt['place']]['district']}"
+def positions(text: str, needles: list[str]) -> list[int]:
+    found = [text.find(n) for n in needles]
+    assert -1 not in found, [n for n, at in zip(needles, found) if at == -1]
+    return found
 
 
-def test_reading_view_lists_every_excerpt_by_district(client, story, places_by_id, official_districts):
+def test_reading_view_follows_the_article_order(client, story, places_by_id):
     page = get_page(client, "/stories")
     assert page.html_lang == "zh-CN"
-    expected_sections = {section_of_excerpt(e, places_by_id) for e in story["excerpts"]}
-    assert set(page.sections) == expected_sections
-    for section_id in expected_sections - {"city"}:
-        code = section_id.removeprefix("district-")
-        assert official_districts[code][0] in page.text_by_id[f"h-{code}"]
-    for excerpt in story["excerpts"]:
-        section = page.sections[section_of_excerpt(excerpt, places_by_id)]
-        for para in paragraphs(excerpt["text"]):
-            assert para in section, f"excerpt {excerpt['id']} missing from its district"
-        if "place" in excerpt:
-            assert places_by_id[excerpt["place"]]["name"] in section
+    assert story["title"] in page.text
+    # every passage, in the order the story file gives them (the article's), not regrouped
+    firsts = [paragraphs(e["text"])[0] for e in story["excerpts"]]
+    at = positions(page.text, firsts)
+    assert at == sorted(at)
+    # sections in article order, each one holding its own passages
+    for section in story["sections"]:
+        text = page.sections[f"section-{section['id']}"]
+        for excerpt in story["excerpts"]:
+            first = paragraphs(excerpt["text"])[0]
+            assert (first in text) == (excerpt["section"] == section["id"]), excerpt["id"]
     for fact in story.get("facts", []):
         assert fact["quote"] in page.text, fact["id"]
-    assert story["title"] in page.text
+
+
+def test_reading_view_heads_each_run_of_a_place_once(client, story, places_by_id):
+    html = client.get("/stories").get_data(as_text=True)
+    headings = re.findall(r'<h3 class="place"[^>]*>\s*([^<]+?)\s*<', html)
+    runs = []  # (section, place) runs in article order
+    for excerpt in story["excerpts"]:
+        key = (excerpt["section"], excerpt.get("place"))
+        if not runs or runs[-1] != key:
+            runs.append(key)
+    expected = [places_by_id[place]["name"] if place else "全市" for _, place in runs]
+    assert headings == expected
+    assert len(runs) < len(story["excerpts"]), "the story has runs of several passages about one place"
+
+
+def test_reading_view_links_districts_as_the_map_does(client, story, places_by_id):
+    page = get_page(client, "/stories")
+    codes = {str(places_by_id[e["place"]]["district"]) for e in story["excerpts"] if "place" in e}
+    hrefs = [attrs.get("href", "") for tag, attrs in page.elements if tag == "a"]
+    for code in codes:
+        assert f"district={code}" in page.ids, f"no #district={code} anchor"
+        assert f"#district={code}" in hrefs  # the contents, in the page
+        assert f"/?lang=zh#district={code}" in hrefs  # the map, same fragment
+    assert not any(re.search(r"#district-\d", h) for h in hrefs)
+
+
+def test_reading_view_in_english_shows_translations(client, story):
+    page = get_page(client, "/stories?lang=en")
+    assert page.html_lang == "en"
+    for excerpt in story["excerpts"]:
+        section = page.sections[f"section-{excerpt['section']}"]
+        if excerpt.get("text_en"):
+            for para in paragraphs(excerpt["text_en"]):
+                assert para in section, excerpt["id"]
+            assert paragraphs(excerpt["text"])[0] not in section, f"{excerpt['id']}: Chinese shown instead"
+    assert story["title_en"] in page.text
+    for photo in story["photos"]:
+        assert photo["caption_en"] in page.text
+    assert ", ".join(story["reporters_en"]) in page.text
 
 
 def test_reading_view_escapes_story_text(client, excerpts_by_id):
@@ -349,24 +386,6 @@ def test_reading_view_escapes_story_text(client, excerpts_by_id):
         "'", "&#39;")
     assert escaped in html
     assert para not in html
-
-
-def test_reading_view_in_english_shows_translations(client, story, places_by_id, official_districts):
-    page = get_page(client, "/stories?lang=en")
-    assert page.html_lang == "en"
-    for excerpt in story["excerpts"]:
-        section_id = section_of_excerpt(excerpt, places_by_id)
-        section = page.sections[section_id]
-        if section_id == "city":
-            assert "City-wide" in page.text_by_id["h-city"]
-        else:
-            code = section_id.removeprefix("district-")
-            assert official_districts[code][1] in page.text_by_id[f"h-{code}"]
-        if excerpt.get("text_en"):
-            for para in paragraphs(excerpt["text_en"]):
-                assert para in section, excerpt["id"]
-            assert paragraphs(excerpt["text"])[0] not in section, f"{excerpt['id']}: Chinese shown instead"
-    assert story["title_en"] in page.text
 
 
 # ---------- errors ----------

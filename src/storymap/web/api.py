@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from .. import coords
 from ..errors import OutsideDistrictsError
@@ -17,7 +18,7 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 @bp.after_app_request
 def allow_cross_origin(response):
     # App-wide, so routing errors under /api/ (404, 405) carry the header too.
-    if request.path.startswith(bp.url_prefix + "/"):
+    if request.path == bp.url_prefix or request.path.startswith(bp.url_prefix + "/"):
         response.headers["Access-Control-Allow-Origin"] = "*"
         response.headers["Access-Control-Allow-Methods"] = "GET, OPTIONS"
     return response
@@ -93,3 +94,21 @@ def locate():
         "district_code": found.code, "district_name": found.name_zh, "district_name_en": found.name_en,
         "lon": round(lon, 7), "lat": round(lat, 7), "crs": "EPSG:4326",
     })
+
+
+ENDPOINTS = ("districts", "districts/<code>", "districts.geojson", "places.geojson", "stories", "locate")
+ANY_METHOD = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
+
+
+@bp.route("/", defaults={"rest": ""}, methods=ANY_METHOD, strict_slashes=False)
+@bp.route("/<path:rest>", methods=ANY_METHOD)
+def unknown(rest: str):
+    """/api itself and any path under it that is no endpoint: a JSON 404 like the rest of the API."""
+    try:  # a real endpoint asked with the wrong method is a 405, not a 404
+        endpoint, _ = current_app.url_map.bind("localhost").match(request.path, method="GET")
+    except HTTPException:
+        endpoint = None
+    if endpoint not in (None, "api.unknown"):
+        raise MethodNotAllowed(valid_methods=["GET", "HEAD", "OPTIONS"])
+    known = ", ".join(f"{bp.url_prefix}/{e}" for e in ENDPOINTS)
+    return error_response(404, f"no API endpoint at {request.path!r}; expected one of {known}")

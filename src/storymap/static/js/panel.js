@@ -1,0 +1,278 @@
+/*
+ * panel.js: what the map page's side panel shows for each view, and the marker popups.
+ *
+ * Exports:
+ *   class Panel({ data, lang, tr, go })
+ *       data: loadData() result; lang: "zh" | "en"; tr: translator(strings);
+ *       go(view): navigate, e.g. go({ type: "place", id }).
+ *     .nodesFor(view)        the panel's nodes for a view {type: home|city|district|place|missing}
+ *     .popup(place)          the popup content of a place marker
+ *     .excerptBlock(excerpt, showPlace), .factList(facts), .photoList(photos),
+ *     .sourceLine(story), .sectionHeading(section)   building blocks other views may reuse
+ */
+import { h, paragraphs } from "./dom.js";
+import { districtName, districtOtherName, localised, placeName, regionName, sectionOf } from "./data.js";
+
+export class Panel {
+  constructor({ data, lang, tr, go }) {
+    Object.assign(this, { data, lang, tr, go });
+    this.strings = data.strings;
+  }
+
+  /* ---------- names ---------- */
+
+  districtName(d) { return districtName(d, this.lang); }
+  placeName(p) { return placeName(p, this.lang); }
+  regionName() { return regionName(this.data.region, this.lang); }
+  link(label, view, ...extra) {
+    return h("button", { type: "button", class: "sm-link", onclick: () => this.go(view) }, label, ...extra);
+  }
+
+  nodesFor(view) {
+    if (view.type === "district") return this.districtPanel(this.data.by.district.get(view.id));
+    if (view.type === "place") return this.placePanel(this.data.by.place.get(view.id));
+    if (view.type === "city") return this.cityPanel();
+    if (view.type === "missing") {
+      return [h("h2", { tabindex: "-1" }, this.tr("no_results")), h("p", null, view.id), this.backLink()];
+    }
+    return this.contentsPanel();
+  }
+
+  popup(place) {
+    const excerpt = this.data.excerpts.find((e) => e.place === place.id);
+    const district = this.data.by.district.get(place.district_code);
+    const text = excerpt ? this.excerptText(excerpt) : "";
+    return h("div", { class: "sm-popup" },
+      h("strong", { class: "sm-popup__title" }, this.placeName(place)),
+      h("div", { class: "sm-popup__meta" }, this.districtName(district)),
+      text ? h("p", { class: "sm-popup__text" }, text.length > 80 ? `${text.slice(0, 80)}…` : text) : null,
+      h("button", {
+        type: "button", class: "sm-button sm-button--primary",
+        onclick: () => this.go({ type: "place", id: place.id }),
+      }, this.tr("read_more")),
+      this.sameSpot(place));
+  }
+
+  /** Other places drawn at the same point (their markers lie under this one): each one reachable. */
+  sameSpot(place) {
+    const others = this.data.places.filter((p) => p.id !== place.id &&
+      Math.abs(p.lat - place.lat) < 1e-6 && Math.abs(p.lon - place.lon) < 1e-6);
+    if (!others.length) return null;
+    return h("div", { class: "sm-popup__here" },
+      h("p", null, this.tr("same_spot")),
+      h("ul", null, others.map((p) => h("li", null, this.link(this.placeName(p), { type: "place", id: p.id })))));
+  }
+
+  backLink() {
+    return h("p", { class: "sm-back" }, this.link(`← ${this.tr("back_to_contents")}`, { type: "home" }));
+  }
+
+  contentsPanel() {
+    const nodes = [];
+    for (const story of this.data.stories) {
+      nodes.push(h("p", { class: "sm-kicker" }, this.text(story, "newspaper"), " · ", this.text(story, "series")));
+      nodes.push(h("h2", { tabindex: "-1" }, this.text(story, "title")));
+      if (story.subtitle) nodes.push(h("p", { class: "sm-subtitle" }, this.text(story, "subtitle")));
+      nodes.push(this.sourceLine(story));
+      if (story.lede) {
+        const lede = this.text(story, "lede");
+        lede.textContent = lede.textContent.split(/\n\s*\n/)[0];
+        nodes.push(h("div", { class: "sm-lede" }, lede));
+      }
+      if (story.editor_note) {
+        nodes.push(h("details", { class: "sm-editor-note" },
+          h("summary", null, this.tr("editor_note")), paragraphs(this.text(story, "editor_note").textContent)));
+      }
+      // The tour starts from the button in the tour bar: one 开始导览 on the page.
+      nodes.push(h("h3", null, this.tr("contents")));
+      nodes.push(h("ol", { class: "sm-toc" }, story.sections.map((section) => {
+        const inSection = this.data.excerpts.filter((e) => e.story === story.id && e.section === section.id);
+        const placeIds = [...new Set(inSection.filter((e) => e.place).map((e) => e.place))];
+        return h("li", null,
+          h("span", { class: `sm-toc__section sm-theme-${section.theme}` }, localised(section, "title", this.lang)),
+          h("ul", null, placeIds.map((id) => {
+            const place = this.data.by.place.get(id);
+            return h("li", null, this.link(this.placeName(place), { type: "place", id },
+              h("span", { class: "sm-muted" }, ` · ${this.districtName(this.data.by.district.get(place.district_code))}`)));
+          }), inSection.some((e) => !e.place) ? h("li", null, this.link(this.tr("city_wide"), { type: "city" },
+            h("span", { class: "sm-muted" }, ` · ${this.regionName()}`))) : null));
+      })));
+      const cityFacts = this.data.facts.filter((f) => f.story === story.id && !f.district_code);
+      if (cityFacts.length) {
+        nodes.push(h("h3", null, this.tr("city_facts")));
+        nodes.push(this.factList(cityFacts));
+      }
+    }
+    return nodes;
+  }
+
+  districtPanel(district) {
+    const detail = this.data.district_sections[district.code] || [];
+    const nodes = [
+      h("p", { class: "sm-kicker" }, this.tr("district")),
+      h("h2", { tabindex: "-1" }, this.districtName(district),
+        h("span", { class: "sm-h2-secondary", lang: this.lang === "en" ? "zh-CN" : "en" }, districtOtherName(district, this.lang))),
+      h("p", { class: "sm-muted" },
+        `${this.tr("area")} ${district.area_km2.toLocaleString(this.lang === "en" ? "en" : "zh-CN", { maximumFractionDigits: 1 })} ${this.tr("km2")}`),
+    ];
+    if (!detail.length) {
+      nodes.push(h("p", { class: "sm-empty" }, this.tr("no_story", { name: this.districtName(district) })));
+      nodes.push(this.mentionedHere(district));
+      nodes.push(h("p", null, this.tr("nearest")));
+      nodes.push(h("ul", { class: "sm-nearest" }, district.nearest_with_stories.map((code) =>
+        h("li", null, this.link(this.districtName(this.data.by.district.get(code)), { type: "district", id: code })))));
+      nodes.push(this.backLink());
+      return nodes;
+    }
+    for (const group of detail) {
+      nodes.push(this.sectionHeading(sectionOf(this.data, group.story, group.section)));
+      let lastPlace = null;
+      for (const id of group.excerpts) {
+        const excerpt = this.data.by.excerpt.get(id);
+        nodes.push(this.excerptBlock(excerpt, excerpt.place !== lastPlace));  // one heading per run of a place
+        lastPlace = excerpt.place;
+      }
+    }
+    nodes.push(this.mentionedHere(district));
+    for (const id of new Set(detail.map((g) => g.story))) nodes.push(this.sourceLine(this.data.by.story.get(id)));
+    nodes.push(this.backLink());
+    return nodes;
+  }
+
+  placePanel(place) {
+    const district = this.data.by.district.get(place.district_code);
+    const own = this.data.excerpts.filter((e) => e.place === place.id);
+    const mentioning = this.data.excerpts.filter((e) => e.mentions.includes(place.id));
+    const nodes = [
+      h("p", { class: "sm-kicker" }, place.role === "story" ? this.tr("story_point") : this.tr("mentioned_place")),
+      h("h2", { tabindex: "-1" }, this.placeName(place)),
+      h("p", { class: "sm-muted" },
+        this.link(this.districtName(district), { type: "district", id: district.code }),
+        ` · ${this.strings.precision[place.precision]}`),
+    ];
+    let lastSection = null;
+    for (const excerpt of own) {
+      if (excerpt.section !== lastSection) {
+        nodes.push(this.sectionHeading(sectionOf(this.data, excerpt.story, excerpt.section)));
+        lastSection = excerpt.section;
+      }
+      nodes.push(this.excerptBlock(excerpt, false));
+    }
+    if (mentioning.length) {
+      nodes.push(h("h3", null, this.tr("mentioned_in")));
+      for (const excerpt of mentioning) nodes.push(this.excerptBlock(excerpt, true));
+    }
+    const loosePhotos = this.data.photos.filter((p) => p.place === place.id);
+    if (loosePhotos.length && !own.length) nodes.push(this.photoList(loosePhotos));
+    for (const id of place.stories) nodes.push(this.sourceLine(this.data.by.story.get(id)));
+    nodes.push(this.backLink());
+    return nodes;
+  }
+
+  sectionHeading(section) {
+    const note = localised(section, "note", this.lang);
+    return [
+      h("h3", { class: `sm-section-title sm-theme-${section.theme}` }, localised(section, "title", this.lang)),
+      note ? h("p", { class: "sm-section-note" }, note) : null,
+    ];
+  }
+
+  cityPanel() {
+    const nodes = [
+      h("p", { class: "sm-kicker" }, this.tr("city_wide")),
+      h("h2", { tabindex: "-1" }, this.regionName()),
+    ];
+    for (const group of this.data.city_sections) {
+      nodes.push(this.sectionHeading(sectionOf(this.data, group.story, group.section)));
+      for (const id of group.excerpts) nodes.push(this.excerptBlock(this.data.by.excerpt.get(id), false));
+    }
+    for (const id of new Set(this.data.city_sections.map((g) => g.story))) nodes.push(this.sourceLine(this.data.by.story.get(id)));
+    nodes.push(this.backLink());
+    return nodes;
+  }
+
+  /** Places in a district that the article names without a passage of their own, with their photos. */
+  mentionedHere(district) {
+    const places = this.data.places.filter((p) => p.district_code === district.code && !p.excerpt_count);
+    if (!places.length) return [];
+    const photos = this.data.photos.filter((photo) => places.some((p) => p.id === photo.place));
+    return [
+      h("h3", null, this.tr("mentioned_here")),
+      h("ul", { class: "sm-mentioned" }, places.map((place) =>
+        h("li", null, this.link(this.placeName(place), { type: "place", id: place.id })))),
+      photos.length ? this.photoList(photos) : null,
+    ];
+  }
+
+  /**
+   * A field in the page's language as a <span>: in English mode a field with no
+   * translation is shown in Chinese, marked lang=zh-CN and titled "not translated".
+   */
+  text(item, field) {
+    const value = item[field];
+    const english = this.lang === "en" ? item[`${field}_en`] : undefined;
+    if (this.lang !== "en" || english !== undefined && english !== null) {
+      return h("span", null, this.lang === "en" ? english : value);
+    }
+    return h("span", { lang: "zh-CN", class: "sm-untranslated", title: this.tr("untranslated") }, value);
+  }
+
+  excerptText(excerpt) {
+    return localised(excerpt, "text", this.lang);
+  }
+
+  excerptBlock(excerpt, showPlace) {
+    const place = excerpt.place ? this.data.by.place.get(excerpt.place) : null;
+    const translated = this.lang === "en" && excerpt.text_en;
+    const facts = this.data.facts.filter((f) => f.excerpt === excerpt.id);
+    // A place's photos go with its first passage.
+    const photos = place && this.data.excerpts.find((e) => e.place === place.id) === excerpt
+      ? this.data.photos.filter((p) => p.place === place.id) : [];
+    return h("article", { class: "sm-excerpt", id: `excerpt-${excerpt.id}` },
+      showPlace && place ? h("h4", null, this.link(this.placeName(place), { type: "place", id: place.id })) : null,
+      h("div", { class: "sm-excerpt__text", lang: translated ? "en" : "zh-CN" }, paragraphs(this.excerptText(excerpt))),
+      excerpt.truncated ? h("p", { class: "sm-truncated" }, `[${this.tr("truncated")}]`) : null,
+      translated ? h("details", { class: "sm-original" }, h("summary", null, this.tr("original")),
+        h("div", { lang: "zh-CN" }, paragraphs(excerpt.text))) : null,
+      facts.length ? this.factList(facts) : null,
+      photos.length ? this.photoList(photos) : null);
+  }
+
+  factList(facts) {
+    const locale = this.lang === "en" ? "en" : "zh-CN";
+    return h("dl", { class: "sm-facts", "aria-label": this.tr("figures") }, facts.map((fact) => {
+      const qualifier = this.strings.qualifier[fact.qualifier] || "";
+      const unit = localised(fact, "unit", this.lang);
+      let value = `${qualifier}${qualifier && this.lang === "en" ? " " : ""}${fact.value.toLocaleString(locale)}${unit && !/^[%‰]/.test(unit) ? " " : ""}${unit}`;
+      const change = fact.change;
+      if (change) {
+        const basis = localised(change, "basis", this.lang);
+        value += ` (${change.value > 0 ? "+" : ""}${change.value}${change.unit}${basis ? ` ${basis}` : ""})`;
+      }
+      return [
+        h("dt", null, localised(fact, "label", this.lang)),
+        h("dd", null, h("span", { class: "sm-fact__value" }, value),
+          fact.period ? h("span", { class: "sm-muted" }, " · ", this.text(fact, "period")) : null,
+          // The quote is the source's own words: in English it waits behind "Original Chinese".
+          this.lang === "en"
+            ? h("details", { class: "sm-fact__source" }, h("summary", null, this.tr("original")),
+              h("q", { class: "sm-fact__quote", lang: "zh-CN" }, fact.quote))
+            : h("q", { class: "sm-fact__quote", lang: "zh-CN" }, fact.quote)),
+      ];
+    }));
+  }
+
+  photoList(photos) {
+    return h("ul", { class: "sm-photos", "aria-label": this.tr("photos") }, photos.map((photo) =>
+      h("li", { class: "sm-photo" },
+        h("span", { class: "sm-photo__caption" }, photo.number ? `${this.tr("photo")} ${photo.number}  ` : "", this.text(photo, "caption")),
+        photo.credit ? h("span", { class: "sm-photo__credit" }, this.text(photo, "credit")) : null)));
+  }
+
+  sourceLine(story) {
+    const reporters = this.lang === "en" && story.reporters_en && story.reporters_en.length ? story.reporters_en : story.reporters;
+    return h("p", { class: "sm-source" },
+      `${this.tr("source")}: `, this.text(story, "newspaper"), " · ", this.text(story, "series"),
+      ` · ${story.date} · ${this.tr("reporters")} ${reporters.join(this.lang === "en" ? ", " : "、")}`);
+  }
+}
