@@ -80,13 +80,14 @@ def slug(text: str, fallback: str, words=None) -> str:
     """A readable ASCII id from Chinese text, a word's syllables run together (huaqiangbei-lu).
 
     ``words`` splits text into words (e.g. ``Language.words``); without it each
-    character is its own word.
+    Chinese character is its own word and Latin words stay whole.
     """
     from .language import require
 
     pinyin = require("pypinyin")
     parts = []
-    for word in (words or list)(re.sub(r"[^\u3400-\u9fffA-Za-z0-9]+", " ", text)):
+    split = words or (lambda t: re.findall(r"[A-Za-z0-9]+|[\u3400-\u9fff]", t))
+    for word in split(re.sub(r"[^\u3400-\u9fffA-Za-z0-9]+", " ", text)):
         syllables = "".join(pinyin.lazy_pinyin(word, errors="default")).lower()
         parts.append(re.sub(r"[^a-z0-9]+", "-", syllables))
     result = re.sub(r"-+", "-", "-".join(parts)).strip("-")
