@@ -62,13 +62,18 @@ cache_option = click.option(
 
 
 def _build(stories_dir, geodata_dir, online=False, cache_path=None):
-    from .geocode import OnlineGeocoder
     from .pipeline import build_model
 
     return build_model(
         stories_dir or default_stories_dir(), geodata_dir or default_geodata_dir(),
-        cache_path=cache_path, online=OnlineGeocoder() if online else None,
+        cache_path=cache_path, online=_online(online),
     )
+
+
+def _online(online: bool):
+    from .geocode import OnlineGeocoder
+
+    return OnlineGeocoder() if online else None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -84,15 +89,28 @@ def main():
 @cache_option
 @domain_errors
 def validate(stories_dir, geodata_dir, online, cache_path):
-    """Check story files, gazetteer and geodata; list every problem as FILE:LINE: message."""
-    model = _build(stories_dir, geodata_dir, online, cache_path)
-    click.echo(
-        f"OK: {len(model.stories)} stor{'y' if len(model.stories) == 1 else 'ies'}, "
-        f"{len(model.places)} places, {len(model.excerpts)} excerpts, {len(model.facts)} facts, "
-        f"{sum(1 for d in model.districts if d['place_count'])} of {len(model.districts)} districts with places"
-    )
-    for gap in model.english_gaps:  # partial English is reported, not a failure
-        click.echo(f"warning: {gap}", err=True)
+    """Check story files, gazetteer and geodata; list every problem as FILE:LINE: message.
+
+    Without --stories and --geodata, every region (stories/<region>/ beside
+    geodata/<region>/) is checked.
+    """
+    if stories_dir is None and geodata_dir is None:
+        from .regions import build_region_models, discover_regions
+        from .resources import bundled_path
+
+        models = build_region_models(discover_regions(bundled_path("geodata"), default_stories_dir()),
+                                     cache_path=cache_path, online=_online(online))
+    else:
+        models = {None: _build(stories_dir, geodata_dir, online, cache_path)}
+    for region, model in models.items():
+        click.echo(
+            f"OK: {region + ': ' if len(models) > 1 else ''}"
+            f"{len(model.stories)} stor{'y' if len(model.stories) == 1 else 'ies'}, "
+            f"{len(model.places)} places, {len(model.excerpts)} excerpts, {len(model.facts)} facts, "
+            f"{sum(1 for d in model.districts if d['place_count'])} of {len(model.districts)} districts with places"
+        )
+        for gap in model.english_gaps:  # partial English is reported, not a failure
+            click.echo(f"warning: {gap}", err=True)
 
 
 PLACE_FIELDS = ("id", "name", "lon", "lat", "district_code", "district_name", "geocoder", "precision", "stories")
@@ -195,7 +213,12 @@ def serve(host, port, threads, tiles, stories_dir, geodata_dir):
         config["STORIES_DIR"] = str(stories_dir)
     if geodata_dir:
         config["GEODATA_DIR"] = str(geodata_dir)
-    app = create_app(config)
+    if stories_dir or geodata_dir:
+        app = create_app(config)
+    else:  # every region present, the series index at /
+        from .web.site import create_site
+
+        app = create_site(config)
     try:
         server = create_server(app, host=host, port=port, threads=threads)
     except OSError as exc:
