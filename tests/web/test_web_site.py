@@ -35,8 +35,11 @@ excerpts:
 
 @pytest.fixture(scope="module")
 def roots(tmp_path_factory, repo_root):
+    return make_roots(tmp_path_factory.mktemp("site"), repo_root)
+
+
+def make_roots(root, repo_root):
     """geodata/ and stories/ with the bundled Shanghai region plus an imported Shenzhen."""
-    root = tmp_path_factory.mktemp("site")
     shutil.copytree(repo_root / "geodata", root / "geodata")
     shutil.copytree(repo_root / "stories", root / "stories")
     result = CliRunner().invoke(main, ["geodata", "import", "440300", "--out", str(root / "geodata" / "shenzhen")])
