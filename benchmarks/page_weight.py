@@ -4,9 +4,13 @@
 (a) storymap: the real app (``create_app()``) is served on 127.0.0.1 and ``/``
     is loaded in headless Chromium, without interception; every response of
     the first view (until the network is quiet after the load event) is
-    recorded with its raw size and the size a gzip (level 6) transfer would
-    take, computed here for both pages alike (storymap's server does send
-    text gzipped, at this level; PNG/JPEG/WOFF2 count as raw).
+    recorded with its raw size and the sizes a gzip (level 6) and a Brotli
+    (quality 11) transfer would take, computed here for both pages alike
+    (storymap's server sends text in whichever of the two the browser
+    accepts; PNG/JPEG/WOFF2 count as raw). Then the same browser context
+    loads ``/`` again: the repeat view. The server counts what it really
+    sent for each view (requests, statuses and body bytes, headers not
+    counted), so the repeat-view figure shows what caching saves.
 (b) naive folium: the same data exported the obvious way (default tiles and
     CDN assets, full-resolution district polygons with a name tooltip, one
     marker per place with its excerpts, Chinese text, in a popup) to a
@@ -24,9 +28,9 @@ are loaded alternately (after ``--warmup`` untimed loads each) and the median
 of ``--runs`` loads is reported, from ``performance`` navigation timing.
 
 Prints a side-by-side table and checks the budget: storymap's first view must
-stay under ``--budget-kb`` (default 150) KB gzip; exits 1 on FAIL.
+stay under ``--budget-kb`` (default 80, issue 10's target) KB gzip; exits 1 on FAIL.
 
-    python benchmarks/page_weight.py [--runs 5] [--budget-kb 150] [--json]
+    python benchmarks/page_weight.py [--runs 5] [--budget-kb 80] [--json]
 """
 
 from __future__ import annotations
@@ -50,6 +54,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
+
+import brotli
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -81,17 +87,27 @@ LOAD_DONE_JS = (
 # --------------------------------------------------------------------------- helpers
 
 
-def gzip_size(body: bytes, url: str = "", content_type: str | None = None) -> int:
-    """Bytes a gzip (level 6) transfer would take. Already-compressed formats
-    (PNG, JPEG, WOFF2...) are not gzipped by servers, so they count as raw."""
+def _compressible(url: str, content_type: str | None) -> bool:
     ct = (content_type or "").split(";")[0].strip().lower() or content_type_for(url)
-    compressible = (
+    return not url or (
         ct.startswith("text/") or any(k in ct for k in ("javascript", "json", "xml", "svg"))
         or ct in ("font/ttf", "application/vnd.ms-fontobject")
     )
-    if url and not compressible:
+
+
+def gzip_size(body: bytes, url: str = "", content_type: str | None = None) -> int:
+    """Bytes a gzip (level 6) transfer would take. Already-compressed formats
+    (PNG, JPEG, WOFF2...) are not gzipped by servers, so they count as raw."""
+    if not _compressible(url, content_type):
         return len(body)
     return len(gzip.compress(body, compresslevel=6, mtime=0))
+
+
+def brotli_size(body: bytes, url: str = "", content_type: str | None = None) -> int:
+    """Bytes a Brotli (quality 11, as storymap precompresses) transfer would take; PNG etc. raw."""
+    if not _compressible(url, content_type):
+        return len(body)
+    return len(brotli.compress(body, quality=11))
 
 
 def fmt_kb(n: int | float | None) -> str:
@@ -151,9 +167,11 @@ class Resource:
     raw: int | None  # None: size unknown (asset unavailable offline)
     gz: int | None
     note: str = ""
+    br: int | None = None
 
     def as_dict(self) -> dict:
-        return {"url": self.url, "category": self.category, "raw": self.raw, "gzip": self.gz, "note": self.note}
+        return {"url": self.url, "category": self.category, "raw": self.raw, "gzip": self.gz, "brotli": self.br,
+                "note": self.note}
 
 
 @dataclass
@@ -165,9 +183,12 @@ class PageResult:
     load_ms: list[float] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     timing_valid: bool = True
+    # What the server itself sent, per view: (path, status, body bytes, Content-Encoding).
+    sent_first: list[tuple[str, int, int, str]] = field(default_factory=list)
+    sent_repeat: list[tuple[str, int, int, str]] = field(default_factory=list)
 
     def totals(self) -> dict:
-        out = {c: {"count": 0, "raw": 0, "gzip": 0, "unknown": 0} for c in CATEGORIES}
+        out = {c: {"count": 0, "raw": 0, "gzip": 0, "brotli": 0, "unknown": 0} for c in CATEGORIES}
         for r in self.resources:
             slot = out[r.category]
             slot["count"] += 1
@@ -176,10 +197,12 @@ class PageResult:
             else:
                 slot["raw"] += r.raw
                 slot["gzip"] += r.gz
+                slot["brotli"] += r.br or 0
         return out
 
     def total(self, key: str) -> int:
-        return sum(r.raw if key == "raw" else r.gz for r in self.resources if r.raw is not None)
+        values = {"raw": lambda r: r.raw, "gzip": lambda r: r.gz, "brotli": lambda r: r.br}[key]
+        return sum(values(r) or 0 for r in self.resources if r.raw is not None)
 
     def unknown(self) -> list[Resource]:
         return [r for r in self.resources if r.raw is None]
@@ -194,6 +217,9 @@ class PageResult:
             "by_type": self.totals(),
             "total_raw": self.total("raw"),
             "total_gzip": self.total("gzip"),
+            "total_brotli": self.total("brotli") if self.sent_first else None,
+            "sent_first_view": self.sent_first,
+            "sent_repeat_view": self.sent_repeat,
             "unmeasured": [r.url for r in self.unknown()],
             "dom_content_loaded_ms": {"median": self._median(self.dcl_ms), "runs": self.dcl_ms},
             "load_event_ms": {"median": self._median(self.load_ms), "runs": self.load_ms},
@@ -264,6 +290,8 @@ class AppServer:
 
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no per-request log lines
         self.app = create_app()
+        self.sent: list[tuple[str, int, int, str]] = []
+        self.app.wsgi_app = _SentBytes(self.app.wsgi_app, self.sent)
         self.server = make_server("127.0.0.1", free_port(), self.app, threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}/"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -275,6 +303,26 @@ class AppServer:
     def __exit__(self, *exc):
         self.server.shutdown()
         self.thread.join(timeout=5)
+
+
+class _SentBytes:
+    """WSGI middleware recording (path, status, body bytes, coding) of every response the app sends."""
+
+    def __init__(self, app, sent: list):
+        self.app, self.sent = app, sent
+
+    def __call__(self, environ, start_response):
+        meta = {}
+
+        def start(status, headers, *args):
+            meta["status"] = int(status.split()[0])
+            meta["coding"] = dict((k.lower(), v) for k, v in headers).get("content-encoding", "identity")
+            return start_response(status, headers, *args)
+
+        body = list(self.app(environ, start))  # small bodies, all in memory already
+        path = environ["PATH_INFO"] + ("?" + environ["QUERY_STRING"] if environ.get("QUERY_STRING") else "")
+        self.sent.append((path, meta.get("status", 0), sum(len(chunk) for chunk in body), meta.get("coding", "")))
+        return body
 
 
 class StorymapPage:
@@ -306,6 +354,7 @@ class StorymapPage:
             None if req.url.startswith((origin, "data:", "blob:")) else external.append(req.url)))
         page.on("response", lambda resp, *, responses=responses: responses.append(resp))
         quiet = NetworkQuiet(page)
+        self.srv.sent.clear()
         page.goto(self.srv.url, wait_until="load")
         dcl, load = navigation_timing(page)
         quiet.wait()  # requests made after the load event still belong to the first view
@@ -313,6 +362,7 @@ class StorymapPage:
             result.dcl_ms.append(dcl)
             result.load_ms.append(load)
         if run == 0:
+            result.sent_first = list(self.srv.sent)
             for resp in responses:
                 if not resp.url.startswith(origin):
                     continue
@@ -323,11 +373,17 @@ class StorymapPage:
                 ctype = resp.headers.get("content-type")
                 result.resources.append(Resource(
                     resp.url.replace(origin, ""), category_of(resp.url, resp.request.resource_type, ctype),
-                    len(body), gzip_size(body, resp.url, ctype),
+                    len(body), gzip_size(body, resp.url, ctype), br=brotli_size(body, resp.url, ctype),
                 ))
             for url in external:
                 kind = "tiles" if is_tile(url) else category_of(url)
                 result.on_top.append(Resource(url, kind, None, None, "external, not measured"))
+            # The repeat view: the same context (same HTTP cache) loads the page again.
+            self.srv.sent.clear()
+            page.goto(self.srv.url, wait_until="load")
+            navigation_timing(page)
+            quiet.wait()
+            result.sent_repeat = list(self.srv.sent)
         context.close()
 
 
@@ -586,17 +642,19 @@ class NaivePage:
 
 def print_table(a: PageResult, b: PageResult, runs: int) -> None:
     ta, tb = a.totals(), b.totals()
-    w0, w1 = 32, 24
+    w0, w1 = 32, 34
 
     def row(label, va, vb):
         print(f"{label:<{w0}}{va:<{w1}}{vb}")
 
-    def pair(slot, allow_unknown=True):
+    def pair(slot, allow_unknown=True, with_brotli=False):
         if slot["count"] == 0:
             return "-"
         if slot["unknown"] == slot["count"]:
             return "unavailable"
         text = f"{fmt_kb(slot['raw'])} / {fmt_kb(slot['gzip'])}"
+        if with_brotli:
+            text += f" / {fmt_kb(slot['brotli'])}"
         if slot["unknown"] and allow_unknown:
             text += f" (+{slot['unknown']} n/a)"
         return text
@@ -608,7 +666,8 @@ def print_table(a: PageResult, b: PageResult, runs: int) -> None:
                 return "- (on top, if used)"
             size = sum(r.gz or 0 for r in fonts)
             return f"on top: {len(fonts)} files, {fmt_kb(size)} gz"
-        return f"{pair(totals[cat])} [{totals[cat]['count']}]" if totals[cat]["count"] else "-"
+        cell = pair(totals[cat], with_brotli=res is a)
+        return f"{cell} [{totals[cat]['count']}]" if totals[cat]["count"] else "-"
 
     print()
     row("first view", "storymap", "naive folium")
@@ -617,16 +676,26 @@ def print_table(a: PageResult, b: PageResult, runs: int) -> None:
     for cat in CATEGORIES:
         if cat == "other" and not ta[cat]["count"] and not tb[cat]["count"]:
             continue
-        row(f"{CATEGORY_LABELS[cat]} raw / gzip [n]", cat_cell(a, ta, cat), cat_cell(b, tb, cat))
+        row(f"{CATEGORY_LABELS[cat]} raw/gzip(/br) [n]", cat_cell(a, ta, cat), cat_cell(b, tb, cat))
     unk_b = len(b.unknown())
     row("total raw", fmt_kb(a.total("raw")), fmt_kb(b.total("raw")) + (f" + {unk_b} n/a" if unk_b else ""))
     row("total gzip", fmt_kb(a.total("gzip")), fmt_kb(b.total("gzip")) + (f" + {unk_b} n/a" if unk_b else ""))
+    row("total brotli", fmt_kb(a.total("brotli")), "n/a (CDN codings vary)")
 
     def med(res: PageResult, xs):
         return fmt_ms(statistics.median(xs)) if xs and res.timing_valid else "n/a"
 
     row(f"DOMContentLoaded (median of {runs})", med(a, a.dcl_ms), med(b, b.dcl_ms))
     row(f"load event (median of {runs})", med(a, a.load_ms), med(b, b.load_ms))
+    print()
+    for label, sent in (("first view", a.sent_first), ("repeat view", a.sent_repeat)):
+        statuses = {}
+        for _, status, _, coding in sent:
+            key = f"{status}" + (f" {coding}" if coding not in ("identity", "") else "")
+            statuses[key] = statuses.get(key, 0) + 1
+        detail = ", ".join(f"{n}x {key}" for key, n in sorted(statuses.items()))
+        print(f"storymap server sent, {label}: {len(sent)} responses, "
+              f"{fmt_kb(sum(size for _, _, size, _ in sent))} of bodies ({detail})")
     print()
 
     if unk_b:
@@ -648,7 +717,7 @@ def print_table(a: PageResult, b: PageResult, runs: int) -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--runs", type=int, default=5, help="page loads per page for the timing median (default 5)")
-    ap.add_argument("--budget-kb", type=float, default=150.0, help="storymap first-view budget, KB gzip (default 150)")
+    ap.add_argument("--budget-kb", type=float, default=80.0, help="storymap first-view budget, KB gzip (default 80)")
     ap.add_argument("--warmup", type=int, default=1, help="untimed loads per page before the timed runs (default 1)")
     ap.add_argument("--json", action="store_true", help="also print machine-readable results as JSON")
     ap.add_argument("--cache-dir", type=Path, default=CACHE_DIR, help=f"npm pack cache (default {CACHE_DIR})")
@@ -686,7 +755,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{args.budget_kb:g} KB: {'PASS' if ok else 'FAIL'}")
     if args.json:
         print(json.dumps({
-            "units": {"size": "bytes", "time": "ms", "gzip_level": 6},
+            "units": {"size": "bytes", "time": "ms", "gzip_level": 6, "brotli_quality": 11},
             "runs": args.runs,
             "budget": {"kb_gzip": args.budget_kb, "storymap_kb_gzip": round(total_kb, 1), "pass": ok},
             "storymap": a.as_dict(),

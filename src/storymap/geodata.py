@@ -11,8 +11,8 @@ import shapely
 
 from . import coords
 from .errors import InvalidInputError, OutsideDistrictsError, Problem
+from .geodata_checks import check_districts, check_manifest, check_same_codes
 
-REQUIRED_PROPERTIES = ("code", "name_zh", "name_en", "area_km2")
 
 
 @dataclass(frozen=True)
@@ -69,46 +69,48 @@ class Geodata:
 
 
 def load_geodata(directory: Path) -> Geodata:
-    """Read manifest.json, the full-resolution and the display GeoJSON of a region.
+    """Read and check manifest.json, the full-resolution and the display GeoJSON of a region.
 
     Raises
     ------
     InvalidInputError
-        A file is missing, unreadable, or lacks a required property.
+        Every problem found (see :mod:`storymap.geodata_checks`), each naming
+        its file, the feature and the value.
     """
     directory = Path(directory)
     manifest_path = directory / "manifest.json"
     manifest = _read_json(manifest_path)
-    if manifest.get("crs") != "EPSG:4326":
-        raise InvalidInputError([Problem(manifest_path, None, f"crs is {manifest.get('crs')!r}; expected 'EPSG:4326'")])
-    full_path = directory / manifest["files"]["full"]
-    display_path = directory / manifest["files"]["display"]
-    display = _read_json(display_path)
-    _read_json(full_path)  # same clear error as the others for a broken file
-    full = gpd.read_file(full_path)
-    problems = [
-        Problem(path, None, f"features lack the property {prop!r}; expected {', '.join(REQUIRED_PROPERTIES)}")
-        for path, columns in ((full_path, full.columns), (display_path, _display_columns(display)))
-        for prop in REQUIRED_PROPERTIES if prop not in columns
-    ]
+    problems = check_manifest(manifest_path, manifest)
     if problems:
         raise InvalidInputError(problems)
-    full["code"] = full["code"].astype(str)
-    full = full.set_crs("EPSG:4326", allow_override=True)  # RFC 7946: GeoJSON is WGS-84
+    full_path = directory / manifest["files"]["full"]
+    display_path = directory / manifest["files"]["display"]
+    full_problems, full_features = check_districts(full_path, _read_json(full_path))
+    display = _read_json(display_path)
+    display_problems, display_features = check_districts(display_path, display)
+    problems = full_problems + display_problems
+    problems += check_same_codes(full_path, full_features, display_path, display_features)
+    if problems:
+        raise InvalidInputError(problems)
+    full = gpd.GeoDataFrame.from_features(full_features, crs="EPSG:4326")  # RFC 7946: GeoJSON is WGS-84
     return Geodata(directory, manifest, full, display)
-
-
-def _display_columns(display: dict) -> set:
-    features = display.get("features") or [{}]
-    return set(features[0].get("properties") or {})
 
 
 def _read_json(path: Path) -> dict:
     try:
-        return json.loads(Path(path).read_text("utf-8"))
+        # utf-8-sig: an editor may save a byte-order mark; NaN and Infinity are not JSON.
+        return json.loads(Path(path).read_text("utf-8-sig"), parse_constant=_refuse_constant)
     except FileNotFoundError as exc:
         raise InvalidInputError([Problem(path, None, "file not found; run `storymap geodata import`")]) from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise InvalidInputError([Problem(path, None, f"cannot read: {exc}")]) from exc
     except json.JSONDecodeError as exc:
         raise InvalidInputError([Problem(path, exc.lineno, f"invalid JSON: {exc.msg}")]) from exc
+    except ValueError as exc:  # NaN/Infinity, or an integer too long to convert
+        raise InvalidInputError([Problem(path, None, f"invalid JSON: {exc}")]) from exc
+    except RecursionError as exc:
+        raise InvalidInputError([Problem(path, None, "invalid JSON: nested too deeply; expected GeoJSON")]) from exc
+
+
+def _refuse_constant(name: str):
+    raise ValueError(f"{name} is not a JSON number; expected a finite number")

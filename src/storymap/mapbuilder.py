@@ -1,26 +1,37 @@
 """Build the Leaflet map with folium: the only module that imports folium.
 
 The map holds the district polygons (shaded by story places), the story
-points and optional tile layers; :class:`StoryMapController` hands them to the
-front-end modules (static/js/main.js), which adds the panel, tour, search
-and deep links. Every asset is served by the app: folium's CDN lists are
+points and optional tile layers. Their data travels in JSON blocks that the
+layers' inline script parses (:class:`DataLayer`), never inside code;
+:class:`StoryMapController` hands the layers to the front-end modules
+(static/js/main.js), which add the panel, tour, search and deep links. Every asset is served by the app: folium's CDN lists are
 replaced on each instance, never on the shared class lists.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
 
 import folium
+import topojson
 from jinja2 import Template
+from jinja2.utils import htmlsafe_json_dumps
 
 from . import coords
 from .model import StoryModel
 
 PLACES_PANE = "storyPlaces"
-# Sequential palette (ColorBrewer YlOrBr, 4 classes + "none") for places per district.
-PLACE_COUNT_CLASSES = ((0, "#f4f1ea"), (1, "#fed98e"), (2, "#fe9929"), (4, "#cc4c02"))
+SCRIPTS_DIR = Path(__file__).resolve().parent / "static" / "js"
+# Display polygons are simplified at 60 m; a grid of 1e5 steps over a region
+# the size of Shanghai (~140 km) is ~1.4 m, i.e. what 5 decimals can show.
+TOPOLOGY_QUANTISATION = 100_000
+# Lower bounds of the district shades (passages per district); the colours are
+# the .sm-shade-N classes of storymap.css, applied by districts.js.
+SHADE_THRESHOLDS = (0, 1, 2, 4)
 
 
 @dataclass(frozen=True)
@@ -49,14 +60,6 @@ TILE_SOURCES = {
         '&copy; 高德地图 AutoNavi', 18, "1234", gcj02=True,
     ),
 }
-
-
-def place_count_colour(count: int) -> str:
-    colour = PLACE_COUNT_CLASSES[0][1]
-    for threshold, value in PLACE_COUNT_CLASSES:
-        if count >= threshold:
-            colour = value
-    return colour
 
 
 class StoryMapController(folium.MacroElement):
@@ -92,6 +95,96 @@ class StoryMapController(folium.MacroElement):
         self.gcj02_grid = gcj02_grid
 
 
+def json_block(data) -> str:
+    """``data`` as the text of a ``<script type="application/json">``: parsed as data, never run.
+
+    NaN and Infinity are refused (they are not JSON), and ``<``, ``>``, ``&``
+    and ``'`` are escaped, so no value can close the element.
+    """
+    return htmlsafe_json_dumps(data, dumps=partial(json.dumps, allow_nan=False, ensure_ascii=False,
+                                                    separators=(",", ":")))
+
+
+class DataLayer(folium.map.Layer):
+    """A Leaflet GeoJSON layer filled from a JSON data block of the page.
+
+    Data-file values (names, codes, ids, geometry) never enter inline code:
+    the ``html`` part holds them in ``<script type="application/json">`` and
+    the ``script`` part, the same for any data, parses that block. So the
+    inline script's CSP hash depends only on this code, and markup in a value
+    is text. Styles are computed in the browser from the feature's properties.
+    """
+
+    _template = Template(
+        """
+        {% macro html(this, kwargs) %}
+        <script type="application/json" id="{{ this.block_id }}">{{ this.block }}</script>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = (function () {
+            var data = JSON.parse(document.getElementById({{ this.block_id|tojson }}).textContent);
+            {%- if this.kind == "districts" %}
+            var layer = L.geoJson(null, {
+                smoothFactor: 0.5,
+                // The fill is the sm-shade-N class districts.js adds (storymap.css).
+                style: function () {
+                    return {fillOpacity: 0.85, color: "#6b6256", weight: 1};
+                }
+            });
+            layer.addData(topojson.feature(data, data.objects.districts));
+            {%- else %}
+            var layer = L.geoJson(null, {
+                pointToLayer: function (feature, latlng) {
+                    var p = feature.properties, story = p.role === "story";
+                    // The fill comes from the theme class in storymap.css, like the legend's.
+                    return L.circleMarker(latlng, {
+                        color: "#ffffff", fill: true, fillOpacity: 0.95, radius: story ? 9 : 5, weight: story ? 2 : 1,
+                        pane: {{ this.pane|tojson }},
+                        className: "place place-" + p.id + " place-" + p.role + " sm-theme-" + (p.theme || "none")
+                    });
+                }
+            });
+            layer.addData(data);
+            {%- endif %}
+            return layer;  // folium's Layer adds it to the map (show=True)
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, kind: str, data: dict, name: str, control: bool):
+        super().__init__(name=name, overlay=True, control=control, show=True)
+        self._name = "DataLayer"
+        self.kind = kind
+        self.block_id = f"storymap-{kind}"
+        self.block = json_block(data)
+        self.pane = PLACES_PANE
+
+
+class ImportMap(folium.MacroElement):
+    """Maps each front-end module's plain URL to its content-hashed URL.
+
+    ES modules import each other by relative path (``./dom.js``); through this
+    map those imports get the same versioned, immutable URLs as the entry
+    script, so a repeat view fetches none of them. Its body is static file
+    names only, and the page's CSP lists its hash.
+    """
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+        <script type="importmap">{{ this.imports }}</script>
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, static_url: Callable[[str], str]):
+        super().__init__()
+        self._name = "ImportMap"
+        urls = [static_url(path.relative_to(SCRIPTS_DIR.parent).as_posix()) for path in sorted(SCRIPTS_DIR.rglob("*.js"))]
+        self.imports = json_block({"imports": {url.split("?")[0]: url for url in urls}})
+
+
 def build_map(
     model: StoryModel,
     static_url: Callable[[str], str],
@@ -118,6 +211,7 @@ def build_map(
     # Per instance: the class lists are shared by every folium map in the process.
     fmap.default_js = [
         ("leaflet", static_url("vendor/leaflet/leaflet.js")),
+        ("topojson", static_url("vendor/topojson-client/topojson-client.min.js")),
     ]
     fmap.default_css = [
         ("leaflet_css", static_url("vendor/leaflet/leaflet.css")),
@@ -133,23 +227,18 @@ def build_map(
         layer.add_to(fmap)
         if source.gcj02:
             gcj02_layers.append(layer)
-    districts = folium.GeoJson(
-        _slim(model.districts_geojson, ("code", "place_count")),
-        name="区界 Districts" if lang == "zh" else "Districts",
-        style_function=_district_style,
-        smooth_factor=0.5,
-        control=bool(tiles),
+    districts = DataLayer(
+        "districts", district_topology(model.districts_geojson),
+        name="区界 Districts" if lang == "zh" else "Districts", control=bool(tiles),
     ).add_to(fmap)
     # Points in their own pane above the districts, so a selected district can be
     # brought to the front without covering them.
     folium.map.CustomPane(PLACES_PANE, z_index=450).add_to(fmap)
-    places = folium.GeoJson(
-        _slim(_drawing_order(model), ("id", "role", "theme")),
-        name="故事点 Story points" if lang == "zh" else "Story points",
-        marker=folium.CircleMarker(radius=8, weight=2, fill=True, fill_opacity=0.95),
-        style_function=_place_style,
-        control=bool(tiles),
+    places = DataLayer(
+        "places", _slim(_drawing_order(model), ("id", "role", "theme")),
+        name="故事点 Story points" if lang == "zh" else "Story points", control=bool(tiles),
     ).add_to(fmap)
+    ImportMap(static_url).add_to(fmap)
     if tiles:
         folium.LayerControl(collapsed=True).add_to(fmap)
     bounds = _bounds(model)
@@ -185,6 +274,18 @@ def _slim(collection: dict, keep: tuple[str, ...]) -> dict:
     }
 
 
+def district_topology(collection: dict) -> dict:
+    """The display polygons as TopoJSON: each shared border once, quantised, delta-encoded.
+
+    Only ``code`` travels with each district; everything a
+    reader sees comes from the page's JSON data.
+    """
+    slim = _slim(collection, ("code",))
+    return topojson.Topology(
+        slim, prequantize=TOPOLOGY_QUANTISATION, topology=True, toposimplify=False, object_name="districts",
+    ).to_dict()
+
+
 def _drawing_order(model: StoryModel) -> dict:
     """Places with mentioned ones first and story points last in tour order.
 
@@ -198,32 +299,6 @@ def _drawing_order(model: StoryModel) -> dict:
         key=lambda f: (f["properties"]["role"] == "story", tour.get(f["properties"]["id"], -1)),
     )
     return {"type": "FeatureCollection", "features": features}
-
-
-def _district_style(feature: dict) -> dict:
-    count = feature["properties"]["place_count"]
-    return {
-        "fillColor": place_count_colour(count),
-        "fillOpacity": 0.85,
-        "color": "#6b6256",
-        "weight": 1,
-        "className": f"district district-{feature['properties']['code']}",
-    }
-
-
-def _place_style(feature: dict) -> dict:
-    props = feature["properties"]
-    story_point = props["role"] == "story"
-    # The fill comes from the theme class in storymap.css, where the legend and
-    # section headings take the same colours.
-    return {
-        "color": "#ffffff",
-        "radius": 9 if story_point else 5,
-        "weight": 2 if story_point else 1,
-        "className": f"place place-{props['id']} place-{props['role']} sm-theme-{props['theme'] or 'none'}",
-        # folium merges the style into each marker's options: the way to set its pane.
-        "pane": PLACES_PANE,
-    }
 
 
 def _bounds(model: StoryModel) -> list[list[float]]:

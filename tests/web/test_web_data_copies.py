@@ -23,6 +23,11 @@ def make_app(copy, **config):
     })
 
 
+def settle(app) -> None:
+    """Wait for the background check of the changed files (requests never wait for it)."""
+    app.extensions["storymap"].refresh()
+
+
 def sun_ayi_text(client) -> str:
     response = client.get("/api/districts/310106")
     assert response.status_code == 200
@@ -65,6 +70,7 @@ def test_invalid_yaml_keeps_serving_the_last_good_data(live_copy):
         yaml.safe_load(broken)
     copy.story_file.write_text(broken, encoding="utf-8")
     assert copy.story_file.stat().st_size != len(before)
+    settle(app)
 
     for path in ("/", "/?lang=en", "/embed", "/stories", "/api/districts.geojson", "/api/stories"):
         assert client.get(path).status_code == 200, path
@@ -78,6 +84,7 @@ def test_impossible_date_keeps_serving_the_last_good_data(live_copy):
     copy, app, client = live_copy
     original = sun_ayi_text(client)
     rewrite(copy.story_file, 'date: "2025-12"', "date: 2025-13-01")
+    settle(app)
     assert sun_ayi_text(client) == original
     assert client.get("/").status_code == 200
     assert "2025-13-01" in app.extensions["storymap"].last_error
@@ -85,10 +92,11 @@ def test_impossible_date_keeps_serving_the_last_good_data(live_copy):
 
 def test_invalid_story_keeps_serving_the_last_good_data(live_copy):
     """Valid YAML that breaks a story rule (an excerpt at an unknown place) is refused too."""
-    copy, _, client = live_copy
+    copy, app, client = live_copy
     original = sun_ayi_text(client)
     rewrite(copy.story_file, "    place: tanjiaqiao-road\n    text: |-\n      初冬",
             "    place: no-such-place\n    text: |-\n      初冬")
+    settle(app)
     assert client.get("/").status_code == 200
     assert sun_ayi_text(client) == original
 
@@ -98,6 +106,7 @@ def test_a_valid_change_is_served_and_survives_a_later_breakage(live_copy):
     assert ORIGINAL_PHRASE in sun_ayi_text(client)
     embedded_data(client)  # render and cache the page of the first model
     rewrite(copy.story_file, ORIGINAL_PHRASE, "初冬的上海,改过的句子,阳光透过梧桐叶")
+    settle(app)
 
     assert "改过的句子" in sun_ayi_text(client)
     assert "改过的句子" in embedded_data(client)["excerpts"][0]["text"], "cached page of the old model served"
@@ -105,16 +114,19 @@ def test_a_valid_change_is_served_and_survives_a_later_breakage(live_copy):
     assert app.extensions["storymap"].last_error is None
 
     copy.story_file.write_text("id: [", encoding="utf-8")
+    settle(app)
     assert client.get("/").status_code == 200
     assert "改过的句子" in sun_ayi_text(client)
 
 
 def test_recovers_when_a_broken_file_is_fixed(live_copy):
-    copy, _, client = live_copy
+    copy, app, client = live_copy
     good = copy.story_file.read_text(encoding="utf-8")
     copy.story_file.write_text(good + "\n  - broken: [\n", encoding="utf-8")
+    settle(app)
     assert ORIGINAL_PHRASE in sun_ayi_text(client)
     copy.story_file.write_text(good.replace(ORIGINAL_PHRASE, "修好之后:" + ORIGINAL_PHRASE), encoding="utf-8")
+    settle(app)
     assert sun_ayi_text(client).startswith("修好之后:")
 
 

@@ -10,10 +10,19 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
 
 from ..resources import bundled_path, default_geodata_dir, default_stories_dir
-from . import api, compression, errors, pages, security
-from .state import ModelHolder
+from . import api, assets, compression, errors, pages, security
+from .state import REBUILD_MEMORY_MB, REBUILD_TIMEOUT_SECONDS, ModelHolder
+
+
+class StrictJSONProvider(DefaultJSONProvider):
+    """JSON that is JSON: NaN and Infinity raise instead of reaching a client."""
+
+    def dumps(self, obj, **kwargs):
+        kwargs.setdefault("allow_nan", False)
+        return super().dumps(obj, **kwargs)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -33,6 +42,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         GEODATA_DIR=str(default_geodata_dir()),
         TILES=(),
         RELOAD_CHECK_SECONDS=2.0,
+        REBUILD_TIMEOUT_SECONDS=REBUILD_TIMEOUT_SECONDS,
+        REBUILD_MEMORY_MB=REBUILD_MEMORY_MB,
+        MODEL_BUILDER=None,  # module-level builder(stories_dir, geodata_dir); None: the pipeline
         JSON_AS_ASCII=False,
     )
     for key in ("STORIES_DIR", "GEODATA_DIR"):
@@ -42,9 +54,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["TILES"] = tuple(t.strip() for t in os.environ["STORYMAP_TILES"].split(",") if t.strip())
     if test_config:
         app.config.from_mapping(test_config)
+    app.json = StrictJSONProvider(app)
     app.json.ensure_ascii = False
 
     ModelHolder.init_app(app)
+    assets.init_app(app)
     security.init_app(app)
     compression.init_app(app)
     errors.init_app(app)

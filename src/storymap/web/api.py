@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from .. import coords
 from ..errors import OutsideDistrictsError
 from .errors import error_response
-from .state import current_model
+from .state import cached_json, current_model
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -24,26 +24,20 @@ def allow_cross_origin(response):
     return response
 
 
-def geojson(data):
-    response = jsonify(data)
-    response.mimetype = "application/geo+json"
-    return response
-
-
 @bp.get("/districts.geojson")
 def districts_geojson():
     """Simplified display polygons with code, names, area and story counts."""
-    return geojson(current_model().districts_geojson)
+    return cached_json("districts.geojson", lambda model: model.districts_geojson, "application/geo+json")
 
 
 @bp.get("/places.geojson")
 def places_geojson():
-    return geojson(current_model().places_geojson)
+    return cached_json("places.geojson", lambda model: model.places_geojson, "application/geo+json")
 
 
 @bp.get("/districts")
 def districts():
-    return jsonify(current_model().districts)
+    return cached_json("districts", lambda model: model.districts)
 
 
 @bp.get("/districts/<code>")
@@ -56,8 +50,7 @@ def district(code: str):
 
 @bp.get("/stories")
 def stories():
-    model = current_model()
-    return jsonify({
+    return cached_json("stories", lambda model: {
         "region": model.region,
         "stories": model.stories,
         "excerpts": model.excerpts,

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
 from flask import Blueprint, current_app, g, make_response, render_template, request, url_for
 
-from ..mapbuilder import PLACE_COUNT_CLASSES, build_map, render_parts
+from ..mapbuilder import SHADE_THRESHOLDS, build_map, render_parts
 from .i18n import HTML_LANG, STRINGS, pick_lang
-from .security import inline_script_hashes
+from .security import csp_hash, element_hashes
 from .state import current_snapshot
 
 bp = Blueprint("pages", __name__)
@@ -52,24 +53,45 @@ def _map_page(embed: bool):
         fmap = build_map(
             model, lambda path: url_for("static", filename=path), lang, tuple(current_app.config["TILES"])
         )
-        return render_template(
+        parts = render_parts(fmap)
+        html = render_template(
             "map.html",
-            map=render_parts(fmap), lang=lang, html_lang=HTML_LANG[lang], t=STRINGS[lang], embed=embed,
-            model=model, legend=PLACE_COUNT_CLASSES,
+            map=parts, lang=lang, html_lang=HTML_LANG[lang], t=STRINGS[lang], embed=embed,
+            model=model, legend=SHADE_THRESHOLDS,
             data={**model.client_data(), "lang": lang, "strings": STRINGS[lang]},
+        )
+        # map.html wraps folium's script part in a plain <script>; the header holds folium's own
+        # small scripts and styles. None of them holds a data-file value (data is in JSON blocks).
+        return TrustedPage(
+            html,
+            scripts=(csp_hash(parts["script"]), *element_hashes(parts["header"], "script")),
+            styles=tuple(element_hashes(parts["header"], "style")),
         )
 
     return _cached_page(("map", lang, embed), render)
 
 
+@dataclass(frozen=True)
+class TrustedPage:
+    """Rendered HTML and the CSP hashes of the inline scripts and styles the app itself put in it."""
+
+    html: str
+    scripts: tuple[str, ...] = ()
+    styles: tuple[str, ...] = ()
+
+
 def _cached_page(key: tuple, render):
-    """A page rendered once per model (with its CSP hashes and ETag); requests only read it."""
+    """A page rendered once per model (with its CSP hashes and ETag); requests only read it.
+
+    ``render(model)`` returns the HTML, or a :class:`TrustedPage` when the page has inline code.
+    """
     snapshot = current_snapshot()
     if key not in snapshot.pages:
-        html = render(snapshot.model)
-        snapshot.pages[key] = (html, inline_script_hashes(html), hashlib.sha1(html.encode()).hexdigest())
-    html, hashes, etag = snapshot.pages[key]
-    g.csp_script_hashes = hashes
-    response = make_response(html)
+        page = render(snapshot.model)
+        page = page if isinstance(page, TrustedPage) else TrustedPage(page)
+        snapshot.pages[key] = (page, hashlib.sha1(page.html.encode()).hexdigest())
+    page, etag = snapshot.pages[key]
+    g.csp_script_hashes, g.csp_style_hashes = page.scripts, page.styles
+    response = make_response(page.html)
     response.set_etag(etag)
     return response

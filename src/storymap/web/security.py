@@ -1,4 +1,10 @@
-"""Response headers: a Content-Security-Policy that allows only the app's own scripts."""
+"""Response headers: a Content-Security-Policy that trusts only the app's own inline code.
+
+The hashes a page's CSP lists are computed from the inline scripts and styles
+the app's own templates and folium's own elements emit, which hold no value
+from any data file (data travels in JSON blocks). They are never taken from
+the finished page, so a script that data smuggled into it is refused.
+"""
 
 from __future__ import annotations
 
@@ -11,19 +17,23 @@ from flask import Flask, g, request
 
 from ..mapbuilder import TILE_SOURCES
 
-_INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
+# Features the map never uses, refused for the page and anything it frames.
+PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in (
+    "accelerometer", "autoplay", "camera", "display-capture", "geolocation", "gyroscope", "magnetometer",
+    "microphone", "midi", "payment", "usb", "xr-spatial-tracking",
+))
 
 
-def inline_script_hashes(html: str) -> list[str]:
-    """CSP source expressions for every inline <script> of a rendered page.
+def csp_hash(body: str) -> str:
+    """The CSP source expression allowing an inline ``<script>`` or ``<style>`` with exactly this text."""
+    return "'sha256-" + base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode() + "'"
 
-    Pages are rendered once per model, so the hashes are computed once too;
-    any script injected later (e.g. through story text) matches none of them.
-    """
-    return [
-        "'sha256-" + base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode() + "'"
-        for body in _INLINE_SCRIPT.findall(html)
-    ]
+
+def element_hashes(fragment: str, tag: str) -> list[str]:
+    """Hashes of every inline ``<script>`` (classic or import map) or ``<style>`` in a fragment the app
+    generated itself; JSON data blocks are never run, so they need none."""
+    attributes = '(?: type="importmap")?' if tag == "script" else ""
+    return [csp_hash(body) for body in re.findall(rf"<{tag}{attributes}>(.*?)</{tag}>", fragment, re.S)]
 
 
 def tile_hosts(tiles) -> list[str]:
@@ -41,14 +51,17 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def set_headers(response):
-        scripts = " ".join(["'self'", *getattr(g, "csp_script_hashes", [])])
+        scripts = " ".join(["'self'", *getattr(g, "csp_script_hashes", ())])
+        # Leaflet positions its elements through the DOM (element.style), which style-src does not restrict.
+        styles = " ".join(["'self'", *getattr(g, "csp_style_hashes", ())])
         framing = "*" if request.endpoint == "pages.embed" else "'self'"
         response.headers.setdefault(
             "Content-Security-Policy",
-            f"default-src 'self'; script-src {scripts}; style-src 'self' 'unsafe-inline'; "
+            f"default-src 'self'; script-src {scripts}; style-src {styles}; "
             f"img-src {images}; font-src 'self'; connect-src 'self'; object-src 'none'; "
             f"base-uri 'none'; form-action 'self'; frame-ancestors {framing}",
         )
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         return response

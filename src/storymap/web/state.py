@@ -1,43 +1,81 @@
-"""The story model a running server reads, rebuilt when its files change.
+"""The story model a running server reads, rebuilt in the background when its files change.
 
-A failed rebuild is logged and the server keeps serving the last good model.
+Requests always read the last good snapshot and never wait for a rebuild. A
+background thread notices changed input files (names, sizes, modification
+times and content hashes, so an edit that keeps size and time is noticed too)
+and rebuilds the model in a separate process with a time and memory budget:
+a file that makes the build explode (say a YAML alias bomb) costs that
+process, not the site. A failed or over-budget rebuild is logged and the
+server keeps serving the last good model.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import multiprocessing
+import pickle
 import threading
 import time
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import Flask, Response, current_app, request
 
-from ..errors import InvalidInputError, StorymapError
+from ..errors import InvalidInputError, Problem, StorymapError
 from ..mapbuilder import TILE_SOURCES
 from ..model import StoryModel
 from ..pipeline import build_model
 
+REBUILD_TIMEOUT_SECONDS = 120.0
+REBUILD_MEMORY_MB = 2048
+
 
 class Snapshot:
-    """One built model plus what is derived from it once (rendered pages)."""
+    """One built model plus what is derived from it once (rendered pages, JSON documents)."""
 
     def __init__(self, model: StoryModel, signature: tuple):
         self.model = model
         self.signature = signature
         self.pages: dict = {}
+        self.documents: dict = {}
         self.built_at = time.time()
 
 
+class RebuildFailed(StorymapError):
+    """A rebuild ran over its budget or crashed; the message says which and why."""
+
+
 class ModelHolder:
-    def __init__(self, stories_dir: Path, geodata_dir: Path, check_seconds: float, logger):
+    """Holds the current snapshot; checks and rebuilds it off the request path.
+
+    Parameters
+    ----------
+    check_seconds : float or None
+        How often a request may start a check of the input files; None never.
+    builder : callable
+        ``builder(stories_dir, geodata_dir) -> StoryModel``, a module-level
+        function (it runs in a child process). Tests inject a slow one.
+    timeout_seconds, memory_mb : float, int
+        Budget of one rebuild; the child process is stopped past it.
+    """
+
+    def __init__(self, stories_dir: Path, geodata_dir: Path, check_seconds: float | None, logger,
+                 builder=build_model, timeout_seconds: float = REBUILD_TIMEOUT_SECONDS,
+                 memory_mb: int = REBUILD_MEMORY_MB):
         self.stories_dir = Path(stories_dir)
         self.geodata_dir = Path(geodata_dir)
         self.check_seconds = check_seconds
         self.logger = logger
-        self._lock = threading.Lock()
+        self.builder = builder
+        self.timeout_seconds = timeout_seconds
+        self.memory_mb = memory_mb
+        self._check_lock = threading.Lock()  # one check or rebuild at a time
         self._last_check = time.monotonic()
         self._failed_signature = None
         self.last_error: str | None = None
-        self.snapshot = Snapshot(self._build(), self._signature())
+        signature = self._signature()
+        # At start-up there is nothing to fall back on: build here, and fail loudly.
+        self.snapshot = Snapshot(checked_model(builder(self.stories_dir, self.geodata_dir)), signature)
 
     @classmethod
     def init_app(cls, app: Flask) -> None:
@@ -48,40 +86,139 @@ class ModelHolder:
             )
         app.extensions["storymap"] = cls(
             app.config["STORIES_DIR"], app.config["GEODATA_DIR"], app.config["RELOAD_CHECK_SECONDS"], app.logger,
+            builder=app.config.get("MODEL_BUILDER") or build_model,
+            timeout_seconds=app.config["REBUILD_TIMEOUT_SECONDS"],
+            memory_mb=app.config["REBUILD_MEMORY_MB"],
         )
 
-    def _build(self) -> StoryModel:
-        return build_model(self.stories_dir, self.geodata_dir)
+    def current(self) -> Snapshot:
+        """The latest good snapshot, at once; starts a background check when one is due."""
+        if self.check_seconds is not None and time.monotonic() - self._last_check >= self.check_seconds:
+            if self._check_lock.acquire(blocking=False):
+                self._last_check = time.monotonic()
+                threading.Thread(target=self._check_then_release, name="storymap-rebuild", daemon=True).start()
+        return self.snapshot
+
+    def refresh(self) -> Snapshot:
+        """Check the files and rebuild if they changed, waiting for it (CLI and tests; never a request)."""
+        with self._check_lock:
+            self._check()
+        return self.snapshot
+
+    def _check_then_release(self) -> None:
+        try:
+            self._check()
+        finally:
+            self._last_check = time.monotonic()
+            self._check_lock.release()
+
+    def _check(self) -> None:
+        signature = self._signature()
+        if signature in (self.snapshot.signature, self._failed_signature):
+            return
+        try:
+            model = self._build_isolated()
+        except (InvalidInputError, StorymapError) as exc:
+            self._failed(signature, str(exc))
+        except Exception as exc:  # a bug must not take the running site down either
+            self.logger.exception("rebuilding the story model failed")
+            self._failed(signature, f"{type(exc).__name__}: {exc}")
+        else:
+            self.snapshot = Snapshot(model, signature)  # one reference swap: readers see old or new
+            self.last_error = None
+            self.logger.info("story model rebuilt from changed files")
 
     def _signature(self) -> tuple:
-        """Names, sizes and modification times of every input file."""
-        files = [p for d in (self.stories_dir, self.geodata_dir) for p in sorted(d.rglob("*")) if p.is_file()]
-        return tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in files)
+        """Name, size, modification time and content hash of every input file.
 
-    def current(self) -> Snapshot:
-        """The latest good snapshot, rebuilding first if the input files changed."""
-        if self.check_seconds is None or time.monotonic() - self._last_check < self.check_seconds:
-            return self.snapshot
-        with self._lock:
-            self._last_check = time.monotonic()
-            signature = self._signature()
-            if signature in (self.snapshot.signature, self._failed_signature):
-                return self.snapshot
+        The hash catches an edit that keeps both size and time (a copy with
+        preserved times, a coarse file system clock).
+        """
+        entries = []
+        for path in sorted(p for d in (self.stories_dir, self.geodata_dir) for p in d.rglob("*")):
             try:
-                self.snapshot = Snapshot(self._build(), signature)
-                self.last_error = None
-                self.logger.info("story model rebuilt from changed files")
-            except (InvalidInputError, StorymapError) as exc:
-                self._failed(signature, str(exc))
-            except Exception as exc:  # a bug must not take the running site down either
-                self.logger.exception("rebuilding the story model failed")
-                self._failed(signature, f"{type(exc).__name__}: {exc}")
-        return self.snapshot
+                if not path.is_file():
+                    continue
+                stat = path.stat()
+                digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+                entries.append((str(path), stat.st_size, stat.st_mtime_ns, digest))
+            except OSError as exc:  # a dangling or looping link, a file removed meanwhile
+                entries.append((str(path), type(exc).__name__))
+        return tuple(entries)
+
+    def _build_isolated(self) -> StoryModel:
+        """Build in a child process within the time and memory budget."""
+        context = multiprocessing.get_context("spawn")
+        receiver, sender = context.Pipe(duplex=False)
+        process = context.Process(
+            target=_build_in_child, name="storymap-build", daemon=True,
+            args=(sender, self.builder, str(self.stories_dir), str(self.geodata_dir), self.memory_mb),
+        )
+        process.start()
+        sender.close()
+        try:
+            if not receiver.poll(self.timeout_seconds):
+                raise RebuildFailed(
+                    f"rebuilding took longer than the budget of {self.timeout_seconds:g} s and was stopped"
+                    if process.is_alive() else
+                    f"the rebuild process ended without an answer (exit code {process.exitcode})")
+            try:
+                outcome, payload = receiver.recv()
+            except EOFError as exc:
+                process.join(5)
+                raise RebuildFailed(f"the rebuild process ended without an answer (exit code {process.exitcode})") \
+                    from exc
+        finally:
+            receiver.close()
+            if process.is_alive():
+                process.kill()
+            process.join(5)
+        if outcome == "model":
+            return pickle.loads(payload)
+        if outcome == "invalid":
+            raise InvalidInputError(payload)
+        raise RebuildFailed(payload)
 
     def _failed(self, signature: tuple, message: str) -> None:
         self._failed_signature = signature
         self.last_error = message
         self.logger.error("changed files are invalid; still serving the last good data:\n%s", message)
+
+
+def _build_in_child(sender, builder, stories_dir: str, geodata_dir: str, memory_mb: int) -> None:
+    """Child process: build within the memory budget and send back the model or why not."""
+    import resource
+
+    limit = memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    try:
+        model = checked_model(builder(Path(stories_dir), Path(geodata_dir)))
+        message = ("model", pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL))
+    except InvalidInputError as exc:
+        message = ("invalid", exc.problems)
+    except MemoryError:
+        message = ("failed", f"rebuilding ran over the memory budget of {memory_mb} MB and was stopped")
+    except RecursionError:
+        message = ("failed", "rebuilding stopped: an input file is nested too deeply")
+    except Exception as exc:  # reported to the parent, which keeps serving the last good model
+        message = ("failed", f"{type(exc).__name__}: {exc}")
+    sender.send(message)
+    sender.close()
+
+
+def checked_model(model: StoryModel) -> StoryModel:
+    """The model, once every document it serves is known to be valid JSON (no NaN or Infinity).
+
+    Raises InvalidInputError, so a bad value fails the build, not a response.
+    """
+    for name, value in (("page data", model.client_data()), ("districts", model.districts_geojson),
+                        ("places", model.places_geojson)):
+        try:
+            json.dumps(value, allow_nan=False)
+        except ValueError as exc:
+            raise InvalidInputError([Problem(f"<{name}>", None, f"not valid JSON ({exc}); expected finite numbers")]) \
+                from exc
+    return model
 
 
 def current_snapshot() -> Snapshot:
@@ -90,3 +227,15 @@ def current_snapshot() -> Snapshot:
 
 def current_model() -> StoryModel:
     return current_snapshot().model
+
+
+def cached_json(key: str, make, mimetype: str = "application/json") -> Response:
+    """A JSON document of the current model, serialised once per model and served from memory with an ETag."""
+    snapshot = current_snapshot()
+    if key not in snapshot.documents:
+        body = current_app.json.dumps(make(snapshot.model), allow_nan=False).encode("utf-8")
+        snapshot.documents[key] = (body, hashlib.sha1(body).hexdigest())
+    body, etag = snapshot.documents[key]
+    response = Response(body, mimetype=mimetype)
+    response.set_etag(etag)
+    return response.make_conditional(request)
