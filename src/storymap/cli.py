@@ -62,13 +62,18 @@ cache_option = click.option(
 
 
 def _build(stories_dir, geodata_dir, online=False, cache_path=None):
-    from .geocode import OnlineGeocoder
     from .pipeline import build_model
 
     return build_model(
         stories_dir or default_stories_dir(), geodata_dir or default_geodata_dir(),
-        cache_path=cache_path, online=OnlineGeocoder() if online else None,
+        cache_path=cache_path, online=_online(online),
     )
+
+
+def _online(online: bool):
+    from .geocode import OnlineGeocoder
+
+    return OnlineGeocoder() if online else None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -84,15 +89,28 @@ def main():
 @cache_option
 @domain_errors
 def validate(stories_dir, geodata_dir, online, cache_path):
-    """Check story files, gazetteer and geodata; list every problem as FILE:LINE: message."""
-    model = _build(stories_dir, geodata_dir, online, cache_path)
-    click.echo(
-        f"OK: {len(model.stories)} stor{'y' if len(model.stories) == 1 else 'ies'}, "
-        f"{len(model.places)} places, {len(model.excerpts)} excerpts, {len(model.facts)} facts, "
-        f"{sum(1 for d in model.districts if d['place_count'])} of {len(model.districts)} districts with places"
-    )
-    for gap in model.english_gaps:  # partial English is reported, not a failure
-        click.echo(f"warning: {gap}", err=True)
+    """Check story files, gazetteer and geodata; list every problem as FILE:LINE: message.
+
+    Without --stories and --geodata, every region (stories/<region>/ beside
+    geodata/<region>/) is checked.
+    """
+    if stories_dir is None and geodata_dir is None:
+        from .regions import build_region_models, discover_regions
+        from .resources import bundled_path
+
+        models = build_region_models(discover_regions(bundled_path("geodata"), default_stories_dir()),
+                                     cache_path=cache_path, online=_online(online))
+    else:
+        models = {None: _build(stories_dir, geodata_dir, online, cache_path)}
+    for region, model in models.items():
+        click.echo(
+            f"OK: {region + ': ' if len(models) > 1 else ''}"
+            f"{len(model.stories)} stor{'y' if len(model.stories) == 1 else 'ies'}, "
+            f"{len(model.places)} places, {len(model.excerpts)} excerpts, {len(model.facts)} facts, "
+            f"{sum(1 for d in model.districts if d['place_count'])} of {len(model.districts)} districts with places"
+        )
+        for gap in model.english_gaps:  # partial English is reported, not a failure
+            click.echo(f"warning: {gap}", err=True)
 
 
 PLACE_FIELDS = ("id", "name", "lon", "lat", "district_code", "district_name", "geocoder", "precision", "stories")
@@ -201,18 +219,24 @@ def serve(host, port, threads, workers, tiles, stories_dir, geodata_dir):
         config["STORIES_DIR"] = str(stories_dir)
     if geodata_dir:
         config["GEODATA_DIR"] = str(geodata_dir)
+    if stories_dir or geodata_dir:
+        make_app = functools.partial(create_app, config)
+    else:  # every region present, the series index at /
+        from .web.site import create_site
+
+        make_app = functools.partial(create_site, config)
     server = serving.plan(workers, threads)
     if server.note:
         click.echo(f"storymap: {server.note}", err=True)
     # Built here first in every case, so bad data or a bad option is one clean error, not N failed workers.
-    app = create_app(config)
+    app = make_app()
     where = f"http://{host}:{port}/"
     if server.kind == "gunicorn":
         serving.check_port_free(host, port)
         del app  # each worker builds its own after the fork
         click.echo(f"storymap: serving {where} with {server.workers} worker processes x {server.threads} threads "
                    "(gunicorn; Ctrl+C to stop)")
-        serving.run_gunicorn(lambda: create_app(config), host, port, server.workers, server.threads)
+        serving.run_gunicorn(make_app, host, port, server.workers, server.threads)
         return
     listening = serving.waitress_server(app, host, port, server.threads)
     click.echo(f"storymap: serving {where}  (Ctrl+C to stop)")
@@ -257,11 +281,14 @@ def _width(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
-from .compare.cli import compare as compare_command  # noqa: E402  (last: it imports this module)
-main.add_command(compare_command)
-from .classroom.cli import handout, quiz  # noqa: E402  (the commands import this module's helpers)
+# Each area's commands live in its own package; attached last because they import this module.
+from .classroom.cli import handout, quiz  # noqa: E402
+from .compare.cli import compare as compare_command  # noqa: E402
 from .export.cli import export  # noqa: E402
-main.add_command(quiz); main.add_command(handout); main.add_command(export)  # noqa: E702
+from .ingest.cli import gazetteer, ingest  # noqa: E402
+
+for _command in (compare_command, quiz, handout, export, ingest, gazetteer):
+    main.add_command(_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,140 @@
+"""Chinese segmentation and script conversion for the ingest steps.
+
+jieba segments and tags words; opencc converts Traditional characters to
+Simplified for matching only (the draft keeps the text's own characters); ftfy
+repairs mojibake. They are the optional ``ingest`` extra: a runtime install
+without it gets one clear message instead of an ImportError.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from dataclasses import dataclass
+
+from ..errors import StorymapError
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_TRADITIONAL_SHARE = 0.01  # share of CJK characters opencc changes before a text counts as Traditional
+
+
+@dataclass(frozen=True)
+class Token:
+    word: str
+    flag: str  # jieba's part-of-speech tag (ns place, nr person, n noun, v verb, ...)
+    start: int
+    end: int
+
+
+def require(module: str):
+    """Import an ingest dependency or explain how to install it."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        raise StorymapError(
+            f"`storymap ingest` needs the optional package {module.split('.')[0]}; "
+            "install it with: pip install 'storymap[ingest]'"
+        ) from exc
+
+
+class Language:
+    """A jieba tokenizer of its own (its dictionary words never leak into another) plus opencc."""
+
+    def __init__(self, words: dict[str, str] | None = None):
+        self._tokenizer, self._posseg = _fresh_tokenizers()
+        self._converter = require("opencc").OpenCC("t2s")
+        for word, flag in (words or {}).items():
+            self.add_word(word, flag)
+
+    def add_word(self, word: str, flag: str = "ns") -> None:
+        """Teach the tokenizer a name (a district, a gazetteer name, a landmark)."""
+        if word and not re.search(r"\s", word):
+            self._tokenizer.add_word(word, freq=max(self._tokenizer.suggest_freq(word, tune=False), 50000), tag=flag)
+            self._posseg.word_tag_tab[word] = flag
+
+    def tokens(self, text: str) -> list[Token]:
+        result, offset = [], 0
+        for pair in self._posseg.cut(text, HMM=True):
+            result.append(Token(pair.word, pair.flag, offset, offset + len(pair.word)))
+            offset += len(pair.word)
+        return result
+
+    def words(self, text: str) -> list[str]:
+        """Everyday words of a name, for readable ids: jieba's own dictionary (not the region's
+        names), long words in pairs of characters (城市更新 -> 城市 更新)."""
+        words = []
+        for word in require("jieba").dt.cut(self.simplified(text), HMM=False):
+            if word.strip():
+                words += [word[i: i + 2] for i in range(0, len(word), 2)] if len(word) >= 4 else [word]
+        return words
+
+    def tag(self, text: str) -> list[tuple[str, str]]:
+        return [(t.word, t.flag) for t in self.tokens(text)]
+
+    def simplified(self, text: str) -> str:
+        """Simplified characters, position for position (offsets stay valid)."""
+        converted = self._converter.convert(text)
+        if len(converted) == len(text):
+            return converted
+        return "".join(c if len(c := self._converter.convert(ch)) == 1 else ch for ch in text)
+
+    def is_traditional(self, text: str) -> bool:
+        cjk = [i for i, ch in enumerate(text) if _CJK.match(ch)]
+        if not cjk:
+            return False
+        simplified = self.simplified(text)
+        changed = sum(1 for i in cjk if simplified[i] != text[i])
+        return changed / len(cjk) >= _TRADITIONAL_SHARE
+
+    def line_break(self, before: str, after: str) -> str:
+        """Whether a line break inside a sentence is a column break ("join") or lost text ("cut").
+
+        A word that spans the break (服|务, 列|为) means one word was split:
+        join. No word spans it and the line ends on a single character
+        that forms no word (推动城|区域规划): text is missing. Otherwise the
+        break falls between words: join.
+        """
+        left, right = self.simplified(before[-8:]), self.simplified(after[:8])
+        boundary = len(left)
+        tokens = self.tokens(left + right)
+        if any(t.start < boundary < t.end for t in tokens):
+            return "join"
+        last = next((t for t in reversed(tokens) if t.end <= boundary), None)
+        if last is not None and len(last.word) == 1 and _CJK.match(last.word) and last.flag not in _FUNCTION_FLAGS:
+            return "cut"
+        return "join"
+
+    def fix_mojibake(self, text: str) -> str:
+        ftfy = require("ftfy")
+        return ftfy.fix_encoding(text)
+
+
+@functools.lru_cache(maxsize=1)
+def _base_tokenizers():
+    """jieba's dictionary and part-of-speech table, read once per process."""
+    jieba = require("jieba")
+    posseg = require("jieba.posseg")
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    return tokenizer, posseg.POSTokenizer(tokenizer)
+
+
+def _fresh_tokenizers():
+    """A tokenizer whose added words stay its own, copied from the base instead of re-reading
+    the 5 MB dictionary (jieba 0.42's attributes; the release is final)."""
+    jieba = require("jieba")
+    posseg = require("jieba.posseg")
+    base, base_pos = _base_tokenizers()
+    tokenizer = jieba.Tokenizer()
+    tokenizer.FREQ, tokenizer.total, tokenizer.initialized = dict(base.FREQ), base.total, True
+    pos = posseg.POSTokenizer.__new__(posseg.POSTokenizer)
+    pos.tokenizer, pos.word_tag_tab = tokenizer, dict(base_pos.word_tag_tab)
+    return tokenizer, pos
+
+
+# Particles, conjunctions, prepositions: a line may well end on one of these.
+_FUNCTION_FLAGS = {"u", "uj", "ul", "uz", "ug", "ud", "uv", "c", "p", "y", "e"}

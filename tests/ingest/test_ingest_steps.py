@@ -1,0 +1,221 @@
+"""The ingest steps on their own: decoding, cleaning, place finding, figures."""
+
+from __future__ import annotations
+
+import pytest
+
+from storymap.errors import StorymapError
+from storymap.ingest.clean import clean_article
+from storymap.ingest.facts import find_facts
+from storymap.ingest.language import Language
+from storymap.ingest.places import Passage, find_places, region_names
+from storymap.ingest.textfile import decode_raw_text
+
+from .shenzhen_article import TEXT
+
+SHENZHEN = [("440303", "罗湖区"), ("440304", "福田区"), ("440305", "南山区"), ("440307", "龙岗区")]
+
+
+@pytest.fixture(scope="module")
+def language():
+    return Language()
+
+
+@pytest.fixture(scope="module")
+def article(language):
+    return clean_article(TEXT, language)
+
+
+# --- decoding ---------------------------------------------------------------
+
+def test_gb18030_text_is_decoded_and_named():
+    raw = decode_raw_text(TEXT.encode("gb18030"))
+    assert raw.text == TEXT
+    assert raw.encoding == "gb18030" and raw.converted
+
+
+def test_utf8_with_bom_and_crlf_is_plain_text():
+    raw = decode_raw_text(b"\xef\xbb\xbf" + TEXT.replace("\n", "\r\n").encode("utf-8"))
+    assert raw.text == TEXT and not raw.converted
+
+
+@pytest.mark.parametrize("data, expected", [
+    (b"", "empty file"),
+    (b"  \n\t\n", "empty file"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file"),
+    ("Caf\u00e9 na\u00efve r\u00e9sum\u00e9 \u00e0 la carte".encode("latin-1"), "not UTF-8 text"),
+])
+def test_bad_bytes_are_refused_with_what_was_found(data, expected):
+    with pytest.raises(StorymapError, match=expected) as info:
+        decode_raw_text(data, "raw.txt")
+    assert "\n" not in str(info.value)
+
+
+# --- cleaning ---------------------------------------------------------------
+
+def test_head_of_the_article(article):
+    assert article.series == "人民城市建设巡礼"
+    assert article.title == "鹏城潮涌写新篇"
+    assert article.subtitle == "老街焕新与科创同行"
+    assert article.reporters == ("林晓", "陈默")
+    assert article.newspaper == "中国城市报"
+    assert article.date == "2025-12-08"
+    assert [p.text for p in article.editor_note] == ["城市是人民的城市。本报推出“人民城市建设巡礼”系列报道,记录各地的探索与实践。"]
+    assert [p.text[:5] for p in article.lede] == ["2025年"]
+
+
+def test_sections_and_paragraphs(article):
+    assert [s.heading.text for s in article.sections] == [
+        "城市更新: 老街区焕发新活力", "科技创新: 产业生态持续壮大", "生态宜居: 公园里的城市",
+    ]
+    renewal = article.sections[0].paragraphs
+    # 游|客 is one word split by the line break: joined, one paragraph.
+    assert "吸引了大量游客,累计接待" in renewal[0].text and not renewal[0].truncated
+    # 推动城|区域协调发展: no word spans the break, 城 is left alone -> text is missing.
+    assert renewal[1].text.endswith("推动城") and renewal[1].truncated
+    assert renewal[2].text == "区域协调发展。" and renewal[2].truncated
+
+
+def test_duplicate_paragraph_kept_once_and_furniture_dropped(article):
+    texts = [p.text for s in article.sections for p in s.paragraphs]
+    assert sum(t.startswith("福田区莲花山公园里") for t in texts) == 1
+    assert not any("邮发代号" in t or "责编" in t for t in texts)
+    assert any("printed twice" in n for n in article.notes)
+    assert any("page furniture" in n for n in article.notes)
+
+
+def test_captions_and_credits(article):
+    assert [(c.number, c.caption, c.credit) for c in article.captions] == [
+        (1, "福田区华强北路步行街夜景。", "中国城市报记者 林晓摄"),
+        (2, "南山区粤海街道的创业者正在讨论方案。", "南山区委宣传部供图"),
+    ]
+
+
+def test_line_break_verdicts(language):
+    assert language.line_break("社区就业服", "务站点,结合") == "join"
+    assert language.line_break("将人工智能等列", "为重点发展领域") == "join"
+    assert language.line_break("是上海市近年来推动城", "区域规划,采取了") == "cut"
+
+
+def test_traditional_text_matches_in_simplified_and_keeps_its_characters(language):
+    traditional = "走進福田區華強北路,改造後的步行街整潔明亮。"
+    assert language.is_traditional(traditional)
+    assert not language.is_traditional("走进福田区华强北路,改造后的步行街整洁明亮。")
+    names = region_names("深圳市", SHENZHEN, [])
+    found = find_places([Passage("p-1", traditional, 0)], names, Language())
+    by_name = {p.name: p for p in found}
+    assert "華強北路" in by_name and by_name["華強北路"].district == "440304"
+    assert by_name["華強北路"].mentions[0].simple == "华强北路"
+
+
+# --- places -----------------------------------------------------------------
+
+def _find(text: str, gazetteer=()):
+    return find_places([Passage("p-1", text, 0)], region_names("深圳市", SHENZHEN, gazetteer), Language())
+
+
+def test_chain_after_a_district_gives_road_and_district():
+    text = "走进福田区华强北路,改造后的步行街整洁明亮。"
+    [district, road] = _find(text)
+    assert (district.name, district.kind) == ("福田区", "district")
+    assert (road.name, road.kind, road.district) == ("华强北路", "road", "440304")
+    mention = road.mentions[0]
+    assert text[mention.start: mention.end] == "华强北路" and mention.start == text.index("华")
+    assert mention.sentence == text
+
+
+def test_a_way_of_speaking_is_not_a_road():
+    assert [p.name for p in _find("这是城市发展之路上的一个缩影,也是一条新路。")] == []
+
+
+def test_generic_facility_words_are_not_places():
+    assert [p.name for p in _find("社区口袋公园已建成,社区事务受理服务中心设置了专区。")] == []
+
+
+def test_quoted_name_is_a_place_only_where_one_goes():
+    found = _find("记者走进“湾区创新港”,看到工程师。坚持“人民城市”理念。")
+    assert [p.name for p in found] == ["湾区创新港"]
+
+
+def test_subdistrict_and_a_place_inside_it():
+    found = {p.name: p for p in _find("在外滩街道的善淘慈善超市,兼职店长正在整理货架。")}
+    assert found["外滩街道"].kind == "town"
+    assert found["善淘慈善超市"].mentions[0].parent == "外滩街道"
+
+
+def test_gazetteer_names_win_and_carry_their_district():
+    class Entry:
+        id, district_code, names = "lotus-hill", "440304", ("莲花山公园", "莲花山")
+
+    [place] = [p for p in _find("清晨的莲花山,市民络绎不绝。", [Entry()])]
+    assert (place.key, place.gazetteer, place.district, place.district_evidence) == (
+        "lotus-hill", "lotus-hill", "440304", "gazetteer")
+
+
+# --- figures ----------------------------------------------------------------
+
+def test_figures_with_units_qualifiers_and_change():
+    facts = find_facts("全市PM2.5平均浓度降至16.8微克/立方米,较去年同期下降8.5%。已吸引近300家企业入驻,"
+                       "带动就业逾5000人,家庭964万户,已开发逾千个岗位。今年4月29日在3层,前9个月。")
+    assert [(f.value, f.unit, f.qualifier) for f in facts] == [
+        (16.8, "μg/m³", "exact"), (300, "家", "approx"), (5000, "人", "over"),
+        (9640000, "户", "exact"), (1000, "个", "over"),
+    ]
+    assert facts[0].change == {"value": -8.5, "unit": "%", "basis": "较去年同期"}
+    assert facts[0].quote == "全市PM2.5平均浓度降至16.8微克/立方米,较去年同期下降8.5%"
+    assert facts[1].quote == "已吸引近300家企业入驻"
+
+
+def test_traditional_print_text_is_read_and_kept_as_printed(language):
+    import opencc
+
+    article = clean_article(opencc.OpenCC("s2t").convert(TEXT), language)
+    assert (article.series, article.title, article.newspaper) == ("人民城市建設巡禮", "鵬城潮湧寫新篇", "中國城市報")
+    assert article.reporters == ("林曉", "陳默") and article.date == "2025-12-08"
+    assert article.captions[1].credit == "南山區委宣傳部供圖"
+    assert not any("郵發代號" in p.text for s in article.sections for p in s.paragraphs)
+    facts = find_facts("帶動就業逾5000人,已吸引近300家企業入駐", "带动就业逾5000人,已吸引近300家企业入驻")
+    assert [(f.value, f.qualifier, f.quote, f.label) for f in facts] == [
+        (5000, "over", "帶動就業逾5000人", "帶動就業"), (300, "approx", "已吸引近300家企業入駐", "企業入駐"),
+    ]
+
+
+WRAPPED = """\
+锦江之畔烟火浓
+
+本报记者 张蓉
+
+　　初夏,锦江区的老街巷里飘着茶香。走进春熙路,改造后的街区整洁明
+亮,游客络绎不绝。
+　　春熙路片区累计完成老旧院落改造120余个。今年以来,片区共接待游客
+50万人次。“以前这里车多人挤,现在走路都舒服了。”
+在这里开了二十年茶馆的王大爷说。
+
+社区治理
+
+　　在武侯区玉林街道,居民有了新去处。
+　　图为玉林街道居民在学习插花。张蓉 摄
+"""
+
+
+def test_paragraphs_wrapped_over_lines_with_indents(language):
+    article = clean_article(WRAPPED, language)
+    assert article.title == "锦江之畔烟火浓" and article.reporters == ("张蓉",) and article.newspaper is None
+    assert [p.text for p in article.lede] == [
+        "初夏,锦江区的老街巷里飘着茶香。走进春熙路,改造后的街区整洁明亮,游客络绎不绝。",
+        "春熙路片区累计完成老旧院落改造120余个。今年以来,片区共接待游客50万人次。"
+        "“以前这里车多人挤,现在走路都舒服了。”在这里开了二十年茶馆的王大爷说。",
+    ]
+    assert not any(p.truncated for p in article.lede)
+    assert [s.heading.text for s in article.sections] == ["社区治理"]
+    assert [(c.caption, c.credit) for c in article.captions] == [("图为玉林街道居民在学习插花。", "张蓉 摄")]
+
+
+def test_periods_of_figures():
+    text = ("2025年前9个月,全市PM2.5平均浓度降至25.3微克/立方米。目前已形成“家+书屋”237家,截至今年11月底,"
+            "共开展活动6862场。2025年“打造200个‘家+书屋’”被纳入项目。")
+    assert [(f.value, f.period) for f in find_facts(text, year="2025")] == [
+        (25.3, "2025-01/2025-09"), (237, None), (6862, "截至2025-11"), (200, "2025"),
+    ]
+    # Without the issue's year, 今年 stays unresolved rather than guessed.
+    assert [f.period for f in find_facts(text)][2] is None
