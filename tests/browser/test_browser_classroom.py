@@ -286,6 +286,11 @@ def test_map_page_prints_the_selection_with_its_legend(page, live_server, ui):
     ui.open(page, live_server + "/#district=310104")
     page.emulate_media(media="print")
     page.wait_for_function("() => matchMedia('print').matches")
+    # The deep link's own fly to the district may still be landing when print starts; wait
+    # (bounded) until the print fit holds, then check it.
+    page.wait_for_function(f"""() => {{ const s = ({PRINT_STATE})();
+        return s.map[0] <= s.district[0] && s.map[1] <= s.district[1] && s.district[2] <= s.map[2] && s.district[3] <= s.map[3]; }}""",
+                           timeout=10_000)
     state = page.evaluate(PRINT_STATE)
     assert not state["zoomButtons"] and not state["tour"] and not state["search"]
     assert state["legend"]
@@ -298,7 +303,8 @@ def test_map_page_prints_the_selection_with_its_legend(page, live_server, ui):
     assert "徐汇区" in state["panel"]
     page.emulate_media(media="screen")
     page.wait_for_function("() => !matchMedia('print').matches")
-    assert page.evaluate("() => document.querySelector('.sm-map').style.width") == ""
+    # The media-change event arrives after matches flips: wait (bounded) for the screen size back.
+    page.wait_for_function("() => document.querySelector('.sm-map').style.width === ''", timeout=5_000)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

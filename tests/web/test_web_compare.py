@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 from pyproj import Geod
@@ -107,9 +108,13 @@ def test_print_view_has_the_table_and_a_map(client):
     assert "size: A4 landscape" in client.get("/static/css/compare.css").get_data(as_text=True)
 
 
-def test_ui_strings_come_with_the_view(client):
-    zh = client.get("/api/compare/strings?lang=zh").get_json()
-    en = client.get("/api/compare/strings?lang=en").get_json()
+def test_ui_strings_come_with_the_map_page_data(client):
+    def page_data(lang):
+        html = client.get("/", query_string={"lang": lang}).get_data(as_text=True)
+        block = re.search(r'<script type="application/json" id="storymap-data">(.*?)</script>', html, re.S).group(1)
+        return json.loads(block)["compare_strings"]
+
+    zh, en = page_data("zh"), page_data("en")
     assert zh["compare"] == "对比" and en["compare"] == "Compare"
     assert set(zh) == set(en)
 

@@ -1,4 +1,4 @@
-"""The planner's comparison: JSON, CSV and GeoJSON twins, a print view, and the view's UI strings.
+"""The planner's comparison: JSON, CSV and GeoJSON twins, a print view, and the view's UI strings (sent with the map page's data).
 
 Each request names its own items, so the comparison is computed per request,
 by calling :func:`storymap.compare.compare` on the built model; this module
@@ -112,12 +112,6 @@ def compare_geojson():
     response.mimetype = "application/geo+json"
     response.headers["Content-Disposition"] = 'attachment; filename="storymap-compare.geojson"'
     return response
-
-
-@bp.get("/api/compare/strings")
-def compare_strings():
-    """The compare view's UI strings (?lang=zh|en), loaded by static/js/compare.js."""
-    return jsonify(STRINGS[pick_lang(request.args.get("lang"))])
 
 
 @bp.get("/compare/print")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from flask import Blueprint, current_app, g, make_response, render_template, request, url_for
 
 from ..mapbuilder import SHADE_THRESHOLDS, build_map, render_parts
+from .compare import STRINGS as COMPARE_STRINGS
 from .i18n import HTML_LANG, STRINGS, pick_lang
 from .security import csp_hash, element_hashes
 from .state import current_snapshot
@@ -58,7 +59,7 @@ def _map_page(embed: bool):
             "map.html",
             map=parts, lang=lang, html_lang=HTML_LANG[lang], t=STRINGS[lang], embed=embed,
             model=model, legend=SHADE_THRESHOLDS,
-            data={**model.client_data(), "lang": lang, "strings": STRINGS[lang]},
+            data={**model.client_data(), "lang": lang, "strings": STRINGS[lang], "compare_strings": COMPARE_STRINGS[lang]},
         )
         # map.html wraps folium's script part in a plain <script>; the header holds folium's own
         # small scripts and styles. None of them holds a data-file value (data is in JSON blocks).

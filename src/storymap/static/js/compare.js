@@ -5,8 +5,8 @@
  * GCJ-02) side by side. The server computes everything (/api/compare: geodesic
  * distances, walking circles and their geometry, district shares, indicators);
  * this module keeps the selection in the URL hash, draws what the server
- * returns and renders its table. UI strings come with the view
- * (/api/compare/strings).
+ * returns and renders its table. UI strings come with the page data
+ * (data.compare_strings).
  *
  * Exports:
  *   compareHash(state)            "#compare=place:a,pt:121.49:31.24&r=1000[&crs=gcj02]"
@@ -57,22 +57,18 @@ export class CompareMode {
     this.layer = L.featureGroup();
     this.request = 0;
     this.drawnItems = "";
-    this.tr = (key) => key;
-    this.ready = fetch(new URL(`compare/strings?lang=${lang}`, API))
-      .then((response) => response.json())
-      .then((strings) => { this.strings = strings; this.tr = (key, vars) => t(strings, key, vars); })
-      .catch(() => {});  // without its strings the view still works, labelled by key
+    this.strings = data.compare_strings;
+    this.tr = (key, vars) => t(this.strings, key, vars);
     places.on("popupopen", (event) => this.decoratePopup(event));
     map.on("baselayerchange layeradd layerremove", () => { if (this.active) this.updateTilesNote(); });
     document.addEventListener("keydown", (event) => { if (event.key === "Escape") this.stopPicking(); });
   }
 
-  get limits() { return this.strings ? this.strings.limits : { min_items: 2, max_items: 6, min_radius: 200, max_radius: 5000 }; }
+  get limits() { return this.strings.limits; }
 
   /* ---------- entering, editing, leaving ---------- */
 
   async show(view) {
-    await this.ready;
     this.state = parseCompareHash(view.hash);
     if (!this.active) {
       this.active = true;
@@ -357,7 +353,6 @@ export class CompareMode {
   /* ---------- buttons elsewhere on the page ---------- */
 
   async decoratePanel(view, element) {
-    await this.ready;
     const count = this.state.items.length;
     let button;
     if (view.type === "place" || view.type === "district") {
@@ -376,7 +371,7 @@ export class CompareMode {
   decoratePopup(event) {
     const feature = event.propagatedFrom && event.propagatedFrom.feature;
     const content = event.popup.getElement() && event.popup.getElement().querySelector(".leaflet-popup-content");
-    if (!feature || !content || !this.strings || content.querySelector(".cmp-add")) return;
+    if (!feature || !content || content.querySelector(".cmp-add")) return;
     const item = `place:${feature.properties.id}`;
     content.append(h("button", {
       type: "button", class: "sm-button cmp-add", onclick: () => { this.map.closePopup(); this.add(item); },
