@@ -40,6 +40,7 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -71,13 +72,13 @@ def free_port() -> int:
 
 
 def get(url: str, gzip_ok: bool = True, timeout: float = 10):
-    """(status, headers, body as sent) of one request; 4xx/5xx are answers too."""
+    """(status, headers, body as sent, final URL) of one request, redirects followed; 4xx/5xx are answers too."""
     request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"} if gzip_ok else {})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.status, response.headers, response.read()
+            return response.status, response.headers, response.read(), response.geturl()
     except urllib.error.HTTPError as exc:
-        return exc.code, exc.headers, exc.read()
+        return exc.code, exc.headers, exc.read(), exc.geturl()
 
 
 class Server:
@@ -105,7 +106,7 @@ class Server:
                 self.log.seek(0)
                 raise RuntimeError(f"storymap serve ({self.src}) exited with {self.proc.returncode}:\n{self.log.read()}")
             try:
-                status, _, _ = get(self.base + "/", timeout=5)
+                status, _, _, _ = get(self.base + "/", timeout=5)
                 if status == 200:
                     return time.perf_counter() - self.started
             except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
@@ -130,21 +131,37 @@ def leaflet_path(page: str) -> str | None:
 
 
 def routes(server: Server) -> tuple[dict[str, str], list[str]]:
-    """label -> path of every route to load, and notes on the ones left out."""
-    status, headers, body = get(server.base + "/")
-    page = (gzip.decompress(body) if headers.get("Content-Encoding") == "gzip" else body).decode("utf-8")
-    found = {"/": "/", "districts.geojson": "/api/districts.geojson", "places.geojson": "/api/places.geojson"}
-    notes = []
-    status, _, _ = get(server.base + COMPARE)
-    if status == 404:
-        notes.append(f"/api/compare: skipped, the route answers 404 on {server.src}")
-    else:
-        found["compare"] = COMPARE
-    leaflet = leaflet_path(page)
+    """label -> path of every route to load, and notes on the ones left out.
+
+    Each path is the one that answers: a redirect (``/`` to the only region's
+    map, old unprefixed API links to the region's) is followed here, once, so
+    wrk loads the page or document itself rather than timing a 3xx.
+    """
+    def resolved(path: str) -> tuple[int, str, bytes, str]:
+        status, headers, body, url = get(server.base + path)
+        if headers.get("Content-Encoding") == "gzip":
+            body = gzip.decompress(body)
+        return status, url[len(server.base):], body, headers.get("Content-Type", "")
+
+    found, notes = {}, []
+    status, page_path, page, _ = resolved("/")
+    if status != 200:
+        raise RuntimeError(f"/ answered {status} on {server.src}")
+    found["/"] = page_path
+    # The API lives beside the map page: /api/... on a one-region app, /<region>/api/... on the site.
+    prefix = page_path.rstrip("/")
+    for name, path in (("districts.geojson", "/api/districts.geojson"), ("places.geojson", "/api/places.geojson"),
+                       ("compare", COMPARE)):
+        status, url, _, _ = resolved(prefix + path)
+        if status == 200:
+            found[name] = url
+        else:
+            notes.append(f"{name}: skipped, {prefix + path} answers {status} on {server.src}")
+    leaflet = leaflet_path(page.decode("utf-8"))
     if leaflet is None:
         notes.append("leaflet.js: skipped, no <script src=...leaflet...js> in the page")
     else:
-        found["leaflet.js"] = leaflet
+        found["leaflet.js"] = urllib.parse.urljoin(page_path, leaflet)
     return found, notes
 
 
@@ -169,9 +186,11 @@ def measure(label: str, src: Path, args, script: Path) -> dict:
         found, notes = routes(server)
         results = {}
         for name, path in found.items():
-            status, headers, body = get(server.base + path, gzip_ok=not args.no_gzip)
+            status, headers, body, url = get(server.base + path, gzip_ok=not args.no_gzip)
+            if url != server.base + path:
+                raise RuntimeError(f"{server.base + path} redirects to {url}: wrk would time the redirect")
             figures = load(server.base + path, args, script)
-            figures.update(status=status, response_bytes=len(body), encoding=headers.get("Content-Encoding") or "-")
+            figures.update(path=path, status=status, response_bytes=len(body), encoding=headers.get("Content-Encoding") or "-")
             results[name] = figures
             print(f"  {name}: {figures['rps']:.0f} req/s, p99 {figures['p99_us'] / 1000:.0f} ms", file=sys.stderr)
         return {"src": str(src), "startup_s": server.startup_s, "routes": results, "notes": notes}
@@ -198,6 +217,8 @@ def print_run(label: str, run: dict) -> list[str]:
             misses.append(name)
         print(f"  {name:<18} {r['rps']:>8.0f} {ratio:>6.2f} {r['p50_us'] / 1000:>7.1f}ms {r['p99_us'] / 1000:>7.0f}ms "
               f"{errors:>7} {r['response_bytes']:>9,} {r['encoding']:>5}{'' if ok else '  <- target'}")
+    for name, r in routes_.items():
+        print(f"  {name}: {r['path']}")
     for note in run["notes"]:
         print(f"  note: {note}")
     return misses
