@@ -202,3 +202,70 @@ def test_broken_indicator_file_is_a_clear_json_error_and_the_map_still_serves(st
     message = response.get_json()["error"]["message"]
     assert "district_indicators.csv:2: population_2020 is 'lots'" in message
     assert client.get("/api/districts").status_code == 200
+
+
+@pytest.fixture
+def counted_compare(monkeypatch):
+    """How many times the blueprint computes a comparison."""
+    import storymap.web.compare as blueprint
+
+    calls = []
+    real = blueprint.compare
+
+    def counting(model, checked):
+        calls.append([item.token for item in checked.items])
+        return real(model, checked)
+
+    monkeypatch.setattr(blueprint, "compare", counting)
+    return calls
+
+
+def test_a_comparison_is_computed_once_per_model_whatever_its_spelling(story_copy, make_client, counted_compare):
+    import storymap
+
+    app = storymap.create_app({
+        "TESTING": True, "STORIES_DIR": str(story_copy.stories_dir), "GEODATA_DIR": str(story_copy.geodata_dir)})
+    client = make_client(app)
+    first = client.get("/api/compare", query_string={"items": TWO, "r": "1000"})
+    again = client.get("/api/compare", query_string={"items": " place:modu-space , tanjiaqiao-road", "r": "1000.0",
+                                                     "crs": "wgs84"})
+    assert first.status_code == again.status_code == 200
+    assert first.get_data() == again.get_data() and first.headers["ETag"] == again.headers["ETag"]
+    assert counted_compare == [["place:modu-space", "place:tanjiaqiao-road"]]
+    # the CSV and GeoJSON twins of the same request reuse it; a new radius is a new comparison
+    assert client.get("/api/compare.csv", query_string={"items": TWO}).status_code == 200
+    assert client.get("/api/compare", query_string={"items": TWO, "r": "800"}).get_json()["radius_m"] == 800
+    assert len(counted_compare) == 2
+    # a repeat with the ETag is answered 304, without a body
+    cached = client.get("/api/compare", query_string={"items": TWO}, headers={"If-None-Match": first.headers["ETag"]})
+    assert cached.status_code == 304 and cached.get_data() == b""
+    # a rebuilt model starts with no answers: nothing computed on the old one is served
+    holder = app.extensions["storymap"]
+    holder.snapshot = type(holder.snapshot)(holder.snapshot.model, ("rebuilt",))
+    assert client.get("/api/compare", query_string={"items": TWO}).status_code == 200
+    assert len(counted_compare) == 3
+
+
+def test_bad_requests_are_never_cached(client, counted_compare):
+    for _ in range(2):
+        assert client.get("/api/compare", query_string={"items": "place:modu-spce,place:tanjiaqiao-road"}).status_code == 400
+    assert counted_compare == []
+
+
+def test_the_answer_cache_keeps_the_most_recently_used():
+    from storymap.web.state import BoundedCache
+
+    cache = BoundedCache(2)
+    made = []
+
+    def make(key):
+        return lambda: made.append(key) or key.upper()
+
+    assert cache.get("a", make("a")) == "A"
+    cache.get("b", make("b"))
+    cache.get("a", make("a"))  # a is used again: b is now the oldest
+    cache.get("c", make("c"))
+    assert len(cache) == 2
+    assert cache.get("a", make("a")) == "A" and made == ["a", "b", "c"]
+    cache.get("b", make("b"))
+    assert made == ["a", "b", "c", "b"]

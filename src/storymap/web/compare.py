@@ -1,9 +1,11 @@
 """The planner's comparison: JSON, CSV and GeoJSON twins, a print view, and the view's UI strings (sent with the map page's data).
 
-Each request names its own items, so the comparison is computed per request,
-by calling :func:`storymap.compare.compare` on the built model; this module
-only parses query parameters and formats. CORS headers come from the API
-blueprint's app-wide hook (every ``/api/`` path).
+Each request names its own items. The comparison is computed by
+:func:`storymap.compare.compare` on the built model the first time a set of
+items is asked for, then kept with the model (bounded, least recently used
+out), as is its JSON body: a shared link opened by a class or a newsroom is
+computed once. This module only parses query parameters and formats. CORS
+headers come from the API blueprint's app-wide hook (every ``/api/`` path).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from ..compare.printmap import print_map
 from ..errors import InvalidInputError
 from .errors import error_response
 from .i18n import HTML_LANG, pick_lang
-from .state import current_model
+from .state import current_model, current_snapshot, json_response, serialised
 
 bp = Blueprint("compare", __name__)
 
@@ -71,31 +73,40 @@ for _lang in STRINGS:
                                 "max_radius": MAX_RADIUS_M, "default_radius": DEFAULT_RADIUS_M}
 
 
-def _comparison():
-    """(result, None) for the request's query parameters, or (None, a 400/500 JSON response)."""
-    model = current_model()
+def _comparison(snapshot):
+    """(key, result, None) for the request's query parameters, or (None, None, a 400/500 JSON response).
+
+    ``key`` names the checked request (items as resolved, radius, CRS), so spellings of the same
+    request share one computed result. Parsing and computing use the snapshot the view took, so a
+    rebuild landing meanwhile cannot mix two models in one answer or one cache.
+    """
     try:
-        return compare(model, parse_request(model, request.args.get("items"), request.args.get("r"),
-                                            request.args.get("crs"))), None
+        checked = parse_request(snapshot.model, request.args.get("items"), request.args.get("r"),
+                                request.args.get("crs"))
+        key = (tuple(checked.items), checked.radius_m, checked.crs)
+        return key, snapshot.computed.get(("compare", key), lambda: compare(snapshot.model, checked)), None
     except CompareInputError as exc:
         name = PARAMETER_NAMES[exc.parameter]
-        return None, error_response(400, exc.describe(name), parameter=name, value=exc.value,
-                                    expected=exc.expected, suggestions=exc.suggestions)
+        return None, None, error_response(400, exc.describe(name), parameter=name, value=exc.value,
+                                          expected=exc.expected, suggestions=exc.suggestions)
     except InvalidInputError as exc:  # the region's indicator files are broken
-        return None, error_response(500, f"cannot load the region's district indicators: {exc}")
+        return None, None, error_response(500, f"cannot load the region's district indicators: {exc}")
 
 
 @bp.get("/api/compare")
 def compare_json():
-    result, error = _comparison()
+    snapshot = current_snapshot()
+    key, result, error = _comparison(snapshot)
     if error:
         return error
-    return jsonify({**result, "table": table(result, pick_lang(request.args.get("lang")))})
+    lang = pick_lang(request.args.get("lang"))
+    return json_response(snapshot.computed.get(
+        ("compare.json", key, lang), lambda: serialised({**result, "table": table(result, lang)})))
 
 
 @bp.get("/api/compare.csv")
 def compare_csv():
-    result, error = _comparison()
+    _, result, error = _comparison(current_snapshot())
     if error:
         return error
     body = "\ufeff" + to_csv(result, pick_lang(request.args.get("lang")))  # BOM: Excel then reads UTF-8
@@ -105,7 +116,7 @@ def compare_csv():
 
 @bp.get("/api/compare.geojson")
 def compare_geojson():
-    result, error = _comparison()
+    _, result, error = _comparison(current_snapshot())
     if error:
         return error
     response = jsonify(to_geojson(result))
@@ -118,7 +129,7 @@ def compare_geojson():
 def print_view():
     """Table plus a static map of the items, for A4 landscape."""
     lang = pick_lang(request.args.get("lang"))
-    result, error = _comparison()
+    _, result, error = _comparison(current_snapshot())
     if error:
         body = error.get_json()["error"]
         return render_template("error.html", code=error.status_code, name=body["message"], lang=lang), error.status_code

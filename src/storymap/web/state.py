@@ -17,6 +17,7 @@ import multiprocessing
 import pickle
 import threading
 import time
+from collections import OrderedDict
 from pathlib import Path
 
 from flask import Flask, Response, current_app, request
@@ -28,16 +29,50 @@ from ..pipeline import build_model
 
 REBUILD_TIMEOUT_SECONDS = 120.0
 REBUILD_MEMORY_MB = 2048
+# Answers to parameterised requests (comparisons) kept per model: each is a few tens of KB.
+COMPUTED_ENTRIES = 512
+
+
+class BoundedCache:
+    """A thread-safe map of at most ``size`` entries; the least recently used goes first.
+
+    ``get(key, make)`` calls ``make()`` outside the lock, so a slow computation
+    never blocks readers of other keys (two threads may both compute a new key once).
+    """
+
+    def __init__(self, size: int):
+        self._items: OrderedDict = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def get(self, key, make):
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        value = make()
+        with self._lock:
+            self._items[key] = value
+            if len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return value
+
+    def __len__(self) -> int:
+        return len(self._items)
 
 
 class Snapshot:
-    """One built model plus what is derived from it once (rendered pages, JSON documents)."""
+    """One built model plus what is derived from it (rendered pages, JSON documents, computed answers).
+
+    Everything derived goes with the snapshot, so a rebuilt model never serves a stale answer.
+    """
 
     def __init__(self, model: StoryModel, signature: tuple):
         self.model = model
         self.signature = signature
         self.pages: dict = {}
         self.documents: dict = {}
+        self.computed = BoundedCache(COMPUTED_ENTRIES)
         self.built_at = time.time()
 
 
@@ -237,13 +272,23 @@ def current_model() -> StoryModel:
     return current_snapshot().model
 
 
+def serialised(value) -> tuple[bytes, str]:
+    """A JSON body and its ETag (NaN and Infinity refused)."""
+    body = current_app.json.dumps(value, allow_nan=False).encode("utf-8")
+    return body, hashlib.sha1(body).hexdigest()
+
+
+def json_response(body_and_etag: tuple[bytes, str], mimetype: str = "application/json") -> Response:
+    """A serialised body with its ETag; a request that has it already gets 304."""
+    body, etag = body_and_etag
+    response = Response(body, mimetype=mimetype)
+    response.set_etag(etag)
+    return response.make_conditional(request)
+
+
 def cached_json(key: str, make, mimetype: str = "application/json") -> Response:
     """A JSON document of the current model, serialised once per model and served from memory with an ETag."""
     snapshot = current_snapshot()
     if key not in snapshot.documents:
-        body = current_app.json.dumps(make(snapshot.model), allow_nan=False).encode("utf-8")
-        snapshot.documents[key] = (body, hashlib.sha1(body).hexdigest())
-    body, etag = snapshot.documents[key]
-    response = Response(body, mimetype=mimetype)
-    response.set_etag(etag)
-    return response.make_conditional(request)
+        snapshot.documents[key] = serialised(make(snapshot.model))
+    return json_response(snapshot.documents[key], mimetype)
