@@ -219,24 +219,22 @@ def serve(host, port, threads, workers, tiles, stories_dir, geodata_dir):
         config["STORIES_DIR"] = str(stories_dir)
     if geodata_dir:
         config["GEODATA_DIR"] = str(geodata_dir)
-    if stories_dir or geodata_dir:
-        make_app = functools.partial(create_app, config)
-    else:  # every region present, the series index at /
-        from .web.site import create_site
-
-        make_app = functools.partial(create_site, config)
     server = serving.plan(workers, threads)
     if server.note:
         click.echo(f"storymap: {server.note}", err=True)
-    # Built here first in every case, so bad data or a bad option is one clean error, not N failed workers.
-    app = make_app()
+    # Built once, before any server or worker starts: bad data or a bad option is one clean error.
+    if stories_dir or geodata_dir:
+        app = create_app(config)
+    else:  # every region present, the series index at /
+        from .web.site import create_site
+
+        app = create_site(config)
     where = f"http://{host}:{port}/"
     if server.kind == "gunicorn":
         serving.check_port_free(host, port)
-        del app  # each worker builds its own after the fork
         click.echo(f"storymap: serving {where} with {server.workers} worker processes x {server.threads} threads "
                    "(gunicorn; Ctrl+C to stop)")
-        serving.run_gunicorn(make_app, host, port, server.workers, server.threads)
+        serving.run_gunicorn(app, host, port, server.workers, server.threads)
         return
     listening = serving.waitress_server(app, host, port, server.threads)
     click.echo(f"storymap: serving {where}  (Ctrl+C to stop)")

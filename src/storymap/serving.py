@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import socket
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from .errors import StorymapError
@@ -73,11 +72,13 @@ def waitress_server(app, host: str, port: int, threads: int):
         raise StorymapError(f"cannot listen on {host}:{port}: {exc.strerror}; try another --port") from exc
 
 
-def run_gunicorn(app_factory: Callable, host: str, port: int, workers: int, threads: int) -> None:
-    """Serve ``app_factory()`` from ``workers`` gunicorn processes of ``threads`` threads each.
+def run_gunicorn(app, host: str, port: int, workers: int, threads: int) -> None:
+    """Serve ``app`` from ``workers`` gunicorn processes of ``threads`` threads each.
 
-    Each worker calls the factory after the fork, so whatever the app starts
-    (a rebuild thread, file handles) belongs to the process that uses it.
+    The app, model included, is built once before the fork (``preload_app``):
+    start-up costs one build, not one per worker, and the workers share its
+    memory until they write to it. The app starts no thread and opens no file
+    until a request comes, so each worker's rebuild checks are its own.
     """
     from gunicorn.app.base import BaseApplication
 
@@ -86,13 +87,14 @@ def run_gunicorn(app_factory: Callable, host: str, port: int, workers: int, thre
             bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
             for key, value in {
                 "bind": [bind], "workers": workers, "worker_class": "gthread", "threads": threads,
-                "proc_name": "storymap", "accesslog": None, "errorlog": "-", "loglevel": "warning",
+                "preload_app": True, "proc_name": "storymap", "accesslog": None, "errorlog": "-",
+                "loglevel": "warning",
                 # A slow rebuild must not get a worker killed; gthread workers heartbeat on their own.
                 "timeout": 120, "graceful_timeout": 20,
             }.items():
                 self.cfg.set(key, value)
 
         def load(self):
-            return app_factory()
+            return app
 
     StorymapGunicorn().run()

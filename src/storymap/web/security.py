@@ -9,6 +9,7 @@ the finished page, so a script that data smuggled into it is refused.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import re
 from urllib.parse import urlsplit
@@ -22,6 +23,10 @@ PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in (
     "accelerometer", "autoplay", "camera", "display-capture", "geolocation", "gyroscope", "magnetometer",
     "microphone", "midi", "payment", "usb", "xr-spatial-tracking",
 ))
+
+
+FIXED_HEADERS = (("Permissions-Policy", PERMISSIONS_POLICY), ("X-Content-Type-Options", "nosniff"),
+                 ("Referrer-Policy", "same-origin"))
 
 
 def csp_hash(body: str) -> str:
@@ -49,19 +54,26 @@ def tile_hosts(tiles) -> list[str]:
 def init_app(app: Flask) -> None:
     images = " ".join(["'self'", "data:", *tile_hosts(app.config["TILES"])])
 
+    @functools.lru_cache(maxsize=256)
+    def policy(scripts: tuple[str, ...], styles: tuple[str, ...], framing: str) -> str:
+        """The CSP for a page's own inline code; a page's hashes are fixed per model, so this is built once."""
+        # Leaflet positions its elements through the DOM (element.style), which style-src does not restrict.
+        script_src = " ".join(["'self'", *scripts])
+        style_src = " ".join(["'self'", *styles])
+        return (
+            f"default-src 'self'; script-src {script_src}; style-src {style_src}; img-src {images}; "
+            f"font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+            f"frame-ancestors {framing}"
+        )
+
     @app.after_request
     def set_headers(response):
-        scripts = " ".join(["'self'", *getattr(g, "csp_script_hashes", ())])
-        # Leaflet positions its elements through the DOM (element.style), which style-src does not restrict.
-        styles = " ".join(["'self'", *getattr(g, "csp_style_hashes", ())])
         framing = "*" if request.endpoint == "pages.embed" else "'self'"
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            f"default-src 'self'; script-src {scripts}; style-src {styles}; "
-            f"img-src {images}; font-src 'self'; connect-src 'self'; object-src 'none'; "
-            f"base-uri 'none'; form-action 'self'; frame-ancestors {framing}",
-        )
-        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
+        headers = response.headers
+        if "Content-Security-Policy" not in headers:
+            headers["Content-Security-Policy"] = policy(
+                tuple(getattr(g, "csp_script_hashes", ())), tuple(getattr(g, "csp_style_hashes", ())), framing)
+        for name, value in FIXED_HEADERS:
+            if name not in headers:
+                headers[name] = value
         return response
