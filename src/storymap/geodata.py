@@ -92,7 +92,8 @@ def load_geodata(directory: Path) -> Geodata:
     problems += check_same_codes(full_path, full_features, display_path, display_features)
     if problems:
         raise InvalidInputError(problems)
-    full = gpd.GeoDataFrame.from_features(full_features, crs="EPSG:4326")  # RFC 7946: GeoJSON is WGS-84
+    full = gpd.GeoDataFrame(  # the shapes the checks built; RFC 7946: GeoJSON is WGS-84
+        [f.properties for f in full_features], geometry=[f.shape for f in full_features], crs="EPSG:4326")
     return Geodata(directory, manifest, full, display)
 
 

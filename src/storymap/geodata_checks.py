@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+import numpy as np
 import shapely
 from shapely.validation import explain_validity
 
@@ -71,7 +73,15 @@ def check_manifest(path: Path, manifest) -> list[Problem]:
     return [Problem(path, None, m) for m in messages if m]
 
 
-def check_districts(path: Path, collection) -> tuple[list[Problem], list[dict]]:
+@dataclass(frozen=True)
+class CheckedDistrict:
+    """A district feature that passed every check, with the shape its check built."""
+
+    properties: dict
+    shape: shapely.Geometry
+
+
+def check_districts(path: Path, collection) -> tuple[list[Problem], list[CheckedDistrict]]:
     """Problems of one district file, and its features that passed every check."""
     if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection":
         got = collection.get("type") if isinstance(collection, dict) else collection
@@ -81,7 +91,7 @@ def check_districts(path: Path, collection) -> tuple[list[Problem], list[dict]]:
         return [Problem(path, None, f"'features' is {_show(features)}; expected a non-empty list of districts")], []
     problems, good, seen = [], [], {}
     for index, feature in enumerate(features, start=1):
-        messages = _feature_problems(feature)
+        messages, shape = _feature_problems(feature)
         properties = feature.get("properties") if isinstance(feature, dict) else None
         code = properties.get("code") if isinstance(properties, dict) else None
         label = f"feature {index}" + (f" (code {code!r})" if isinstance(code, str) and ADCODE.fullmatch(code) else "")
@@ -91,13 +101,14 @@ def check_districts(path: Path, collection) -> tuple[list[Problem], list[dict]]:
             seen[code] = index
         problems += [Problem(path, None, f"{label}: {m}") for m in messages]
         if not messages:
-            good.append(feature)
+            good.append(CheckedDistrict(properties, shape))
     return problems, good
 
 
-def check_same_codes(full_path: Path, full: list[dict], display_path: Path, display: list[dict]) -> list[Problem]:
-    full_codes = {f["properties"]["code"] for f in full}
-    display_codes = {f["properties"]["code"] for f in display}
+def check_same_codes(full_path: Path, full: list[CheckedDistrict], display_path: Path,
+                     display: list[CheckedDistrict]) -> list[Problem]:
+    full_codes = {f.properties["code"] for f in full}
+    display_codes = {f.properties["code"] for f in display}
     problems = []
     if display_codes - full_codes:
         problems.append(Problem(display_path, None, (
@@ -110,43 +121,84 @@ def check_same_codes(full_path: Path, full: list[dict], display_path: Path, disp
     return problems
 
 
-def _feature_problems(feature) -> list[str]:
+def _feature_problems(feature) -> tuple[list[str], shapely.Geometry | None]:
+    """What is wrong with one feature, and its shape when its geometry is sound."""
     if not isinstance(feature, dict) or feature.get("type") != "Feature":
-        return [f"is {_show(feature)}; expected a GeoJSON Feature"]
+        return [f"is {_show(feature)}; expected a GeoJSON Feature"], None
     messages = []
     properties = feature.get("properties")
     if not isinstance(properties, dict):
-        messages.append(f"properties is {_show(properties)}; expected an object")
+        messages.append(f"properties is {_show(properties)}; expected an object with code, name_zh, name_en, area_km2")
     else:
         messages.append(adcode_problem(properties.get("code"), "property 'code'"))
         messages += [text_problem(properties.get(key), f"property {key!r}") for key in ("name_zh", "name_en")]
         area = properties.get("area_km2")
-        if isinstance(area, bool) or not isinstance(area, (int, float)) or not math.isfinite(area) or area <= 0:
+        if isinstance(area, bool) or not isinstance(area, (int, float)) or not _finite(area) or area <= 0:
             messages.append(f"property 'area_km2' is {_show(area)}; expected a positive, finite number of km²")
-    messages.append(_geometry_problem(feature.get("geometry")))
-    return [m for m in messages if m]
+    problem, shape = _geometry(feature.get("geometry"))
+    messages.append(problem)
+    return [m for m in messages if m], shape
 
 
-def _geometry_problem(geometry) -> str | None:
+def _geometry(geometry) -> tuple[str | None, shapely.Geometry | None]:
+    """(None, the shape) of a sound Polygon or MultiPolygon, or (why not, None)."""
     if not isinstance(geometry, dict):
-        return f"geometry is {_show(geometry)}; expected a Polygon or MultiPolygon"
+        return f"geometry is {_show(geometry)}; expected a Polygon or MultiPolygon", None
     kind = geometry.get("type")
     if kind not in GEOMETRY_TYPES:
-        return f"geometry type is {_show(kind)}; expected one of {', '.join(GEOMETRY_TYPES)}"
-    depth = 3 if kind == "Polygon" else 4  # Polygon: rings of positions; MultiPolygon: polygons of those
+        return f"geometry type is {_show(kind)}; expected one of {', '.join(GEOMETRY_TYPES)}", None
     coordinates = geometry.get("coordinates")
-    bad = _position_problem(coordinates, depth)
-    if bad:
-        return f"{kind} coordinates: {bad}"
+    # Polygon: rings of positions; MultiPolygon: polygons of those.
+    polygons = _clean_polygons(coordinates if kind == "MultiPolygon" else [coordinates])
+    if polygons is None:  # not the common shape: the precise, slower walk says what is wrong
+        bad = _position_problem(coordinates, 3 if kind == "Polygon" else 4)
+        if bad:
+            return f"{kind} coordinates: {bad}", None
     try:
-        shape = shapely.geometry.shape(geometry)
+        shape = shapely.geometry.shape(geometry) if polygons is None else _shape(kind, polygons)
     except (ValueError, TypeError, shapely.errors.GEOSException) as exc:
-        return f"{kind} cannot be read ({exc}); expected closed rings of at least 4 positions"
+        return f"{kind} cannot be read ({exc}); expected closed rings of at least 4 positions", None
     if shape.is_empty:
-        return f"{kind} is empty; expected at least one ring"
+        return f"{kind} is empty; expected at least one ring", None
     if not shape.is_valid:
-        return f"{kind} is not valid ({explain_validity(shape)}); expected a valid polygon (run `storymap geodata import`)"
-    return None
+        return (f"{kind} is not valid ({explain_validity(shape)}); expected a valid polygon "
+                "(run `storymap geodata import`)"), None
+    return None, shape
+
+
+def _clean_polygons(polygons) -> list[list[np.ndarray]] | None:
+    """Each polygon's rings as (n, 2) arrays when every position is [lon, lat] in range, else None.
+
+    The common case, checked with sets and arrays instead of one Python call per
+    position: district files hold tens of thousands of positions.
+    """
+    if not isinstance(polygons, list) or not polygons:
+        return None
+    arrays = []
+    for rings in polygons:
+        if not isinstance(rings, list) or not rings:
+            return None
+        arrays.append([])
+        for ring in rings:
+            if not isinstance(ring, list) or not ring or any(type(p) is not list or len(p) != 2 for p in ring):
+                return None
+            if {type(v) for position in ring for v in position} - {float, int}:  # no bool, str, null
+                return None
+            try:
+                array = np.asarray(ring, dtype=float)
+            except OverflowError:  # an integer beyond any float
+                return None
+            if not (np.isfinite(array).all() and (np.abs(array[:, 0]) <= 180).all()
+                    and (np.abs(array[:, 1]) <= 90).all()):
+                return None
+            arrays[-1].append(array)
+    return arrays
+
+
+def _shape(kind: str, polygons: list[list[np.ndarray]]) -> shapely.Geometry:
+    """A Polygon or MultiPolygon from ring arrays (shapely builds it in C)."""
+    parts = [shapely.polygons(rings[0], holes=rings[1:] or None) for rings in polygons]
+    return parts[0] if kind == "Polygon" else shapely.multipolygons(parts)
 
 
 def _position_problem(value, depth: int) -> str | None:
@@ -157,7 +209,7 @@ def _position_problem(value, depth: int) -> str | None:
         ):
             return f"position {_show(value)}; expected [lon, lat] numbers"
         lon, lat = value[0], value[1]
-        if not (math.isfinite(lon) and math.isfinite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90):
+        if not (_finite(lon) and _finite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90):
             return f"position {_show(value)}; expected finite WGS-84 degrees, lon in [-180, 180], lat in [-90, 90]"
         return None
     if not isinstance(value, list) or not value:
@@ -169,13 +221,20 @@ def _position_problem(value, depth: int) -> str | None:
     return None
 
 
+def _finite(number: int | float) -> bool:
+    try:
+        return math.isfinite(number)
+    except OverflowError:  # JSON allows integers far beyond any float
+        return False
+
+
 def _reference_point_problems(point) -> list[str]:
     if not isinstance(point, dict):
         return [f"reference_point is {_show(point)}; expected an object with name_zh, name_en, lon, lat"]
     messages = [text_problem(point.get(key), f"reference_point.{key}") for key in ("name_zh", "name_en")]
     for key, limit in (("lon", 180), ("lat", 90)):
         value = point.get(key)
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not _finite(value) \
                 or abs(value) > limit:
             messages.append(f"reference_point.{key} is {_show(value)}; expected degrees within ±{limit}")
     if point.get("crs", MANIFEST_CRS) != MANIFEST_CRS:

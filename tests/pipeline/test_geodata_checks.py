@@ -21,7 +21,9 @@ def edit_json(path, change):
     data = json.loads(path.read_text("utf-8"))
     change(data)
     # A number too large for a float is written as such (json.dumps would write Infinity).
-    path.write_text(json.dumps(data, ensure_ascii=False).replace('"HUGE"', "1e400"), "utf-8")
+    # An integer beyond any float ("BIGINT") is valid JSON, and Python reads it as an int.
+    text = json.dumps(data, ensure_ascii=False).replace('"HUGE"', "1e400").replace('"BIGINT"', "1" + "0" * 400)
+    path.write_text(text, "utf-8")
 
 
 def first_feature(data):
@@ -53,6 +55,7 @@ FEATURE_CASES = {
     "area text": (set_property("area_km2", "20.4"), ["property 'area_km2' is '20.4'"]),
     "area negative": (set_property("area_km2", -3), ["property 'area_km2' is -3"]),
     "area huge": (set_property("area_km2", "HUGE"), ["property 'area_km2' is inf"]),
+    "area big integer": (set_property("area_km2", "BIGINT"), ["property 'area_km2' is 1000000", "finite"]),
     "properties missing": (lambda d: first_feature(d).pop("properties"), ["properties is null; expected an object"]),
     "geometry null": (set_geometry(None), ["geometry is null; expected a Polygon or MultiPolygon"]),
     "geometry point": (set_geometry({"type": "Point", "coordinates": [121.4, 31.2]}),
@@ -64,6 +67,15 @@ FEATURE_CASES = {
     "geometry out of range": (set_geometry({"type": "Polygon", "coordinates": [[[31.2, 121.4], [31.3, 121.4],
                                                                                  [31.3, 121.5], [31.2, 121.4]]]}),
                               ["position [31.2, 121.4]; expected finite WGS-84 degrees"]),
+    "geometry big integer": (set_geometry({"type": "Polygon", "coordinates": [[["BIGINT", 31.2], [121.5, 31.2],
+                                                                               [121.5, 31.3], ["BIGINT", 31.2]]]}),
+                             ["position [1000000", "expected finite WGS-84 degrees"]),
+    "geometry boolean coordinate": (set_geometry({"type": "Polygon", "coordinates": [[[121.4, True], [121.5, 31.2],
+                                                                                      [121.5, 31.3], [121.4, True]]]}),
+                                    ["position [121.4, True]; expected [lon, lat] numbers"]),
+    "geometry bad hole": (set_geometry({"type": "MultiPolygon", "coordinates": [[
+        [[121.4, 31.2], [121.5, 31.2], [121.5, 31.3], [121.4, 31.2]], [[121.45, 31.22], [121.46, None], [121.45, 31.22]],
+    ]]}), ["position [121.46, None]; expected [lon, lat] numbers"]),
     "geometry open ring": (set_geometry({"type": "Polygon", "coordinates": [[[121.4, 31.2], [121.5, 31.2]]]}),
                            ["Polygon cannot be read", "closed rings"]),
     "geometry self-intersecting": (set_geometry(BOWTIE), ["Polygon is not valid (Self-intersection"]),
@@ -156,3 +168,18 @@ def test_manifest_accepts_optional_extra_keys(cli, story_copy):
     path.write_text(json.dumps(manifest, ensure_ascii=False), "utf-8")
     result = cli("validate", *story_copy.args)
     assert result.exit_code == 0, result.output
+
+
+def test_the_checks_build_the_shapes_geojson_describes(bundled_geodata_dir):
+    """The fast path (ring arrays) builds exactly what shapely reads from the same GeoJSON."""
+    import shapely.geometry
+
+    from storymap.geodata_checks import check_districts
+
+    for name in (FULL, DISPLAY):
+        collection = json.loads((bundled_geodata_dir / name).read_text("utf-8"))
+        problems, checked = check_districts(bundled_geodata_dir / name, collection)
+        assert problems == [] and len(checked) == len(collection["features"])
+        for district, feature in zip(checked, collection["features"]):
+            assert district.properties == feature["properties"]
+            assert district.shape.equals_exact(shapely.geometry.shape(feature["geometry"]), 0), district.properties
