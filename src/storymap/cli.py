@@ -164,7 +164,7 @@ def districts(stories_dir, geodata_dir, fmt):
     else:
         model = _build(stories_dir, geodata_dir)
         rows = [{k: d[k] for k in DISTRICT_FIELDS} for d in model.districts]
-    from .compare.indicators import load_indicators  # whatever indicator columns the region ships
+    from .indicators import load_indicators  # whatever indicator columns the region ships
 
     indicators = load_indicators(geodata_dir or default_geodata_dir(), {r["code"] for r in rows})
     rows = [{**r, **indicators.for_district(r["code"])} for r in rows]

@@ -13,6 +13,7 @@ import numpy as np
 import shapely
 
 from .geodata import Geodata
+from .indicators import Indicators
 from .join import JoinedPlace
 from .stories import Story
 
@@ -36,6 +37,7 @@ class StoryModel:
     # the same for passages about the whole city (no place)
     city_sections: list[dict] = field(default_factory=list)
     geodata: Geodata | None = None  # full-resolution polygons, for point look-ups
+    indicators: Indicators = field(default_factory=Indicators)  # the region's district figures, checked
     english_gaps: list = field(default_factory=list)  # warnings (Problem) for `storymap validate`
 
     def __post_init__(self):
@@ -111,8 +113,9 @@ class StoryModel:
         }
 
 
-def assemble_model(stories: list[Story], joined: list[JoinedPlace], geodata: Geodata) -> StoryModel:
-    """Combine validated stories, joined places and districts into the model."""
+def assemble_model(stories: list[Story], joined: list[JoinedPlace], geodata: Geodata,
+                   indicators: Indicators | None = None) -> StoryModel:
+    """Combine validated stories, joined places, districts and their indicators into the model."""
     place_district = {j.geocoded.place.id: j.district_code for j in joined}
     excerpts = [
         {
@@ -168,6 +171,7 @@ def assemble_model(stories: list[Story], joined: list[JoinedPlace], geodata: Geo
         district_sections=by_district,
         city_sections=city_wide,
         geodata=geodata,
+        indicators=indicators or Indicators(),
         english_gaps=[gap for s in stories for gap in s.english_gaps],
     )
 

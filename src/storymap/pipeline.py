@@ -10,6 +10,7 @@ from .errors import InvalidInputError, Problem
 from .gazetteer import load_gazetteer
 from .geocode import GeocodeCache, OnlineGeocoder, geocode_places
 from .geodata import load_geodata
+from .indicators import Indicators, load_indicators
 from .join import gazetteer_problems, join_places
 from .model import StoryModel, assemble_model
 from .stories import Story, load_stories
@@ -74,6 +75,11 @@ def _build(stories_dir: Path, geodata_dir: Path, cache_path: Path | None, online
             return exc.partial
 
     geodata = load_geodata(geodata_dir)
+    try:
+        indicators = load_indicators(geodata.directory, {d.code for d in geodata.districts})
+    except InvalidInputError as exc:  # noted; the stories are still checked in the same run
+        problems.extend(exc.problems)
+        indicators = Indicators()
     gazetteer = checked(load_gazetteer, geodata.gazetteer_path)
     problems.extend(gazetteer_problems(gazetteer, geodata))
     stories = checked(load_stories, stories_dir)
@@ -84,7 +90,7 @@ def _build(stories_dir: Path, geodata_dir: Path, cache_path: Path | None, online
     joined = checked(join_places, geocoded, geodata)
     if problems:
         raise InvalidInputError(problems)
-    return assemble_model(stories, joined, geodata)
+    return assemble_model(stories, joined, geodata, indicators)
 
 
 def _region_problems(stories: list[Story], geodata) -> list[Problem]:

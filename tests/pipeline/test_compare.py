@@ -20,7 +20,7 @@ from pyproj import Geod
 
 from storymap import coords
 from storymap.compare import CompareInputError, compare, parse_request
-from storymap.compare.indicators import load_indicators
+from storymap.indicators import load_indicators
 from storymap.errors import InvalidInputError
 
 GEOD = Geod(ellps="WGS84")

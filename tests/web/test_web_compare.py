@@ -190,18 +190,28 @@ def test_cli_gcj02_points(cli):
     assert abs(item["lon"] - 121.4912) > 0.003  # converted from GCJ-02, not read as WGS-84
 
 
-def test_broken_indicator_file_is_a_clear_json_error_and_the_map_still_serves(story_copy, make_client):
+def test_a_broken_indicator_file_is_a_validate_error_and_a_running_site_keeps_its_figures(
+        story_copy, make_client, cli):
     import storymap
 
+    app = storymap.create_app({
+        "TESTING": True, "STORIES_DIR": str(story_copy.stories_dir), "GEODATA_DIR": str(story_copy.geodata_dir)})
+    client = make_client(app)
+    good = client.get("/api/compare", query_string={"items": TWO}).get_json()
     csv_path = story_copy.geodata_dir / "district_indicators.csv"
     csv_path.write_text(csv_path.read_text("utf-8").replace("662030", "lots"), "utf-8")
-    client = make_client(storymap.create_app({
-        "TESTING": True, "STORIES_DIR": str(story_copy.stories_dir), "GEODATA_DIR": str(story_copy.geodata_dir)}))
-    response = client.get("/api/compare", query_string={"items": TWO})
-    assert response.status_code == 500
-    message = response.get_json()["error"]["message"]
-    assert "district_indicators.csv:2: population_2020 is 'lots'" in message
-    assert client.get("/api/districts").status_code == 200
+
+    result = cli("validate", *story_copy.args)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"{csv_path}:2: population_2020 is 'lots'; expected a number (or empty)" in result.output
+
+    holder = app.extensions["storymap"]
+    holder.refresh()
+    assert f"{csv_path}:2: population_2020 is 'lots'" in holder.last_error
+    assert client.get("/api/compare", query_string={"items": TWO}).get_json() == good
+    with pytest.raises(storymap.errors.InvalidInputError, match="population_2020 is 'lots'"):
+        storymap.create_app({"TESTING": True, "STORIES_DIR": str(story_copy.stories_dir),
+                             "GEODATA_DIR": str(story_copy.geodata_dir)})
 
 
 @pytest.fixture

@@ -18,9 +18,9 @@ import numpy as np
 import shapely
 
 from .. import coords
+from ..indicators import Indicators
 from ..model import StoryModel
 from . import geodesy
-from .indicators import Indicators, load_indicators
 from .items import CompareRequest, Item
 
 LETTERS = "ABCDEF"
@@ -63,14 +63,13 @@ def context_for(model: StoryModel) -> Context:
 def _prepare(model: StoryModel) -> Context:
     geodata = model.geodata
     full = geodata.full
-    indicators = load_indicators(geodata.directory, {d["code"] for d in model.districts})
     story = [p for p in model.places if p["role"] == "story"] or list(model.places)
     reference = geodata.manifest.get("reference_point")
     if reference is not None:
         r_lon, r_lat = coords.to_wgs84(reference["lon"], reference["lat"], _crs_name(reference.get("crs")))
         reference = {**reference, "lon": r_lon, "lat": r_lat}
     return Context(
-        indicators=indicators, shapes=list(full.geometry.values), codes=list(full["code"]),
+        indicators=model.indicators, shapes=list(full.geometry.values), codes=list(full["code"]),
         tree=shapely.STRtree(full.geometry.values), story_places=story,
         story_lons=np.array([p["lon"] for p in story]), story_lats=np.array([p["lat"] for p in story]),
         reference=reference,

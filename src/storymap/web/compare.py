@@ -16,7 +16,6 @@ from ..compare import CompareInputError, compare, parse_request
 from ..compare.formats import LABELS, km, table, to_csv, to_geojson
 from ..compare.items import DEFAULT_RADIUS_M, MAX_ITEMS, MAX_RADIUS_M, MIN_ITEMS, MIN_RADIUS_M
 from ..compare.printmap import print_map
-from ..errors import InvalidInputError
 from .errors import error_response
 from .i18n import HTML_LANG, pick_lang
 from .state import current_model, current_snapshot, json_response, serialised
@@ -74,7 +73,7 @@ for _lang in STRINGS:
 
 
 def _comparison(snapshot):
-    """(key, result, None) for the request's query parameters, or (None, None, a 400/500 JSON response).
+    """(key, result, None) for the request's query parameters, or (None, None, a 400 JSON response).
 
     ``key`` names the checked request (items as resolved, radius, CRS), so spellings of the same
     request share one computed result. Parsing and computing use the snapshot the view took, so a
@@ -89,8 +88,6 @@ def _comparison(snapshot):
         name = PARAMETER_NAMES[exc.parameter]
         return None, None, error_response(400, exc.describe(name), parameter=name, value=exc.value,
                                           expected=exc.expected, suggestions=exc.suggestions)
-    except InvalidInputError as exc:  # the region's indicator files are broken
-        return None, None, error_response(500, f"cannot load the region's district indicators: {exc}")
 
 
 @bp.get("/api/compare")

@@ -15,7 +15,7 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import InvalidInputError, Problem
+from .errors import InvalidInputError, Problem
 
 CSV_NAME = "district_indicators.csv"
 SIDECAR_NAME = "district_indicators.json"
