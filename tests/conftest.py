@@ -7,6 +7,7 @@ one test package needs live in that package's own conftest.
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,12 @@ from click.testing import CliRunner
 from tests.reference import SHANGHAI_DISTRICTS, STORY_RELPATH
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_model_cache(tmp_path_factory):
+    """Servers the tests start keep their built models in a test folder, never in the user's cache."""
+    os.environ["STORYMAP_CACHE_DIR"] = str(tmp_path_factory.mktemp("model-cache"))
 
 
 @pytest.fixture(scope="session")

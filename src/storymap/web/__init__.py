@@ -12,6 +12,7 @@ from pathlib import Path
 from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 
+from ..modelcache import default_cache_dir
 from ..resources import bundled_path, default_geodata_dir, default_stories_dir
 from . import api, assets, classroom, compare, compression, errors, pages, security
 from .state import REBUILD_MEMORY_MB, REBUILD_TIMEOUT_SECONDS, ModelHolder
@@ -30,7 +31,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     Configuration, later sources winning: defaults, environment variables
     ``STORYMAP_STORIES_DIR``, ``STORYMAP_GEODATA_DIR``, ``STORYMAP_TILES``
-    (comma-separated: osm, cartodb, amap), then ``test_config``.
+    (comma-separated: osm, cartodb, amap), ``STORYMAP_CACHE_DIR`` (where built
+    models are kept between starts), then ``test_config``.
     """
     app = Flask(
         __name__,
@@ -45,6 +47,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         REBUILD_TIMEOUT_SECONDS=REBUILD_TIMEOUT_SECONDS,
         REBUILD_MEMORY_MB=REBUILD_MEMORY_MB,
         MODEL_BUILDER=None,  # module-level builder(stories_dir, geodata_dir); None: the pipeline
+        # Built models kept between starts (None: never); tests build every time unless they set one.
+        MODEL_CACHE_DIR=None if (test_config or {}).get("TESTING") else default_cache_dir(),
         JSON_AS_ASCII=False,
     )
     for key in ("STORIES_DIR", "GEODATA_DIR"):

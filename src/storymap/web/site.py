@@ -73,7 +73,8 @@ def create_site(test_config: dict | None = None) -> Flask:
     site.config.from_mapping(test_config or {})
     site.json.ensure_ascii = False
     regions = discover_regions(Path(site.config["GEODATA_ROOT"]), Path(site.config["STORIES_ROOT"]))
-    passed_on = {k: v for k, v in site.config.items() if k in ("TILES", "RELOAD_CHECK_SECONDS", "TESTING")}
+    passed_on = {k: v for k, v in site.config.items()
+                 if k in ("TILES", "RELOAD_CHECK_SECONDS", "TESTING", "MODEL_CACHE_DIR")}
     apps = {
         region.name: create_app({**passed_on, "STORIES_DIR": str(region.stories_dir),
                                  "GEODATA_DIR": str(region.geodata_dir)})

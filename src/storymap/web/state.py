@@ -25,6 +25,7 @@ from flask import Flask, Response, current_app, request
 from ..errors import InvalidInputError, Problem, StorymapError
 from ..mapbuilder import TILE_SOURCES
 from ..model import StoryModel
+from ..modelcache import ModelCache, default_cache_dir
 from ..pipeline import build_model
 
 REBUILD_TIMEOUT_SECONDS = 120.0
@@ -96,11 +97,14 @@ class ModelHolder:
         function (it runs in a child process). Tests inject a slow one.
     timeout_seconds, memory_mb : float, int
         Budget of one rebuild; the child process is stopped past it.
+    cache : ModelCache or None
+        Where built models are kept between starts; a start on unchanged
+        files and code reads the model instead of building it.
     """
 
     def __init__(self, stories_dir: Path, geodata_dir: Path, check_seconds: float | None, logger,
                  builder=build_model, timeout_seconds: float = REBUILD_TIMEOUT_SECONDS,
-                 memory_mb: int = REBUILD_MEMORY_MB):
+                 memory_mb: int = REBUILD_MEMORY_MB, cache: ModelCache | None = None):
         self.stories_dir = Path(stories_dir)
         self.geodata_dir = Path(geodata_dir)
         self.check_seconds = check_seconds
@@ -108,13 +112,19 @@ class ModelHolder:
         self.builder = builder
         self.timeout_seconds = timeout_seconds
         self.memory_mb = memory_mb
+        self.cache = cache
         self._check_lock = threading.Lock()  # one check or rebuild at a time
         self._last_check = time.monotonic()
         self._failed_signature = None
         self.last_error: str | None = None
         signature = self._signature()
-        # At start-up there is nothing to fall back on: build here, and fail loudly.
-        self.snapshot = Snapshot(checked_model(builder(self.stories_dir, self.geodata_dir)), signature)
+        model = cache.load(signature) if cache else None
+        if model is None:
+            # At start-up there is nothing to fall back on: build here, and fail loudly.
+            model = checked_model(builder(self.stories_dir, self.geodata_dir))
+            if cache:
+                cache.store(signature, model)
+        self.snapshot = Snapshot(model, signature)
 
     @classmethod
     def init_app(cls, app: Flask) -> None:
@@ -123,11 +133,15 @@ class ModelHolder:
             raise StorymapError(
                 f"unknown tile layer(s) {', '.join(map(repr, unknown))}; expected any of {', '.join(TILE_SOURCES)}"
             )
+        builder = app.config.get("MODEL_BUILDER") or build_model
+        cache_dir = app.config["MODEL_CACHE_DIR"]
+        # Only the real pipeline's models are kept: an injected builder is a test's.
+        cache = ModelCache(cache_dir, Path(app.config["GEODATA_DIR"]).name, app.logger) \
+            if cache_dir and builder is build_model else None
         app.extensions["storymap"] = cls(
             app.config["STORIES_DIR"], app.config["GEODATA_DIR"], app.config["RELOAD_CHECK_SECONDS"], app.logger,
-            builder=app.config.get("MODEL_BUILDER") or build_model,
-            timeout_seconds=app.config["REBUILD_TIMEOUT_SECONDS"],
-            memory_mb=app.config["REBUILD_MEMORY_MB"],
+            builder=builder, timeout_seconds=app.config["REBUILD_TIMEOUT_SECONDS"],
+            memory_mb=app.config["REBUILD_MEMORY_MB"], cache=cache,
         )
 
     def current(self) -> Snapshot:
@@ -170,6 +184,8 @@ class ModelHolder:
             self.snapshot = Snapshot(model, signature)  # one reference swap: readers see old or new
             self.last_error = None
             self.logger.info("story model rebuilt from changed files")
+            if self.cache:
+                self.cache.store(signature, model)
 
     def _signature(self) -> tuple:
         """Name, size, modification time and content hash of every input file.
