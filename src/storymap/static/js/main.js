@@ -4,18 +4,20 @@
  * Reads the layers folium made from window.StoryMapLayers ({map, districts, places,
  * gcj02Layers, gcj02Grid, bounds}, published by the page's inline script, which runs
  * before any module) and the page data from #storymap-data, then wires the panel,
- * tour, search and deep links. Exports nothing; publishes window.StoryMap
+ * tour, search and deep links. What the first view does not show loads on a reader's
+ * first need: the reading content (data.js loadContent) for a district, place, city or
+ * search; search.js when the search box is first used; compare.js via compare-entry.js.
+ * Exports nothing; publishes window.StoryMap
  * ({app, gcj02Layers, gcj02Grid, gcjOffset}) for tests and the console.
  */
 import { translator } from "./dom.js";
-import { loadData } from "./data.js";
+import { loadContent, loadData } from "./data.js";
 import { districtBounds, highlightDistrict, shadeDistricts, wireDistricts } from "./districts.js";
 import { DistrictLabels, alignGcj02Layer, gcjOffset, highlightPlace, sizeMarkers, wirePlaces } from "./map-layers.js";
 import { Panel } from "./panel.js";
-import { SearchBox, buildSearchIndex } from "./search.js";
 import { Router } from "./deeplinks.js";
 import { Tour } from "./tour.js";
-import { CompareMode } from "./compare.js";
+import { CompareEntry } from "./compare-entry.js";
 
 class MapPage {
   constructor(layers, data) {
@@ -44,8 +46,8 @@ class MapPage {
       popup: (place) => this.panel.popup(place),
       onChoose: (id) => go({ type: "place", id }),
     });
-    this.compare = new CompareMode({ map: this.map, data, lang: this.lang, panel: this.panelElement, go, places: layers.places,
-      padding: () => this.viewPadding() });
+    this.compare = new CompareEntry({ map: this.map, data, lang: this.lang, panel: this.panelElement, go, places: layers.places,
+      padding: () => this.viewPadding(), tr: this.tr });
     sizeMarkers(this.map, this.placeLayers, data);
     this.map.on("zoomend resize", () => sizeMarkers(this.map, this.placeLayers, data));
     shadeDistricts(this.districtLayers, data, [...document.querySelectorAll(".sm-legend [data-min]")]
@@ -67,12 +69,7 @@ class MapPage {
     });
     this.tour.listen(document);
     const input = document.getElementById("sm-search-input");
-    if (input) {
-      this.search = new SearchBox({
-        input, results: document.getElementById("sm-search-results"),
-        index: buildSearchIndex(data, this.lang, this.tr), tr: this.tr, onChoose: go,
-      });
-    }
+    if (input) this.wireSearch(input, go);
     this.wireSheet();
     document.querySelectorAll("[data-nav=home]").forEach((link) =>
       link.addEventListener("click", (event) => { event.preventDefault(); go({ type: "home" }); }));
@@ -133,20 +130,160 @@ class MapPage {
     highlightPlace(this.placeLayers, place ? place.id : null);
     if (view.type === "compare") return this.compare.show(view);  // compare.js fills the panel and draws on the map
     this.compare.hide();
-    // Panel builders may return nested lists and nulls; only nodes go in.
-    this.panelElement.replaceChildren(...this.panel.nodesFor(view).flat(Infinity).filter(Boolean));
-    this.compare.decoratePanel(view, this.panelElement);
-    this.panelElement.scrollTop = 0;
-    this.sidebar.scrollTop = 0;
+    this.showPanel(view, focus);
     if (view.type !== "home") this.setSheetOpen(true);
     if (fly) this.flyTo(view, initial);
     this.tour.update();
     this.updateLangLink();
     this.labels.select(districtCode);
+  }
+
+  /** The panel of a view; one that reads the reading content shows its loading state until it is in. */
+  showPanel(view, focus, failed = false) {
+    const waiting = this.panel.needsContent(view);
+    const nodes = waiting ? this.panel.pending(view, failed, () => this.showPanel(view, true)) : this.panel.nodesFor(view);
+    // Panel builders may return nested lists and nulls; only nodes go in.
+    this.panelElement.replaceChildren(...nodes.flat(Infinity).filter(Boolean));
+    this.compare.decoratePanel(view, this.panelElement);
+    this.panelElement.scrollTop = 0;
+    this.sidebar.scrollTop = 0;
     const handleLabel = this.sidebar.querySelector(".sm-sheet-handle__label");
     const heading = this.panelElement.querySelector("h2");
     if (handleLabel && heading) handleLabel.textContent = `${heading.textContent} ▴`;
     if (focus && heading) heading.focus({ preventScroll: true });
+    if (!waiting || failed) return;
+    loadContent(this.data).then(() => this.view === view && this.showPanel(view, focus && this.panelHasFocus()),
+      () => this.view === view && this.showPanel(view, focus && this.panelHasFocus(), true));
+  }
+
+  panelHasFocus() {
+    return document.activeElement === document.body || this.panelElement.contains(document.activeElement);
+  }
+
+  /** search.js and the passages to search load when the search box is first used (names work before the passages come). */
+  wireSearch(input, go) {
+    const results = document.getElementById("sm-search-results");
+    let search = null;      // search.js, once imported
+    let importing = null;
+    let asking = false;     // the reading content is on its way
+    const refresh = () => {
+      if (!search) return;
+      const index = search.buildSearchIndex(this.data, this.lang, this.tr);
+      if (this.search) this.search.index = index;
+      else this.search = new search.SearchBox({ input, results, index, tr: this.tr, onChoose: go });
+      if (document.activeElement === input && input.value) this.search.search(input.value);  // what was typed meanwhile
+    };
+    const start = () => {
+      if (!this.data.contentReady && !asking) {
+        asking = true;
+        loadContent(this.data).then(refresh, () => {}).finally(() => { asking = false; });  // failed: names only, until next time
+      }
+      importing = importing || import("./search.js").then((module) => { search = module; refresh(); },
+        () => { importing = null; });  // offline before search.js came: the next focus tries again
+    };
+    input.addEventListener("focus", start);
+    input.addEventListener("input", start);
+  }
+
+  /** Zoom buttons titled in the page's language, a metric scale, the 全市 button, keyboard panning. */
+  addControls() {
+    const map = this.map;
+    if (map.zoomControl) map.zoomControl.remove();
+    map.zoomControl = L.control.zoom({
+      zoomInTitle: this.tr("zoom_in"), zoomOutTitle: this.tr("zoom_out"),
+    }).addTo(map);
+    L.control.scale({ imperial: false }).addTo(map);
+    const WholeCity = L.Control.extend({
+      options: { position: "topleft" },
+      onAdd: () => {
+        const bar = L.DomUtil.create("div", "leaflet-bar sm-whole-city");
+        const button = L.DomUtil.create("a", "", bar);
+        button.href = "#";
+        button.setAttribute("role", "button");
+        button.title = this.tr("whole_city_title");
+        button.setAttribute("aria-label", this.tr("whole_city_title"));
+        button.textContent = this.tr("whole_city");
+        L.DomEvent.disableClickPropagation(bar);
+        L.DomEvent.on(button, "click", (event) => {
+          L.DomEvent.preventDefault(event);
+          map.flyToBounds(this.regionBounds, { ...this.viewPadding(), duration: 0.8 });
+        });
+        return bar;
+      },
+    });
+    new WholeCity().addTo(map);
+    // Tab to the map, then arrows pan and +/- zoom (the tour keys skip the focused map).
+    map.keyboard.enable();
+    // Leaflet's own words in the page's language: the attribution link and the popups' close button.
+    const leafletLink = map.getContainer().querySelector(".leaflet-control-attribution a[href*='leafletjs']");
+    if (leafletLink) leafletLink.title = this.tr("leaflet_title");
+    map.on("popupopen", (event) => {
+      const close = event.popup.getElement()?.querySelector(".leaflet-popup-close-button");
+      if (close) close.setAttribute("aria-label", this.tr("close"));
+    });
+    const layersToggle = map.getContainer().querySelector(".leaflet-control-layers-toggle");
+    if (layersToggle) {
+      layersToggle.title = this.tr("layers");
+      layersToggle.setAttribute("aria-label", this.tr("layers"));
+    }
+  }
+
+  render(view, { fly = false, focus = false, initial = false } = {}) {
+    if (view.type === "district" && !this.data.by.district.has(view.id)) view = { type: "missing", id: view.id };
+    if (view.type === "place" && !this.data.by.place.has(view.id)) view = { type: "missing", id: view.id };
+    this.view = view;
+    this.map.closePopup();
+    const place = view.type === "place" ? this.data.by.place.get(view.id) : null;
+    const districtCode = view.type === "district" ? view.id : place ? place.district_code : null;
+    highlightDistrict(this.districtLayers, districtCode);
+    highlightPlace(this.placeLayers, place ? place.id : null);
+    if (view.type === "compare") return this.compare.show(view);  // compare.js fills the panel and draws on the map
+    this.compare.hide();
+    this.showPanel(view, focus);
+    if (view.type !== "home") this.setSheetOpen(true);
+    if (fly) this.flyTo(view, initial);
+    this.tour.update();
+    this.updateLangLink();
+    this.labels.select(districtCode);
+  }
+
+  /** The panel of a view; one that reads the reading content shows its loading state until it is in. */
+  showPanel(view, focus, failed = false) {
+    const waiting = this.panel.needsContent(view);
+    const nodes = waiting ? this.panel.pending(view, failed, () => this.showPanel(view, true)) : this.panel.nodesFor(view);
+    // Panel builders may return nested lists and nulls; only nodes go in.
+    this.panelElement.replaceChildren(...nodes.flat(Infinity).filter(Boolean));
+    this.compare.decoratePanel(view, this.panelElement);
+    this.panelElement.scrollTop = 0;
+    this.sidebar.scrollTop = 0;
+    const handleLabel = this.sidebar.querySelector(".sm-sheet-handle__label");
+    const heading = this.panelElement.querySelector("h2");
+    if (handleLabel && heading) handleLabel.textContent = `${heading.textContent} ▴`;
+    if (focus && heading) heading.focus({ preventScroll: true });
+    if (!waiting || failed) return;
+    loadContent(this.data).then(() => this.view === view && this.showPanel(view, focus && this.panelHasFocus()),
+      () => this.view === view && this.showPanel(view, focus && this.panelHasFocus(), true));
+  }
+
+  panelHasFocus() {
+    return document.activeElement === document.body || this.panelElement.contains(document.activeElement);
+  }
+
+  /** search.js and the passages to search load when the search box is first used. */
+  wireSearch(input, go) {
+    const results = document.getElementById("sm-search-results");
+    let started = null;
+    const start = () => {
+      started = started || Promise.all([import("./search.js"), loadContent(this.data).catch(() => null)])
+        .then(([{ SearchBox, buildSearchIndex }]) => {
+          this.search = new SearchBox({ input, results, index: buildSearchIndex(this.data, this.lang, this.tr), tr: this.tr, onChoose: go });
+          if (document.activeElement === input) this.search.search(input.value);  // what was typed meanwhile
+          input.removeEventListener("focus", start);
+          input.removeEventListener("input", start);
+        }, () => { started = null; });  // offline before search.js came: the next focus tries again
+    };
+    input.addEventListener("focus", start);
+    input.addEventListener("input", start);
   }
 
   /** Padding that keeps a view clear of whatever covers the map (the bottom sheet on phones). */

@@ -6,12 +6,14 @@
  *       data: loadData() result; lang: "zh" | "en"; tr: translator(strings);
  *       go(view): navigate, e.g. go({ type: "place", id }).
  *     .nodesFor(view)        the panel's nodes for a view {type: home|city|district|place|missing}
+ *     .needsContent(view)    whether the view reads the reading content (data.js loadContent)
+ *     .pending(view, error, retry)  the panel while that content loads (error: it failed; retry())
  *     .popup(place)          the popup content of a place marker
  *     .excerptBlock(excerpt, showPlace), .factList(facts), .photoList(photos),
  *     .sourceLine(story), .sectionHeading(section)   building blocks other views may reuse
  */
 import { h, paragraphs } from "./dom.js";
-import { districtName, districtOtherName, localised, placeName, regionName, sectionOf } from "./data.js";
+import { districtName, districtOtherName, loadContent, localised, placeName, regionName, sectionOf } from "./data.js";
 
 export class Panel {
   constructor({ data, lang, tr, go }) {
@@ -38,14 +40,42 @@ export class Panel {
     return this.contentsPanel();
   }
 
+  needsContent(view) {
+    return ["district", "place", "city"].includes(view.type) && !this.data.contentReady;
+  }
+
+  pending(view, error, retry) {
+    const name = view.type === "district" ? this.districtName(this.data.by.district.get(view.id))
+      : view.type === "place" ? this.placeName(this.data.by.place.get(view.id)) : this.regionName();
+    return [
+      h("h2", { tabindex: "-1" }, name),
+      error
+        ? h("p", { class: "sm-load-error", role: "alert" }, `${this.tr("content_failed")} `,
+          h("button", { type: "button", class: "sm-button", onclick: retry }, this.tr("retry")))
+        : h("p", { class: "sm-loading", role: "status" }, this.tr("loading")),
+      this.backLink(),
+    ];
+  }
+
   popup(place) {
     const excerpt = this.data.excerpts.find((e) => e.place === place.id);
     const district = this.data.by.district.get(place.district_code);
-    const text = excerpt ? this.excerptText(excerpt) : "";
+    const preview = excerpt ? h("p", { class: "sm-popup__text" }) : null;
+    const fill = () => {
+      const text = this.excerptText(excerpt) || "";
+      preview.classList.remove("sm-loading");
+      preview.textContent = text.length > 80 ? `${text.slice(0, 80)}…` : text;
+    };
+    if (preview && this.data.contentReady) fill();
+    else if (preview) {
+      preview.classList.add("sm-loading");
+      preview.textContent = this.tr("loading");
+      loadContent(this.data).then(fill, () => preview.remove());  // the panel reports a failure
+    }
     return h("div", { class: "sm-popup" },
       h("strong", { class: "sm-popup__title" }, this.placeName(place)),
       h("div", { class: "sm-popup__meta" }, this.districtName(district)),
-      text ? h("p", { class: "sm-popup__text" }, text.length > 80 ? `${text.slice(0, 80)}…` : text) : null,
+      preview,
       h("button", {
         type: "button", class: "sm-button sm-button--primary",
         onclick: () => this.go({ type: "place", id: place.id }),
@@ -72,17 +102,14 @@ export class Panel {
     for (const story of this.data.stories) {
       nodes.push(h("p", { class: "sm-kicker" }, this.text(story, "newspaper"), " · ", this.text(story, "series")));
       nodes.push(h("h2", { tabindex: "-1" }, this.text(story, "title")));
-      if (story.subtitle) nodes.push(h("p", { class: "sm-subtitle" }, this.text(story, "subtitle")));
+      if (localised(story, "subtitle", this.lang)) nodes.push(h("p", { class: "sm-subtitle" }, this.text(story, "subtitle")));
       nodes.push(this.sourceLine(story));
-      if (story.lede) {
+      if (localised(story, "lede", this.lang)) {
         const lede = this.text(story, "lede");
         lede.textContent = lede.textContent.split(/\n\s*\n/)[0];
         nodes.push(h("div", { class: "sm-lede" }, lede));
       }
-      if (story.editor_note) {
-        nodes.push(h("details", { class: "sm-editor-note" },
-          h("summary", null, this.tr("editor_note")), paragraphs(this.text(story, "editor_note").textContent)));
-      }
+      if (story.has_editor_note || localised(story, "editor_note", this.lang)) nodes.push(this.editorNote(story));
       // The tour starts from the button in the tour bar: one 开始导览 on the page.
       nodes.push(h("h3", null, this.tr("contents")));
       nodes.push(h("ol", { class: "sm-toc" }, story.sections.map((section) => {
@@ -104,6 +131,31 @@ export class Panel {
       }
     }
     return nodes;
+  }
+
+  /** The editor's note, folded; its text comes with the reading content, fetched when it is opened. */
+  editorNote(story) {
+    const note = h("details", { class: "sm-editor-note" }, h("summary", null, this.tr("editor_note")));
+    const fill = () => note.append(...paragraphs(this.text(story, "editor_note").textContent));
+    if (this.data.contentReady) {
+      fill();
+      return note;
+    }
+    const status = h("p", { role: "status" });
+    let asked = false;  // one fetch at a time; after a failure, opening it again retries
+    note.addEventListener("toggle", () => {
+      if (!note.open || asked) return;
+      asked = true;
+      status.className = "sm-loading";
+      status.textContent = this.tr("loading");
+      note.append(status);
+      loadContent(this.data).then(() => { status.remove(); fill(); }, () => {
+        status.className = "sm-load-error";
+        status.textContent = this.tr("content_failed");
+        asked = false;
+      });
+    });
+    return note;
   }
 
   districtPanel(district) {
@@ -252,7 +304,7 @@ export class Panel {
       return [
         h("dt", null, localised(fact, "label", this.lang)),
         h("dd", null, h("span", { class: "sm-fact__value" }, value),
-          fact.period ? h("span", { class: "sm-muted" }, " · ", this.text(fact, "period")) : null,
+          localised(fact, "period", this.lang) ? h("span", { class: "sm-muted" }, " · ", this.text(fact, "period")) : null,
           // The quote is the source's own words: in English it waits behind "Original Chinese".
           this.lang === "en"
             ? h("details", { class: "sm-fact__source" }, h("summary", null, this.tr("original")),
@@ -266,7 +318,7 @@ export class Panel {
     return h("ul", { class: "sm-photos", "aria-label": this.tr("photos") }, photos.map((photo) =>
       h("li", { class: "sm-photo" },
         h("span", { class: "sm-photo__caption" }, photo.number ? `${this.tr("photo")} ${photo.number}  ` : "", this.text(photo, "caption")),
-        photo.credit ? h("span", { class: "sm-photo__credit" }, this.text(photo, "credit")) : null)));
+        localised(photo, "credit", this.lang) ? h("span", { class: "sm-photo__credit" }, this.text(photo, "credit")) : null)));
   }
 
   sourceLine(story) {
