@@ -125,7 +125,7 @@ class StoryModel:
             "districts": self.districts,
             "places": [{k: v for k, v in p.items() if k in _FIRST_VIEW_PLACE_KEYS} for p in self.places],
             "stories": [_in_language(_story_brief(s), lang) for s in self.stories],
-            "excerpts": [{k: v for k, v in e.items() if k not in _READING_EXCERPT_KEYS} for e in self.excerpts],
+            "excerpts": [{k: e[k] for k in _FIRST_VIEW_EXCERPT_KEYS} for e in self.excerpts],
             "facts": [_in_language(f, lang) for f in self.facts if f["district_code"] is None],
             "tour": self.tour,
             "district_sections": self.district_sections,
@@ -157,6 +157,8 @@ class StoryModel:
 # The map page's first view reads these place fields (the rest is for the API and the reading view).
 _FIRST_VIEW_PLACE_KEYS = frozenset({
     "id", "name", "name_en", "role", "lon", "lat", "precision", "district_code", "stories", "theme", "excerpt_count"})
+# Which passages belong where (the contents, the panels' order, the popups); their text waits.
+_FIRST_VIEW_EXCERPT_KEYS = ("id", "story", "section", "place", "mentions", "truncated")
 # Read only once a reader opens a passage: they travel in reading_content().
 _READING_EXCERPT_KEYS = ("text", "text_en")
 _READING_STORY_KEYS = ("editor_note", "editor_note_en")
@@ -177,7 +179,15 @@ def _in_language(record: dict, lang: str, keep: tuple[str, ...] = ()) -> dict:
         dropped = lambda k: k in translated  # noqa: E731
     else:
         dropped = lambda k: k.endswith("_en")  # noqa: E731
-    return {k: _in_language(v, lang) if isinstance(v, dict) else v for k, v in record.items() if not dropped(k)}
+    return {k: _nested_in_language(v, lang) for k, v in record.items() if not dropped(k)}
+
+
+def _nested_in_language(value, lang: str):
+    if isinstance(value, dict):
+        return _in_language(value, lang)
+    if isinstance(value, list):
+        return [_nested_in_language(item, lang) for item in value]
+    return value
 
 
 def _story_brief(story: dict) -> dict:
