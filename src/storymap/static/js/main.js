@@ -5,8 +5,9 @@
  * gcj02Layers, gcj02Grid, bounds}, published by the page's inline script, which runs
  * before any module) and the page data from #storymap-data, then wires the panel,
  * tour, search and deep links. What the first view does not show loads on a reader's
- * first need: the reading content (data.js loadContent) for a district, place, city or
- * search; search.js when the search box is first used; compare.js via compare-entry.js.
+ * first need: the reading content (data.js loadContent) and reading.js for a district,
+ * place or the city; search.js and the content when the search box is first used;
+ * compare.js via compare-entry.js.
  * Exports nothing; publishes window.StoryMap
  * ({app, gcj02Layers, gcj02Grid, gcjOffset}) for tests and the console.
  */
@@ -40,7 +41,8 @@ class MapPage {
 
     this.router = new Router((view, options) => this.render(view, options));
     const go = (view) => this.router.go(view);
-    this.panel = new Panel({ data, lang: this.lang, tr: this.tr, go });
+    this.panelOptions = { data, lang: this.lang, tr: this.tr, go };
+    this.panel = new Panel(this.panelOptions);  // a ReadingPanel once a reader opens something to read
     this.districtLayers = wireDistricts(this.map, layers.districts, data, this.lang, (code) => go({ type: "district", id: code }));
     this.placeLayers = wirePlaces(layers.places, data, this.lang, {
       popup: (place) => this.panel.popup(place),
@@ -138,9 +140,9 @@ class MapPage {
     this.labels.select(districtCode);
   }
 
-  /** The panel of a view; one that reads the reading content shows its loading state until it is in. */
+  /** The panel of a view; one to read shows a loading state until its content and reading.js are in. */
   showPanel(view, focus, failed = false) {
-    const waiting = this.panel.needsContent(view);
+    const waiting = this.panel.needsReading(view);
     const nodes = waiting ? this.panel.pending(view, failed, () => this.showPanel(view, true)) : this.panel.nodesFor(view);
     // Panel builders may return nested lists and nulls; only nodes go in.
     this.panelElement.replaceChildren(...nodes.flat(Infinity).filter(Boolean));
@@ -152,8 +154,19 @@ class MapPage {
     if (handleLabel && heading) handleLabel.textContent = `${heading.textContent} ▴`;
     if (focus && heading) heading.focus({ preventScroll: true });
     if (!waiting || failed) return;
-    loadContent(this.data).then(() => this.view === view && this.showPanel(view, focus && this.panelHasFocus()),
+    this.loadReading().then(() => this.view === view && this.showPanel(view, focus && this.panelHasFocus()),
       () => this.view === view && this.showPanel(view, focus && this.panelHasFocus(), true));
+  }
+
+  /** The reading content and reading.js, once for every view that reads (a failure is tried again next time). */
+  loadReading() {
+    if (!this.reading) {
+      this.reading = Promise.all([import("./reading.js"), loadContent(this.data)]).then(([{ ReadingPanel }]) => {
+        this.panel = new ReadingPanel(this.panelOptions);
+      });
+      this.reading.catch(() => { this.reading = null; });
+    }
+    return this.reading;
   }
 
   panelHasFocus() {
@@ -180,107 +193,6 @@ class MapPage {
       }
       importing = importing || import("./search.js").then((module) => { search = module; refresh(); },
         () => { importing = null; });  // offline before search.js came: the next focus tries again
-    };
-    input.addEventListener("focus", start);
-    input.addEventListener("input", start);
-  }
-
-  /** Zoom buttons titled in the page's language, a metric scale, the 全市 button, keyboard panning. */
-  addControls() {
-    const map = this.map;
-    if (map.zoomControl) map.zoomControl.remove();
-    map.zoomControl = L.control.zoom({
-      zoomInTitle: this.tr("zoom_in"), zoomOutTitle: this.tr("zoom_out"),
-    }).addTo(map);
-    L.control.scale({ imperial: false }).addTo(map);
-    const WholeCity = L.Control.extend({
-      options: { position: "topleft" },
-      onAdd: () => {
-        const bar = L.DomUtil.create("div", "leaflet-bar sm-whole-city");
-        const button = L.DomUtil.create("a", "", bar);
-        button.href = "#";
-        button.setAttribute("role", "button");
-        button.title = this.tr("whole_city_title");
-        button.setAttribute("aria-label", this.tr("whole_city_title"));
-        button.textContent = this.tr("whole_city");
-        L.DomEvent.disableClickPropagation(bar);
-        L.DomEvent.on(button, "click", (event) => {
-          L.DomEvent.preventDefault(event);
-          map.flyToBounds(this.regionBounds, { ...this.viewPadding(), duration: 0.8 });
-        });
-        return bar;
-      },
-    });
-    new WholeCity().addTo(map);
-    // Tab to the map, then arrows pan and +/- zoom (the tour keys skip the focused map).
-    map.keyboard.enable();
-    // Leaflet's own words in the page's language: the attribution link and the popups' close button.
-    const leafletLink = map.getContainer().querySelector(".leaflet-control-attribution a[href*='leafletjs']");
-    if (leafletLink) leafletLink.title = this.tr("leaflet_title");
-    map.on("popupopen", (event) => {
-      const close = event.popup.getElement()?.querySelector(".leaflet-popup-close-button");
-      if (close) close.setAttribute("aria-label", this.tr("close"));
-    });
-    const layersToggle = map.getContainer().querySelector(".leaflet-control-layers-toggle");
-    if (layersToggle) {
-      layersToggle.title = this.tr("layers");
-      layersToggle.setAttribute("aria-label", this.tr("layers"));
-    }
-  }
-
-  render(view, { fly = false, focus = false, initial = false } = {}) {
-    if (view.type === "district" && !this.data.by.district.has(view.id)) view = { type: "missing", id: view.id };
-    if (view.type === "place" && !this.data.by.place.has(view.id)) view = { type: "missing", id: view.id };
-    this.view = view;
-    this.map.closePopup();
-    const place = view.type === "place" ? this.data.by.place.get(view.id) : null;
-    const districtCode = view.type === "district" ? view.id : place ? place.district_code : null;
-    highlightDistrict(this.districtLayers, districtCode);
-    highlightPlace(this.placeLayers, place ? place.id : null);
-    if (view.type === "compare") return this.compare.show(view);  // compare.js fills the panel and draws on the map
-    this.compare.hide();
-    this.showPanel(view, focus);
-    if (view.type !== "home") this.setSheetOpen(true);
-    if (fly) this.flyTo(view, initial);
-    this.tour.update();
-    this.updateLangLink();
-    this.labels.select(districtCode);
-  }
-
-  /** The panel of a view; one that reads the reading content shows its loading state until it is in. */
-  showPanel(view, focus, failed = false) {
-    const waiting = this.panel.needsContent(view);
-    const nodes = waiting ? this.panel.pending(view, failed, () => this.showPanel(view, true)) : this.panel.nodesFor(view);
-    // Panel builders may return nested lists and nulls; only nodes go in.
-    this.panelElement.replaceChildren(...nodes.flat(Infinity).filter(Boolean));
-    this.compare.decoratePanel(view, this.panelElement);
-    this.panelElement.scrollTop = 0;
-    this.sidebar.scrollTop = 0;
-    const handleLabel = this.sidebar.querySelector(".sm-sheet-handle__label");
-    const heading = this.panelElement.querySelector("h2");
-    if (handleLabel && heading) handleLabel.textContent = `${heading.textContent} ▴`;
-    if (focus && heading) heading.focus({ preventScroll: true });
-    if (!waiting || failed) return;
-    loadContent(this.data).then(() => this.view === view && this.showPanel(view, focus && this.panelHasFocus()),
-      () => this.view === view && this.showPanel(view, focus && this.panelHasFocus(), true));
-  }
-
-  panelHasFocus() {
-    return document.activeElement === document.body || this.panelElement.contains(document.activeElement);
-  }
-
-  /** search.js and the passages to search load when the search box is first used. */
-  wireSearch(input, go) {
-    const results = document.getElementById("sm-search-results");
-    let started = null;
-    const start = () => {
-      started = started || Promise.all([import("./search.js"), loadContent(this.data).catch(() => null)])
-        .then(([{ SearchBox, buildSearchIndex }]) => {
-          this.search = new SearchBox({ input, results, index: buildSearchIndex(this.data, this.lang, this.tr), tr: this.tr, onChoose: go });
-          if (document.activeElement === input) this.search.search(input.value);  // what was typed meanwhile
-          input.removeEventListener("focus", start);
-          input.removeEventListener("input", start);
-        }, () => { started = null; });  // offline before search.js came: the next focus tries again
     };
     input.addEventListener("focus", start);
     input.addEventListener("input", start);
