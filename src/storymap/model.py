@@ -6,6 +6,7 @@ touching geography; :func:`assemble_model` is pure.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -111,6 +112,95 @@ class StoryModel:
             "district_sections": self.district_sections,
             "city_sections": self.city_sections,
         }
+
+    def first_view_data(self, lang: str) -> dict:
+        """What the map page embeds for its first view, in one language.
+
+        Names, places, counts, the tour and which excerpts belong where: enough to draw
+        the map, the contents and the search by name. The reading content (excerpt texts,
+        facts, photos, notes) is :meth:`reading_content`, fetched when a reader opens it.
+        The city-wide facts stay: the contents panel lists them. Place names keep both
+        languages, since Latin search (names, pinyin ids) works on the Chinese page too.
+        """
+        return {
+            "region": self.region,
+            "districts": self.districts,
+            "places": [{k: v for k, v in p.items() if k in _FIRST_VIEW_PLACE_KEYS} for p in self.places],
+            "stories": [_in_language(_story_brief(s), lang) for s in self.stories],
+            "excerpts": [{k: e[k] for k in _FIRST_VIEW_EXCERPT_KEYS} for e in self.excerpts],
+            "facts": [_in_language(f, lang) for f in self.facts if f["district_code"] is None],
+            "tour": self.tour,
+            "district_sections": self.district_sections,
+            "city_sections": self.city_sections,
+        }
+
+    def reading_content(self, lang: str) -> dict:
+        """The map page's reading content in one language, keyed by the records of :meth:`first_view_data`.
+
+        In English the Chinese originals stay: the panel offers them ("Original Chinese")
+        and shows them where a translation is missing.
+        """
+        return {
+            "lang": lang,
+            # "Original Chinese" under each translated passage
+            "excerpts": {e["id"]: _in_language({k: e[k] for k in _READING_EXCERPT_KEYS}, lang, keep=("text",))
+                         for e in self.excerpts},
+            "stories": {
+                s["id"]: _in_language({k: s[k] for k in _READING_STORY_KEYS}, lang) | {
+                    "sections": {sec["id"]: _in_language({k: sec[k] for k in _READING_SECTION_KEYS}, lang)
+                                 for sec in s["sections"]}}
+                for s in self.stories
+            },
+            "facts": [_in_language(f, lang) for f in self.facts],
+            "photos": [_in_language(p, lang) for p in self.photos],
+        }
+
+
+# The map page's first view reads these place fields (the rest is for the API and the reading view).
+_FIRST_VIEW_PLACE_KEYS = frozenset({
+    "id", "name", "name_en", "role", "lon", "lat", "precision", "district_code", "stories", "theme", "excerpt_count"})
+# Which passages belong where (the contents, the panels' order, the popups); their text waits.
+_FIRST_VIEW_EXCERPT_KEYS = ("id", "story", "section", "place", "mentions", "truncated")
+# Read only once a reader opens a passage: they travel in reading_content().
+_READING_EXCERPT_KEYS = ("text", "text_en")
+_READING_STORY_KEYS = ("editor_note", "editor_note_en")
+# The lede travels as its first paragraph; source, byline and date note are the reading view's.
+_NOT_IN_FIRST_VIEW_STORY_KEYS = frozenset({*_READING_STORY_KEYS, "lede", "lede_en", "source", "byline", "date_note"})
+_READING_SECTION_KEYS = ("note", "note_en")
+
+
+def _in_language(record: dict, lang: str, keep: tuple[str, ...] = ()) -> dict:
+    """A record for a page in ``lang``, nested records too.
+
+    A Chinese page carries no English (``*_en``); an English page carries the Chinese
+    of a field only where its translation is missing (the page shows it, marked), or
+    where the page shows the original too (``keep``).
+    """
+    if lang == "en":
+        translated = {k for k in record if record.get(f"{k}_en") not in (None, []) and k not in keep}
+        dropped = lambda k: k in translated  # noqa: E731
+    else:
+        dropped = lambda k: k.endswith("_en")  # noqa: E731
+    return {k: _nested_in_language(v, lang) for k, v in record.items() if not dropped(k)}
+
+
+def _nested_in_language(value, lang: str):
+    if isinstance(value, dict):
+        return _in_language(value, lang)
+    if isinstance(value, list):
+        return [_nested_in_language(item, lang) for item in value]
+    return value
+
+
+def _story_brief(story: dict) -> dict:
+    """A story as the first view shows it: the lede's first paragraph, whether there is an editor's note."""
+    brief = {k: v for k, v in story.items() if k not in _NOT_IN_FIRST_VIEW_STORY_KEYS}
+    for key in ("lede", "lede_en"):
+        brief[key] = re.split(r"\n\s*\n", story[key])[0].strip() if story[key] else story[key]
+    brief["has_editor_note"] = bool(story["editor_note"])
+    brief["sections"] = [{k: v for k, v in section.items() if k not in _READING_SECTION_KEYS}
+                         for section in story["sections"]]
+    return brief
 
 
 def assemble_model(stories: list[Story], joined: list[JoinedPlace], geodata: Geodata,

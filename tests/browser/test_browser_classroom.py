@@ -220,6 +220,14 @@ def test_static_copy_from_file_url_with_no_network(offline_page, exported, ui, s
     ui.click(page, "path.district-310106")
     first = next(e["text"] for e in story["excerpts"] if e["place"] == "tanjiaqiao-road" if "place" in e)
     expect(page.locator("#sm-panel")).to_contain_text(first.split("。")[0])
+    # what the app loads on demand is in the copy already: the comparison (its module and styles) and passage search
+    page.locator("#sm-panel .cmp-add").click()
+    expect(page.locator(".cmp-chip")).to_have_count(1)
+    assert page.evaluate("() => getComputedStyle(document.querySelector('.cmp-chips')).display") == "flex"
+    page.locator("#sm-search-input").fill(first.split("。")[0][-6:])
+    expect(page.locator("#sm-search-results mark").first).to_have_text(first.split("。")[0][-6:])
+    page.keyboard.press("Escape")
+    page.go_back()
     # English at its own path, and back
     page.locator("#sm-lang-switch").click()
     page.wait_for_function("() => window.StoryMap && window.StoryMap.app")

@@ -43,10 +43,19 @@ def test_each_module_once_in_dependency_order():
     assert "import " not in script and "export " not in script
 
 
+def test_a_module_imported_on_demand_is_included_eagerly():
+    script = modules_bundle({"/m/b.js": MODULES["/m/b.js"] + 'export const later = () => import("./sub/lazy.js");\n',
+                             "/m/sub/lazy.js": 'export const LAZY = "lazy";\n'})
+    order = [line.split('"')[1] for line in script.splitlines() if line.startswith("modules[")]
+    assert order.index("/m/sub/lazy.js") < order.index("/m/b.js")
+    assert 'Promise.resolve(modules["/m/sub/lazy.js"])' in script and "import(" not in script
+
+
 @pytest.mark.parametrize("source, message", [
     ('import { x } from "./a.js";\nexport const y = 1;', "import cycle /m/a.js -> /m/b.js -> /m/a.js"),
     ('export let counter = 0;', "'export let' or 'export var'"),
-    ('const m = import("./x.js");', "dynamic import() or import.meta"),
+    ('const m = import(name);', "import() of a computed name, or import.meta"),
+    ('const here = import.meta.url;', "import() of a computed name, or import.meta"),
     ('import L from "leaflet";', "import of 'leaflet'; expected a relative or absolute path"),
 ])
 def test_forms_it_cannot_reproduce_are_refused(source, message):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -86,6 +87,19 @@ def test_pages_link_with_relative_paths_and_load_classic_scripts(exported):
     english = (exported / "en" / "index.html").read_text("utf-8")
     assert 'id="sm-lang-switch" href="../index.html"' in english
     assert '<script defer src="../static/js/main.classic.js">' in english
+
+
+@pytest.mark.parametrize("page, lang", [("index.html", "zh"), ("en/index.html", "en"), ("embed.html", "zh")])
+def test_map_pages_carry_their_reading_content_inline(exported, story, page, lang):
+    """file:// fetches nothing: what the app's map page loads on demand is a JSON block beside its data."""
+    html = (exported / page).read_text("utf-8")
+    block = re.search(r'<script type="application/json" id="storymap-content">(.*?)</script>', html, re.S)
+    assert block and html.index('id="storymap-content"') < html.index('id="storymap-data"')
+    content = json.loads(block.group(1))
+    assert content["lang"] == lang
+    field = "text_en" if lang == "en" else "text"
+    assert {k: v[field] for k, v in content["excerpts"].items()} == {e["id"]: e[field] for e in story["excerpts"]}
+    assert content == json.loads((exported / "api" / "content" / f"{lang}.json").read_text("utf-8"))
 
 
 def test_an_existing_copy_is_replaced_as_a_whole(tmp_path):

@@ -108,15 +108,17 @@ def test_print_view_has_the_table_and_a_map(client):
     assert "size: A4 landscape" in client.get("/static/css/compare.css").get_data(as_text=True)
 
 
-def test_ui_strings_come_with_the_map_page_data(client):
-    def page_data(lang):
+def test_ui_strings_come_with_the_map_page_data_and_its_reading_content(client):
+    def strings(lang):
         html = client.get("/", query_string={"lang": lang}).get_data(as_text=True)
-        block = re.search(r'<script type="application/json" id="storymap-data">(.*?)</script>', html, re.S).group(1)
-        return json.loads(block)["compare_strings"]
+        data = json.loads(re.search(r'<script type="application/json" id="storymap-data">(.*?)</script>', html, re.S).group(1))
+        # the first view has the compare buttons' words; the rest comes when compare mode opens
+        return data["compare_strings"], client.get(data["content_url"]).get_json()["compare_strings"]
 
-    zh, en = page_data("zh"), page_data("en")
-    assert zh["compare"] == "对比" and en["compare"] == "Compare"
-    assert set(zh) == set(en)
+    (zh_entry, zh), (en_entry, en) = strings("zh"), strings("en")
+    assert zh_entry["compare"] == zh["compare"] == "对比" and en_entry["compare"] == en["compare"] == "Compare"
+    assert set(zh_entry) == set(en_entry) < set(zh) == set(en)
+    assert zh["limits"]["max_items"] == en["limits"]["max_items"]
 
 
 @pytest.mark.parametrize("path", ["/api/compare", "/api/compare.csv", "/api/compare.geojson"])

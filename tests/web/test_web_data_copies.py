@@ -41,7 +41,13 @@ def embedded_data(client, path="/") -> dict:
     match = re.search(r'<script type="application/json" id="storymap-data">(.*?)</script>',
                       response.get_data(as_text=True), re.S)
     assert match
-    return json.loads(match.group(1))
+    data = json.loads(match.group(1))
+    # the excerpt texts come with the reading content the page fetches when a reader opens them
+    content = client.get(data["content_url"])
+    assert content.status_code == 200
+    for excerpt in data["excerpts"]:
+        excerpt.update(content.get_json()["excerpts"][excerpt["id"]])
+    return data
 
 
 def rewrite(path, old: str, new: str) -> None:

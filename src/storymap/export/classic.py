@@ -9,7 +9,9 @@ the importers through live getters.
 
 Supported: the static ``import``/``export`` forms (named, default,
 namespace, side-effect imports; ``export`` declarations, lists and
-re-exports). Dynamic ``import()``, ``import.meta``, ``export let``/``var``
+re-exports) and ``import("./literal.js")``: a module the app loads on demand is
+included eagerly (the copy has no network to wait for) and its ``import()``
+resolves to it. Any other ``import()``, ``import.meta``, ``export let``/``var``
 (a binding reassigned later would not reach importers) and import cycles
 raise :class:`BundleError`: the export stops rather than write a page that fails.
 """
@@ -28,6 +30,7 @@ _IMPORT = re.compile(
     r"""^[ \t]*import\s+(?:(?P<default>[\w$]+)\s*,?\s*)?(?:\{(?P<names>[^}]*)\}|\*\s*as\s+(?P<ns>[\w$]+))?""" + _FROM,
     re.M | re.S,
 )
+_DYNAMIC_IMPORT = re.compile(r"""\bimport\(\s*(?P<q>["'])(?P<spec>[^"']+)(?P=q)\s*\)""")
 _BARE_IMPORT = re.compile(r"""^[ \t]*import\s*(?P<q>["'])(?P<spec>[^"']+)(?P=q)\s*;?""", re.M)
 _REEXPORT = re.compile(r"""^[ \t]*export\s*(?:\{(?P<names>[^}]*)\}|\*)""" + _FROM, re.M | re.S)
 _EXPORT_LIST = re.compile(r"""^[ \t]*export\s*\{(?P<names>[^}]*)\}\s*;?""", re.M | re.S)
@@ -78,9 +81,10 @@ def bundle(entry_url: str, fetch: Callable[[str], str]) -> str:
 
 
 def _specifiers(source: str, url: str) -> list[str]:
-    if re.search(r"\bimport\s*\(", source) or "import.meta" in source:
-        raise BundleError(f"{url}: dynamic import() or import.meta; expected static imports only")
-    specs = [m["spec"] for pattern in (_IMPORT, _BARE_IMPORT, _REEXPORT) for m in pattern.finditer(source)]
+    if re.search(r"\bimport\s*\(", _DYNAMIC_IMPORT.sub("", source)) or "import.meta" in source:
+        raise BundleError(f"{url}: import() of a computed name, or import.meta; expected static imports "
+                          "or import() of a string literal")
+    specs = [m["spec"] for pattern in (_IMPORT, _BARE_IMPORT, _REEXPORT, _DYNAMIC_IMPORT) for m in pattern.finditer(source)]
     for spec in specs:
         if not spec.startswith((".", "/")):
             raise BundleError(f"{url}: import of {spec!r}; expected a relative or absolute path")
@@ -146,6 +150,7 @@ def _wrap(url: str, source: str) -> str:
     body = _REEXPORT.sub(on_reexport, source)
     body = _IMPORT.sub(on_import, body)
     body = _BARE_IMPORT.sub("", body)
+    body = _DYNAMIC_IMPORT.sub(lambda m: f"Promise.resolve({module_ref(m['spec'])})", body)
     body = _EXPORT_LIST.sub(on_export_list, body)
     source_after = body
     body = _EXPORT_DEFAULT_DECL.sub(on_default_decl, body)

@@ -14,12 +14,15 @@ Pages are fetched through the app's test client; every link between them is
 rewritten to a relative file path (so the copy works from a USB stick and
 under any sub-path), and module scripts are replaced by a classic build
 (:mod:`.classic`), because browsers do not load modules from ``file://``.
+A page that fetches its reading content on demand (the map page's
+``content_url``) gets it inline instead, since ``file://`` fetches nothing.
 The copy is written to a temporary folder beside the target and renamed
 into place: a failure leaves nothing half-written.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from html import unescape
 import posixpath
@@ -31,6 +34,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 from flask import Flask, url_for
+from jinja2.utils import htmlsafe_json_dumps
 from werkzeug.exceptions import HTTPException
 
 from ..errors import StorymapError
@@ -60,10 +64,15 @@ def _district_codes(app: Flask, model) -> list[dict]:
     return [{"code": d["code"]} for d in model.districts]
 
 
+def _languages(app: Flask, model) -> list[dict]:
+    return [{"lang": lang} for lang in ("zh", *LANG_VARIANTS)]
+
+
 # Endpoint -> the argument values to export it with.
 ARGUMENT_VALUES = {
     "static": _static_files,
     "api.district": _district_codes,
+    "api.content": _languages,
 }
 
 
@@ -210,6 +219,7 @@ def _crawl_and_write(app: Flask, plan: ExportPlan, staging: Path, out_dir: Path)
     files = {f.file: f.body for f in crawler.by_url.values()}
     for page in pages:
         html = page.body.decode("utf-8")
+        html = _inline_content(html, page, crawler)
         html = _classic_scripts(html, page, crawler, files)
         files[page.file] = _relative_links(html, page, crawler).encode("utf-8")
     _write_folder(staging, out_dir, files)
@@ -293,6 +303,20 @@ def _drop_unexported_query(url: str, crawler: _Crawler) -> str:
         if c.path == parts.path and dict(parse_qsl(c.query)).get("lang") == lang:
             return candidate.url
     return url
+
+
+_PAGE_DATA = re.compile(r"""<script type="application/json" id="storymap-data">(?P<json>.*?)</script>""", re.S)
+
+
+def _inline_content(html: str, page: Fetched, crawler: _Crawler) -> str:
+    """The reading content a page would fetch (its data's ``content_url``), as a JSON block beside its data."""
+    found = _PAGE_DATA.search(html)
+    url = json.loads(found["json"]).get("content_url") if found else None
+    if not url:
+        return html
+    content = json.loads(crawler.fetch(urljoin(page.url, url)).body)
+    block = f'<script type="application/json" id="storymap-content">{htmlsafe_json_dumps(content)}</script>\n'
+    return html[:found.start()] + block + html[found.start():]
 
 
 _MODULE_SCRIPT = re.compile(r"""<script\b[^>]*\btype=(["'])module\1[^>]*>\s*</script>""")

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import math
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app, jsonify, request, url_for
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from .. import coords
 from ..errors import OutsideDistrictsError
+from .assets import IMMUTABLE, REVALIDATE
+from .compare import STRINGS as COMPARE_STRINGS
 from .errors import error_response
+from .i18n import LANGS
 from .state import cached_json, current_model
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -61,6 +64,34 @@ def stories():
     })
 
 
+@bp.get("/content/<lang>.json")
+def content(lang: str):
+    """The map page's reading content in one language (excerpt texts, facts, photos, notes, compare strings).
+
+    The page names it with ``?v=`` (:func:`content_url`): that URL is immutable, so a
+    repeat view costs nothing; without it (or with an old one) the client revalidates.
+    """
+    if lang not in LANGS:
+        return error_response(404, f"no content in language {lang!r}; expected one of {', '.join(LANGS)}")
+    response = _content_response(lang)
+    response.headers["Cache-Control"] = IMMUTABLE if request.args.get("v") == _version(response) else REVALIDATE
+    return response
+
+
+def content_url(lang: str) -> str:
+    """The content-hashed URL of the reading content, for the map page's data."""
+    return url_for("api.content", lang=lang, v=_version(_content_response(lang)))
+
+
+def _content_response(lang: str):
+    return cached_json(f"content.{lang}", lambda model: {
+        **model.reading_content(lang), "compare_strings": COMPARE_STRINGS[lang]})
+
+
+def _version(response) -> str:
+    return response.get_etag()[0][:16]
+
+
 @bp.get("/locate")
 def locate():
     """The district of ?lon=&lat=[&crs=wgs84|gcj02], on full-resolution polygons."""
@@ -89,7 +120,8 @@ def locate():
     })
 
 
-ENDPOINTS = ("districts", "districts/<code>", "districts.geojson", "places.geojson", "stories", "locate")
+ENDPOINTS = ("districts", "districts/<code>", "districts.geojson", "places.geojson", "stories", "content/<lang>.json",
+             "locate")
 ANY_METHOD = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
 
 

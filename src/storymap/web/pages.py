@@ -8,12 +8,14 @@ from dataclasses import dataclass
 from flask import Blueprint, current_app, g, make_response, render_template, request, url_for
 
 from ..mapbuilder import SHADE_THRESHOLDS, build_map, render_parts
+from .api import content_url
 from .compare import STRINGS as COMPARE_STRINGS
 from .i18n import HTML_LANG, STRINGS, pick_lang
 from .security import csp_hash, element_hashes
 from .state import current_snapshot
 
 bp = Blueprint("pages", __name__)
+COMPARE_ENTRY_STRINGS = ("compare", "add_to_compare", "in_compare")
 
 
 @bp.app_template_filter("figure")
@@ -59,7 +61,10 @@ def _map_page(embed: bool):
             "map.html",
             map=parts, lang=lang, html_lang=HTML_LANG[lang], t=STRINGS[lang], embed=embed,
             model=model, legend=SHADE_THRESHOLDS,
-            data={**model.client_data(), "lang": lang, "strings": STRINGS[lang], "compare_strings": COMPARE_STRINGS[lang]},
+            data={**model.first_view_data(lang), "lang": lang, "strings": STRINGS[lang],
+                  # The compare buttons' words; compare.js and the rest of its strings load when it opens.
+                  "compare_strings": {k: COMPARE_STRINGS[lang][k] for k in COMPARE_ENTRY_STRINGS},
+                  "content_url": content_url(lang)},
         )
         # map.html wraps folium's script part in a plain <script>; the header holds folium's own
         # small scripts and styles. None of them holds a data-file value (data is in JSON blocks).

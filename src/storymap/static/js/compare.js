@@ -6,18 +6,19 @@
  * distances, walking circles and their geometry, district shares, indicators);
  * this module keeps the selection in the URL hash, draws what the server
  * returns and renders its table. UI strings come with the page data
- * (data.compare_strings).
+ * (data.compare_strings, complete once the reading content is in). compare-entry.js
+ * loads this module, with its stylesheet, when a reader first opens the comparison.
  *
  * Exports:
  *   compareHash(state)            "#compare=place:a,pt:121.49:31.24&r=1000[&crs=gcj02]"
  *   parseCompareHash(hash)        {items, r, crs} of such a fragment
- *   class CompareMode({ map, data, lang, panel, go, places, padding })
- *     map: the Leaflet map; data: loadData(); panel: the #sm-panel element;
- *     go(view): the router's navigation; places: the place markers' layer group;
+ *   class CompareMode({ map, data, lang, panel, go, padding })
+ *     map: the Leaflet map; data: loadData() with its reading content; panel: the #sm-panel element;
+ *     go(view): the router's navigation;
  *     padding(): fitBounds padding that keeps clear of what covers the map (the bottom sheet).
  *     .show(view)                   draw the comparison a {type: "compare", hash} view names
  *     .hide()                       leave compare mode (its layers off, the panel narrow again)
- *     .decoratePanel(view, element) the 对比 button on the contents, a place or a district panel
+ *     .state                        the selection {items, r, crs}; .open(state), .add(item)
  *
  * History: entering compare mode adds one entry (Back returns to the map);
  * edits inside it (add, remove, radius) replace the entry, so they never flood history.
@@ -50,7 +51,7 @@ function query(state, lang) {
 const latLngs = (ring) => ring.map(([lon, lat]) => [lat, lon]);
 
 export class CompareMode {
-  constructor({ map, data, lang, panel, go, places, padding }) {
+  constructor({ map, data, lang, panel, go, padding }) {
     Object.assign(this, { map, data, lang, panel, go, padding });
     this.state = { items: [], ...DEFAULTS };
     this.active = false;
@@ -59,7 +60,6 @@ export class CompareMode {
     this.drawnItems = "";
     this.strings = data.compare_strings;
     this.tr = (key, vars) => t(this.strings, key, vars);
-    places.on("popupopen", (event) => this.decoratePopup(event));
     map.on("baselayerchange layeradd layerremove", () => { if (this.active) this.updateTilesNote(); });
     document.addEventListener("keydown", (event) => { if (event.key === "Escape") this.stopPicking(); });
   }
@@ -348,35 +348,5 @@ export class CompareMode {
       this.drawnItems = key;
       this.map.flyToBounds(this.layer.getBounds(), { ...this.padding(), maxZoom: 15, duration: 0.6 });
     }
-  }
-
-  /* ---------- buttons elsewhere on the page ---------- */
-
-  async decoratePanel(view, element) {
-    const count = this.state.items.length;
-    let button;
-    if (view.type === "place" || view.type === "district") {
-      const item = `${view.type}:${view.id}`;
-      const added = this.state.items.includes(item);
-      button = h("button", { type: "button", class: "sm-button cmp-add", onclick: () => this.add(item) },
-        added ? this.tr("in_compare") : `＋ ${this.tr("add_to_compare")}`);
-    } else if (view.type === "home") {
-      button = h("button", { type: "button", class: "sm-button cmp-open", onclick: () => this.open(this.state) },
-        `${this.tr("compare")}${count ? ` (${count})` : ""}`);
-    }
-    const heading = element.querySelector("h2");
-    if (button && heading && !element.querySelector(".cmp-add, .cmp-open")) heading.after(h("p", { class: "cmp-entry" }, button));
-  }
-
-  decoratePopup(event) {
-    const feature = event.propagatedFrom && event.propagatedFrom.feature;
-    const content = event.popup.getElement() && event.popup.getElement().querySelector(".leaflet-popup-content");
-    if (!feature || !content || content.querySelector(".cmp-add")) return;
-    const item = `place:${feature.properties.id}`;
-    content.append(h("button", {
-      type: "button", class: "sm-button cmp-add", onclick: () => { this.map.closePopup(); this.add(item); },
-    }, this.state.items.includes(item) ? this.tr("in_compare") : `＋ ${this.tr("compare")}`));
-    // No popup.update(): it would call the content function again and drop the button.
-    // The popup is anchored at its tip, so it grows upwards as it is.
   }
 }

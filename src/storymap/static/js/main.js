@@ -4,18 +4,21 @@
  * Reads the layers folium made from window.StoryMapLayers ({map, districts, places,
  * gcj02Layers, gcj02Grid, bounds}, published by the page's inline script, which runs
  * before any module) and the page data from #storymap-data, then wires the panel,
- * tour, search and deep links. Exports nothing; publishes window.StoryMap
+ * tour, search and deep links. What the first view does not show loads on a reader's
+ * first need: the reading content (data.js loadContent) and reading.js for a district,
+ * place or the city; search.js and the content when the search box is first used;
+ * compare.js via compare-entry.js.
+ * Exports nothing; publishes window.StoryMap
  * ({app, gcj02Layers, gcj02Grid, gcjOffset}) for tests and the console.
  */
 import { translator } from "./dom.js";
-import { loadData } from "./data.js";
+import { loadContent, loadData } from "./data.js";
 import { districtBounds, highlightDistrict, shadeDistricts, wireDistricts } from "./districts.js";
 import { DistrictLabels, alignGcj02Layer, gcjOffset, highlightPlace, sizeMarkers, wirePlaces } from "./map-layers.js";
 import { Panel } from "./panel.js";
-import { SearchBox, buildSearchIndex } from "./search.js";
 import { Router } from "./deeplinks.js";
 import { Tour } from "./tour.js";
-import { CompareMode } from "./compare.js";
+import { CompareEntry } from "./compare-entry.js";
 
 class MapPage {
   constructor(layers, data) {
@@ -38,14 +41,15 @@ class MapPage {
 
     this.router = new Router((view, options) => this.render(view, options));
     const go = (view) => this.router.go(view);
-    this.panel = new Panel({ data, lang: this.lang, tr: this.tr, go });
+    this.panelOptions = { data, lang: this.lang, tr: this.tr, go };
+    this.panel = new Panel(this.panelOptions);  // a ReadingPanel once a reader opens something to read
     this.districtLayers = wireDistricts(this.map, layers.districts, data, this.lang, (code) => go({ type: "district", id: code }));
     this.placeLayers = wirePlaces(layers.places, data, this.lang, {
       popup: (place) => this.panel.popup(place),
       onChoose: (id) => go({ type: "place", id }),
     });
-    this.compare = new CompareMode({ map: this.map, data, lang: this.lang, panel: this.panelElement, go, places: layers.places,
-      padding: () => this.viewPadding() });
+    this.compare = new CompareEntry({ map: this.map, data, lang: this.lang, panel: this.panelElement, go, places: layers.places,
+      padding: () => this.viewPadding(), tr: this.tr });
     sizeMarkers(this.map, this.placeLayers, data);
     this.map.on("zoomend resize", () => sizeMarkers(this.map, this.placeLayers, data));
     shadeDistricts(this.districtLayers, data, [...document.querySelectorAll(".sm-legend [data-min]")]
@@ -67,12 +71,7 @@ class MapPage {
     });
     this.tour.listen(document);
     const input = document.getElementById("sm-search-input");
-    if (input) {
-      this.search = new SearchBox({
-        input, results: document.getElementById("sm-search-results"),
-        index: buildSearchIndex(data, this.lang, this.tr), tr: this.tr, onChoose: go,
-      });
-    }
+    if (input) this.wireSearch(input, go);
     this.wireSheet();
     document.querySelectorAll("[data-nav=home]").forEach((link) =>
       link.addEventListener("click", (event) => { event.preventDefault(); go({ type: "home" }); }));
@@ -133,20 +132,70 @@ class MapPage {
     highlightPlace(this.placeLayers, place ? place.id : null);
     if (view.type === "compare") return this.compare.show(view);  // compare.js fills the panel and draws on the map
     this.compare.hide();
-    // Panel builders may return nested lists and nulls; only nodes go in.
-    this.panelElement.replaceChildren(...this.panel.nodesFor(view).flat(Infinity).filter(Boolean));
-    this.compare.decoratePanel(view, this.panelElement);
-    this.panelElement.scrollTop = 0;
-    this.sidebar.scrollTop = 0;
+    this.showPanel(view, focus);
     if (view.type !== "home") this.setSheetOpen(true);
     if (fly) this.flyTo(view, initial);
     this.tour.update();
     this.updateLangLink();
     this.labels.select(districtCode);
+  }
+
+  /** The panel of a view; one to read shows a loading state until its content and reading.js are in. */
+  showPanel(view, focus, failed = false) {
+    const waiting = this.panel.needsReading(view);
+    const nodes = waiting ? this.panel.pending(view, failed, () => this.showPanel(view, true)) : this.panel.nodesFor(view);
+    // Panel builders may return nested lists and nulls; only nodes go in.
+    this.panelElement.replaceChildren(...nodes.flat(Infinity).filter(Boolean));
+    this.compare.decoratePanel(view, this.panelElement);
+    this.panelElement.scrollTop = 0;
+    this.sidebar.scrollTop = 0;
     const handleLabel = this.sidebar.querySelector(".sm-sheet-handle__label");
     const heading = this.panelElement.querySelector("h2");
     if (handleLabel && heading) handleLabel.textContent = `${heading.textContent} ▴`;
     if (focus && heading) heading.focus({ preventScroll: true });
+    if (!waiting || failed) return;
+    this.loadReading().then(() => this.view === view && this.showPanel(view, focus && this.panelHasFocus()),
+      () => this.view === view && this.showPanel(view, focus && this.panelHasFocus(), true));
+  }
+
+  /** The reading content and reading.js, once for every view that reads (a failure is tried again next time). */
+  loadReading() {
+    if (!this.reading) {
+      this.reading = Promise.all([import("./reading.js"), loadContent(this.data)]).then(([{ ReadingPanel }]) => {
+        this.panel = new ReadingPanel(this.panelOptions);
+      });
+      this.reading.catch(() => { this.reading = null; });
+    }
+    return this.reading;
+  }
+
+  panelHasFocus() {
+    return document.activeElement === document.body || this.panelElement.contains(document.activeElement);
+  }
+
+  /** search.js and the passages to search load when the search box is first used (names work before the passages come). */
+  wireSearch(input, go) {
+    const results = document.getElementById("sm-search-results");
+    let search = null;      // search.js, once imported
+    let importing = null;
+    let asking = false;     // the reading content is on its way
+    const refresh = () => {
+      if (!search) return;
+      const index = search.buildSearchIndex(this.data, this.lang, this.tr);
+      if (this.search) this.search.index = index;
+      else this.search = new search.SearchBox({ input, results, index, tr: this.tr, onChoose: go });
+      if (document.activeElement === input && input.value) this.search.search(input.value);  // what was typed meanwhile
+    };
+    const start = () => {
+      if (!this.data.contentReady && !asking) {
+        asking = true;
+        loadContent(this.data).then(refresh, () => {}).finally(() => { asking = false; });  // failed: names only, until next time
+      }
+      importing = importing || import("./search.js").then((module) => { search = module; refresh(); },
+        () => { importing = null; });  // offline before search.js came: the next focus tries again
+    };
+    input.addEventListener("focus", start);
+    input.addEventListener("input", start);
   }
 
   /** Padding that keeps a view clear of whatever covers the map (the bottom sheet on phones). */

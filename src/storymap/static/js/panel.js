@@ -1,17 +1,20 @@
 /*
- * panel.js: what the map page's side panel shows for each view, and the marker popups.
+ * panel.js: the map page's side panel in its first view (the contents), and the marker popups.
+ * The panels of a district, a place and the city are reading.js (ReadingPanel extends Panel),
+ * loaded with the reading content when a reader first opens one.
  *
  * Exports:
  *   class Panel({ data, lang, tr, go })
  *       data: loadData() result; lang: "zh" | "en"; tr: translator(strings);
  *       go(view): navigate, e.g. go({ type: "place", id }).
- *     .nodesFor(view)        the panel's nodes for a view {type: home|city|district|place|missing}
+ *     .nodesFor(view)        the panel's nodes for a view {type: home|missing}
+ *     .needsReading(view)    true for a view only a ReadingPanel draws (city, district, place)
+ *     .pending(view, error, retry)  the panel while that loads (error: it failed; retry())
  *     .popup(place)          the popup content of a place marker
- *     .excerptBlock(excerpt, showPlace), .factList(facts), .photoList(photos),
- *     .sourceLine(story), .sectionHeading(section)   building blocks other views may reuse
+ *     .factList(facts), .sourceLine(story), .text(item, field)   building blocks other views reuse
  */
 import { h, paragraphs } from "./dom.js";
-import { districtName, districtOtherName, localised, placeName, regionName, sectionOf } from "./data.js";
+import { districtName, loadContent, localised, placeName, regionName } from "./data.js";
 
 export class Panel {
   constructor({ data, lang, tr, go }) {
@@ -29,23 +32,48 @@ export class Panel {
   }
 
   nodesFor(view) {
-    if (view.type === "district") return this.districtPanel(this.data.by.district.get(view.id));
-    if (view.type === "place") return this.placePanel(this.data.by.place.get(view.id));
-    if (view.type === "city") return this.cityPanel();
     if (view.type === "missing") {
       return [h("h2", { tabindex: "-1" }, this.tr("no_results")), h("p", null, view.id), this.backLink()];
     }
     return this.contentsPanel();
   }
 
+  needsReading(view) {
+    return ["district", "place", "city"].includes(view.type);
+  }
+
+  pending(view, error, retry) {
+    const name = view.type === "district" ? this.districtName(this.data.by.district.get(view.id))
+      : view.type === "place" ? this.placeName(this.data.by.place.get(view.id)) : this.regionName();
+    return [
+      h("h2", { tabindex: "-1" }, name),
+      error
+        ? h("p", { class: "sm-load-error", role: "alert" }, `${this.tr("content_failed")} `,
+          h("button", { type: "button", class: "sm-button", onclick: retry }, this.tr("retry")))
+        : h("p", { class: "sm-loading", role: "status" }, this.tr("loading")),
+      this.backLink(),
+    ];
+  }
+
   popup(place) {
     const excerpt = this.data.excerpts.find((e) => e.place === place.id);
     const district = this.data.by.district.get(place.district_code);
-    const text = excerpt ? this.excerptText(excerpt) : "";
+    const preview = excerpt ? h("p", { class: "sm-popup__text" }) : null;
+    const fill = () => {
+      const text = this.excerptText(excerpt) || "";
+      preview.classList.remove("sm-loading");
+      preview.textContent = text.length > 80 ? `${text.slice(0, 80)}…` : text;
+    };
+    if (preview && this.data.contentReady) fill();
+    else if (preview) {
+      preview.classList.add("sm-loading");
+      preview.textContent = this.tr("loading");
+      loadContent(this.data).then(fill, () => preview.remove());  // the panel reports a failure
+    }
     return h("div", { class: "sm-popup" },
       h("strong", { class: "sm-popup__title" }, this.placeName(place)),
       h("div", { class: "sm-popup__meta" }, this.districtName(district)),
-      text ? h("p", { class: "sm-popup__text" }, text.length > 80 ? `${text.slice(0, 80)}…` : text) : null,
+      preview,
       h("button", {
         type: "button", class: "sm-button sm-button--primary",
         onclick: () => this.go({ type: "place", id: place.id }),
@@ -72,17 +100,14 @@ export class Panel {
     for (const story of this.data.stories) {
       nodes.push(h("p", { class: "sm-kicker" }, this.text(story, "newspaper"), " · ", this.text(story, "series")));
       nodes.push(h("h2", { tabindex: "-1" }, this.text(story, "title")));
-      if (story.subtitle) nodes.push(h("p", { class: "sm-subtitle" }, this.text(story, "subtitle")));
+      if (localised(story, "subtitle", this.lang)) nodes.push(h("p", { class: "sm-subtitle" }, this.text(story, "subtitle")));
       nodes.push(this.sourceLine(story));
-      if (story.lede) {
+      if (localised(story, "lede", this.lang)) {
         const lede = this.text(story, "lede");
         lede.textContent = lede.textContent.split(/\n\s*\n/)[0];
         nodes.push(h("div", { class: "sm-lede" }, lede));
       }
-      if (story.editor_note) {
-        nodes.push(h("details", { class: "sm-editor-note" },
-          h("summary", null, this.tr("editor_note")), paragraphs(this.text(story, "editor_note").textContent)));
-      }
+      if (story.has_editor_note || localised(story, "editor_note", this.lang)) nodes.push(this.editorNote(story));
       // The tour starts from the button in the tour bar: one 开始导览 on the page.
       nodes.push(h("h3", null, this.tr("contents")));
       nodes.push(h("ol", { class: "sm-toc" }, story.sections.map((section) => {
@@ -106,102 +131,29 @@ export class Panel {
     return nodes;
   }
 
-  districtPanel(district) {
-    const detail = this.data.district_sections[district.code] || [];
-    const nodes = [
-      h("p", { class: "sm-kicker" }, this.tr("district")),
-      h("h2", { tabindex: "-1" }, this.districtName(district),
-        h("span", { class: "sm-h2-secondary", lang: this.lang === "en" ? "zh-CN" : "en" }, districtOtherName(district, this.lang))),
-      h("p", { class: "sm-muted" },
-        `${this.tr("area")} ${district.area_km2.toLocaleString(this.lang === "en" ? "en" : "zh-CN", { maximumFractionDigits: 1 })} ${this.tr("km2")}`),
-    ];
-    if (!detail.length) {
-      nodes.push(h("p", { class: "sm-empty" }, this.tr("no_story", { name: this.districtName(district) })));
-      nodes.push(this.mentionedHere(district));
-      nodes.push(h("p", null, this.tr("nearest")));
-      nodes.push(h("ul", { class: "sm-nearest" }, district.nearest_with_stories.map((code) =>
-        h("li", null, this.link(this.districtName(this.data.by.district.get(code)), { type: "district", id: code })))));
-      nodes.push(this.backLink());
-      return nodes;
+  /** The editor's note, folded; its text comes with the reading content, fetched when it is opened. */
+  editorNote(story) {
+    const note = h("details", { class: "sm-editor-note" }, h("summary", null, this.tr("editor_note")));
+    const fill = () => note.append(...paragraphs(this.text(story, "editor_note").textContent));
+    if (this.data.contentReady) {
+      fill();
+      return note;
     }
-    for (const group of detail) {
-      nodes.push(this.sectionHeading(sectionOf(this.data, group.story, group.section)));
-      let lastPlace = null;
-      for (const id of group.excerpts) {
-        const excerpt = this.data.by.excerpt.get(id);
-        nodes.push(this.excerptBlock(excerpt, excerpt.place !== lastPlace));  // one heading per run of a place
-        lastPlace = excerpt.place;
-      }
-    }
-    nodes.push(this.mentionedHere(district));
-    for (const id of new Set(detail.map((g) => g.story))) nodes.push(this.sourceLine(this.data.by.story.get(id)));
-    nodes.push(this.backLink());
-    return nodes;
-  }
-
-  placePanel(place) {
-    const district = this.data.by.district.get(place.district_code);
-    const own = this.data.excerpts.filter((e) => e.place === place.id);
-    const mentioning = this.data.excerpts.filter((e) => e.mentions.includes(place.id));
-    const nodes = [
-      h("p", { class: "sm-kicker" }, place.role === "story" ? this.tr("story_point") : this.tr("mentioned_place")),
-      h("h2", { tabindex: "-1" }, this.placeName(place)),
-      h("p", { class: "sm-muted" },
-        this.link(this.districtName(district), { type: "district", id: district.code }),
-        ` · ${this.strings.precision[place.precision]}`),
-    ];
-    let lastSection = null;
-    for (const excerpt of own) {
-      if (excerpt.section !== lastSection) {
-        nodes.push(this.sectionHeading(sectionOf(this.data, excerpt.story, excerpt.section)));
-        lastSection = excerpt.section;
-      }
-      nodes.push(this.excerptBlock(excerpt, false));
-    }
-    if (mentioning.length) {
-      nodes.push(h("h3", null, this.tr("mentioned_in")));
-      for (const excerpt of mentioning) nodes.push(this.excerptBlock(excerpt, true));
-    }
-    const loosePhotos = this.data.photos.filter((p) => p.place === place.id);
-    if (loosePhotos.length && !own.length) nodes.push(this.photoList(loosePhotos));
-    for (const id of place.stories) nodes.push(this.sourceLine(this.data.by.story.get(id)));
-    nodes.push(this.backLink());
-    return nodes;
-  }
-
-  sectionHeading(section) {
-    const note = localised(section, "note", this.lang);
-    return [
-      h("h3", { class: `sm-section-title sm-theme-${section.theme}` }, localised(section, "title", this.lang)),
-      note ? h("p", { class: "sm-section-note" }, note) : null,
-    ];
-  }
-
-  cityPanel() {
-    const nodes = [
-      h("p", { class: "sm-kicker" }, this.tr("city_wide")),
-      h("h2", { tabindex: "-1" }, this.regionName()),
-    ];
-    for (const group of this.data.city_sections) {
-      nodes.push(this.sectionHeading(sectionOf(this.data, group.story, group.section)));
-      for (const id of group.excerpts) nodes.push(this.excerptBlock(this.data.by.excerpt.get(id), false));
-    }
-    for (const id of new Set(this.data.city_sections.map((g) => g.story))) nodes.push(this.sourceLine(this.data.by.story.get(id)));
-    nodes.push(this.backLink());
-    return nodes;
-  }
-
-  /** Places in a district that the article names without a passage of their own, with their photos. */
-  mentionedHere(district) {
-    const places = this.data.places.filter((p) => p.district_code === district.code && !p.excerpt_count);
-    if (!places.length) return [];
-    const photos = this.data.photos.filter((photo) => places.some((p) => p.id === photo.place));
-    return [
-      h("h3", null, this.tr("mentioned_here")),
-      h("ul", { class: "sm-mentioned" }, places.map((place) =>
-        h("li", null, this.link(this.placeName(place), { type: "place", id: place.id })))),
-      photos.length ? this.photoList(photos) : null,
-    ];
+    const status = h("p", { role: "status" });
+    let asked = false;  // one fetch at a time; after a failure, opening it again retries
+    note.addEventListener("toggle", () => {
+      if (!note.open || asked) return;
+      asked = true;
+      status.className = "sm-loading";
+      status.textContent = this.tr("loading");
+      note.append(status);
+      loadContent(this.data).then(() => { status.remove(); fill(); }, () => {
+        status.className = "sm-load-error";
+        status.textContent = this.tr("content_failed");
+        asked = false;
+      });
+    });
+    return note;
   }
 
   /**
@@ -221,23 +173,6 @@ export class Panel {
     return localised(excerpt, "text", this.lang);
   }
 
-  excerptBlock(excerpt, showPlace) {
-    const place = excerpt.place ? this.data.by.place.get(excerpt.place) : null;
-    const translated = this.lang === "en" && excerpt.text_en;
-    const facts = this.data.facts.filter((f) => f.excerpt === excerpt.id);
-    // A place's photos go with its first passage.
-    const photos = place && this.data.excerpts.find((e) => e.place === place.id) === excerpt
-      ? this.data.photos.filter((p) => p.place === place.id) : [];
-    return h("article", { class: "sm-excerpt", id: `excerpt-${excerpt.id}` },
-      showPlace && place ? h("h4", null, this.link(this.placeName(place), { type: "place", id: place.id })) : null,
-      h("div", { class: "sm-excerpt__text", lang: translated ? "en" : "zh-CN" }, paragraphs(this.excerptText(excerpt))),
-      excerpt.truncated ? h("p", { class: "sm-truncated" }, `[${this.tr("truncated")}]`) : null,
-      translated ? h("details", { class: "sm-original" }, h("summary", null, this.tr("original")),
-        h("div", { lang: "zh-CN" }, paragraphs(excerpt.text))) : null,
-      facts.length ? this.factList(facts) : null,
-      photos.length ? this.photoList(photos) : null);
-  }
-
   factList(facts) {
     const locale = this.lang === "en" ? "en" : "zh-CN";
     return h("dl", { class: "sm-facts", "aria-label": this.tr("figures") }, facts.map((fact) => {
@@ -252,7 +187,7 @@ export class Panel {
       return [
         h("dt", null, localised(fact, "label", this.lang)),
         h("dd", null, h("span", { class: "sm-fact__value" }, value),
-          fact.period ? h("span", { class: "sm-muted" }, " · ", this.text(fact, "period")) : null,
+          localised(fact, "period", this.lang) ? h("span", { class: "sm-muted" }, " · ", this.text(fact, "period")) : null,
           // The quote is the source's own words: in English it waits behind "Original Chinese".
           this.lang === "en"
             ? h("details", { class: "sm-fact__source" }, h("summary", null, this.tr("original")),
@@ -260,13 +195,6 @@ export class Panel {
             : h("q", { class: "sm-fact__quote", lang: "zh-CN" }, fact.quote)),
       ];
     }));
-  }
-
-  photoList(photos) {
-    return h("ul", { class: "sm-photos", "aria-label": this.tr("photos") }, photos.map((photo) =>
-      h("li", { class: "sm-photo" },
-        h("span", { class: "sm-photo__caption" }, photo.number ? `${this.tr("photo")} ${photo.number}  ` : "", this.text(photo, "caption")),
-        photo.credit ? h("span", { class: "sm-photo__credit" }, this.text(photo, "credit")) : null)));
   }
 
   sourceLine(story) {

@@ -12,7 +12,7 @@ import { h, paragraphs, translator } from "./dom.js";
 import { districtName, loadData, localised, placeName } from "./data.js";
 import { districtBounds, highlightDistrict, shadeDistricts, wireDistricts } from "./districts.js";
 import { DistrictLabels, highlightPlace, sizeMarkers, wirePlaces } from "./map-layers.js";
-import { Panel } from "./panel.js";
+import { ReadingPanel } from "./reading.js";
 import { tourKeyDelta } from "./tour.js";
 
 const CLOSING_FACTS = 2;
@@ -38,7 +38,7 @@ class Presenter {
     this.status = document.getElementById("pr-status");
     this.blank = document.getElementById("pr-blank");
     this.leaveLink = document.getElementById("pr-leave");
-    this.panel = new Panel({ data, lang: this.lang, tr: this.tr, go: () => {} });
+    this.panel = new ReadingPanel({ data, lang: this.lang, tr: this.tr, go: () => {} });
     this.stops = data.tour.map((id) => data.by.place.get(id));
     this.total = this.stops.length + 2;
     this.districtLayers = wireDistricts(this.map, layers.districts, data, this.lang, (code) => {

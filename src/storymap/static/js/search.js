@@ -2,7 +2,8 @@
  * search.js: the search box of the map page (a combobox over districts, places and passages).
  *
  * Exports:
- *   buildSearchIndex(data, lang, tr)  entries {view, label, detail, names[], passage?}
+ *   buildSearchIndex(data, lang, tr)  entries {view, label, detail, names[], passage?}; passages
+ *                                     only when the reading content is in
  *   searchIndex(index, query, limit)  ranked hits: exact names, names starting with the
  *                                     query, other names, then passages (with .snippet:
  *                                     [before, match, after], centred on the match)
@@ -71,7 +72,8 @@ export function buildSearchIndex(data, lang, tr) {
       // ids are slugs, usually the pinyin of the name (modu-space, miao-town)
       names: prepare(p.name, p.name_en, p.id.replace(/-/g, " ")),
     })),
-    ...data.excerpts.map((e) => ({
+    // passages once the reading content is in (data.js loadContent)
+    ...data.excerpts.filter((e) => typeof e.text === "string").map((e) => ({
       view: e.place ? { type: "place", id: e.place } : { type: "city" },
       label: e.place ? placeName(data.by.place.get(e.place), lang) : `${tr("city_wide")} · ${regionName(data.region, lang)}`,
       // passages are searched in the page's language (the original where there is no translation)
