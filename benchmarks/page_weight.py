@@ -7,7 +7,8 @@
     interception. Every response of the first view (until the network is
     quiet after the load event) counts at the body bytes the server really
     sent (headers not counted): once from a browser that accepts only gzip
-    (a context sending ``Accept-Encoding: gzip``; the budget counts this)
+    (a context sending ``Accept-Encoding: gzip``; the budget counts this;
+    loaded after the server's one-off zopfli pass over the static files)
     and once from Chromium as it is (Brotli). Small bodies and images go
     uncompressed, as the server sends them. Then the Brotli context loads
     the page again: the repeat view, with what the server sent for it.
@@ -301,6 +302,12 @@ class AppServer:
         with urllib.request.urlopen(self.url, timeout=60) as response:
             return urlparse(response.url).path
 
+    def recompressed(self) -> None:
+        """Wait for the server's background recompression of static files (zopfli) to finish."""
+        from storymap.web.compression import RECOMPRESSION
+
+        RECOMPRESSION.join()
+
     def sent_sizes(self) -> dict[str, tuple[int, str]]:
         """Path -> (body bytes, Content-Encoding) of the 200 responses since the last ``sent.clear()``."""
         return {path: (size, coding) for path, status, size, coding in self.sent if status == 200}
@@ -404,19 +411,31 @@ class StorymapPage:
         context.close()
 
     def _gzip_only_load(self) -> dict[str, tuple[int, str]]:
-        """What the server sends a browser that accepts only gzip, per path; checks that it was not Brotli."""
-        context = self.browser.new_context(extra_http_headers=self.GZIP_ONLY)
-        page = context.new_page()
-        quiet = NetworkQuiet(page)
-        self.srv.sent.clear()
-        self._visit(page, quiet)
-        sent = self.srv.sent_sizes()
-        context.close()
-        codings = {coding for _, coding in sent.values()}
+        """What the server sends a browser that accepts only gzip, per path; checks that it was not Brotli.
+
+        Two cold loads: the server redoes a static file's gzip with zopfli in the
+        background after its first gzip request, so the second load gets what every
+        visitor but the first after a start gets. The first load's total goes in a note.
+        """
+        loads = []
+        for _ in range(2):
+            context = self.browser.new_context(extra_http_headers=self.GZIP_ONLY)
+            page = context.new_page()
+            quiet = NetworkQuiet(page)
+            self.srv.sent.clear()
+            self._visit(page, quiet)
+            loads.append(self.srv.sent_sizes())
+            context.close()
+            self.srv.recompressed()
+        codings = {coding for load in loads for _, coding in load.values()}
         if "br" in codings:
             raise RuntimeError(f"the gzip-only load got Brotli ({sorted(codings)}): Chromium did not send "
                                "Accept-Encoding: gzip alone, so the budget would count the wrong bytes")
-        return sent
+        first, sent = (sum(size for size, _ in load.values()) for load in loads)
+        if first != sent:
+            self.result.notes.append(f"gzip: the first gzip visitor after a start got {fmt_kb(first)} "
+                                     f"(level 9, before the one-off zopfli pass), later ones {fmt_kb(sent)}")
+        return loads[1]
 
 
 # --------------------------------------------------------------------------- (b) naive folium
