@@ -86,7 +86,7 @@ class Background:
 
     def submit(self, job: Callable[[], None]) -> None:
         with self._lock:
-            if self._thread is None:
+            if self._thread is None or not self._thread.is_alive():  # also in a forked worker
                 self._thread = Thread(target=self._run, name="storymap-zopfli", daemon=True)
                 self._thread.start()
         self._jobs.put(job)
