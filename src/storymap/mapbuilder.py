@@ -29,8 +29,8 @@ PLACES_PANE = "storyPlaces"
 SCRIPTS_DIR = Path(__file__).resolve().parent / "static" / "js"
 # The TopoJSON grid: a cell is at most this share of the display polygons'
 # simplification tolerance, so quantising moves no vertex by more than an
-# eighth of what simplifying already did (~13 m cells, ~9000 steps, for Shanghai's
-# 60 m over ~140 km). Finer steps only cost bytes: the page's every border
+# eighth of what simplifying already did (15 m cells, ~8900 steps, for Shanghai's
+# 60 m over ~134 km). Finer steps only cost bytes: the page's every border
 # vertex carries its delta to the previous one.
 CELL_PER_TOLERANCE = 0.25
 DEFAULT_DISPLAY_TOLERANCE_M = 60.0  # what `storymap geodata import` uses, for a manifest that does not say

@@ -52,7 +52,10 @@ def minify(filename: str, body: bytes) -> bytes:
     minifier = MINIFIERS.get(Path(filename).suffix.lower())
     if minifier is None or MINIFIED_NAME.search(filename):
         return body
-    text = body.decode("utf-8")
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:  # not text we can minify safely: served as written
+        return body
     if len(text) > MINIFIED_MEAN_LINE * (text.count("\n") + 1):
         return body
     return minifier(text).encode("utf-8")
