@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import gzip
+from pathlib import Path
 
+import brotli
 import pytest
+
+from storymap.web.compression import Background, CompressionCache
 
 TEXT_URLS = ["/", "/stories", "/static/vendor/leaflet/leaflet.js", "/static/css/storymap.css",
              "/api/districts.geojson", "/api/stories"]
@@ -45,3 +49,33 @@ def test_small_and_error_responses_are_left_alone(client):
     assert small.status_code == 200 and "Content-Encoding" not in small.headers
     missing = client.get("/api/districts/999999", headers={"Accept-Encoding": "gzip"})
     assert missing.status_code == 404 and "Content-Encoding" not in missing.headers
+
+
+
+LEAFLET = Path(__file__).resolve().parents[2] / "src/storymap/static/vendor/leaflet/leaflet.js"
+
+
+def test_a_lasting_gzip_body_is_redone_with_zopfli_in_the_background():
+    body = LEAFLET.read_bytes()
+    cache = CompressionCache(background=Background())
+    first = cache.compressed("leaflet", "gzip", body, lasting=True)
+    assert first == gzip.compress(body, compresslevel=9, mtime=0)  # answered at once, level 9
+    page = cache.compressed("page", "gzip", body)
+    cache.background.join()
+    later = cache.compressed("leaflet", "gzip", body, lasting=True)
+    assert gzip.decompress(later) == body
+    assert len(later) < len(first) * 0.98
+    assert cache.compressed("page", "gzip", body) == page  # not lasting: level 9 stays
+    assert cache.compressed("leaflet", "br", body, lasting=True) == brotli.compress(body, quality=11)
+
+
+def test_static_files_get_the_zopfli_body_under_the_same_validator(client, app):
+    url = "/static/vendor/leaflet/leaflet.js"
+    identity = client.get(url).data
+    first = client.get(url, headers={"Accept-Encoding": "gzip"})
+    app.extensions["storymap_compression"].background.join()
+    later = client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert gzip.decompress(later.data) == identity
+    assert len(later.data) < len(gzip.compress(identity, compresslevel=9, mtime=0)) * 0.98
+    assert later.headers["ETag"] == first.headers["ETag"]
+    assert client.get(url, headers={"Accept-Encoding": "gzip", "If-None-Match": first.headers["ETag"]}).status_code == 304

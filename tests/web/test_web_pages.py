@@ -11,6 +11,8 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
+from storymap.web.assets import minify
+
 MAP_PAGES = ["/", "/?lang=en", "/embed", "/embed?lang=en"]
 HTML_PAGES = [*MAP_PAGES, "/stories", "/stories?lang=en"]
 
@@ -254,9 +256,11 @@ def test_vendored_leaflet_licence_and_integrity(client, repo_root):
     leaflet = vendor["leaflet"]
     assert set(leaflet["files"]) >= {"LICENSE", "leaflet.js", "leaflet.css"}
     for name, digest in leaflet["files"].items():
+        vendored = (repo_root / "src/storymap/static/vendor/leaflet" / name).read_bytes()
+        assert hashlib.sha256(vendored).hexdigest() == digest, f"{name} differs from VENDOR.json"
         served = client.get(f"/static/vendor/leaflet/{name}")
         assert served.status_code == 200, name
-        assert hashlib.sha256(served.get_data()).hexdigest() == digest, f"{name} differs from VENDOR.json"
+        assert served.get_data() == minify(name, vendored), f"{name} is served as vendored (CSS minified)"
     assert leaflet["version"] in client.get("/static/vendor/leaflet/leaflet.js").get_data(as_text=True)[:2000]
 
 

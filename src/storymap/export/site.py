@@ -334,7 +334,8 @@ def _classic_scripts(html: str, page: Fetched, crawler: _Crawler, files: dict[st
         entry_file = crawler.fetch(entry).file
         classic_file = re.sub(r"\.m?js$", "", entry_file) + ".classic.js"
         if classic_file not in files:  # one build per entry module, shared by every page
-            files[classic_file] = bundle(entry, lambda u: crawler.fetch(u).body.decode("utf-8")).encode("utf-8")
+            build = bundle(entry, lambda u: _module_source(crawler, u)).encode("utf-8")
+            files[classic_file] = crawler.client.application.extensions["storymap_assets"].served(classic_file, build)
         classic_url = urljoin(entry, posixpath.basename(classic_file))
         crawler.by_url[classic_url] = Fetched(classic_url, classic_file, "text/javascript", files[classic_file])
         return f'<script defer src="{classic_url}"></script>'
@@ -343,6 +344,17 @@ def _classic_scripts(html: str, page: Fetched, crawler: _Crawler, files: dict[st
     html = re.sub(r"""<link\b[^>]*\brel=(["'])modulepreload\1[^>]*>\s*""", "", html)
     html = re.sub(r"""<script\b[^>]*\btype=(["'])importmap\1[^>]*>.*?</script>\s*""", "", html, flags=re.S)
     return _MODULE_SCRIPT.sub(replace, html)
+
+
+def _module_source(crawler: _Crawler, url: str) -> str:
+    """A module as written: the classic build reads import and export lines, which minifying joins."""
+    app = crawler.client.application
+    try:
+        endpoint, args = app.url_map.bind("localhost").match(urlsplit(url).path)
+    except HTTPException:
+        endpoint, args = None, {}
+    asset = app.extensions["storymap_assets"].get(args["filename"]) if endpoint == "static" else None
+    return (asset.source if asset else crawler.fetch(url).body).decode("utf-8")
 
 
 def _staging_folder(out_dir: Path) -> Path:

@@ -1,0 +1,85 @@
+"""Static assets are served minified: smaller, still valid, same modules, re-read when edited."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from storymap.web.assets import StaticAssets
+
+STATIC = Path(__file__).resolve().parents[2] / "src" / "storymap" / "static"
+MODULES = sorted(p.relative_to(STATIC).as_posix() for p in (STATIC / "js").glob("*.js"))
+STYLES = sorted(p.relative_to(STATIC).as_posix() for p in STATIC.rglob("*.css"))
+SPECIFIER = re.compile(r"""\b(?:import|from)\s*(["'])(\.{1,2}/[^"']+)\1""")
+
+
+def served(client, name: str) -> bytes:
+    response = client.get(f"/static/{name}", headers={"Accept-Encoding": "identity"})
+    assert response.status_code == 200, name
+    return response.data
+
+
+@pytest.mark.parametrize("name", MODULES + STYLES)
+def test_scripts_and_styles_are_served_without_comments(client, name):
+    source = (STATIC / name).read_text("utf-8")
+    body = served(client, name).decode("utf-8")
+    assert len(body) < len(source), name
+    assert source.startswith("/*") and not body.startswith("/*"), name  # each file opens with a comment saying what it is
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_served_modules_keep_their_imports(client, name):
+    source = (STATIC / name).read_text("utf-8")
+    body = served(client, name).decode("utf-8")
+    source_code = re.sub(r"/\*.*?\*/|^\s*//.*$", "", source, flags=re.S | re.M)
+    assert [m[2] for m in SPECIFIER.finditer(body)] == [m[2] for m in SPECIFIER.finditer(source_code)]
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_every_served_module_parses(client, tmp_path):
+    """Node parses each minified module as an ES module (template literals, regexes, ?. and all)."""
+    failures = []
+    for name in MODULES:
+        path = tmp_path / (Path(name).stem + ".mjs")
+        path.write_bytes(served(client, name))
+        checked = subprocess.run(["node", "--check", str(path)], capture_output=True, text=True, timeout=60)
+        if checked.returncode != 0:
+            failures.append(f"{name}: {checked.stderr.strip()}")
+    assert not failures, "\n".join(failures)
+
+
+def test_minified_vendor_files_are_served_as_they_are(client):
+    for name in ("vendor/leaflet/leaflet.js", "vendor/topojson-client/topojson-client.min.js"):
+        assert served(client, name) == (STATIC / name).read_bytes(), name
+    assert served(client, "vendor/leaflet/leaflet.js").startswith(b"/* @preserve")  # the licence header stays
+
+
+def test_minifying_can_be_switched_off(tmp_path):
+    import storymap
+
+    plain = storymap.create_app({"TESTING": True, "MINIFY_ASSETS": False}).test_client()
+    for name in ("js/main.js", "css/storymap.css", "vendor/leaflet/leaflet.css"):
+        assert served(plain, name) == (STATIC / name).read_bytes(), name
+
+
+def test_a_file_edited_on_disk_is_minified_again_under_a_new_hash(tmp_path):
+    script = tmp_path / "js" / "app.js"
+    script.parent.mkdir()
+    script.write_text("// what this module does\nexport const answer = 42;\n", "utf-8")
+    assets = StaticAssets(tmp_path)
+    first = assets.get("js/app.js")
+    assert first.body == b"export const answer=42;"
+    version = assets.version("js/app.js")
+
+    script.write_text("/* what it does now */\nexport const answer = `forty  two`;\n", "utf-8")
+    stat = script.stat()
+    os.utime(script, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))  # a coarse clock may not tick
+    second = assets.get("js/app.js")
+    assert second.body == b"export const answer=`forty  two`;"
+    assert second.source == script.read_bytes()
+    assert assets.version("js/app.js") != version
