@@ -154,4 +154,4 @@ def test_index_sends_old_fragment_links_to_their_region(client):
     assert "310106" in by_name["shanghai"]["districts"] and "modu-space" in by_name["shanghai"]["places"]
     assert "440304" in by_name["shenzhen"]["districts"] and "huaqiangbei-road" in by_name["shenzhen"]["places"]
     script = client.get("/static/js/index.js").get_data(as_text=True)
-    assert 'import { parseHash } from "./deeplinks.js"' in script
+    assert re.search(r'import\s*\{\s*parseHash\s*\}\s*from\s*"\./deeplinks\.js"', script), script[:200]

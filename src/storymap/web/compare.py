@@ -16,6 +16,7 @@ from ..compare import CompareInputError, compare, parse_request
 from ..compare.formats import LABELS, km, table, to_csv, to_geojson
 from ..compare.items import DEFAULT_RADIUS_M, MAX_ITEMS, MAX_RADIUS_M, MIN_ITEMS, MIN_RADIUS_M
 from ..compare.printmap import print_map
+from .compression import compute_once
 from .errors import error_response
 from .i18n import HTML_LANG, pick_lang
 from .state import current_model, current_snapshot, json_response, serialised
@@ -97,8 +98,8 @@ def compare_json():
     if error:
         return error
     lang = pick_lang(request.args.get("lang"))
-    return json_response(snapshot.computed.get(
-        ("compare.json", key, lang), lambda: serialised({**result, "table": table(result, lang)})))
+    return compute_once(json_response(snapshot.computed.get(
+        ("compare.json", key, lang), lambda: serialised({**result, "table": table(result, lang)}))))
 
 
 @bp.get("/api/compare.csv")
@@ -107,8 +108,8 @@ def compare_csv():
     if error:
         return error
     body = "\ufeff" + to_csv(result, pick_lang(request.args.get("lang")))  # BOM: Excel then reads UTF-8
-    return Response(body.encode("utf-8"), mimetype="text/csv", headers={
-        "Content-Disposition": 'attachment; filename="storymap-compare.csv"'})
+    return compute_once(Response(body.encode("utf-8"), mimetype="text/csv", headers={
+        "Content-Disposition": 'attachment; filename="storymap-compare.csv"'}))
 
 
 @bp.get("/api/compare.geojson")
@@ -119,7 +120,7 @@ def compare_geojson():
     response = jsonify(to_geojson(result))
     response.mimetype = "application/geo+json"
     response.headers["Content-Disposition"] = 'attachment; filename="storymap-compare.geojson"'
-    return response
+    return compute_once(response)
 
 
 @bp.get("/compare/print")

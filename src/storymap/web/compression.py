@@ -30,6 +30,7 @@ from flask import Flask, request
 
 COMPRESSIBLE = ("text/", "application/json", "application/geo+json", "application/javascript", "image/svg+xml")
 MIN_SIZE = 1024
+QUICK_BROTLI, QUICK_GZIP = 5, 6  # levels for bodies computed per request (see compute_once)
 CACHE_ENTRIES = 256
 # Preferred first when a client accepts both equally.
 CODINGS = ("br", "gzip")
@@ -70,10 +71,20 @@ def choose_coding(header: str | None) -> str | None:
     return best
 
 
-def _compress(coding: str, body: bytes) -> bytes:
+def _compress(coding: str, body: bytes, quick: bool = False) -> bytes:
     if coding == "br":
-        return brotli.compress(body, quality=11)
-    return gzip.compress(body, compresslevel=9, mtime=0)
+        return brotli.compress(body, quality=QUICK_BROTLI if quick else 11)
+    return gzip.compress(body, compresslevel=QUICK_GZIP if quick else 9, mtime=0)
+
+
+def compute_once(response):
+    """Mark a body computed for one request's parameters (a comparison, a located point).
+
+    Few such bodies are asked for twice, so they are compressed at a quick level: Brotli's
+    best costs about 70 ms on a 32 KB comparison, against 1 ms at quality 5 for 20 % more bytes.
+    """
+    response.quick_compression = True
+    return response
 
 
 class Background:
@@ -119,14 +130,15 @@ class CompressionCache:
         self._lock = Lock()
         self.background = background or RECOMPRESSION
 
-    def compressed(self, etag: str, coding: str, body: bytes, lasting: bool = False) -> bytes:
-        """The body in ``coding``; a ``lasting`` body's gzip is redone with zopfli in the background."""
+    def compressed(self, etag: str, coding: str, body: bytes, lasting: bool = False, quick: bool = False) -> bytes:
+        """The body in ``coding``; a ``lasting`` body's gzip is redone with zopfli in the background,
+        a ``quick`` one is compressed at a quick level."""
         key = (etag, coding)
         with self._lock:
             if key in self._items:
                 self._items.move_to_end(key)
                 return self._items[key]
-        data = _compress(coding, body)
+        data = _compress(coding, body, quick)
         self._store(key, data)
         if lasting and coding == "gzip":
             self.background.submit(lambda: self._store(key, zopfli.gzip.compress(body), only_if_cached=True))
@@ -170,6 +182,7 @@ def init_app(app: Flask) -> None:
         if response.status_code == 304 or not coding:
             return response
         # Both gzip bodies of a static file decode to the same bytes and keep its "-gz" validator.
-        response.set_data(cache.compressed(etag, coding, body, lasting=request.endpoint == "static"))
+        response.set_data(cache.compressed(etag, coding, body, lasting=request.endpoint == "static",
+                                           quick=getattr(response, "quick_compression", False)))
         response.headers["Content-Encoding"] = coding
         return response

@@ -21,7 +21,7 @@ from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from ..locator import load_locator
 from ..regions import discover_regions
 from ..resources import bundled_path, default_geodata_dir, default_stories_dir
-from . import compression, create_app, security
+from . import assets, compression, create_app, security
 from .i18n import HTML_LANG, pick_lang
 
 STRINGS = {
@@ -74,7 +74,7 @@ def create_site(test_config: dict | None = None) -> Flask:
     site.json.ensure_ascii = False
     regions = discover_regions(Path(site.config["GEODATA_ROOT"]), Path(site.config["STORIES_ROOT"]))
     passed_on = {k: v for k, v in site.config.items()
-                 if k in ("TILES", "RELOAD_CHECK_SECONDS", "TESTING", "MODEL_CACHE_DIR")}
+                 if k in ("TILES", "RELOAD_CHECK_SECONDS", "TESTING", "MODEL_CACHE_DIR", "MINIFY_ASSETS")}
     apps = {
         region.name: create_app({**passed_on, "STORIES_DIR": str(region.stories_dir),
                                  "GEODATA_DIR": str(region.geodata_dir)})
@@ -84,6 +84,7 @@ def create_site(test_config: dict | None = None) -> Flask:
         site.config["DEFAULT_REGION"] = regions[0].name
     site.extensions["storymap_regions"] = apps
     site.extensions["storymap_locator"] = load_locator(Path(site.config["GEODATA_ROOT"]) / "china" / "provinces.geojson")
+    assets.init_app(site)  # the index's own script and style: hashed, minified, immutable like the maps'
     security.init_app(site)
     compression.init_app(site)
     site.register_blueprint(bp)
