@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import gzip
+import os
+import sys
+import threading
 from pathlib import Path
 
 import brotli
@@ -91,3 +94,13 @@ def test_computed_answers_are_compressed_quickly_and_documents_at_the_best_level
         sent = client.get(path, headers={"Accept-Encoding": "br"})
         assert sent.headers["Content-Encoding"] == "br" and len(identity) > 1024
         assert sent.get_data() == brotli.compress(identity, quality=quality), path
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice values are Linux's")
+def test_recompression_runs_at_the_lowest_priority():
+    """zopfli releases the GIL: at normal priority it would take cores from the request threads."""
+    seen = []
+    background = Background()
+    background.submit(lambda: seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id())))
+    background.join()
+    assert seen == [19]

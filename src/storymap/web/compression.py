@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import gzip
 import logging
+import os
 import queue
+import sys
 from collections import OrderedDict
 from collections.abc import Callable
-from threading import Lock, Thread
+from threading import Lock, Thread, get_native_id
 
 import brotli
 import zopfli.gzip
@@ -107,6 +109,7 @@ class Background:
         self._jobs.join()
 
     def _run(self) -> None:
+        _lowest_priority()
         while True:
             job = self._jobs.get()
             try:
@@ -115,6 +118,19 @@ class Background:
                 logging.getLogger(__name__).exception("background recompression failed")
             finally:
                 self._jobs.task_done()
+
+
+def _lowest_priority() -> None:
+    """Let the calling thread run only when the cores are free of requests (Linux: nice 19 per thread).
+
+    zopfli releases the GIL, so without this it competes with request threads for the cores
+    and shows as slow answers (p99) in the first seconds after a start.
+    """
+    if sys.platform.startswith("linux"):  # elsewhere a thread has no id setpriority() accepts
+        try:
+            os.setpriority(os.PRIO_PROCESS, get_native_id(), 19)
+        except OSError:  # not allowed here: it only costs some latency while zopfli runs
+            pass
 
 
 # One per process: the regions of a site take turns rather than compete for the cores.
