@@ -211,8 +211,10 @@ def locate(lon, lat, crs, fmt, geodata_dir):
 @domain_errors
 def serve(host, port, threads, workers, tiles, stories_dir, geodata_dir):
     """Serve the story map with a production WSGI server (waitress; gunicorn for --workers)."""
+    import gc
+
     from . import serving
-    from .web import create_app
+    from .gcpause import cycle_collection_paused
 
     config = {"TILES": tuple(t.strip() for t in tiles.split(",") if t.strip())} if tiles else {}
     if stories_dir:
@@ -223,12 +225,15 @@ def serve(host, port, threads, workers, tiles, stories_dir, geodata_dir):
     if server.note:
         click.echo(f"storymap: {server.note}", err=True)
     # Built once, before any server or worker starts: bad data or a bad option is one clean error.
-    if stories_dir or geodata_dir:
-        app = create_app(config)
-    else:  # every region present, the series index at /
+    with cycle_collection_paused():  # start-up makes long-lived objects and no cycles
+        from .web import create_app
         from .web.site import create_site
 
-        app = create_site(config)
+        # One region's folders, or every region present with the series index at /.
+        app = create_app(config) if stories_dir or geodata_dir else create_site(config)
+    # What start-up made lives as long as the process: later collections skip it, and gunicorn's
+    # workers, forked from it, share its memory instead of copying the pages a collection touches.
+    gc.freeze()
     where = f"http://{host}:{port}/"
     if server.kind == "gunicorn":
         serving.check_port_free(host, port)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
-import gc
 from pathlib import Path
 
 from .errors import InvalidInputError, Problem
 from .gazetteer import load_gazetteer
+from .gcpause import cycle_collection_paused
 from .geocode import GeocodeCache, OnlineGeocoder, geocode_places
 from .geodata import load_geodata
 from .indicators import Indicators, load_indicators
@@ -40,25 +39,8 @@ def build_model(
     InvalidInputError
         Every problem found, each naming its file and line.
     """
-    with _cycle_collection_paused():
+    with cycle_collection_paused():  # a build makes long-lived objects and no cycles
         return _build(stories_dir, geodata_dir, cache_path, online)
-
-
-@contextlib.contextmanager
-def _cycle_collection_paused():
-    """Pause Python's cycle collector while the model is built.
-
-    A build makes hundreds of thousands of long-lived dicts and lists and no
-    reference cycles; each full collection would scan all of them again. At
-    100,000 places that was over a quarter of the build's CPU time.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _build(stories_dir: Path, geodata_dir: Path, cache_path: Path | None, online: OnlineGeocoder | None) -> StoryModel:
