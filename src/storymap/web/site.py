@@ -83,7 +83,9 @@ def create_site(test_config: dict | None = None) -> Flask:
     if site.config["DEFAULT_REGION"] not in apps:
         site.config["DEFAULT_REGION"] = regions[0].name
     site.extensions["storymap_regions"] = apps
-    site.extensions["storymap_locator"] = load_locator(Path(site.config["GEODATA_ROOT"]) / "china" / "provinces.geojson")
+    if len(apps) > 1:  # the series index and its locators; one region has no index (/ goes to its map)
+        site.extensions["storymap_locator"] = load_locator(
+            Path(site.config["GEODATA_ROOT"]) / "china" / "provinces.geojson")
     assets.init_app(site)  # the index's own script and style: hashed, minified, immutable like the maps'
     security.init_app(site)
     compression.init_app(site)
