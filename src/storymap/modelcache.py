@@ -40,7 +40,10 @@ def default_cache_dir() -> Path | None:
         return None
     if os.environ.get(CACHE_ENV):
         return Path(os.environ[CACHE_ENV])
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "storymap" / "models"
+    try:
+        return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "storymap" / "models"
+    except RuntimeError:  # no home directory (a service account): nothing is kept
+        return None
 
 
 @functools.lru_cache(maxsize=1)

@@ -83,3 +83,14 @@ def test_tests_and_injected_builders_keep_nothing(story_copy, make_client):
     app = storymap.create_app({"TESTING": True, "STORIES_DIR": str(story_copy.stories_dir),
                                "GEODATA_DIR": str(story_copy.geodata_dir)})
     assert app.config["MODEL_CACHE_DIR"] is None and app.extensions["storymap"].cache is None
+
+
+def test_without_a_home_directory_nothing_is_kept(monkeypatch):
+    monkeypatch.delenv("STORYMAP_CACHE_DIR", raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+
+    def no_home():
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(modelcache.Path, "home", staticmethod(no_home))
+    assert modelcache.default_cache_dir() is None
