@@ -265,7 +265,7 @@ def test_bad_requests_are_never_cached(client, counted_compare):
 
 
 def test_the_answer_cache_keeps_the_most_recently_used():
-    from storymap.web.state import BoundedCache
+    from storymap.web.lru import BoundedCache
 
     cache = BoundedCache(2)
     made = []
@@ -281,3 +281,7 @@ def test_the_answer_cache_keeps_the_most_recently_used():
     assert cache.get("a", make("a")) == "A" and made == ["a", "b", "c"]
     cache.get("b", make("b"))
     assert made == ["a", "b", "c", "b"]
+    cache.replace("b", "better")  # held: replaced; evicted (c): stays out
+    cache.replace("c", "better")
+    assert cache.get("b", make("b")) == "better" and len(cache) == 2
+    assert cache.get("c", make("c")) == "C" and made[-1] == "c"

@@ -22,13 +22,14 @@ import logging
 import os
 import queue
 import sys
-from collections import OrderedDict
 from collections.abc import Callable
 from threading import Lock, Thread, get_native_id
 
 import brotli
 import zopfli.gzip
 from flask import Flask, request
+
+from .lru import BoundedCache
 
 COMPRESSIBLE = ("text/", "application/json", "application/geo+json", "application/javascript", "image/svg+xml")
 MIN_SIZE = 1024
@@ -138,35 +139,21 @@ RECOMPRESSION = Background()
 
 
 class CompressionCache:
-    """A bounded map from (ETag, coding) to compressed body (least recently used out first)."""
+    """Compressed bodies by (ETag, coding), bounded (least recently used out first)."""
 
     def __init__(self, size: int = CACHE_ENTRIES, background: Background | None = None):
-        self._items: OrderedDict[tuple[str, str], bytes] = OrderedDict()
-        self._size = size
-        self._lock = Lock()
+        self._bodies = BoundedCache(size)
         self.background = background or RECOMPRESSION
 
     def compressed(self, etag: str, coding: str, body: bytes, lasting: bool = False, quick: bool = False) -> bytes:
         """The body in ``coding``; a ``lasting`` body's gzip is redone with zopfli in the background,
         a ``quick`` one is compressed at a quick level."""
         key = (etag, coding)
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
-        data = _compress(coding, body, quick)
-        self._store(key, data)
-        if lasting and coding == "gzip":
-            self.background.submit(lambda: self._store(key, zopfli.gzip.compress(body), only_if_cached=True))
+        made = []
+        data = self._bodies.get(key, lambda: made.append(key) or _compress(coding, body, quick))
+        if made and lasting and coding == "gzip":
+            self.background.submit(lambda: self._bodies.replace(key, zopfli.gzip.compress(body)))
         return data
-
-    def _store(self, key: tuple[str, str], data: bytes, only_if_cached: bool = False) -> None:
-        with self._lock:
-            if only_if_cached and key not in self._items:
-                return  # evicted meanwhile
-            self._items[key] = data
-            if len(self._items) > self._size:
-                self._items.popitem(last=False)
 
 
 def init_app(app: Flask) -> None:

@@ -17,7 +17,6 @@ import multiprocessing
 import pickle
 import threading
 import time
-from collections import OrderedDict
 from pathlib import Path
 
 from flask import Flask, Response, current_app, request
@@ -27,39 +26,12 @@ from ..mapbuilder import TILE_SOURCES
 from ..model import StoryModel
 from ..modelcache import ModelCache, default_cache_dir
 from ..pipeline import build_model
+from .lru import BoundedCache
 
 REBUILD_TIMEOUT_SECONDS = 120.0
 REBUILD_MEMORY_MB = 2048
 # Answers to parameterised requests (comparisons) kept per model: each is a few tens of KB.
 COMPUTED_ENTRIES = 512
-
-
-class BoundedCache:
-    """A thread-safe map of at most ``size`` entries; the least recently used goes first.
-
-    ``get(key, make)`` calls ``make()`` outside the lock, so a slow computation
-    never blocks readers of other keys (two threads may both compute a new key once).
-    """
-
-    def __init__(self, size: int):
-        self._items: OrderedDict = OrderedDict()
-        self._size = size
-        self._lock = threading.Lock()
-
-    def get(self, key, make):
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
-        value = make()
-        with self._lock:
-            self._items[key] = value
-            if len(self._items) > self._size:
-                self._items.popitem(last=False)
-        return value
-
-    def __len__(self) -> int:
-        return len(self._items)
 
 
 class Snapshot:
