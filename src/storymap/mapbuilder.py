@@ -11,30 +11,21 @@ replaced on each instance, never on the shared class lists.
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
 import folium
-import topojson
 from jinja2 import Template
 from jinja2.utils import htmlsafe_json_dumps
 
 from . import coords
 from .model import StoryModel
+from .topology import coordinate_bounds
 
 PLACES_PANE = "storyPlaces"
 SCRIPTS_DIR = Path(__file__).resolve().parent / "static" / "js"
-# The TopoJSON grid: a cell is at most this share of the display polygons'
-# simplification tolerance, so quantising moves no vertex by more than an
-# eighth of what simplifying already did (15 m cells, ~8900 steps, for Shanghai's
-# 60 m over ~134 km). Finer steps only cost bytes: the page's every border
-# vertex carries its delta to the previous one.
-CELL_PER_TOLERANCE = 0.25
-DEFAULT_DISPLAY_TOLERANCE_M = 60.0  # what `storymap geodata import` uses, for a manifest that does not say
-WGS84_A, WGS84_E2 = 6_378_137.0, 0.00669437999014  # semi-major axis (m), first eccentricity squared
 # Lower bounds of the district shades (passages per district); the colours are
 # the .sm-shade-N classes of storymap.css, applied by districts.js.
 SHADE_THRESHOLDS = (0, 1, 2, 4)
@@ -234,7 +225,7 @@ def build_map(
         if source.gcj02:
             gcj02_layers.append(layer)
     districts = DataLayer(
-        "districts", district_topology(model.districts_geojson, display_tolerance_m(model)),
+        "districts", model.districts_topojson,
         name="区界 Districts" if lang == "zh" else "Districts", control=bool(tiles),
     ).add_to(fmap)
     # Points in their own pane above the districts, so a selected district can be
@@ -280,60 +271,6 @@ def _slim(collection: dict, keep: tuple[str, ...]) -> dict:
     }
 
 
-def display_tolerance_m(model: StoryModel) -> float:
-    """The display polygons' simplification tolerance, from the region's manifest (or the import's default)."""
-    manifest = model.geodata.manifest if model.geodata is not None else {}
-    return float(manifest.get("display_tolerance_m") or DEFAULT_DISPLAY_TOLERANCE_M)
-
-
-def district_topology(collection: dict, tolerance_m: float = DEFAULT_DISPLAY_TOLERANCE_M) -> dict:
-    """The display polygons as TopoJSON: each shared border once, quantised, delta-encoded.
-
-    Only ``code`` travels with each district; everything a
-    reader sees comes from the page's JSON data.
-
-    Parameters
-    ----------
-    collection : dict
-        The display polygons (GeoJSON, EPSG:4326).
-    tolerance_m : float
-        Their simplification tolerance: the grid's cells are at most a quarter of it.
-    """
-    slim = _slim(collection, ("code",))
-    return topojson.Topology(
-        slim, prequantize=quantisation_steps(collection, tolerance_m), topology=True, toposimplify=False,
-        object_name="districts",
-    ).to_dict()
-
-
-def quantisation_steps(collection: dict, tolerance_m: float) -> int:
-    """Grid steps across the region's bounding box for cells of at most ``CELL_PER_TOLERANCE * tolerance_m``.
-
-    TopoJSON divides the box's width and height into the same number of
-    steps, so the longer side in metres decides.
-    """
-    if not tolerance_m > 0:
-        raise ValueError(f"display tolerance is {tolerance_m!r} m; expected a positive number of metres")
-    xs, ys = [], []
-    for feature in collection["features"]:
-        _collect(feature["geometry"]["coordinates"], xs, ys)
-    # On the ellipsoid a degree of longitude is longest at the latitude nearest the
-    # equator, a degree of latitude at the latitude nearest a pole.
-    nearest_equator = 0.0 if min(ys) <= 0 <= max(ys) else min(abs(min(ys)), abs(max(ys)))
-    nearest_pole = max(abs(min(ys)), abs(max(ys)))
-    width_m = (max(xs) - min(xs)) * _metres_per_degree(nearest_equator)[0]
-    height_m = (max(ys) - min(ys)) * _metres_per_degree(nearest_pole)[1]
-    return max(2, math.ceil(max(width_m, height_m) / (CELL_PER_TOLERANCE * tolerance_m)) + 1)
-
-
-def _metres_per_degree(latitude: float) -> tuple[float, float]:
-    """Metres per degree of longitude and of latitude at ``latitude`` on the WGS-84 ellipsoid."""
-    phi = math.radians(latitude)
-    w = math.sqrt(1 - WGS84_E2 * math.sin(phi) ** 2)
-    return (math.radians(1) * WGS84_A * math.cos(phi) / w,
-            math.radians(1) * WGS84_A * (1 - WGS84_E2) / w ** 3)
-
-
 def _drawing_order(model: StoryModel) -> dict:
     """Places with mentioned ones first and story points last in tour order.
 
@@ -350,21 +287,10 @@ def _drawing_order(model: StoryModel) -> dict:
 
 
 def _bounds(model: StoryModel) -> list[list[float]]:
-    xs, ys = [], []
-    for feature in model.districts_geojson["features"]:
-        _collect(feature["geometry"]["coordinates"], xs, ys)
-    return [[min(ys), min(xs)], [max(ys), max(xs)]]
+    west, south, east, north = coordinate_bounds(model.districts_geojson)
+    return [[south, west], [north, east]]
 
 
 def _centre(model: StoryModel) -> list[float]:
     (south, west), (north, east) = _bounds(model)
     return [(south + north) / 2, (west + east) / 2]
-
-
-def _collect(coords, xs, ys) -> None:
-    if isinstance(coords[0], (int, float)):
-        xs.append(coords[0])
-        ys.append(coords[1])
-    else:
-        for item in coords:
-            _collect(item, xs, ys)

@@ -17,6 +17,7 @@ from .geodata import Geodata
 from .indicators import Indicators
 from .join import JoinedPlace
 from .stories import Story
+from .topology import display_tolerance_m, district_topology
 
 NEAREST_COUNT = 3
 
@@ -32,6 +33,7 @@ class StoryModel:
     photos: list[dict]
     districts_geojson: dict
     places_geojson: dict
+    districts_topojson: dict  # the display polygons as every map page sends them (topology.py)
     tour: list[str] = field(default_factory=list)  # place ids, article order
     # district code -> [{story, section, excerpts: [ids]}] in article order
     district_sections: dict[str, list[dict]] = field(default_factory=dict)
@@ -247,6 +249,7 @@ def assemble_model(stories: list[Story], joined: list[JoinedPlace], geodata: Geo
     districts = _district_records(geodata, places, excerpts)
     by_district = _district_sections(stories, excerpts)
     city_wide = by_district.pop(None, [])
+    districts_geojson = _districts_geojson(geodata.display, districts)
     return StoryModel(
         region={"code": geodata.region_code, "name_zh": geodata.region_name_zh, "name_en": geodata.region_name_en},
         districts=districts,
@@ -255,7 +258,8 @@ def assemble_model(stories: list[Story], joined: list[JoinedPlace], geodata: Geo
         excerpts=excerpts,
         facts=facts,
         photos=photos,
-        districts_geojson=_districts_geojson(geodata.display, districts),
+        districts_geojson=districts_geojson,
+        districts_topojson=district_topology(districts_geojson, display_tolerance_m(geodata.manifest)),
         places_geojson=_places_geojson(places),
         tour=tour,
         district_sections=by_district,

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from pyproj import Geod
 
-from storymap.mapbuilder import district_topology, display_tolerance_m, quantisation_steps
+from storymap.topology import district_topology, display_tolerance_m, quantisation_steps
 
 GEOD = Geod(ellps="WGS84")
 
@@ -49,7 +49,7 @@ def cell_m(topology: dict) -> tuple[float, float]:
 def test_grid_cells_are_a_quarter_of_the_display_tolerance(client, app):
     model = app.extensions["storymap"].snapshot.model
     tolerance = model.geodata.manifest["display_tolerance_m"]
-    assert display_tolerance_m(model) == tolerance
+    assert display_tolerance_m(model.geodata.manifest) == tolerance
     width, height = cell_m(page_topology(client))
     assert max(width, height) <= tolerance / 4
     assert max(width, height) > tolerance / 5, "a finer grid only costs bytes"
