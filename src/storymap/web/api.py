@@ -13,7 +13,7 @@ from .assets import IMMUTABLE, REVALIDATE
 from .compare import STRINGS as COMPARE_STRINGS
 from .errors import error_response
 from .i18n import LANGS
-from .state import cached_json, current_model
+from .state import cached_document, cached_json, current_model, json_response
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -73,23 +73,23 @@ def content(lang: str):
     """
     if lang not in LANGS:
         return error_response(404, f"no content in language {lang!r}; expected one of {', '.join(LANGS)}")
-    response = _content_response(lang)
-    response.headers["Cache-Control"] = IMMUTABLE if request.args.get("v") == _version(response) else REVALIDATE
+    response = json_response(_content_document(lang))
+    response.headers["Cache-Control"] = IMMUTABLE if request.args.get("v") == _version(lang) else REVALIDATE
     return response
 
 
 def content_url(lang: str) -> str:
     """The content-hashed URL of the reading content, for the map page's data."""
-    return url_for("api.content", lang=lang, v=_version(_content_response(lang)))
+    return url_for("api.content", lang=lang, v=_version(lang))
 
 
-def _content_response(lang: str):
-    return cached_json(f"content.{lang}", lambda model: {
+def _content_document(lang: str) -> tuple[bytes, str]:
+    return cached_document(f"content.{lang}", lambda model: {
         **model.reading_content(lang), "compare_strings": COMPARE_STRINGS[lang]})
 
 
-def _version(response) -> str:
-    return response.get_etag()[0][:16]
+def _version(lang: str) -> str:
+    return _content_document(lang)[1][:16]
 
 
 @bp.get("/locate")

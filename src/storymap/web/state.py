@@ -274,9 +274,14 @@ def json_response(body_and_etag: tuple[bytes, str], mimetype: str = "application
     return response.make_conditional(request)
 
 
-def cached_json(key: str, make, mimetype: str = "application/json") -> Response:
-    """A JSON document of the current model, serialised once per model and served from memory with an ETag."""
+def cached_document(key: str, make) -> tuple[bytes, str]:
+    """A JSON document of the current model and its ETag, serialised once per model."""
     snapshot = current_snapshot()
     if key not in snapshot.documents:
         snapshot.documents[key] = serialised(make(snapshot.model))
-    return json_response(snapshot.documents[key], mimetype)
+    return snapshot.documents[key]
+
+
+def cached_json(key: str, make, mimetype: str = "application/json") -> Response:
+    """A JSON document of the current model, served from memory with an ETag."""
+    return json_response(cached_document(key, make), mimetype)
