@@ -351,27 +351,54 @@ def _district_records(geodata: Geodata, places: list[dict], excerpts: list[dict]
 
 
 def _add_nearest_with_stories(records: list[dict], geodata: Geodata) -> None:
-    """For each district, the closest districts that have excerpts (polygon distance)."""
+    """For each district, the ``NEAREST_COUNT`` closest districts that have excerpts (polygon distance).
+
+    Ties keep the districts' order. A polygon distance costs a scan of both
+    borders, so it is measured only while it can still matter: neighbours touch
+    (distance 0, a prepared test), and a district whose list is full stops at
+    the first candidate whose bounding box is already farther than its last.
+    """
     west, south, east, north = geodata.full.total_bounds
     # Equidistant about the region's centre: true distances to a few metres
     # across a city, and far cheaper to set up than estimating a UTM zone.
     local = f"+proj=aeqd +lat_0={(south + north) / 2} +lon_0={(west + east) / 2} +datum=WGS84 +units=m"
     metric = geodata.full.to_crs(local)
     shapes = dict(zip(metric["code"], np.asarray(metric.geometry.values)))
+    boxes = dict(zip(metric["code"], shapely.bounds(metric.geometry.values).tolist()))
+    shapely.prepare(list(shapes.values()))
     with_stories = [r["code"] for r in records if r["excerpt_count"]]
-    pairs = sorted({tuple(sorted((r["code"], c))) for r in records for c in with_stories if c != r["code"]})
-    first = np.array([shapes[a] for a, _ in pairs], dtype=object)
-    second = np.array([shapes[b] for _, b in pairs], dtype=object)
-    shapely.prepare(first)
-    # Neighbours touch (distance 0): a prepared test settles them without measuring.
-    touching = shapely.intersects(first, second)
-    distance = np.zeros(len(pairs))
-    distance[~touching] = shapely.distance(first[~touching], second[~touching])
-    between = dict(zip(pairs, distance.tolist()))
+    measured: dict[tuple[str, str], float] = {}
+
+    def distance(a: str, b: str) -> float:
+        pair = (a, b) if a < b else (b, a)
+        if pair not in measured:
+            measured[pair] = float(shapely.distance(shapes[pair[0]], shapes[pair[1]]))
+        return measured[pair]
+
     for record in records:
-        others = [c for c in with_stories if c != record["code"]]
-        others.sort(key=lambda c: between[tuple(sorted((record["code"], c)))])
-        record["nearest_with_stories"] = others[:NEAREST_COUNT]
+        code = record["code"]
+        others = [c for c in with_stories if c != code]
+        touching = shapely.intersects(shapes[code], [shapes[c] for c in others]).tolist()
+        nearest = [c for c, touches in zip(others, touching) if touches][:NEAREST_COUNT]
+        if len(nearest) < NEAREST_COUNT:
+            apart = sorted(((_box_gap(boxes[code], boxes[c]), order, c)
+                            for order, (c, touches) in enumerate(zip(others, touching)) if not touches))
+            found: list[tuple[float, int, str]] = []
+            wanted = NEAREST_COUNT - len(nearest)
+            for gap, order, other in apart:
+                if len(found) >= wanted and gap > found[wanted - 1][0]:
+                    break  # this box, and every one after it, is farther than the list's last
+                found.append((distance(code, other), order, other))
+                found.sort()
+            nearest += [c for _, _, c in found[:wanted]]
+        record["nearest_with_stories"] = nearest
+
+
+def _box_gap(a: list[float], b: list[float]) -> float:
+    """Distance between two (minx, miny, maxx, maxy) boxes: never more than between what they hold."""
+    dx = max(0.0, b[0] - a[2], a[0] - b[2])
+    dy = max(0.0, b[1] - a[3], a[1] - b[3])
+    return (dx * dx + dy * dy) ** 0.5
 
 
 def _group_by_district(records: list[dict]) -> dict[str | None, list[dict]]:
