@@ -37,8 +37,6 @@ from .errors import InvalidInputError, Problem
 MAX_DEPTH = 32
 
 _STR = "tag:yaml.org,2002:str"
-_FLOAT = "tag:yaml.org,2002:float"
-_INT = "tag:yaml.org,2002:int"
 _DECIMAL = re.compile(r"[-+]?[0-9]+\.[0-9]+\Z")
 _DECIMAL_INT = re.compile(r"[-+]?[1-9][0-9]{0,17}\Z")  # no leading 0: YAML 1.1 reads 012 as octal
 _SCALAR_TAGS = {
@@ -128,34 +126,74 @@ class _Builder:
 
     def build(self, next_event):
         """The document's value from libyaml's events, read until the stream ends."""
+        # A story file is hundreds of thousands of events: the innermost open
+        # collection lives in locals, and only the ones around it on the stack.
         root = _ABSENT
-        # Open collections, innermost last: [container, pending key, key line].
-        stack: list[list] = []
+        stack: list[tuple] = []  # enclosing (container, lines, in_list, key, key line), innermost last
+        container = lines = None  # the open collection, and its key_lines or item_lines
+        in_list = False
+        key, key_line = _ABSENT, 0  # a mapping's key waiting for its value
         documents = 0
         while True:
             event = next_event()
             kind = type(event)
             if kind is ScalarEvent:
                 value = event.value
-                # Most scalars are plain or quoted text and need no resolving.
-                if event.tag is not None or event.style == '"' or event.implicit[0] and value[:1] in _IMPLICIT:
+                # Most scalars are plain or quoted text and need no resolving; most
+                # others are coordinates and adcodes, read here without the general
+                # YAML 1.1 number syntax.
+                if event.tag is not None or event.style == '"':
                     value = self.scalar(event)
+                elif event.implicit[0] and value[:1] in _IMPLICIT:
+                    if _DECIMAL.match(value):
+                        value = float(value)
+                    elif _DECIMAL_INT.match(value):
+                        value = int(value)
+                    else:
+                        value = self.scalar(event)
                 line = event.start_mark.line + 1
+                if in_list:
+                    container.append(value)
+                    lines.append(line)
+                elif container is None:
+                    root = value
+                elif key is _ABSENT:
+                    if value in container:
+                        self.fail(line, f"duplicate key {value!r}")
+                    key, key_line = value, line
+                else:
+                    container[key] = value
+                    lines[key] = key_line
+                    key = _ABSENT
             elif kind is MappingEndEvent or kind is SequenceEndEvent:
-                stack.pop()
-                continue
+                container, lines, in_list, key, key_line = stack.pop()
             elif kind is MappingStartEvent or kind is SequenceStartEvent:
                 line = event.start_mark.line + 1
                 if event.tag not in _COLLECTION_TAGS:
                     self.fail(line, f"tag {event.tag!r} is not supported; expected a plain mapping or list")
                 if len(stack) >= MAX_DEPTH:
                     self.fail(line, f"nested more than {MAX_DEPTH} levels deep; expected a story file's few levels")
-                value = Located() if kind is MappingStartEvent else LocatedList()
-                value.line = line
                 if kind is MappingStartEvent:
+                    value = Located()
                     value.key_lines = {}
                 else:
+                    value = LocatedList()
                     value.item_lines = []
+                value.line = line
+                if in_list:
+                    container.append(value)
+                    lines.append(line)
+                elif container is None:
+                    root = value
+                elif key is _ABSENT:
+                    self.fail(line, "expected a plain value as a key")
+                else:
+                    container[key] = value
+                    lines[key] = key_line
+                    key = _ABSENT
+                stack.append((container, lines, in_list, key, key_line))
+                container, in_list, key = value, kind is SequenceStartEvent, _ABSENT
+                lines = value.item_lines if in_list else value.key_lines
             elif kind is AliasEvent:
                 self.fail(event.start_mark.line + 1,
                           f"alias *{event.anchor} is not allowed in story files; write the value out")
@@ -163,32 +201,9 @@ class _Builder:
                 documents += 1
                 if documents > 1:
                     self.fail(event.start_mark.line + 1, "a second YAML document (---); expected one per file")
-                continue
             elif kind is StreamEndEvent:
                 return root
-            else:  # stream start, document end
-                continue
-
-            if not stack:
-                root = value
-            else:
-                frame = stack[-1]
-                container = frame[0]
-                if type(container) is LocatedList:
-                    container.append(value)
-                    container.item_lines.append(line)
-                elif frame[1] is _ABSENT:
-                    if kind is not ScalarEvent:
-                        self.fail(line, "expected a plain value as a key")
-                    if value in container:
-                        self.fail(line, f"duplicate key {value!r}")
-                    frame[1], frame[2] = value, line
-                else:
-                    container[frame[1]] = value
-                    container.key_lines[frame[1]] = frame[2]
-                    frame[1] = _ABSENT
-            if kind is not ScalarEvent:
-                stack.append([value, _ABSENT, 0])
+            # stream start, document end: nothing to do
 
     def scalar(self, event: ScalarEvent):
         value = event.value
@@ -204,11 +219,6 @@ class _Builder:
         if tag not in _SCALAR_TAGS:
             self.fail(event.start_mark.line + 1,
                       f"tag {tag!r} is not supported; expected text, a number, a date, true/false or null")
-        # Coordinates and adcodes: the common forms, without the general YAML 1.1 number syntax.
-        if tag == _FLOAT and _DECIMAL.match(value):
-            return float(value)
-        if tag == _INT and _DECIMAL_INT.match(value):
-            return int(value)
         node = ScalarNode(tag, value, event.start_mark, event.end_mark)
         try:
             return self.constructor.yaml_constructors[tag](self.constructor, node)
