@@ -152,21 +152,9 @@ class _Builder:
                     else:
                         value = self.scalar(event)
                 line = event.start_mark.line + 1
-                if in_list:
-                    container.append(value)
-                    lines.append(line)
-                elif container is None:
-                    root = value
-                elif key is _ABSENT:
-                    if value in container:
-                        self.fail(line, f"duplicate key {value!r}")
-                    key, key_line = value, line
-                else:
-                    container[key] = value
-                    lines[key] = key_line
-                    key = _ABSENT
             elif kind is MappingEndEvent or kind is SequenceEndEvent:
                 container, lines, in_list, key, key_line = stack.pop()
+                continue
             elif kind is MappingStartEvent or kind is SequenceStartEvent:
                 line = event.start_mark.line + 1
                 if event.tag not in _COLLECTION_TAGS:
@@ -180,20 +168,6 @@ class _Builder:
                     value = LocatedList()
                     value.item_lines = []
                 value.line = line
-                if in_list:
-                    container.append(value)
-                    lines.append(line)
-                elif container is None:
-                    root = value
-                elif key is _ABSENT:
-                    self.fail(line, "expected a plain value as a key")
-                else:
-                    container[key] = value
-                    lines[key] = key_line
-                    key = _ABSENT
-                stack.append((container, lines, in_list, key, key_line))
-                container, in_list, key = value, kind is SequenceStartEvent, _ABSENT
-                lines = value.item_lines if in_list else value.key_lines
             elif kind is AliasEvent:
                 self.fail(event.start_mark.line + 1,
                           f"alias *{event.anchor} is not allowed in story files; write the value out")
@@ -201,9 +175,32 @@ class _Builder:
                 documents += 1
                 if documents > 1:
                     self.fail(event.start_mark.line + 1, "a second YAML document (---); expected one per file")
+                continue
             elif kind is StreamEndEvent:
                 return root
-            # stream start, document end: nothing to do
+            else:  # stream start, document end
+                continue
+
+            if in_list:
+                container.append(value)
+                lines.append(line)
+            elif container is None:
+                root = value
+            elif key is _ABSENT:
+                if kind is not ScalarEvent:
+                    self.fail(line, "expected a plain value as a key")
+                if value in container:
+                    self.fail(line, f"duplicate key {value!r}")
+                key, key_line = value, line
+                continue
+            else:
+                container[key] = value
+                lines[key] = key_line
+                key = _ABSENT
+            if kind is not ScalarEvent:  # open it: what follows goes inside
+                stack.append((container, lines, in_list, key, key_line))
+                container, in_list, key = value, kind is SequenceStartEvent, _ABSENT
+                lines = value.item_lines if in_list else value.key_lines
 
     def scalar(self, event: ScalarEvent):
         value = event.value
