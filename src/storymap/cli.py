@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from . import coords
+from .crs import CRS_NAMES, WGS84
 from .errors import InvalidInputError, OutsideDistrictsError, StorymapError
 from .resources import default_geodata_dir, default_stories_dir
 
@@ -178,7 +178,7 @@ def districts(stories_dir, geodata_dir, fmt):
 @main.command(context_settings={"ignore_unknown_options": True})
 @click.argument("lon", type=float)
 @click.argument("lat", type=float)
-@click.option("--crs", type=click.Choice(coords.CRS_NAMES), default=coords.WGS84, show_default=True,
+@click.option("--crs", type=click.Choice(CRS_NAMES), default=WGS84, show_default=True,
               help="CRS of LON LAT: wgs84 (GPS, OpenStreetMap) or gcj02 (Amap).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @geodata_option
