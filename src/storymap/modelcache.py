@@ -7,9 +7,10 @@ libraries whose objects it holds. Any change gives a new key, so a stored
 model is never served for other inputs or other code; a file that cannot be
 read back is ignored and the model is built as usual.
 
-:func:`stored_or_built` is the one way a server gets its first model, so
-whatever process calls it stores and finds a model under the same key,
-checked the same way. It needs no Flask.
+:func:`stored_or_built` is the one way a server gets its first model: the
+app's model holder calls it, and so does the second process ``storymap
+serve`` forks on a first start (:func:`storymap.serving.models_built_alongside`),
+so both store and find a model under the same key, checked the same way.
 
 The files are pickles, which run code when loaded: they are written to and
 read from a directory only the current user can write (``~/.cache/storymap``
