@@ -6,7 +6,8 @@ model, rebuilt from the same files), which is how the map grows: stateless
 workers behind a reverse proxy, with the static export on a CDN for readers.
 Where gunicorn is missing (it is the optional ``serve`` extra, and it does not
 run on Windows), the same request falls back to one waitress process with as
-many threads in total.
+many threads in total. Whatever serves, a first start builds its model in a
+second process while the web layer loads (:func:`models_built_alongside`).
 """
 
 from __future__ import annotations
