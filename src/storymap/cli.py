@@ -13,9 +13,9 @@ from pathlib import Path
 
 import click
 
-from . import coords
+from .crs import CRS_NAMES, WGS84
 from .errors import InvalidInputError, OutsideDistrictsError, StorymapError
-from .resources import default_geodata_dir, default_stories_dir
+from .resources import configured_region_dirs, configured_series_roots, default_geodata_dir, default_stories_dir
 
 
 class UserError(click.ClickException):
@@ -178,7 +178,7 @@ def districts(stories_dir, geodata_dir, fmt):
 @main.command(context_settings={"ignore_unknown_options": True})
 @click.argument("lon", type=float)
 @click.argument("lat", type=float)
-@click.option("--crs", type=click.Choice(coords.CRS_NAMES), default=coords.WGS84, show_default=True,
+@click.option("--crs", type=click.Choice(CRS_NAMES), default=WGS84, show_default=True,
               help="CRS of LON LAT: wgs84 (GPS, OpenStreetMap) or gcj02 (Amap).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @geodata_option
@@ -226,8 +226,9 @@ def serve(host, port, threads, workers, tiles, stories_dir, geodata_dir):
         click.echo(f"storymap: {server.note}", err=True)
     # Built once, before any server or worker starts: bad data or a bad option is one clean error.
     with cycle_collection_paused():  # start-up makes long-lived objects and no cycles
-        from .web import create_app
-        from .web.site import create_site
+        with serving.models_built_alongside(_served_folders(stories_dir, geodata_dir)):
+            from .web import create_app
+            from .web.site import create_site
 
         # One region's folders, or every region present with the series index at /.
         app = create_app(config) if stories_dir or geodata_dir else create_site(config)
@@ -247,6 +248,19 @@ def serve(host, port, threads, workers, tiles, stories_dir, geodata_dir):
         listening.run()
     except KeyboardInterrupt:
         click.echo("stopped")
+
+
+def _served_folders(stories_dir: Path | None, geodata_dir: Path | None) -> list[tuple[Path, Path]]:
+    """(stories, geodata) of each region ``serve`` serves, found as ``create_app`` and ``create_site`` find them."""
+    from .regions import discover_regions
+
+    if stories_dir or geodata_dir:
+        configured_stories, configured_geodata = configured_region_dirs()
+        return [(stories_dir or configured_stories, geodata_dir or configured_geodata)]
+    try:
+        return [(region.stories_dir, region.geodata_dir) for region in discover_regions(*configured_series_roots())]
+    except InvalidInputError:  # create_site reports it
+        return []
 
 
 @main.group()

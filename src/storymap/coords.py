@@ -17,9 +17,7 @@ import math
 
 import numpy as np
 
-WGS84 = "wgs84"
-GCJ02 = "gcj02"
-CRS_NAMES = (WGS84, GCJ02)
+from .crs import CRS_NAMES, GCJ02, WGS84  # noqa: F401 (the names, here beside their conversions)
 
 # Krasovsky 1940 ellipsoid, which the GCJ-02 algorithm is defined on.
 _A = 6378245.0

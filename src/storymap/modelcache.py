@@ -7,6 +7,11 @@ libraries whose objects it holds. Any change gives a new key, so a stored
 model is never served for other inputs or other code; a file that cannot be
 read back is ignored and the model is built as usual.
 
+:func:`stored_or_built` is the one way a server gets its first model: the
+app's model holder calls it, and so does the second process ``storymap
+serve`` forks on a first start (:func:`storymap.serving.models_built_alongside`),
+so both store and find a model under the same key, checked the same way.
+
 The files are pickles, which run code when loaded: they are written to and
 read from a directory only the current user can write (``~/.cache/storymap``
 by default, or ``STORYMAP_CACHE_DIR``), and nowhere else. Only POSIX systems
@@ -17,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import os
 import pickle
 import platform
@@ -26,6 +32,7 @@ import tempfile
 from importlib import metadata
 from pathlib import Path
 
+from .errors import InvalidInputError, Problem
 from .model import StoryModel
 
 CACHE_ENV = "STORYMAP_CACHE_DIR"
@@ -62,13 +69,73 @@ def code_fingerprint() -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-class ModelCache:
-    """Stored models of one region, in a directory private to the current user."""
+def input_signature(stories_dir: Path, geodata_dir: Path) -> tuple:
+    """Name, size, modification time and content hash of every input file: what a model is built from.
 
-    def __init__(self, directory: Path, region: str, logger):
+    The hash catches an edit that keeps both size and time (a copy with
+    preserved times, a coarse file system clock).
+    """
+    entries = []
+    for path in sorted(p for d in (Path(stories_dir), Path(geodata_dir)) for p in d.rglob("*")):
+        try:
+            if not path.is_file():
+                continue
+            info = path.stat()
+            digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+            entries.append((str(path), info.st_size, info.st_mtime_ns, digest))
+        except OSError as exc:  # a dangling or looping link, a file removed meanwhile
+            entries.append((str(path), type(exc).__name__))
+    return tuple(entries)
+
+
+def checked_model(model: StoryModel) -> StoryModel:
+    """The model, once every document it serves is known to be valid JSON (no NaN or Infinity).
+
+    Raises InvalidInputError, so a bad value fails the build, not a response.
+    """
+    for name, value in (("page data", model.client_data()), ("districts", model.districts_geojson),
+                        ("places", model.places_geojson)):
+        try:
+            json.dumps(value, allow_nan=False)
+        except ValueError as exc:
+            raise InvalidInputError([Problem(f"<{name}>", None, f"not valid JSON ({exc}); expected finite numbers")]) \
+                from exc
+    return model
+
+
+def stored_or_built(stories_dir: Path, geodata_dir: Path, builder,
+                    cache: ModelCache | None) -> tuple[tuple, StoryModel]:
+    """The signature of the inputs and the model a server starts with: stored, else built, checked and stored."""
+    signature = input_signature(stories_dir, geodata_dir)
+    model = cache.load(signature) if cache else None
+    if model is None:
+        model = checked_model(builder(Path(stories_dir), Path(geodata_dir)))
+        if cache:
+            cache.store(signature, model)
+    return signature, model
+
+
+class ModelCache:
+    """Stored models of one region (named by its geodata folder), in a directory private to the current user."""
+
+    def __init__(self, directory: Path, geodata_dir: Path, logger):
         self.directory = Path(directory)
-        self.region = region
+        self.region = Path(geodata_dir).name
         self.logger = logger
+
+    def is_stored(self, signature: tuple) -> bool:
+        """Whether a model is stored for these inputs and this code (readable or not)."""
+        return self._path(signature).is_file()
+
+    def usable(self) -> bool:
+        """Whether models can be kept here (no warning): the directory is still to be made, or private and writable."""
+        try:
+            info = os.stat(self.directory)
+        except FileNotFoundError:
+            return True
+        except OSError:
+            return False
+        return _owned_and_unshared(info) and os.access(self.directory, os.W_OK)
 
     def load(self, signature: tuple) -> StoryModel | None:
         """The model stored for these inputs and this code, or None (not stored, unreadable, unsafe)."""
@@ -119,9 +186,13 @@ class ModelCache:
             old.unlink(missing_ok=True)
 
     def _private(self, info: os.stat_result, path: Path) -> bool:
-        """Owned by this user and writable by no one else: nobody else can have planted code in it."""
-        if info.st_uid == os.getuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        if _owned_and_unshared(info):
             return True
         self.logger.warning("not using stored models in %s: it must belong to this user and be writable by no "
                             "one else (mode %o)", path, stat.S_IMODE(info.st_mode))
         return False
+
+
+def _owned_and_unshared(info: os.stat_result) -> bool:
+    """Owned by this user and writable by no one else: nobody else can have planted code in it."""
+    return info.st_uid == os.getuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)

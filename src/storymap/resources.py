@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
@@ -26,3 +27,16 @@ def default_geodata_dir() -> Path:
 
 def default_stories_dir() -> Path:
     return bundled_path("stories")
+
+
+def configured_region_dirs() -> tuple[Path, Path]:
+    """(stories, geodata) of a one-region app: ``STORYMAP_STORIES_DIR``, ``STORYMAP_GEODATA_DIR``, else bundled."""
+    return (Path(os.environ.get("STORYMAP_STORIES_DIR") or default_stories_dir()),
+            Path(os.environ.get("STORYMAP_GEODATA_DIR") or default_geodata_dir()))
+
+
+def configured_series_roots() -> tuple[Path, Path]:
+    """(geodata root, stories root) of the series site: ``STORYMAP_GEODATA_ROOT``, ``STORYMAP_STORIES_ROOT``, else
+    bundled."""
+    return (Path(os.environ.get("STORYMAP_GEODATA_ROOT") or bundled_path("geodata")),
+            Path(os.environ.get("STORYMAP_STORIES_ROOT") or default_stories_dir()))

@@ -6,16 +6,26 @@ model, rebuilt from the same files), which is how the map grows: stateless
 workers behind a reverse proxy, with the static export on a CDN for readers.
 Where gunicorn is missing (it is the optional ``serve`` extra, and it does not
 run on Windows), the same request falls back to one waitress process with as
-many threads in total.
+many threads in total. Whatever serves, a first start builds its model in a
+second process while the web layer loads (:func:`models_built_alongside`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
+import signal
 import socket
+import sys
+import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from .errors import StorymapError
+
+# A child still building after this long (it never should) is stopped, and the server builds itself.
+PREBUILD_WAIT_SECONDS = 120.0
 
 
 @dataclass(frozen=True)
@@ -98,3 +108,57 @@ def run_gunicorn(app, host: str, port: int, workers: int, threads: int) -> None:
             return app
 
     StorymapGunicorn().run()
+
+
+@contextlib.contextmanager
+def models_built_alongside(folders: list[tuple[Path, Path]]):
+    """While the block runs, a forked process builds and stores the models of ``folders`` not stored yet.
+
+    On a first start the server spends as long importing Flask and folium as
+    building its model, on one core; the child builds on the other, and the
+    app's own start-up then reads the stored model. The child says nothing:
+    if it fails in any way, the model is simply not stored, and the server
+    builds it as it always did, reporting any error itself (once). Without a
+    usable model cache (tests, Windows, a folder others can write), or with
+    every model stored already, nothing is forked. The block must start no
+    thread before it ends.
+    """
+    from .modelcache import ModelCache, default_cache_dir, input_signature, stored_or_built
+    from .pipeline import build_model
+
+    directory = default_cache_dir()  # None: nothing is kept here (not POSIX, no home directory)
+    caches = [(stories_dir, geodata_dir, ModelCache(directory, geodata_dir, logging.getLogger(__name__)))
+              for stories_dir, geodata_dir in folders] if directory else []
+    pending = [(stories_dir, geodata_dir, cache) for stories_dir, geodata_dir, cache in caches
+               if cache.usable() and not cache.is_stored(input_signature(stories_dir, geodata_dir))]
+    if not pending:
+        yield
+        return
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # the child: build, store, leave without running the parent's exit handlers
+        status = 1
+        try:
+            quiet = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(quiet, 1)
+            os.dup2(quiet, 2)
+            for stories_dir, geodata_dir, cache in pending:
+                stored_or_built(stories_dir, geodata_dir, build_model, cache)
+            status = 0
+        finally:
+            os._exit(status)
+    try:
+        yield
+    except BaseException:  # Ctrl+C or an error while starting: no orphan left building
+        os.kill(pid, signal.SIGKILL)
+        raise
+    finally:
+        deadline = time.monotonic() + PREBUILD_WAIT_SECONDS
+        while os.waitpid(pid, os.WNOHANG) == (0, 0):
+            if time.monotonic() > deadline:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                break
+            time.sleep(0.005)
+

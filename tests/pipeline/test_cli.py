@@ -181,3 +181,20 @@ def test_python_dash_m_storymap_help():
     assert result.stdout.startswith("Usage: storymap")
     for command in ("validate", "places", "districts", "locate", "geodata"):
         assert command in result.stdout
+
+
+@pytest.mark.parametrize("args", [["--help"], ["serve", "--help"], ["compare", "--help"], ["export", "--help"]])
+def test_help_imports_no_heavy_library(args):
+    """The command line lists its commands and options without the libraries the commands use."""
+    heavy = ("numpy", "geopandas", "shapely", "pyproj", "flask", "folium")
+    probe = (
+        "import sys\n"
+        "from storymap.cli import main\n"
+        f"try:\n    main({args!r}, prog_name='storymap')\n"
+        "except SystemExit as exc:\n    assert exc.code == 0, exc.code\n"
+        f"print(sorted(m for m in {heavy!r} if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "Usage: storymap" in result.stdout
+    assert result.stdout.strip().splitlines()[-1] == "[]"

@@ -19,10 +19,13 @@ from __future__ import annotations
 import math
 import random
 import re
+from typing import TYPE_CHECKING
 
 from ..errors import StorymapError
-from ..model import StoryModel
 from .strings import STRINGS
+
+if TYPE_CHECKING:  # the CLI reads this module's defaults without importing the model's libraries
+    from ..model import StoryModel
 
 DEFAULT_COUNT = 8
 OPTION_COUNT = 4

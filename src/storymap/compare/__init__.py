@@ -7,7 +7,16 @@ the full-resolution districts, district indicators from :mod:`.indicators`),
 and formatted as a table, CSV or GeoJSON (:mod:`.formats`).
 """
 
-from .compute import compare
 from .items import CompareInputError, CompareRequest, parse_request
 
 __all__ = ["compare", "parse_request", "CompareInputError", "CompareRequest"]
+
+
+def __getattr__(name):
+    # The computation's libraries (numpy, shapely, pyproj) load when it is first asked for, so
+    # the command line can list `storymap compare` and its options without them.
+    if name == "compare":
+        from .compute import compare
+
+        return compare
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -7,7 +7,6 @@ import sys
 import click
 
 from ..cli import UserError, _build, _echo_json, _echo_table, _width, domain_errors, geodata_option, stories_option
-from .compute import compare as compute_comparison
 from .formats import table, to_csv, to_geojson
 from .items import DEFAULT_RADIUS_M, CompareInputError, parse_request
 
@@ -37,6 +36,8 @@ def compare(items, radius, crs, fmt, lang, stories_dir, geodata_dir):
     table (one column per item), geodesic distances and bearings, and each
     item's walking circle by district.
     """
+    from .compute import compare as compute_comparison
+
     model = _build(stories_dir, geodata_dir)
     try:
         result = compute_comparison(model, parse_request(model, list(items), radius, crs))

@@ -13,17 +13,20 @@ import difflib
 import math
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .. import coords
+from ..crs import CRS_NAMES, GCJ02, WGS84
 from ..errors import OutsideDistrictsError, StorymapError
-from ..model import StoryModel
+
+if TYPE_CHECKING:  # the CLI reads this module's defaults without importing the model's libraries
+    from ..model import StoryModel
 
 MIN_ITEMS, MAX_ITEMS = 2, 6
 MIN_RADIUS_M, MAX_RADIUS_M = 200.0, 5000.0
 DEFAULT_RADIUS_M = 1000.0  # walking radius of the central city's 15-minute community life circle
 POINT_FORM = "pt:LON:LAT in decimal degrees, e.g. pt:121.49:31.24 (pt:LON:LAT:gcj02 for one point in GCJ-02)"
 ITEM_FORMS = f"place:ID, district:ADCODE or {POINT_FORM}"
-_CRS_LABELS = {coords.WGS84: "WGS-84", coords.GCJ02: "GCJ-02"}
+_CRS_LABELS = {WGS84: "WGS-84", GCJ02: "GCJ-02"}
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 
 
@@ -56,7 +59,7 @@ class Item:
     district_code: str
     typed: tuple[float, float] | None = None  # a point's numbers as given, in the request CRS
     decimals: int | None = None  # fewest decimals of a typed point's numbers
-    crs: str = coords.WGS84  # the CRS a point was typed in
+    crs: str = WGS84  # the CRS a point was typed in
 
 
 @dataclass(frozen=True)
@@ -83,7 +86,7 @@ def parse_request(model: StoryModel, items, radius=None, crs=None) -> CompareReq
     return CompareRequest(resolved, radius_m, crs)
 
 
-def parse_item(model: StoryModel, token: str, crs: str = coords.WGS84) -> Item:
+def parse_item(model: StoryModel, token: str, crs: str = WGS84) -> Item:
     token = token.strip()
     kind, _, rest = token.partition(":")
     if kind == "place":
@@ -119,7 +122,7 @@ def _district(model: StoryModel, key: str, token: str) -> Item:
 
 def _point(model: StoryModel, rest: str, token: str, crs: str) -> Item:
     parts = [p.strip() for p in re.split(r"[:,]", rest)]
-    if len(parts) == 3 and parts[2].lower() in coords.CRS_NAMES:  # pt:LON:LAT:gcj02 overrides the request's CRS
+    if len(parts) == 3 and parts[2].lower() in CRS_NAMES:  # pt:LON:LAT:gcj02 overrides the request's CRS
         crs = parts.pop().lower()
         suffix = f":{crs}"
     else:
@@ -157,8 +160,8 @@ def _within(lon: float, lat: float, bounds) -> bool:
 
 
 def _parse_crs(crs) -> str:
-    value = coords.WGS84 if crs is None or str(crs).strip() == "" else str(crs).strip().lower()
-    if value not in coords.CRS_NAMES:
+    value = WGS84 if crs is None or str(crs).strip() == "" else str(crs).strip().lower()
+    if value not in CRS_NAMES:
         raise CompareInputError("crs", crs, "unknown CRS",
                                 "wgs84 (GPS, OpenStreetMap) or gcj02 (Amap, most Chinese web maps)")
     return value

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..cli import domain_errors, geodata_option, stories_option
-from .site import EXPORT_COUNT, EXPORT_SEED
+from . import EXPORT_COUNT, EXPORT_SEED
 
 
 @click.command()

@@ -38,6 +38,7 @@ from jinja2.utils import htmlsafe_json_dumps
 from werkzeug.exceptions import HTTPException
 
 from ..errors import StorymapError
+from . import EXPORT_COUNT, EXPORT_SEED
 from .classic import bundle
 
 # Endpoint -> why it cannot work without the server.
@@ -51,8 +52,6 @@ SERVER_ONLY = {
     "compare.print_view": "prints the comparison named in ?items= (computed per request)",
 }
 LANG_VARIANTS = ("en",)  # besides the default (Chinese) at the top level
-EXPORT_SEED = 1
-EXPORT_COUNT = 8
 
 
 def _static_files(app: Flask, model) -> list[dict]:

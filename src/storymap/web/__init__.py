@@ -13,7 +13,7 @@ from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 
 from ..modelcache import default_cache_dir
-from ..resources import bundled_path, default_geodata_dir, default_stories_dir
+from ..resources import bundled_path, configured_region_dirs
 from . import api, assets, classroom, compare, compression, errors, pages, security
 from .state import REBUILD_MEMORY_MB, REBUILD_TIMEOUT_SECONDS, ModelHolder
 
@@ -39,9 +39,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_folder=str(Path(__file__).resolve().parent.parent / "static"),
         template_folder=str(bundled_path("templates")),
     )
+    stories_dir, geodata_dir = configured_region_dirs()
     app.config.from_mapping(
-        STORIES_DIR=str(default_stories_dir()),
-        GEODATA_DIR=str(default_geodata_dir()),
+        STORIES_DIR=str(stories_dir),
+        GEODATA_DIR=str(geodata_dir),
         TILES=(),
         RELOAD_CHECK_SECONDS=2.0,
         REBUILD_TIMEOUT_SECONDS=REBUILD_TIMEOUT_SECONDS,
@@ -51,9 +52,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         MODEL_CACHE_DIR=None if (test_config or {}).get("TESTING") else default_cache_dir(),
         JSON_AS_ASCII=False,
     )
-    for key in ("STORIES_DIR", "GEODATA_DIR"):
-        if os.environ.get(f"STORYMAP_{key}"):
-            app.config[key] = os.environ[f"STORYMAP_{key}"]
     if os.environ.get("STORYMAP_TILES"):
         app.config["TILES"] = tuple(t.strip() for t in os.environ["STORYMAP_TILES"].split(",") if t.strip())
     if test_config:

@@ -12,7 +12,6 @@ belong to. With one region only, ``/`` goes straight to its map.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from flask import Blueprint, Flask, current_app, jsonify, redirect, render_template, request, url_for
@@ -20,7 +19,7 @@ from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 from ..locator import load_locator
 from ..regions import discover_regions
-from ..resources import bundled_path, default_geodata_dir, default_stories_dir
+from ..resources import bundled_path, configured_series_roots, default_geodata_dir
 from . import assets, compression, create_app, security
 from .i18n import HTML_LANG, pick_lang
 
@@ -64,9 +63,10 @@ def create_site(test_config: dict | None = None) -> Flask:
         static_folder=str(Path(__file__).resolve().parent.parent / "static"),
         template_folder=str(bundled_path("templates")),
     )
+    geodata_root, stories_root = configured_series_roots()
     site.config.from_mapping(
-        GEODATA_ROOT=os.environ.get("STORYMAP_GEODATA_ROOT") or str(bundled_path("geodata")),
-        STORIES_ROOT=os.environ.get("STORYMAP_STORIES_ROOT") or str(default_stories_dir()),
+        GEODATA_ROOT=str(geodata_root),
+        STORIES_ROOT=str(stories_root),
         DEFAULT_REGION=default_geodata_dir().name,
         TILES=(),
     )

@@ -12,7 +12,6 @@ server keeps serving the last good model.
 from __future__ import annotations
 
 import hashlib
-import json
 import multiprocessing
 import pickle
 import threading
@@ -21,10 +20,10 @@ from pathlib import Path
 
 from flask import Flask, Response, current_app, request
 
-from ..errors import InvalidInputError, Problem, StorymapError
+from ..errors import InvalidInputError, StorymapError
 from ..mapbuilder import TILE_SOURCES
 from ..model import StoryModel
-from ..modelcache import ModelCache, default_cache_dir
+from ..modelcache import ModelCache, checked_model, input_signature, stored_or_built
 from ..pipeline import build_model
 from .lru import BoundedCache
 
@@ -89,13 +88,8 @@ class ModelHolder:
         self._last_check = time.monotonic()
         self._failed_signature = None
         self.last_error: str | None = None
-        signature = self._signature()
-        model = cache.load(signature) if cache else None
-        if model is None:
-            # At start-up there is nothing to fall back on: build here, and fail loudly.
-            model = checked_model(builder(self.stories_dir, self.geodata_dir))
-            if cache:
-                cache.store(signature, model)
+        # At start-up there is nothing to fall back on: build here (unless stored), and fail loudly.
+        signature, model = stored_or_built(self.stories_dir, self.geodata_dir, builder, cache)
         self.snapshot = Snapshot(model, signature)
 
     @classmethod
@@ -108,7 +102,7 @@ class ModelHolder:
         builder = app.config.get("MODEL_BUILDER") or build_model
         cache_dir = app.config["MODEL_CACHE_DIR"]
         # Only the real pipeline's models are kept: an injected builder is a test's.
-        cache = ModelCache(cache_dir, Path(app.config["GEODATA_DIR"]).name, app.logger) \
+        cache = ModelCache(cache_dir, app.config["GEODATA_DIR"], app.logger) \
             if cache_dir and builder is build_model else None
         app.extensions["storymap"] = cls(
             app.config["STORIES_DIR"], app.config["GEODATA_DIR"], app.config["RELOAD_CHECK_SECONDS"], app.logger,
@@ -138,7 +132,7 @@ class ModelHolder:
             self._check_lock.release()
 
     def _check(self) -> None:
-        signature = self._signature()
+        signature = input_signature(self.stories_dir, self.geodata_dir)
         if signature in (self.snapshot.signature, self._failed_signature):
             return
         try:
@@ -158,24 +152,6 @@ class ModelHolder:
             self.logger.info("story model rebuilt from changed files")
             if self.cache:
                 self.cache.store(signature, model)
-
-    def _signature(self) -> tuple:
-        """Name, size, modification time and content hash of every input file.
-
-        The hash catches an edit that keeps both size and time (a copy with
-        preserved times, a coarse file system clock).
-        """
-        entries = []
-        for path in sorted(p for d in (self.stories_dir, self.geodata_dir) for p in d.rglob("*")):
-            try:
-                if not path.is_file():
-                    continue
-                stat = path.stat()
-                digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
-                entries.append((str(path), stat.st_size, stat.st_mtime_ns, digest))
-            except OSError as exc:  # a dangling or looping link, a file removed meanwhile
-                entries.append((str(path), type(exc).__name__))
-        return tuple(entries)
 
     def _build_isolated(self) -> StoryModel:
         """Build in a child process within the time and memory budget."""
@@ -235,21 +211,6 @@ def _build_in_child(sender, builder, stories_dir: str, geodata_dir: str, memory_
         message = ("failed", f"{type(exc).__name__}: {exc}")
     sender.send(message)
     sender.close()
-
-
-def checked_model(model: StoryModel) -> StoryModel:
-    """The model, once every document it serves is known to be valid JSON (no NaN or Infinity).
-
-    Raises InvalidInputError, so a bad value fails the build, not a response.
-    """
-    for name, value in (("page data", model.client_data()), ("districts", model.districts_geojson),
-                        ("places", model.places_geojson)):
-        try:
-            json.dumps(value, allow_nan=False)
-        except ValueError as exc:
-            raise InvalidInputError([Problem(f"<{name}>", None, f"not valid JSON ({exc}); expected finite numbers")]) \
-                from exc
-    return model
 
 
 def current_snapshot() -> Snapshot:
