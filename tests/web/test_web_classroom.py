@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import re
 from html import unescape
 
 import pytest
 
+from ._helpers import page_data
+
 
 def _data(response) -> dict:
-    match = re.search(r'<script type="application/json" id="storymap-data">(.*?)</script>', response.get_data(as_text=True), re.S)
-    assert match, "page data block missing"
-    return json.loads(match.group(1))
+    return page_data(response.get_data(as_text=True))
 
 
 @pytest.mark.parametrize("path", ["/present", "/present?lang=en", "/quiz?seed=3", "/quiz?seed=3&lang=en"])

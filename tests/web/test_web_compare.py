@@ -10,6 +10,8 @@ import re
 import pytest
 from pyproj import Geod
 
+from ._helpers import page_data
+
 GEOD = Geod(ellps="WGS84")
 MODU = (121.459000, 31.162300)  # gazetteer.csv, WGS-84
 TANJIAQIAO = (121.457267, 31.265283)
@@ -111,7 +113,7 @@ def test_print_view_has_the_table_and_a_map(client):
 def test_ui_strings_come_with_the_map_page_data_and_its_reading_content(client):
     def strings(lang):
         html = client.get("/", query_string={"lang": lang}).get_data(as_text=True)
-        data = json.loads(re.search(r'<script type="application/json" id="storymap-data">(.*?)</script>', html, re.S).group(1))
+        data = page_data(html)
         # the first view has the compare buttons' words; the rest comes when compare mode opens
         return data["compare_strings"], client.get(data["content_url"]).get_json()["compare_strings"]
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
@@ -10,6 +9,8 @@ import yaml
 
 import storymap
 from storymap.errors import InvalidInputError, StorymapError
+
+from ._helpers import page_data
 
 ORIGINAL_PHRASE = "初冬的上海,阳光透过梧桐叶"
 IMG = '<img src=x onerror="window.__xss=1">'
@@ -38,10 +39,7 @@ def sun_ayi_text(client) -> str:
 def embedded_data(client, path="/") -> dict:
     response = client.get(path)
     assert response.status_code == 200
-    match = re.search(r'<script type="application/json" id="storymap-data">(.*?)</script>',
-                      response.get_data(as_text=True), re.S)
-    assert match
-    data = json.loads(match.group(1))
+    data = page_data(response.get_data(as_text=True))
     # the excerpt texts come with the reading content the page fetches when a reader opens them
     content = client.get(data["content_url"])
     assert content.status_code == 200

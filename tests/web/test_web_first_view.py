@@ -7,6 +7,8 @@ import re
 
 import pytest
 
+from ._helpers import json_keys, page_data
+
 # Records whose English names the Chinese page keeps: Latin search finds places and districts there too.
 NAME_RECORDS = ("districts", "places", "region")
 
@@ -15,18 +17,7 @@ def page(client, lang: str) -> tuple[str, dict]:
     response = client.get("/", query_string={"lang": lang})
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    block = re.search(r'<script type="application/json" id="storymap-data">(.*?)</script>', html, re.S)
-    return html, json.loads(block.group(1))
-
-
-def keys_of(value):
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield key
-            yield from keys_of(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from keys_of(item)
+    return html, page_data(html)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -39,7 +30,7 @@ def test_first_view_holds_no_passage_text(client, story, lang):
                 assert text.strip()[:24] not in html and json.dumps(text.strip()[:24])[1:-1] not in html, excerpt["id"]
     assert {e["id"] for e in data["excerpts"]} == {e["id"] for e in story["excerpts"]}
     records = {k: v for k, v in data.items() if k not in ("strings", "compare_strings")}  # UI words, not records
-    assert not {"text", "text_en", "editor_note", "editor_note_en", "note", "note_en", "source"} & set(keys_of(records))
+    assert not {"text", "text_en", "editor_note", "editor_note_en", "note", "note_en", "source"} & set(json_keys(records))
     assert "photos" not in data
     # the contents panel lists the city-wide figures; the rest wait
     city_facts = [f["id"] for f in story["facts"] if not f.get("place") and not f.get("district")]
@@ -50,7 +41,7 @@ def test_first_view_holds_no_passage_text(client, story, lang):
 def test_chinese_page_carries_no_english_but_the_names(client):
     _, data = page(client, "zh")
     for name, value in data.items():
-        english = [k for k in keys_of(value) if k.endswith("_en")]
+        english = [k for k in json_keys(value) if k.endswith("_en")]
         if name in NAME_RECORDS:
             assert set(english) <= {"name_en"}, name
         else:
@@ -86,7 +77,7 @@ def test_content_document_has_every_passage_in_the_page_language(client, story, 
     assert {f["id"] for f in content["facts"]} == {f["id"] for f in story["facts"]}
     assert {p["id"] for p in content["photos"]} == {p["id"] for p in story["photos"]}
     assert content["compare_strings"]["compare"] == ("对比" if lang == "zh" else "Compare")
-    english = [k for k in keys_of(content) if k.endswith("_en")]
+    english = [k for k in json_keys(content) if k.endswith("_en")]
     assert (not english) if lang == "zh" else ("text_en" in english and "caption_en" in english)
 
 

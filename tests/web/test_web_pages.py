@@ -13,6 +13,8 @@ import pytest
 
 from storymap.web.assets import minify
 
+from ._helpers import json_keys
+
 MAP_PAGES = ["/", "/?lang=en", "/embed", "/embed?lang=en"]
 HTML_PAGES = [*MAP_PAGES, "/stories", "/stories?lang=en"]
 
@@ -146,16 +148,6 @@ def test_index_embeds_the_story_data_as_json(client, story, expected_tour, offic
     assert data["stories"][0]["title"] == story["title"]
     # data only: the geometry is drawn by the map layers, not shipped a second time
     assert not set(json_keys(data)) & {"geometry", "coordinates"}
-
-
-def json_keys(value):
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield key
-            yield from json_keys(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from json_keys(item)
 
 
 @pytest.mark.parametrize("path", [*HTML_PAGES, "/nope", "/api/stories", "/api/places.geojson",

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import html as html_module
-import json
 import re
 
 import pytest
+
+from ._helpers import page_data
 
 
 # ---------- the API answers JSON for any path under it ----------
@@ -44,7 +45,7 @@ def test_english_page_title_and_header(client, story):
 
 def test_map_data_carries_the_english_fields(client, story):
     html = client.get("/?lang=en").get_data(as_text=True)
-    data = json.loads(re.search(r'<script type="application/json" id="storymap-data">(.*?)</script>', html, re.S).group(1))
+    data = page_data(html)
     record = data["stories"][0]
     for key in ("series_en", "newspaper_en", "subtitle_en", "reporters_en"):
         assert record[key] == story[key], key
