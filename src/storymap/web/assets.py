@@ -23,6 +23,7 @@ import hashlib
 import mimetypes
 import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from threading import Lock
@@ -84,12 +85,12 @@ class StaticAssets:
         if path is None:
             return None
         try:
-            stat = os.stat(path)
+            info = os.stat(path)
         except OSError:
             return None
-        if not os.path.isfile(path):
+        if not stat.S_ISREG(info.st_mode):  # a folder, a device: not an asset
             return None
-        key = (stat.st_size, stat.st_mtime_ns)
+        key = (info.st_size, info.st_mtime_ns)
         asset = self._assets.get(filename)
         if asset is None or asset.stat != key:  # first use, or edited on disk
             source = Path(path).read_bytes()
