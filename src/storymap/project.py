@@ -74,9 +74,10 @@ class Project:
         StorymapError
             No such region, or several and no name to choose by.
         """
-        regions = self.regions()
-        return _pick(regions, name, self.describe(),
-                     f"a region is stories/{name}/ beside geodata/{name}/manifest.json")
+        has_stories = self.stories_root.is_dir() and any(p.is_dir() for p in self.stories_root.iterdir())
+        return _pick(self.regions() if has_stories else [], name, self.describe(),
+                     "a region is stories/NAME/ beside geodata/NAME/manifest.json: `storymap geodata import "
+                     "ADCODE`, then `storymap ingest ARTICLE.txt --city ADCODE`")
 
     def geodata_dir(self, name: str | None = None) -> Path:
         """The geodata folder ``name`` (one ``geodata import`` wrote), or the only one when ``name`` is None.
@@ -86,8 +87,8 @@ class Project:
         folders = [Region(path.parent.name, path.parent, self.stories_root / path.parent.name)
                    for path in sorted(self.geodata_root.glob("*/manifest.json"))]
         return _pick(folders, name, self.describe(),
-                     f"a region's geodata is geodata/{name}/manifest.json, "
-                     f"written by `storymap geodata import ADCODE`").geodata_dir
+                     "a region's geodata is geodata/NAME/manifest.json, written by "
+                     "`storymap geodata import ADCODE`").geodata_dir
 
     def region_geodata_for(self, adcode: str) -> Path:
         """The geodata folder whose manifest is of the region ``adcode`` (an imported city or province)."""
@@ -274,7 +275,8 @@ def discover_regions(geodata_root: Path, stories_root: Path) -> list[Region]:
             ))
     if not regions and not problems:
         problems.append(Problem(stories_root, None, f"no region found; expected stories/<region>/ beside "
-                                                    f"{geodata_root}/<region>/"))
+                                                    f"{geodata_root}/<region>/ (`storymap geodata import ADCODE`, "
+                                                    "then `storymap ingest ARTICLE.txt --city ADCODE`)"))
     if problems:
         raise InvalidInputError(problems)
     return regions
