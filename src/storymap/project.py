@@ -43,6 +43,10 @@ class Region:
     geodata_dir: Path
     stories_dir: Path
 
+    @property
+    def has_geodata(self) -> bool:
+        return (self.geodata_dir / "manifest.json").is_file()
+
 
 @dataclass(frozen=True)
 class Project:
@@ -263,15 +267,14 @@ def discover_regions(geodata_root: Path, stories_root: Path) -> list[Region]:
     """
     geodata_root, stories_root = Path(geodata_root), Path(stories_root)
     regions, problems = [], []
-    story_folders = sorted(p for p in stories_root.iterdir() if p.is_dir()) if stories_root.is_dir() else []
-    for folder in story_folders:
-        geodata_dir = geodata_root / folder.name
-        if (geodata_dir / "manifest.json").is_file():
-            regions.append(Region(folder.name, geodata_dir, folder))
+    for region in paired_folders(geodata_root, stories_root):
+        if region.has_geodata:
+            regions.append(region)
         else:
             problems.append(Problem(
-                folder, None, f"story folder for region {folder.name!r} but no {geodata_dir}/manifest.json; "
-                f"expected the region's polygons: storymap geodata import ADCODE --out {geodata_dir}",
+                region.stories_dir, None, f"story folder for region {region.name!r} but no "
+                f"{region.geodata_dir}/manifest.json; expected the region's polygons: "
+                f"storymap geodata import ADCODE --out {region.geodata_dir}",
             ))
     if not regions and not problems:
         problems.append(Problem(stories_root, None, f"no region found; expected stories/<region>/ beside "
@@ -280,3 +283,9 @@ def discover_regions(geodata_root: Path, stories_root: Path) -> list[Region]:
     if problems:
         raise InvalidInputError(problems)
     return regions
+
+
+def paired_folders(geodata_root: Path, stories_root: Path) -> list[Region]:
+    """Each story folder with the geodata folder of its name (which may not exist yet), in name order."""
+    folders = sorted(p for p in Path(stories_root).iterdir() if p.is_dir()) if Path(stories_root).is_dir() else []
+    return [Region(folder.name, Path(geodata_root) / folder.name, folder) for folder in folders]
