@@ -231,15 +231,14 @@ def init_project(directory: Path, example: str = "shanghai") -> Project:
 
 
 def _readme(name: str, example: str) -> str:
-    content = ("the Shanghai example (stories/shanghai/, geodata/shanghai/) to start from"
-               if example == "shanghai" else "no region yet")
-    return f"""# {name}
-
-A storymap project folder ({MARKER}): stories/<region>/ beside geodata/<region>/, made by
-`storymap init` with {content}. Every `storymap` command run in this folder reads and writes it.
-Next: `storymap geodata import ADCODE`, `storymap ingest ARTICLE.txt --city ADCODE`,
-`storymap validate`, `storymap serve`.
-"""
+    content = "the Shanghai example to start from" if example == "shanghai" else "no region yet"
+    return (
+        f"# {name}\n\n"
+        f"A storymap project folder ({MARKER}), made by `storymap init` with {content}:\n"
+        "stories/<region>/ beside geodata/<region>/. Every `storymap` command run in this folder\n"
+        "(or given `--root` it) reads and writes it. Next: `storymap geodata import ADCODE`,\n"
+        "`storymap ingest ARTICLE.txt --city ADCODE`, `storymap validate`, `storymap serve`.\n"
+    )
 
 
 def _pick(regions: list[Region], name: str | None, where: str, what_a_region_is: str) -> Region:

@@ -271,7 +271,8 @@ def test_geodata_import_writes_the_regions_folder_in_the_project(project, monkey
 
 
 @pytest.mark.parametrize("name_en, expected", [
-    ("Shenzhen City", "shenzhen"), ("Xi'an City", "xian"), ("Guangdong Province", "guangdong"), ("Shanghai", "shanghai"),
+    ("Shenzhen City", "shenzhen"), ("Xi'an City", "xian"), ("Guangdong Province", "guangdong"),
+    ("Shanghai", "shanghai"),
 ])
 def test_a_regions_folder_is_named_after_it(name_en, expected):
     assert folder_name(Region("000000", "", name_en, "市")) == expected

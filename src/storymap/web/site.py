@@ -18,13 +18,28 @@ import threading
 import time
 from pathlib import Path
 
-from flask import Blueprint, Flask, current_app, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
-from ..locator import load_locator
 from ..errors import StorymapError
+from ..locator import load_locator
 from ..modelcache import input_signature
-from ..project import Region, configured_project, discover_regions, paired_folders, provinces_path
+from ..project import (
+    Region,
+    configured_project,
+    discover_regions,
+    paired_folders,
+    provinces_path,
+)
 from ..resources import bundled_path
 from . import assets, compression, create_app, security
 from .i18n import HTML_LANG, pick_lang
