@@ -170,9 +170,10 @@ class RegionApps:
         regions = [r for r in paired_folders(self.geodata_root, self.stories_root) if r.has_geodata]
         if not regions:
             return  # everything gone or moved: keep serving what was there
-        apps = {r.name: self.apps[r.name] for r in regions if r.name in self.apps}
+        apps = {}  # in name order, as at start-up
         for region in regions:
-            if region.name in apps:
+            if region.name in self.apps:
+                apps[region.name] = self.apps[region.name]
                 continue
             signature = input_signature(region.stories_dir, region.geodata_dir)
             if self._failed.get(region.name) == signature:
@@ -183,6 +184,9 @@ class RegionApps:
             except StorymapError as exc:
                 self._failed[region.name] = signature
                 self.logger.error("the new region %s is not served; its files are invalid:\n%s", region.name, exc)
+            except Exception:  # a bug must not take the regions already served down
+                self._failed[region.name] = signature
+                self.logger.exception("the new region %s is not served", region.name)
         if apps.keys() != self.apps.keys():
             self.apps = apps
             self._mount()
