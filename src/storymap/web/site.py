@@ -106,7 +106,7 @@ def create_site(test_config: dict | None = None) -> Flask:
     security.init_app(site)
     compression.init_app(site)
     site.register_blueprint(bp)
-    site.wsgi_app = regions.dispatcher(site.wsgi_app)
+    site.wsgi_app = regions.around(site.wsgi_app)
     return site
 
 
@@ -131,18 +131,17 @@ class RegionApps:
         self._failed: dict[str, tuple] = {}  # region -> the input signature it failed with
         self._check_lock = threading.Lock()
         self._last_check = time.monotonic()
-        self._dispatch = None
+        self._site_wsgi = self._dispatch = None
 
-    def dispatcher(self, site_wsgi):
-        """The site's WSGI app: each region's app under /<region>/, the site's own pages elsewhere."""
+    def around(self, site_wsgi) -> RegionApps:
+        """Become the site's WSGI app: each region's app under /<region>/, ``site_wsgi`` elsewhere."""
         self._site_wsgi = site_wsgi
         self._mount()
+        return self
 
-        def dispatch(environ, start_response):
-            self.current()
-            return self._dispatch(environ, start_response)
-
-        return dispatch
+    def __call__(self, environ, start_response):
+        self.current()
+        return self._dispatch(environ, start_response)
 
     def current(self) -> dict[str, Flask]:
         """The regions served now, at once; starts a background check when one is due."""
