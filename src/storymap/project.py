@@ -249,7 +249,7 @@ def _pick(regions: list[Region], name: str | None, where: str, what_a_region_is:
         if len(regions) == 1:
             return regions[0]
         raise StorymapError(f"{where} has {len(regions)} regions ({names}); "
-                            "expected --region NAME to say which one")
+                            "expected --region NAME (or STORYMAP_REGION, for the web app) to say which one")
     for region in regions:
         if region.name == name:
             return region
