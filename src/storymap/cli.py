@@ -129,9 +129,14 @@ DISTRICT_FIELDS = ("code", "name_zh", "name_en", "area_km2", "place_count")
 def districts(root, region, stories_dir, geodata_dir, fmt):
     """The region's districts with their area, number of story places and indicators.
 
-    With --geodata and no --stories, the region's own districts are listed
-    without stories (place_count 0): a region just imported has none yet.
+    With --geodata and no --stories, or a --region with geodata and no story
+    folder yet, the region's own districts are listed without stories
+    (place_count 0): a region just imported has none yet.
     """
+    if region is not None and stories_dir is None and geodata_dir is None:
+        project = project_at(root)
+        if not (project.stories_root / region).is_dir():
+            geodata_dir = project.geodata_dir(region)
     if geodata_dir is not None and stories_dir is None:
         from .geodata import load_geodata
 

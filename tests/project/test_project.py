@@ -20,6 +20,7 @@ from storymap.errors import StorymapError
 from storymap.geodata_import import Region, folder_name
 from storymap.project import MARKER, resolve_project
 from storymap.resources import bundled_path
+from tests.pipeline._helpers import SHENZHEN_DISTRICTS
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "storymap"
 STORY = Path("stories") / "shanghai" / "people-city-shanghai.yaml"
@@ -260,6 +261,9 @@ def test_geodata_import_writes_the_regions_folder_in_the_project(project, monkey
     assert result.exit_code == 0, result.output
     manifest = json.loads((project / "geodata" / "shenzhen" / "manifest.json").read_text("utf-8"))
     assert manifest["region"]["adcode"] == "440300" and manifest["district_count"] == 9
+    listed = run("districts", "--region", "shenzhen", "--format", "json")  # imported, no stories yet
+    assert listed.exit_code == 0, listed.output
+    assert {d["code"] for d in json.loads(listed.output)} == set(SHENZHEN_DISTRICTS)
     before = tree(project)
     # Bad input: one line each, nothing written.
     one_error_line(run("geodata", "import", "999999"), "999999")
