@@ -73,7 +73,9 @@ def import_region(adcode: str, out_dir: Path | None, tolerance_m: float = DISPLA
     if out_dir is None and geodata_root is None:
         raise StorymapError("no folder to write: expected --out DIR or a project's geodata/ folder")
     region, units, source_version = read_cnmaps_units(adcode)
-    out_dir = Path(geodata_root) / folder_name(region) if out_dir is None else out_dir
+    if out_dir is None:
+        out_dir = Path(geodata_root) / folder_name(region)
+        _refuse_another_region(out_dir, region)
     full = districts_frame(units)
     display = simplify_topologically(full, tolerance_m)
     manifest = build_manifest(region, full, source_version, tolerance_m, out_dir)
@@ -96,6 +98,17 @@ def folder_name(region: Region) -> str:
     for suffix in (" City", " Province"):
         stem = stem.removesuffix(suffix)
     return re.sub(r"[^a-z0-9]+", "-", stem.lower().replace("'", "")).strip("-") or region.adcode
+
+
+def _refuse_another_region(out_dir: Path, region: Region) -> None:
+    """A folder named like this region but holding another (吉林省 and 吉林市 are both "jilin") is kept."""
+    try:
+        held = json.loads((out_dir / "manifest.json").read_text("utf-8"))["region"]["adcode"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return  # no region there yet, or a broken one the import repairs
+    if held != region.adcode:
+        raise StorymapError(f"{out_dir} holds the region {held}, not {region.adcode} ({region.name_zh}); "
+                            f"expected --out DIR to put {region.adcode} elsewhere")
 
 
 def read_cnmaps_units(adcode: str) -> tuple[Region, list[Unit], str]:

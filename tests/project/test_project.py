@@ -268,6 +268,10 @@ def test_geodata_import_writes_the_regions_folder_in_the_project(project, monkey
     # Bad input: one line each, nothing written.
     one_error_line(run("geodata", "import", "999999"), "999999")
     one_error_line(run("geodata", "import", "310101"), "310101", "no child units")  # a district: no polygons below
+    manifest_path = project / "geodata" / "shenzhen" / "manifest.json"
+    manifest_path.write_text(manifest_path.read_text("utf-8").replace('"440300"', '"440399"'), "utf-8")
+    before = tree(project)
+    one_error_line(run("geodata", "import", "440300"), "holds the region 440399, not 440300", "--out DIR")
     (project / "raw.txt").write_text("走进福田区华强北路。\n", "utf-8")
     one_error_line(run("ingest", "raw.txt", "--city", "110000"), "no region folder for adcode 110000",
                    "shenzhen", "storymap geodata import 110000")
