@@ -301,10 +301,11 @@ def _width(text: str) -> int:
 # Each area's commands live in its own package; attached last because they import this module.
 from .classroom.cli import handout, quiz  # noqa: E402
 from .compare.cli import compare as compare_command  # noqa: E402
+from .desk.cli import edit  # noqa: E402
 from .export.cli import export  # noqa: E402
 from .ingest.cli import gazetteer, ingest  # noqa: E402
 
-for _command in (compare_command, quiz, handout, export, ingest, gazetteer):
+for _command in (compare_command, quiz, handout, export, ingest, gazetteer, edit):
     main.add_command(_command)
 
 
