@@ -21,7 +21,7 @@ from ..geodata import Geodata, load_geodata
 from ..join import district_codes
 from ..regions import Region, discover_regions
 from ..yamlfile import read_yaml
-from .files import inside
+from .files import OutsideProject, inside
 
 EXACT = ("point", "street")
 SENTENCE_END = re.compile(r"(?<=[。！？!?；;\n])")
@@ -56,11 +56,13 @@ def project_regions(root: Path) -> list[Region]:
 
 
 def story_refs(root: Path, region: Region) -> list[StoryRef]:
+    """The region's story files the desk may edit: a link to a file outside the project is not one of them."""
     refs = []
     for path in sorted(region.stories_dir.rglob("*.y*ml")):
         try:
+            inside(root, path)
             data = read_yaml(path)
-        except InvalidInputError:
+        except (InvalidInputError, OutsideProject):
             continue
         if isinstance(data, dict) and isinstance(data.get("id"), str):
             refs.append(StoryRef(region, data["id"], inside(root, path)))

@@ -61,7 +61,7 @@ STRINGS = {
         "saving": "正在保存…", "select_place": "先在列表中选择一个地点，再点击地图。",
         "crs_wgs84": "WGS-84（GPS、OpenStreetMap）", "crs_gcj02": "GCJ-02（高德、腾讯）", "crs_bd09": "BD-09（百度）",
         "precision_point": "点", "precision_street": "街道/道路", "precision_subdistrict": "街道/镇",
-        "precision_district": "区", "other_lang": "English", "tiles_none": "仅区界",
+        "precision_district": "区", "other_lang": "English", "tiles_none": "仅区界", "edit": "改名、角色、合并",
     },
     "en": {
         "app_title": "Editor's desk · story map", "heading": "Editor's desk",
@@ -86,6 +86,7 @@ STRINGS = {
         "crs_wgs84": "WGS-84 (GPS, OpenStreetMap)", "crs_gcj02": "GCJ-02 (Amap, Tencent)", "crs_bd09": "BD-09 (Baidu)",
         "precision_point": "point", "precision_street": "street", "precision_subdistrict": "subdistrict",
         "precision_district": "district", "other_lang": "中文", "tiles_none": "Districts only",
+        "edit": "Rename, role, merge",
     },
 }
 

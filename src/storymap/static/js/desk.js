@@ -214,15 +214,22 @@ function drawPlaces() {
       place.evidence.length ? h("details", null, h("summary", null, `${tr("evidence")} (${place.evidence.length})`),
         h("ul", null, place.evidence.map((sentence) => h("li", null, sentence)))) : null,
       h("div", { class: "desk-place__actions" },
-        rename, nameEn, h("button", { type: "button", class: "desk-button", dataset: { action: "rename" },
-          onclick: () => post(placeUrl(place.id), { name: rename.value, name_en: nameEn.value }) }, tr("rename")),
-        role, h("button", { type: "button", class: "desk-button", dataset: { action: "role" },
-          onclick: () => post(placeUrl(place.id), { role: role.value }) }, tr("set_role")),
-        into, h("button", { type: "button", class: "desk-button", dataset: { action: "merge" }, disabled: !others.length,
-          onclick: () => post(`${placeUrl(place.id)}/merge`, { into: into.value }) }, tr("merge")),
+        h("button", { type: "button", class: "desk-button", dataset: { action: "place" },
+          onclick: () => select(place.id) }, tr("place_it")),
         h("button", { type: "button", class: "desk-button", dataset: { action: "reject" }, onclick: () => {
           if (window.confirm(tr("confirm_reject", { name: placeName(place, lang) }))) post(`${placeUrl(place.id)}/reject`, {});
-        } }, tr("reject"))));
+        } }, tr("reject"))),
+      h("details", { class: "desk-place__edit" }, h("summary", null, tr("edit")),
+        h("div", { class: "desk-place__actions" },
+          rename, nameEn, h("button", { type: "button", class: "desk-button", dataset: { action: "rename" },
+            onclick: () => post(placeUrl(place.id), { name: rename.value, name_en: nameEn.value }) }, tr("rename"))),
+        h("div", { class: "desk-place__actions" },
+          role, h("button", { type: "button", class: "desk-button", dataset: { action: "role" },
+            onclick: () => post(placeUrl(place.id), { role: role.value }) }, tr("set_role"))),
+        h("div", { class: "desk-place__actions" },
+          into, h("button", { type: "button", class: "desk-button", dataset: { action: "merge" },
+            disabled: !others.length, onclick: () => post(`${placeUrl(place.id)}/merge`, { into: into.value }) },
+            tr("merge")))));
   }));
 }
 
