@@ -11,6 +11,7 @@ steps (converting, measuring, simplifying, naming) are separate functions; only
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from dataclasses import dataclass
 from datetime import date
@@ -50,24 +51,29 @@ class Region:
     level: str
 
 
-def import_region(adcode: str, out_dir: Path, tolerance_m: float = DISPLAY_TOLERANCE_M) -> Path:
+def import_region(adcode: str, out_dir: Path | None, tolerance_m: float = DISPLAY_TOLERANCE_M, *,
+                  geodata_root: Path | None = None) -> Path:
     """Import the districts (or cities, for a province) of ``adcode`` into ``out_dir``.
 
     Parameters
     ----------
     adcode : str
         Six-digit code of a province or prefecture-level city, e.g. ``310000``.
-    out_dir : Path
+    out_dir : Path or None
         Folder to write; files are replaced atomically, nothing is half-written.
+        None: the region's own folder under ``geodata_root`` (:func:`folder_name`).
     tolerance_m : float
         Simplification tolerance of the display file, in metres.
 
     Returns
     -------
     Path
-        ``out_dir``.
+        The folder written.
     """
+    if out_dir is None and geodata_root is None:
+        raise StorymapError("no folder to write: expected --out DIR or a project's geodata/ folder")
     region, units, source_version = read_cnmaps_units(adcode)
+    out_dir = Path(geodata_root) / folder_name(region) if out_dir is None else out_dir
     full = districts_frame(units)
     display = simplify_topologically(full, tolerance_m)
     manifest = build_manifest(region, full, source_version, tolerance_m, out_dir)
@@ -82,6 +88,14 @@ def import_region(adcode: str, out_dir: Path, tolerance_m: float = DISPLAY_TOLER
         },
     )
     return out_dir
+
+
+def folder_name(region: Region) -> str:
+    """The region's folder (and its path on the site): 深圳市 -> "shenzhen", 广东省 -> "guangdong"."""
+    stem = region.name_en
+    for suffix in (" City", " Province"):
+        stem = stem.removesuffix(suffix)
+    return re.sub(r"[^a-z0-9]+", "-", stem.lower().replace("'", "")).strip("-") or region.adcode
 
 
 def read_cnmaps_units(adcode: str) -> tuple[Region, list[Unit], str]:

@@ -14,6 +14,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from storymap.project import MARKER, MARKER_TEXT
+
 STORY_ID = "shanghai-desk-draft"
 REGION = "shanghai"
 TODO_PLACES = {"mo-su-kongjian": ("模速空间", "310104"), "tan-jia-qiao-lu-xiaoqu": ("谈家桥路小区", "310106")}
@@ -147,6 +149,7 @@ def make_project(root: Path, repo_root: Path) -> Path:
     stories.mkdir(parents=True)
     (stories / "draft.yaml").write_text(DRAFT, "utf-8")
     (stories / "source-raw.txt").write_text(SOURCE, "utf-8")
+    (root / MARKER).write_text(MARKER_TEXT, "utf-8")
     return root
 
 

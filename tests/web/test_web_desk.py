@@ -207,13 +207,10 @@ def test_unknown_things_are_404(desk, project, url):
     assert files(project) == before
 
 
-def test_edit_refuses_the_installed_package_and_a_folder_without_a_project(cli, tmp_path):
-    import storymap
-
-    from pathlib import Path
-
-    package = Path(storymap.__file__).parent
-    refused = cli("edit", "--root", package, "--port", "1")
-    assert refused.exit_code == 1 and "inside the installed storymap package" in refused.output
+def test_edit_refuses_the_bundled_example_and_a_folder_that_is_no_project(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # not in a project folder: commands read the bundled example
+    monkeypatch.delenv("STORYMAP_ROOT", raising=False)
+    refused = cli("edit", "--port", "1")
+    assert refused.exit_code == 1 and "the bundled example is read-only" in refused.output
     empty = cli("edit", "--root", tmp_path, "--port", "1")
-    assert empty.exit_code == 1 and "has no stories/ or geodata/" in empty.output
+    assert empty.exit_code == 1 and "expected a project folder" in empty.output

@@ -6,7 +6,16 @@ import sys
 
 import click
 
-from ..cli import UserError, _build, _echo_json, _echo_table, _width, domain_errors, geodata_option, stories_option
+from ..cli_common import (
+    UserError,
+    _build,
+    _echo_json,
+    _echo_table,
+    _width,
+    domain_errors,
+    region_folders,
+    region_options,
+)
 from .formats import table, to_csv, to_geojson
 from .items import DEFAULT_RADIUS_M, CompareInputError, parse_request
 
@@ -26,10 +35,9 @@ CELL_WIDTH = 34  # terminal columns per item in the table format
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "geojson"]), default="table",
               show_default=True)
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="en", show_default=True, help="Labels of the table and CSV.")
-@stories_option
-@geodata_option
+@region_options
 @domain_errors
-def compare(items, radius, crs, fmt, lang, stories_dir, geodata_dir):
+def compare(items, radius, crs, fmt, lang, root, region, stories_dir, geodata_dir):
     """Compare 2-6 places, districts or points side by side.
 
     ITEM is place:ID, district:ADCODE or pt:LON:LAT (a bare place id or adcode works too). Prints the
@@ -38,7 +46,7 @@ def compare(items, radius, crs, fmt, lang, stories_dir, geodata_dir):
     """
     from .compute import compare as compute_comparison
 
-    model = _build(stories_dir, geodata_dir)
+    model = _build(*region_folders(root, region, stories_dir, geodata_dir))
     try:
         result = compute_comparison(model, parse_request(model, list(items), radius, crs))
     except CompareInputError as exc:

@@ -19,7 +19,7 @@ from ..errors import InvalidInputError, StorymapError
 from ..gazetteer import Gazetteer, load_gazetteer
 from ..geodata import Geodata, load_geodata
 from ..join import district_codes
-from ..regions import Region, discover_regions
+from ..project import Project, Region
 from ..yamlfile import read_yaml
 from .files import OutsideProject, inside
 
@@ -45,14 +45,14 @@ class StoryRef:
 
 def project_regions(root: Path) -> list[Region]:
     """The project's regions (``stories/<region>/`` beside ``geodata/<region>/``); none is an empty list."""
-    root = Path(root)
+    project = Project.at(Path(root))
     try:
-        return discover_regions(root / "geodata", root / "stories")
-    except InvalidInputError:
-        stories = root / "stories"
+        return project.regions()
+    except InvalidInputError:  # a story folder without geodata, say: the others are still editable
+        stories = project.stories_root
         found = sorted(p.name for p in stories.iterdir() if p.is_dir()) if stories.is_dir() else []
-        return [Region(name, root / "geodata" / name, stories / name) for name in found
-                if (root / "geodata" / name / "manifest.json").is_file()]
+        return [Region(name, project.geodata_root / name, stories / name) for name in found
+                if (project.geodata_root / name / "manifest.json").is_file()]
 
 
 def story_refs(root: Path, region: Region) -> list[StoryRef]:

@@ -18,8 +18,8 @@ from flask import Blueprint, Flask, current_app, jsonify, redirect, render_templ
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 from ..locator import load_locator
-from ..regions import discover_regions
-from ..resources import bundled_path, configured_series_roots, default_geodata_dir
+from ..project import configured_project, discover_regions, provinces_path
+from ..resources import bundled_path
 from . import assets, compression, create_app, security
 from .i18n import HTML_LANG, pick_lang
 
@@ -52,25 +52,23 @@ bp = Blueprint("site", __name__)
 def create_site(test_config: dict | None = None) -> Flask:
     """The site for every region present.
 
-    Configuration: ``GEODATA_ROOT`` and ``STORIES_ROOT`` (environment
-    ``STORYMAP_GEODATA_ROOT``, ``STORYMAP_STORIES_ROOT``; default: the bundled
-    folders), ``DEFAULT_REGION`` (where today's unprefixed links go; default
-    the bundled region), ``TILES`` and any other ``create_app`` setting, passed
-    on to every region's app.
+    Configuration: ``GEODATA_ROOT`` and ``STORIES_ROOT`` (default: the
+    project's folders: ``STORYMAP_ROOT``, else the project the working
+    directory is in, else the bundled example), ``DEFAULT_REGION`` (where
+    today's unprefixed links go; default the first region), ``TILES`` and any
+    other ``create_app`` setting, passed on to every region's app.
     """
     site = Flask(
         __name__,
         static_folder=str(Path(__file__).resolve().parent.parent / "static"),
         template_folder=str(bundled_path("templates")),
     )
-    geodata_root, stories_root = configured_series_roots()
-    site.config.from_mapping(
-        GEODATA_ROOT=str(geodata_root),
-        STORIES_ROOT=str(stories_root),
-        DEFAULT_REGION=default_geodata_dir().name,
-        TILES=(),
-    )
+    site.config.from_mapping(DEFAULT_REGION=None, TILES=())
     site.config.from_mapping(test_config or {})
+    if not (site.config.get("GEODATA_ROOT") and site.config.get("STORIES_ROOT")):
+        project = configured_project()
+        site.config.setdefault("GEODATA_ROOT", str(project.geodata_root))
+        site.config.setdefault("STORIES_ROOT", str(project.stories_root))
     site.json.ensure_ascii = False
     regions = discover_regions(Path(site.config["GEODATA_ROOT"]), Path(site.config["STORIES_ROOT"]))
     passed_on = {k: v for k, v in site.config.items()
@@ -84,8 +82,7 @@ def create_site(test_config: dict | None = None) -> Flask:
         site.config["DEFAULT_REGION"] = regions[0].name
     site.extensions["storymap_regions"] = apps
     if len(apps) > 1:  # the series index and its locators; one region has no index (/ goes to its map)
-        site.extensions["storymap_locator"] = load_locator(
-            Path(site.config["GEODATA_ROOT"]) / "china" / "provinces.geojson")
+        site.extensions["storymap_locator"] = load_locator(provinces_path(Path(site.config["GEODATA_ROOT"])))
     assets.init_app(site)  # the index's own script and style: hashed, minified, immutable like the maps'
     security.init_app(site)
     compression.init_app(site)
