@@ -83,3 +83,34 @@ def test_place_by_clicking_the_map_and_reject_a_false_candidate(page, desk_url, 
                 .map((el) => [...el.classList].find((c) => /^district-\\d{6}$/.test(c)));
         }""")
     assert under == ["district-310104"], under
+
+
+def test_typed_gcj02_coordinates_by_keyboard_in_english(page, desk_url):
+    """The keyboard path: choose the place, type Amap (GCJ-02) coordinates, save; stored as WGS-84."""
+    from storymap import coords
+
+    url, project, xuhui = desk_url
+    page.goto(f"{url}/edit/{REGION}/{STORY_ID}?lang=en")
+    expect(page.locator("body")).to_have_attribute("data-map-ready", "true")
+    todo = page.locator('li[data-place="mo-su-kongjian"]')
+    expect(todo.locator(".desk-status")).to_have_text("to place")
+    todo.locator("button.desk-place__name").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#desk-selected")).to_contain_text("Place: 模速空间")
+    lon, lat = coords.wgs84_to_gcj02(xuhui.label_lon, xuhui.label_lat)
+    page.locator("#desk-crs").select_option("gcj02")
+    page.locator("#desk-lon").focus()
+    page.keyboard.type(f"{lon:.7f}")
+    page.keyboard.press("Tab")
+    page.keyboard.type(f"{lat:.7f}")
+    page.keyboard.press("Tab")
+    expect(page.locator("#desk-district")).to_contain_text("Xuhui")
+    page.locator("#desk-source-line").focus()
+    page.keyboard.type("Amap, typed (test)")
+    page.keyboard.press("Enter")  # submits the form
+    expect(todo.locator(".desk-status")).to_have_text("exact")  # precision "point", the default
+    row = [line for line in (project / "geodata" / REGION / "gazetteer.csv").read_text("utf-8").splitlines()
+           if line.startswith("mo-su-kongjian,")][0].split(",")
+    assert (float(row[3]), float(row[4])) == (pytest.approx(xuhui.label_lon, abs=2e-6),
+                                               pytest.approx(xuhui.label_lat, abs=2e-6))
+    assert row[5] == "wgs84" and row[7] == "310104"

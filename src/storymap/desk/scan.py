@@ -45,7 +45,7 @@ class StoryRef:
 
 def project_regions(root: Path) -> list[Region]:
     """The project's regions (``stories/<region>/`` beside ``geodata/<region>/``); none is an empty list."""
-    project = Project.at(Path(root))
+    project = Project.at(Path(root).resolve())
     try:
         return project.regions()
     except InvalidInputError:  # a story folder without geodata, say: the others are still editable

@@ -86,9 +86,15 @@ function drawMarkers() {
 let locateRequest = 0;
 
 async function checkPoint() {
-  const query = new URLSearchParams({ lon: form.lon.value.trim(), lat: form.lat.value.trim(), crs: form.crs.value });
+  const lon = form.lon.value.trim(), lat = form.lat.value.trim();
   const ticket = ++locateRequest;
   form.save.disabled = true;
+  // Half-typed coordinates are not asked about (the server would answer why not, as a 400).
+  if (!lon || !lat || !Number.isFinite(Number(lon)) || !Number.isFinite(Number(lat))) {
+    showDistrict("", false);
+    return;
+  }
+  const query = new URLSearchParams({ lon, lat, crs: form.crs.value });
   const response = await fetch(`${data.urls.locate}?${query}`);
   const answer = await response.json();
   if (ticket !== locateRequest) return;  // a later point was asked for meanwhile
