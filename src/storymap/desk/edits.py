@@ -39,7 +39,7 @@ class Saved:
     def as_json(self, root: Path) -> dict:
         return {"message": self.message,
                 "history": str(self.history.relative_to(Path(root).resolve())) if self.history else None,
-                "checks": self.checks.as_json()}
+                "checks": self.checks.as_json(root)}
 
 
 def number(value, field: str) -> float:

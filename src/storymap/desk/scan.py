@@ -120,8 +120,15 @@ class Checks:
         return Checks(tuple(p for p in self.problems if p.startswith(prefix)),
                       tuple(w for w in self.warnings if w.startswith(prefix)))
 
-    def as_json(self) -> dict:
-        return {"ok": self.ok, "problems": list(self.problems), "warnings": list(self.warnings)}
+    def as_json(self, root: Path | None = None) -> dict:
+        """The verdict as JSON; with ``root``, file names relative to the project folder."""
+        prefix = f"{Path(root).resolve()}/" if root else ""
+
+        def short(text: str) -> str:
+            return text[len(prefix):] if prefix and text.startswith(prefix) else text
+
+        return {"ok": self.ok, "problems": [short(p) for p in self.problems],
+                "warnings": [short(w) for w in self.warnings]}
 
 
 def check_region(region: Region) -> Checks:

@@ -279,7 +279,7 @@ def story_page(region, story_id):
         "districts": [{"code": d.code, "name_zh": d.name_zh, "name_en": d.name_en,
                        "label": [d.label_lon, d.label_lat]} for d in geodata.districts],
         "segments": scan.highlighted(scan.source_text(_root(), ref, data), names),
-        "checks": scan.check_region(ref.region).for_file(ref.path).as_json(),
+        "checks": scan.check_region(ref.region).as_json(_root()),
         "urls": {"places": f"{base}/{story_id}/places", "locate": f"{base}/locate",
                  "districts": f"{base}/districts.geojson", "preview": f"{request.script_root}/preview/{region}/"},
         "crs": list(edits.INPUT_CRS), "precisions": list(PRECISIONS),
