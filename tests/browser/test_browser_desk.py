@@ -1,4 +1,4 @@
-"""The map desk in headless Chromium: place a TODO place by clicking the map, reject a false candidate.
+"""The map desk in headless Chromium: place a TODO place by clicking the map, accept one, reject a false one.
 
 The project is a copy of the draft in tests/desk/draft_project.py with
 谈家桥路小区 placed already; 模速空间 is placed here by a click inside 徐汇区
@@ -61,6 +61,9 @@ def test_place_by_clicking_the_map_and_reject_a_false_candidate(page, desk_url, 
     page.locator("#desk-save").click()
     expect(todo.locator(".desk-status")).to_have_text("精确")
     expect(page.locator("#desk-district")).to_contain_text("in 徐汇区 (310104)")
+
+    page.locator('li[data-place="waitan"] button[data-action="accept"]').click()
+    expect(page.locator('li[data-place="waitan"] .desk-status--accepted')).to_have_text("已确认")
 
     page.on("dialog", lambda dialog: dialog.accept())
     page.locator(f'li[data-place="{FALSE_CANDIDATE}"] button[data-action="reject"]').click()

@@ -117,3 +117,30 @@ def test_rename_and_role():
 def test_bad_edits_are_refused_with_the_reason(edit, message):
     with pytest.raises(StorymapError, match=message):
         edited(edit)
+
+
+def test_accept_marks_the_drafts_note_and_keeps_its_evidence():
+    def edit(data):
+        storyfile.accept(data, "tan-jia-qiao-lu-xiaoqu")  # the first place: its note heads the list
+        storyfile.accept(data, "waitan")
+        storyfile.accept(data, "waitan")  # twice is once
+
+    after = edited(edit)
+    removed, added = removed_and_added(DRAFT, after)
+    assert [line.replace("  # ", "  # checked on the desk; ", 1) for line in removed] == added
+    assert len(added) == 2
+    assert storyfile.checked(storyfile.load(after)) == {"tan-jia-qiao-lu-xiaoqu", "waitan"}
+    assert storyfile.checked(storyfile.load(DRAFT)) == set()
+
+
+def test_accept_in_a_hand_written_story_adds_a_note(story_file):
+    text = story_file.read_text("utf-8")
+    data = storyfile.load(text)
+    first, third = data["places"][0]["id"], data["places"][2]["id"]
+    storyfile.accept(data, first)
+    storyfile.accept(data, third)
+    after = storyfile.dump(data)
+    removed, added = removed_and_added(text, after)
+    assert removed == [] and added == ["  # checked on the desk"] * 2
+    assert storyfile.checked(storyfile.load(after)) == {first, third}
+    assert yaml.safe_load(after) == yaml.safe_load(text)

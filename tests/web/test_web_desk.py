@@ -184,6 +184,16 @@ def test_locate_shows_the_district_before_saving(desk, inside):
     assert refused.status_code == 400 and "outside every district" in refused.get_json()["error"]["message"]
 
 
+def test_accept(desk, project):
+    assert not any(p["accepted"] for p in desk.get(f"{API}/places").get_json()["places"])
+    answer = post(desk, f"{API}/places/waitan/accept", {})
+    assert answer.status_code == 200
+    assert [p["id"] for p in answer.get_json()["places"] if p["accepted"]] == ["waitan"]
+    assert "  # checked on the desk; 1 mention(s); first in chuangxin-2 [29:31]" in story_path(project).read_text("utf-8")
+    [story] = desk.get("/edit/api/project").get_json()["regions"][0]["stories"]
+    assert story["unchecked"] == 4
+
+
 def test_rename_role_and_merge(desk, project):
     answer = post(desk, f"{API}/places/mo-su-kongjian", {"name_en": "Modu Space", "role": "mentioned"})
     assert answer.status_code == 200

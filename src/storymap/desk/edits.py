@@ -121,6 +121,11 @@ def reject(root: Path, region: str, story_id: str, place_id: str) -> Saved:
                        f"rejected {place_id!r}: removed with its anchors and mentions")
 
 
+def accept(root: Path, region: str, story_id: str, place_id: str) -> Saved:
+    return _story_edit(root, region, story_id, lambda data: storyfile.accept(data, place_id),
+                       f"accepted {place_id!r}: marked checked on the desk in the story file")
+
+
 def update(root: Path, region: str, story_id: str, place_id: str, changes: dict) -> Saved:
     """Rename a place (``name``, ``name_en``) or change its ``role``."""
     unknown = sorted(set(changes) - {"name", "name_en", "role"})

@@ -21,6 +21,7 @@ from ..geodata import Geodata, load_geodata
 from ..join import district_codes
 from ..project import Project, Region
 from ..yamlfile import read_yaml
+from . import storyfile
 from .files import OutsideProject, inside
 
 EXACT = ("point", "street")
@@ -152,13 +153,19 @@ def check_region(region: Region) -> Checks:
     return Checks(problems, tuple(str(gap) for gap in gaps))
 
 
+def load_story(ref: StoryRef):
+    """The story file as round-trip data (its comments say which places the editor accepted)."""
+    return storyfile.load(ref.path.read_text("utf-8"))
+
+
 def places_of(data, gazetteer: Gazetteer, geodata: Geodata) -> list[dict]:
-    """Each place of a story (plain or round-trip data) with its state, point, districts and evidence."""
+    """Each place of a story (round-trip data) with its state, point, districts, evidence, and whether accepted."""
+    accepted = storyfile.checked(data)
     rows = []
     for place in data.get("places") or []:
         if not isinstance(place, dict):
             continue
-        rows.append(_place_row(place, gazetteer, geodata))
+        rows.append({**_place_row(place, gazetteer, geodata), "accepted": place.get("id") in accepted})
     joined = district_codes([r["lon"] if r["lon"] is not None else 0.0 for r in rows],
                             [r["lat"] if r["lat"] is not None else 0.0 for r in rows], geodata)
     passages = _passages(data)
@@ -255,6 +262,7 @@ def story_summary(ref: StoryRef, data, gazetteer: Gazetteer, geodata: Geodata, c
         "exact": sum(p["status"] == "exact" for p in places),
         "approximate": sum(p["status"] == "approximate" for p in places),
         "todo": sum(p["status"] == "todo" for p in places),
+        "unchecked": sum(not p["accepted"] for p in places),
         "problems": len(own.problems), "english_missing": len(own.warnings),
     }
 
@@ -266,8 +274,12 @@ def project_summary(root: Path) -> list[dict]:
         geodata = region_geodata(region)
         gazetteer = region_gazetteer(region)
         checks = check_region(region)
-        stories = [story_summary(ref, read_yaml(ref.path), gazetteer, geodata, checks)
-                   for ref in story_refs(root, region)]
+        stories = []
+        for ref in story_refs(root, region):
+            try:
+                stories.append(story_summary(ref, load_story(ref), gazetteer, geodata, checks))
+            except StorymapError:  # not a story the desk can edit; validate names what is wrong
+                continue
         regions.append({"name": region.name, "name_zh": geodata.region_name_zh, "name_en": geodata.region_name_en,
                         "ok": checks.ok, "problems": len(checks.problems), "stories": stories})
     return regions

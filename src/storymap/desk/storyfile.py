@@ -12,6 +12,7 @@ and nothing the editor wrote is lost. Pure: text in, text out.
 from __future__ import annotations
 
 import io
+import re
 from contextlib import contextmanager
 
 from ruamel.yaml import YAML
@@ -28,6 +29,9 @@ POINT_KEYS = ("gazetteer", "lon", "lat", "crs", "source", "precision")
 TODO_COORDINATES = "# TODO coordinates"
 TODO_DISTRICT = "# TODO district"
 DISTRICT_POINT = "# a point inside the district polygon"
+# The note `storymap ingest` writes above each place, and the mark of a place the editor accepted.
+DRAFT_NOTE = re.compile(r"^# \d+ mention\(s\); ")
+CHECKED = "# checked on the desk"
 
 
 class UnknownPlace(StorymapError):
@@ -154,6 +158,28 @@ def _remove_place(data: CommentedMap, place_id: str, replacement: str | None) ->
     _remove_item(places, index, data)
 
 
+def accept(data: CommentedMap, place_id: str) -> None:
+    """Mark a candidate as checked by the editor: the note above the place says so (its evidence stays)."""
+    places = data["places"]
+    index = place_index(data, place_id)
+    lines = _header(places, index).splitlines(keepends=True)
+    if lines and lines[-1].strip().startswith(CHECKED):
+        return
+    if lines and DRAFT_NOTE.match(lines[-1].strip()):
+        lines[-1] = lines[-1].replace("# ", f"{CHECKED}; ", 1)
+    else:
+        lines.append(f"  {CHECKED}\n")
+    _set_header(places, index, "".join(lines), data)
+
+
+def checked(data: CommentedMap) -> set[str]:
+    """The ids of the places the editor has accepted on the desk."""
+    places = data["places"]
+    return {place.get("id") for index, place in enumerate(places)
+            if isinstance(place, CommentedMap)
+            and (_header(places, index).splitlines() or [""])[-1].strip().startswith(CHECKED)}
+
+
 def _records(data: CommentedMap, key: str) -> list[CommentedMap]:
     items = data.get(key)
     return [item for item in items if isinstance(item, CommentedMap)] if isinstance(items, list) else []
@@ -252,6 +278,37 @@ def _drop_comment_lines(mapping: CommentedMap, starts: tuple[str, ...]) -> None:
         kept = [line for line in lines if not line.strip().startswith(starts)]
         if len(kept) != len(lines):
             _set_comment(mapping, key, _join(eol, "".join(kept)))
+
+
+def _header(items: CommentedSeq, index: int) -> str:
+    """The comment lines right above list item ``index`` (each with its indentation)."""
+    if index == 0:
+        tokens = (items.ca.comment or [None, None])[1] or []
+        return "".join(" " * t.column + t.value if not t.value.startswith(" ") else t.value for t in tokens)
+    before = items[index - 1]
+    if not isinstance(before, CommentedMap) or not before:
+        return ""
+    _, below = _split(_comment(before, list(before)[-1]))
+    return _split_below(before, below)[1]
+
+
+def _set_header(items: CommentedSeq, index: int, text: str, parent: CommentedMap) -> None:
+    if index > 0:
+        before = items[index - 1]
+        last = list(before)[-1]
+        eol, below = _split(_comment(before, last))
+        _set_comment(before, last, _join(eol, _split_below(before, below)[0] + text))
+        return
+    column = len(text) - len(text.lstrip(" "))
+    old = (items.ca.comment or [None, None])[1]
+    header = [CommentToken(text[column:], old[0].start_mark if old else CommentMark(column), None)]
+    if items.ca.comment:
+        items.ca.comment[1] = header
+    else:
+        items.ca.comment = [None, header]
+    for key, value in parent.items():
+        if value is items and key in parent.ca.items and len(parent.ca.items[key]) > 3:
+            parent.ca.items[key][3] = header
 
 
 def _remove_item(items: CommentedSeq, index: int, parent: CommentedMap) -> None:

@@ -33,7 +33,6 @@ from ..desk.storyfile import UnknownPlace
 from ..errors import InvalidInputError, StorymapError
 from ..mapbuilder import TILE_SOURCES
 from ..resources import bundled_path
-from ..yamlfile import read_yaml
 from . import StrictJSONProvider, assets, security
 from .errors import error_response
 from .i18n import HTML_LANG, pick_lang
@@ -62,6 +61,7 @@ STRINGS = {
         "crs_wgs84": "WGS-84（GPS、OpenStreetMap）", "crs_gcj02": "GCJ-02（高德、腾讯）", "crs_bd09": "BD-09（百度）",
         "precision_point": "点", "precision_street": "街道/道路", "precision_subdistrict": "街道/镇",
         "precision_district": "区", "other_lang": "English", "tiles_none": "仅区界", "edit": "改名、角色、合并",
+        "accept": "确认候选", "accepted": "已确认", "unchecked": "未确认",
     },
     "en": {
         "app_title": "Editor's desk · story map", "heading": "Editor's desk",
@@ -86,7 +86,7 @@ STRINGS = {
         "crs_wgs84": "WGS-84 (GPS, OpenStreetMap)", "crs_gcj02": "GCJ-02 (Amap, Tencent)", "crs_bd09": "BD-09 (Baidu)",
         "precision_point": "point", "precision_street": "street", "precision_subdistrict": "subdistrict",
         "precision_district": "district", "other_lang": "中文", "tiles_none": "Districts only",
-        "edit": "Rename, role, merge",
+        "edit": "Rename, role, merge", "accept": "Accept", "accepted": "accepted", "unchecked": "Not yet checked",
     },
 }
 
@@ -266,7 +266,7 @@ def project_json():
 def story_page(region, story_id):
     lang = pick_lang(request.args.get("lang"))
     ref = _story(region, story_id)
-    data = read_yaml(ref.path)
+    data = _answer_or_abort(lambda: scan.load_story(ref))
     geodata = scan.region_geodata(ref.region)
     places = scan.places_of(data, scan.region_gazetteer(ref.region), geodata)
     names = {p["name"]: p["id"] for p in places if p["name"]}
@@ -333,6 +333,11 @@ def reject(region, story_id, place_id):
     return _save(region, story_id, lambda: edits.reject(_root(), region, story_id, place_id))
 
 
+@bp.post("/api/<region>/<story_id>/places/<place_id>/accept")
+def accept(region, story_id, place_id):
+    return _save(region, story_id, lambda: edits.accept(_root(), region, story_id, place_id))
+
+
 @bp.post("/api/<region>/<story_id>/places/<place_id>/merge")
 def merge(region, story_id, place_id):
     body = _body()
@@ -343,6 +348,13 @@ def merge(region, story_id, place_id):
 def update(region, story_id, place_id):
     body = _body()
     return _save(region, story_id, lambda: edits.update(_root(), region, story_id, place_id, body))
+
+
+def _answer_or_abort(make):
+    try:
+        return make()
+    except StorymapError as exc:
+        abort(400, f"{exc}")
 
 
 def _body() -> dict:
@@ -363,7 +375,7 @@ def _story(region: str, story_id: str):
 
 def _places(region: str, story_id: str) -> list[dict]:
     ref = _story(region, story_id)
-    return scan.places_of(read_yaml(ref.path), scan.region_gazetteer(ref.region), scan.region_geodata(ref.region))
+    return scan.places_of(scan.load_story(ref), scan.region_gazetteer(ref.region), scan.region_geodata(ref.region))
 
 
 def _save(region: str, story_id: str, save):

@@ -212,6 +212,7 @@ function drawPlaces() {
     return h("li", { class: `desk-place${place.id === state.selected ? " is-selected" : ""}`, dataset: { place: place.id } },
       h("button", { type: "button", class: "desk-place__name", onclick: () => select(place.id) }, placeName(place, lang)),
       h("span", { class: `desk-status desk-status--${place.status}` }, tr(`status_${place.status}`)),
+      place.accepted ? h("span", { class: "desk-status desk-status--accepted" }, tr("accepted")) : null,
       h("p", { class: "desk-place__meta" },
         `${tr(`role_${place.role}`)} · ${tr("district")}: `,
         district ? `${district.name_zh ? districtName(district, lang) : ""} (${district.code})` : tr("no_district"),
@@ -222,6 +223,8 @@ function drawPlaces() {
       h("div", { class: "desk-place__actions" },
         h("button", { type: "button", class: "desk-button", dataset: { action: "place" },
           onclick: () => select(place.id) }, tr("place_it")),
+        place.accepted ? null : h("button", { type: "button", class: "desk-button", dataset: { action: "accept" },
+          onclick: () => post(`${placeUrl(place.id)}/accept`, {}) }, tr("accept")),
         h("button", { type: "button", class: "desk-button", dataset: { action: "reject" }, onclick: () => {
           if (window.confirm(tr("confirm_reject", { name: placeName(place, lang) }))) post(`${placeUrl(place.id)}/reject`, {});
         } }, tr("reject"))),
