@@ -224,3 +224,19 @@ def test_edit_refuses_the_bundled_example_and_a_folder_that_is_no_project(cli, t
     assert refused.exit_code == 1 and "the bundled example is read-only" in refused.output
     empty = cli("edit", "--root", tmp_path, "--port", "1")
     assert empty.exit_code == 1 and "expected a project folder" in empty.output
+
+
+def test_tiles_are_offered_with_the_gcj02_shift_for_amap(project, make_client):
+    from storymap.web.desk import create_desk_app
+
+    client = make_client(create_desk_app(project, ("osm", "amap"), {"TESTING": True}))
+    page = client.get(f"/edit/{REGION}/{STORY_ID}")
+    csp = page.headers["Content-Security-Policy"]
+    assert "https://*.tile.openstreetmap.org" in csp and "https://webrd0*.is.autonavi.com" in csp
+    html = page.get_data(as_text=True)
+    data = json.loads(re.search(r'id="desk-data">(.*?)</script>', html, re.S).group(1))
+    assert [t["key"] for t in data["tiles"]] == ["osm", "amap"] and [t["gcj02"] for t in data["tiles"]] == [False, True]
+    grid = data["gcj02_grid"]
+    assert grid["cols"] * grid["rows"] == len(grid["dlon"]) and 0.003 < max(grid["dlon"]) < 0.006
+    with pytest.raises(Exception, match="unknown tile layer"):
+        create_desk_app(project, ("google",))
