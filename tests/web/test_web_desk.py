@@ -169,6 +169,12 @@ def test_placing_and_rejecting_then_validate_passes(desk, project, inside, cli):
     located = {f["properties"]["id"]: f["properties"]["district_code"] for f in places["features"]}
     assert located["mo-su-kongjian"] == "310104"
     assert desk.get(f"/preview/{REGION}/").status_code == 200
+    # A change made by hand shows when the map page is next asked for.
+    story_path(project).write_text(story.replace('name: "外滩"', 'name: "外滩源"'), "utf-8")
+    assert desk.get(f"/preview/{REGION}/").status_code == 200
+    names = {f["properties"]["id"]: f["properties"]["name"]
+             for f in desk.get(f"/preview/{REGION}/api/places.geojson").get_json()["features"]}
+    assert names["waitan"] == "外滩源"
 
 
 def test_preview_says_so_until_validate_passes(desk):

@@ -52,6 +52,9 @@ def project_lock(root: Path):
     with lock:
         history = root / HISTORY_DIR
         history.mkdir(exist_ok=True)
+        ignore = history / ".gitignore"
+        if not ignore.exists():  # in a git repository the history is not part of the project's files
+            ignore.write_text("*\n", "utf-8")
         with open(history / ".lock", "a+") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             try:

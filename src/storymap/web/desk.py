@@ -153,41 +153,50 @@ def is_loopback_host(host: str) -> bool:
 
 
 class Previews:
-    """Each region's reader's map at /preview/<region>/, made on first use and again after a save."""
+    """Each region's reader's map at /preview/<region>/, made on first use and again when its files change.
+
+    The desk forgets a region's map after each save; a change made by hand is
+    noticed when the map page itself is asked for (its signature is checked then).
+    """
 
     def __init__(self, root: Path, config):
         self.root = root
         self.config = config
-        self.apps: dict = {}
+        self.apps: dict = {}  # region -> (app, signature of its files)
         self.lock = threading.Lock()
 
     def forget(self, region: str) -> None:
         with self.lock:
             self.apps.pop(region, None)
 
-    def app_for(self, region: str):
+    def app_for(self, region: str, page: bool):
+        from ..modelcache import input_signature
         from . import create_app
 
         with self.lock:
-            if region not in self.apps:
-                regions = {r.name: r for r in scan.project_regions(self.root)}
-                if region not in regions:
-                    return None
+            regions = {r.name: r for r in scan.project_regions(self.root)}
+            if region not in regions:
+                return None
+            folders = (regions[region].stories_dir, regions[region].geodata_dir)
+            known = self.apps.get(region)
+            signature = input_signature(*folders) if page or known is None else known[1]
+            if known is None or known[1] != signature:
                 try:
-                    self.apps[region] = create_app({
-                        "STORIES_DIR": str(regions[region].stories_dir), "GEODATA_DIR": str(regions[region].geodata_dir),
-                        "TILES": self.config["TILES"], "RELOAD_CHECK_SECONDS": None, "MODEL_CACHE_DIR": None,
+                    app = create_app({
+                        "STORIES_DIR": str(folders[0]), "GEODATA_DIR": str(folders[1]), "TILES": self.config["TILES"],
+                        "RELOAD_CHECK_SECONDS": None, "MODEL_CACHE_DIR": None,
                         "TESTING": self.config.get("TESTING", False)})
                 except InvalidInputError as exc:
                     return _NotReady(len(exc.problems))
-            return self.apps[region]
+                self.apps[region] = known = (app, signature)
+            return known[0]
 
     def middleware(self, desk_wsgi):
         def dispatch(environ, start_response):
             path = environ.get("PATH_INFO", "")
             if path.startswith("/preview/"):
                 region, _, rest = path[len("/preview/"):].partition("/")
-                target = self.app_for(region)
+                target = self.app_for(region, page=rest == "")
                 if target is not None:
                     environ = {**environ, "SCRIPT_NAME": environ.get("SCRIPT_NAME", "") + f"/preview/{region}",
                                "PATH_INFO": "/" + rest}
