@@ -43,6 +43,10 @@ class Region:
     geodata_dir: Path
     stories_dir: Path
 
+    @property
+    def has_geodata(self) -> bool:
+        return (self.geodata_dir / "manifest.json").is_file()
+
 
 @dataclass(frozen=True)
 class Project:
@@ -227,15 +231,14 @@ def init_project(directory: Path, example: str = "shanghai") -> Project:
 
 
 def _readme(name: str, example: str) -> str:
-    content = ("the Shanghai example (stories/shanghai/, geodata/shanghai/) to start from"
-               if example == "shanghai" else "no region yet")
-    return f"""# {name}
-
-A storymap project folder ({MARKER}): stories/<region>/ beside geodata/<region>/, made by
-`storymap init` with {content}. Every `storymap` command run in this folder reads and writes it.
-Next: `storymap geodata import ADCODE`, `storymap ingest ARTICLE.txt --city ADCODE`,
-`storymap validate`, `storymap serve`.
-"""
+    content = "the Shanghai example to start from" if example == "shanghai" else "no region yet"
+    return (
+        f"# {name}\n\n"
+        f"A storymap project folder ({MARKER}), made by `storymap init` with {content}:\n"
+        "stories/<region>/ beside geodata/<region>/. Every `storymap` command run in this folder\n"
+        "(or given `--root` it) reads and writes it. Next: `storymap geodata import ADCODE`,\n"
+        "`storymap ingest ARTICLE.txt --city ADCODE`, `storymap validate`, `storymap serve`.\n"
+    )
 
 
 def _pick(regions: list[Region], name: str | None, where: str, what_a_region_is: str) -> Region:
@@ -263,15 +266,14 @@ def discover_regions(geodata_root: Path, stories_root: Path) -> list[Region]:
     """
     geodata_root, stories_root = Path(geodata_root), Path(stories_root)
     regions, problems = [], []
-    story_folders = sorted(p for p in stories_root.iterdir() if p.is_dir()) if stories_root.is_dir() else []
-    for folder in story_folders:
-        geodata_dir = geodata_root / folder.name
-        if (geodata_dir / "manifest.json").is_file():
-            regions.append(Region(folder.name, geodata_dir, folder))
+    for region in paired_folders(geodata_root, stories_root):
+        if region.has_geodata:
+            regions.append(region)
         else:
             problems.append(Problem(
-                folder, None, f"story folder for region {folder.name!r} but no {geodata_dir}/manifest.json; "
-                f"expected the region's polygons: storymap geodata import ADCODE --out {geodata_dir}",
+                region.stories_dir, None, f"story folder for region {region.name!r} but no "
+                f"{region.geodata_dir}/manifest.json; expected the region's polygons: "
+                f"storymap geodata import ADCODE --out {region.geodata_dir}",
             ))
     if not regions and not problems:
         problems.append(Problem(stories_root, None, f"no region found; expected stories/<region>/ beside "
@@ -280,3 +282,9 @@ def discover_regions(geodata_root: Path, stories_root: Path) -> list[Region]:
     if problems:
         raise InvalidInputError(problems)
     return regions
+
+
+def paired_folders(geodata_root: Path, stories_root: Path) -> list[Region]:
+    """Each story folder with the geodata folder of its name (which may not exist yet), in name order."""
+    folders = sorted(p for p in Path(stories_root).iterdir() if p.is_dir()) if Path(stories_root).is_dir() else []
+    return [Region(folder.name, Path(geodata_root) / folder.name, folder) for folder in folders]

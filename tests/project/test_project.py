@@ -205,6 +205,30 @@ def test_the_web_app_serves_the_working_directorys_project(project, monkeypatch)
     assert "本地编辑版" in client.get("/shanghai/stories").get_data(as_text=True)
 
 
+def test_a_region_added_while_the_site_runs_is_served(project):
+    from storymap.web.site import create_site
+
+    site = create_site({"TESTING": True, "RELOAD_CHECK_SECONDS": None, "GEODATA_ROOT": str(project / "geodata"),
+                        "STORIES_ROOT": str(project / "stories")})
+    client = site.test_client()
+    assert client.get("/").headers["Location"].endswith("/shanghai/")  # one region: / is its map
+    for name in ("second", "broken"):
+        shutil.copytree(project / "geodata" / "shanghai", project / "geodata" / name)
+        shutil.copytree(project / "stories" / "shanghai", project / "stories" / name)
+    (project / "stories" / "broken" / "people-city-shanghai.yaml").write_text("places: [oops\n", "utf-8")
+    (project / "stories" / "no-geodata-yet").mkdir()
+
+    regions = site.extensions["storymap_regions"]
+    assert list(regions.refresh()) == ["second", "shanghai"]  # in name order; the broken one is logged, left out
+    index = client.get("/")
+    assert index.status_code == 200 and 'href="/second/"' in index.get_data(as_text=True)
+    assert client.get("/second/").status_code == 200 and client.get("/broken/").status_code == 404
+
+    shutil.rmtree(project / "stories" / "second")
+    assert sorted(regions.refresh()) == ["shanghai"]
+    assert client.get("/second/").status_code == 404
+
+
 # Writing commands write into the project, never into the bundled example ----------------------------------------
 
 
@@ -247,7 +271,8 @@ def test_geodata_import_writes_the_regions_folder_in_the_project(project, monkey
 
 
 @pytest.mark.parametrize("name_en, expected", [
-    ("Shenzhen City", "shenzhen"), ("Xi'an City", "xian"), ("Guangdong Province", "guangdong"), ("Shanghai", "shanghai"),
+    ("Shenzhen City", "shenzhen"), ("Xi'an City", "xian"), ("Guangdong Province", "guangdong"),
+    ("Shanghai", "shanghai"),
 ])
 def test_a_regions_folder_is_named_after_it(name_en, expected):
     assert folder_name(Region("000000", "", name_en, "市")) == expected
