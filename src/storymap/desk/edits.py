@@ -107,7 +107,8 @@ def place_point(root: Path, region: str, story_id: str, place_id: str, *, lon, l
                         entry_id=own.id if own else place_id,
                         aliases=own.aliases if own else (), note=note)
         storyfile.set_gazetteer_point(data, place_id, row["id"], row["district_code"])
-        files = {ref.path: storyfile.dump(data), geodata.gazetteer_path: _gazetteer_text(geodata.gazetteer_path, row, own)}
+        files = {ref.path: storyfile.dump(data),
+                 geodata.gazetteer_path: _gazetteer_text(geodata.gazetteer_path, row, own)}
         history = write_with_history(root, files)
     district = geodata.district(row["district_code"])
     before = place.get("district")
@@ -141,7 +142,8 @@ def update(root: Path, region: str, story_id: str, place_id: str, changes: dict)
         if "role" in changes:
             storyfile.set_role(data, place_id, changes["role"])
 
-    return _story_edit(root, region, story_id, edit, f"{place_id}: " + ", ".join(f"{k} {v!r}" for k, v in changes.items()))
+    message = f"{place_id}: " + ", ".join(f"{key} {value!r}" for key, value in changes.items())
+    return _story_edit(root, region, story_id, edit, message)
 
 
 def merge(root: Path, region: str, story_id: str, place_id: str, into) -> Saved:
