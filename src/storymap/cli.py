@@ -35,6 +35,7 @@ from .cli_common import (
 )
 from .compare.cli import compare
 from .crs import CRS_NAMES, WGS84
+from .desk.cli import edit
 from .errors import OutsideDistrictsError
 from .export.cli import export
 from .ingest.cli import gazetteer, ingest
@@ -283,6 +284,7 @@ main.add_command(handout)
 main.add_command(export)
 main.add_command(ingest)
 main.add_command(gazetteer)
+main.add_command(edit)
 
 
 if __name__ == "__main__":  # pragma: no cover
