@@ -10,7 +10,7 @@ from __future__ import annotations
 from .errors import InvalidInputError
 from .model import StoryModel
 from .pipeline import build_model
-from .project import Region, discover_regions  # noqa: F401 (found by the project; built here)
+from .project import Region
 
 
 def build_region_models(regions: list[Region], **options) -> dict[str, StoryModel]:

@@ -11,7 +11,8 @@ from click.testing import CliRunner
 from storymap.cli import main
 from storymap.errors import InvalidInputError
 from storymap.project import MARKER_TEXT
-from storymap.regions import build_region_models, discover_regions
+from storymap.project import discover_regions
+from storymap.regions import build_region_models
 from storymap.web.site import create_site
 
 # A second article, written for the test, about 深圳 (440300): one place with explicit coordinates.
