@@ -117,3 +117,20 @@ def test_typed_gcj02_coordinates_by_keyboard_in_english(page, desk_url):
     assert (float(row[3]), float(row[4])) == (pytest.approx(xuhui.label_lon, abs=2e-6),
                                                pytest.approx(xuhui.label_lat, abs=2e-6))
     assert row[5] == "wgs84" and row[7] == "310104"
+
+
+def test_located_places_are_drawn_above_the_districts_on_first_load(page, desk_url):
+    """The markers of the places located already are on top of the district polygons (clickable), not under them."""
+    url, _, _ = desk_url
+    page.goto(f"{url}/edit/{REGION}/{STORY_ID}")
+    expect(page.locator("body")).to_have_attribute("data-map-ready", "true")
+    markers = page.locator("#desk-map path.desk-marker")
+    expect(markers).to_have_count(3)  # 谈家桥路小区 (placed by the fixture), 长宁区, 外滩
+    on_top = page.evaluate(
+        """() => [...document.querySelectorAll('#desk-map path.desk-marker')].map((marker) => {
+            const r = marker.getBoundingClientRect();
+            return document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2) === marker;
+        })""")
+    assert on_top == [True, True, True]
+    page.locator("#desk-map path.desk-marker").first.click()
+    expect(page.locator("#desk-selected")).not_to_have_text("先在列表中选择一个地点，再点击地图。")

@@ -51,9 +51,10 @@ fetch(data.urls.districts).then((response) => {
       const district = data.by.district.get(feature.properties.code);
       if (district) polygon.bindTooltip(districtName(district, lang), { sticky: true });
     },
-  }).addTo(map);
-  layer.bringToBack();
+  });
+  // The view first: before it, layers wait to be drawn and bringToBack would leave the districts over the markers.
   map.fitBounds(layer.getBounds(), { padding: [8, 8] });
+  layer.addTo(map).bringToBack();
   document.body.dataset.mapReady = "true";
 });
 
