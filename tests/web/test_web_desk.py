@@ -165,7 +165,10 @@ def test_placing_and_rejecting_then_validate_passes(desk, project, inside, cli):
     result = cli("validate", "--stories", project / "stories" / REGION, "--geodata", project / "geodata" / REGION)
     assert result.exit_code == 0, result.output
     # The preview is the reader's map of the saved files: 模速空间 in 徐汇区.
-    places = desk.get(f"/preview/{REGION}/api/places.geojson").get_json()
+    answer = desk.get(f"/preview/{REGION}/api/places.geojson", headers={"Origin": "https://elsewhere.example"})
+    # The reader's API is open to any site once published; the unpublished draft on the desk is not.
+    assert not [name for name in answer.headers.keys() if name.lower().startswith("access-control-")]
+    places = answer.get_json()
     located = {f["properties"]["id"]: f["properties"]["district_code"] for f in places["features"]}
     assert located["mo-su-kongjian"] == "310104"
     assert desk.get(f"/preview/{REGION}/").status_code == 200

@@ -5,7 +5,8 @@ story files with what is left to do), ``/edit/<region>/<story-id>`` (the
 source text beside the map, one story's places to confirm and place) and the
 JSON API the page uses, all from :mod:`storymap.desk`. Each region's reader's
 map is mounted at ``/preview/<region>/`` (the reader app of
-``create_app``), made again after every save so it shows the saved files.
+``create_app``, without its CORS headers: other sites may not read a draft),
+made again after every save so it shows the saved files.
 
 Safety: only loopback Host names are answered (a page of another site that a
 DNS rebinding points at 127.0.0.1 gets 400), every write needs the CSRF token
@@ -200,10 +201,19 @@ class Previews:
                 if target is not None:
                     environ = {**environ, "SCRIPT_NAME": environ.get("SCRIPT_NAME", "") + f"/preview/{region}",
                                "PATH_INFO": "/" + rest}
-                    return target(environ, start_response)
+                    return target(environ, _same_origin_only(start_response))
             return desk_wsgi(environ, start_response)
 
         return dispatch
+
+
+def _same_origin_only(start_response):
+    """The reader app opens its API to every site (CORS); a draft's preview is for the desk's own pages only."""
+    def start(status, headers, exc_info=None):
+        kept = [(name, value) for name, value in headers if not name.lower().startswith("access-control-")]
+        return start_response(status, kept, exc_info)
+
+    return start
 
 
 class _NotReady:
