@@ -230,7 +230,8 @@ def test_edit_refuses_the_bundled_example_and_a_folder_that_is_no_project(cli, t
     monkeypatch.chdir(tmp_path)  # not in a project folder: commands read the bundled example
     monkeypatch.delenv("STORYMAP_ROOT", raising=False)
     refused = cli("edit", "--port", "1")
-    assert refused.exit_code == 1 and "the bundled example is read-only" in refused.output
+    assert refused.exit_code == 1 and f"{tmp_path} is not in one" in refused.output
+    assert "expected `storymap init DIR`" in refused.output
     empty = cli("edit", "--root", tmp_path, "--port", "1")
     assert empty.exit_code == 1 and "expected a project folder" in empty.output
 
