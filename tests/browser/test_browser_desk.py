@@ -60,7 +60,9 @@ def test_place_by_clicking_the_map_and_reject_a_false_candidate(page, desk_url, 
     page.locator("#desk-source-line").fill("clicked on the desk's district map (test)")
     page.locator("#desk-save").click()
     expect(todo.locator(".desk-status")).to_have_text("精确")
-    expect(page.locator("#desk-district")).to_contain_text("in 徐汇区 (310104)")
+    # Said in the page's language, like every string of the desk.
+    expect(page.locator("#desk-district")).to_contain_text("已保存：模速空间")
+    expect(page.locator("#desk-district")).to_contain_text("精度：道路），位于徐汇区 (310104)")
 
     page.locator('li[data-place="waitan"] button[data-action="accept"]').click()
     expect(page.locator('li[data-place="waitan"] .desk-status--accepted')).to_have_text("已确认")
@@ -112,6 +114,8 @@ def test_typed_gcj02_coordinates_by_keyboard_in_english(page, desk_url):
     page.keyboard.type("Amap, typed (test)")
     page.keyboard.press("Enter")  # submits the form
     expect(todo.locator(".desk-status")).to_have_text("exact")  # precision "point", the default
+    expect(page.locator("#desk-district")).to_contain_text("Saved: 模速空间 at ")
+    expect(page.locator("#desk-district")).to_contain_text("(WGS-84, precision: point) in Xuhui District (310104)")
     row = [line for line in (project / "geodata" / REGION / "gazetteer.csv").read_text("utf-8").splitlines()
            if line.startswith("mo-su-kongjian,")][0].split(",")
     assert (float(row[3]), float(row[4])) == (pytest.approx(xuhui.label_lon, abs=2e-6),

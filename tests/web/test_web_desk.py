@@ -250,3 +250,14 @@ def test_tiles_are_offered_with_the_gcj02_shift_for_amap(project, make_client):
     assert grid["cols"] * grid["rows"] == len(grid["dlon"]) and 0.003 < max(grid["dlon"]) < 0.006
     with pytest.raises(Exception, match="unknown tile layer"):
         create_desk_app(project, ("google",))
+
+
+def test_every_string_of_the_desk_is_in_both_languages(repo_root):
+    """Chinese first, English complete: the same keys, and every key the page's script and templates use."""
+    from storymap.web.desk import STRINGS
+
+    assert set(STRINGS["zh"]) == set(STRINGS["en"])
+    script = (repo_root / "src/storymap/static/js/desk.js").read_text("utf-8")
+    templates = "".join((repo_root / "templates" / name).read_text("utf-8") for name in ("desk.html", "desk_index.html"))
+    used = set(re.findall(r'tr\("(\w+)"', script)) | set(re.findall(r"\bt\.(\w+)", templates))
+    assert used <= set(STRINGS["zh"]), sorted(used - set(STRINGS["zh"]))

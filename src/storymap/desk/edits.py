@@ -30,14 +30,18 @@ INPUT_CRS = (*coords.CRS_NAMES, coords.BD09)
 
 @dataclass(frozen=True)
 class Saved:
-    """What a save did: its message, the history folder of the previous versions, validate's verdict."""
+    """What a save did: its message, the history folder of the previous versions, validate's verdict.
+
+    ``point`` is the stored point of a place (what the message says, as data the page words in its language).
+    """
 
     message: str
     history: Path | None
     checks: Checks
+    point: dict | None = None
 
     def as_json(self, root: Path) -> dict:
-        return {"message": self.message,
+        return {"message": self.message, "point": self.point,
                 "history": str(self.history.relative_to(Path(root).resolve())) if self.history else None,
                 "checks": self.checks.as_json(root)}
 
@@ -111,10 +115,13 @@ def place_point(root: Path, region: str, story_id: str, place_id: str, *, lon, l
                  geodata.gazetteer_path: _gazetteer_text(geodata.gazetteer_path, row, own)}
         history = write_with_history(root, files)
     district = geodata.district(row["district_code"])
-    before = place.get("district")
+    before = str(place.get("district") or "") or None
     moved = f" (the story said {before})" if before and before != row["district_code"] else ""
+    point = {"name": name, "lon": row["lon"], "lat": row["lat"], "precision": row["precision"], "row": row["id"],
+             "district": {"code": district.code, "name_zh": district.name_zh, "name_en": district.name_en},
+             "story_district": before if moved else None}
     return _saved(ref, f"{name}: {row['lon']}, {row['lat']} WGS-84, {row['precision']}, in {district.name_zh} "
-                       f"({district.code}){moved}; gazetteer row {row['id']!r}", history)
+                       f"({district.code}){moved}; gazetteer row {row['id']!r}", history, point)
 
 
 def reject(root: Path, region: str, story_id: str, place_id: str) -> Saved:
@@ -162,8 +169,8 @@ def _story_edit(root: Path, region: str, story_id: str, edit, message: str) -> S
     return _saved(ref, message, history)
 
 
-def _saved(ref: StoryRef, message: str, history: Path | None) -> Saved:
-    return Saved(message, history, check_region(ref.region))
+def _saved(ref: StoryRef, message: str, history: Path | None, point: dict | None = None) -> Saved:
+    return Saved(message, history, check_region(ref.region), point)
 
 
 def _gazetteer_text(path: Path, row: dict, replaced) -> str:

@@ -134,7 +134,11 @@ el("desk-point").addEventListener("submit", async (event) => {
   });
   if (done) {
     if (pendingMarker) pendingMarker.remove();
-    showDistrict(done.message, false);
+    const point = done.point;
+    const moved = point.story_district ? tr("saved_moved", { code: point.story_district }) : "";
+    showDistrict(tr("saved_point", { name: point.name, lon: point.lon, lat: point.lat,
+      precision: tr(`precision_${point.precision}`), row: point.row, moved,
+      district: `${districtName(point.district, lang)} (${point.district.code})` }), false);
   }
 });
 
@@ -218,7 +222,7 @@ function drawPlaces() {
         `${tr(`role_${place.role}`)} · ${tr("district")}: `,
         district ? `${district.name_zh ? districtName(district, lang) : ""} (${district.code})` : tr("no_district"),
         joined && district && joined.code !== district.code ? ` → ${districtName(joined, lang)} (${joined.code})` : "",
-        place.precision ? ` · ${tr(`precision_${place.precision}`)}` : ""),
+        place.precision ? ` · ${tr("precision")}: ${tr(`precision_${place.precision}`)}` : ""),
       place.evidence.length ? h("details", null, h("summary", null, `${tr("evidence")} (${place.evidence.length})`),
         h("ul", null, place.evidence.map((sentence) => h("li", null, sentence)))) : null,
       h("div", { class: "desk-place__actions" },
