@@ -138,3 +138,13 @@ def test_located_places_are_drawn_above_the_districts_on_first_load(page, desk_u
     assert on_top == [True, True, True]
     page.locator("#desk-map path.desk-marker").first.click()
     expect(page.locator("#desk-selected")).not_to_have_text("先在列表中选择一个地点，再点击地图。")
+
+
+@pytest.mark.parametrize("path", ["/edit/", "/edit/?lang=en", f"/edit/{REGION}/{STORY_ID}",
+                                  f"/edit/{REGION}/{STORY_ID}?lang=en"])
+def test_the_desk_fits_a_phone_without_scrolling_sideways(open_page, desk_url, path):
+    url, _, _ = desk_url
+    page, _ = open_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    page.goto(url + path)
+    page.wait_for_load_state("load")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
