@@ -148,3 +148,27 @@ def test_the_desk_fits_a_phone_without_scrolling_sideways(open_page, desk_url, p
     page.goto(url + path)
     page.wait_for_load_state("load")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_choosing_another_place_never_carries_a_point_over(page, desk_url):
+    """A point clicked for one place is not offered for the next one chosen; a TODO place's district is shown."""
+    url, _, xuhui = desk_url
+    page.goto(f"{url}/edit/{REGION}/{STORY_ID}")
+    expect(page.locator("body")).to_have_attribute("data-map-ready", "true")
+    page.locator('li[data-place="mo-su-kongjian"] button.desk-place__name').click()
+    # The text puts 模速空间 in 徐汇区: the map shows that district.
+    bounds = page.evaluate("() => { const b = window.StoryMapDesk.map.getBounds(); return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]; }")
+    assert bounds[0] < xuhui.label_lon < bounds[2] and bounds[1] < xuhui.label_lat < bounds[3]
+    assert bounds[2] - bounds[0] < 0.5  # zoomed in to the district, not the whole city (over 1° wide)
+    page.evaluate("([lon, lat]) => window.StoryMapDesk.map.fire('click', { latlng: L.latLng(lat, lon) })",
+                  [xuhui.label_lon, xuhui.label_lat])
+    expect(page.locator("#desk-district")).to_contain_text("徐汇区")
+    expect(page.locator("#desk-save")).to_be_enabled()
+    page.locator(f'li[data-place="{FALSE_CANDIDATE}"] button.desk-place__name').click()
+    expect(page.locator("#desk-lon")).to_have_value("")
+    expect(page.locator("#desk-district")).to_have_text("")
+    expect(page.locator("#desk-save")).to_be_disabled()
+    # A place located already brings its own point, and the district it lies in.
+    page.locator('li[data-place="tan-jia-qiao-lu-xiaoqu"] button.desk-place__name').click()
+    expect(page.locator("#desk-district")).to_contain_text("静安区 (310106)")
+    expect(page.locator("#desk-source-line")).to_have_value("test: a point inside 静安区")

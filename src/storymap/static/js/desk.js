@@ -168,18 +168,24 @@ async function post(url, body) {
 
 // ---------- places, source text, checks, preview ----------
 function select(id) {
+  const changed = id !== state.selected;
   state.selected = id;
   const place = data.by.place.get(id);
   form.selected.textContent = place ? `${tr("place_it")}: ${placeName(place, lang)}` : tr("select_place");
-  if (place && place.lon !== null) {
-    form.lon.value = place.lon.toFixed(6);
-    form.lat.value = place.lat.toFixed(6);
+  if (place && changed) {
+    // The form is this place's now: a point clicked or typed for the place before is never saved for this one.
+    state.pending = null;
+    if (pendingMarker) pendingMarker.remove();
+    form.lon.value = place.lon !== null ? place.lon.toFixed(6) : "";
+    form.lat.value = place.lat !== null ? place.lat.toFixed(6) : "";
     form.crs.value = "wgs84";
-    if (place.precision) form.precision.value = place.precision;
-    if (place.source) form.source.value = place.source;
-    map.panTo([place.lat, place.lon]);
+    form.precision.value = place.precision || form.precision.options[0].value;
+    form.source.value = place.source || "";
+    checkPoint();
+    const district = place.district && districtLayers.get(place.district.code);
+    if (place.lon !== null) map.panTo([place.lat, place.lon]);
+    else if (district) map.fitBounds(district.getBounds(), { padding: [24, 24] });  // where the text puts it
   }
-  form.save.disabled = !state.pending;
   drawAll();
   const mark = document.querySelector(`.desk-mark[data-place="${CSS.escape(id)}"]`);
   if (mark) mark.scrollIntoView({ block: "nearest" });
