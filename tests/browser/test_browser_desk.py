@@ -172,3 +172,16 @@ def test_choosing_another_place_never_carries_a_point_over(page, desk_url):
     page.locator('li[data-place="tan-jia-qiao-lu-xiaoqu"] button.desk-place__name').click()
     expect(page.locator("#desk-district")).to_contain_text("静安区 (310106)")
     expect(page.locator("#desk-source-line")).to_have_value("test: a point inside 静安区")
+
+
+def test_markup_in_a_place_name_is_shown_as_text(page, desk_url):
+    """A story file's place name reaches the desk's tooltips, list and source text as text, never as HTML."""
+    url, project, _ = desk_url
+    markup = '<b class="injected">谈家桥路</b>'
+    edits.update(project, REGION, STORY_ID, "tan-jia-qiao-lu-xiaoqu", {"name": markup})
+    page.goto(f"{url}/edit/{REGION}/{STORY_ID}")
+    expect(page.locator("body")).to_have_attribute("data-map-ready", "true")
+    expect(page.locator('li[data-place="tan-jia-qiao-lu-xiaoqu"] button.desk-place__name')).to_have_text(markup)
+    page.locator("#desk-map path.place-tan-jia-qiao-lu-xiaoqu").hover()
+    expect(page.locator(".leaflet-tooltip", has_text=markup)).to_have_count(1)
+    assert page.locator(".injected").count() == 0

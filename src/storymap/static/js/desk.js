@@ -49,7 +49,7 @@ fetch(data.urls.districts).then((response) => {
     onEachFeature: (feature, polygon) => {
       districtLayers.set(feature.properties.code, polygon);
       const district = data.by.district.get(feature.properties.code);
-      if (district) polygon.bindTooltip(districtName(district, lang), { sticky: true });
+      if (district) polygon.bindTooltip(h("span", null, districtName(district, lang)), { sticky: true });
     },
   });
   // The view first: before it, layers wait to be drawn and bringToBack would leave the districts over the markers.
@@ -75,9 +75,9 @@ function drawMarkers() {
     if (place.lon === null) continue;
     const marker = L.circleMarker([place.lat, place.lon], {
       radius: place.role === "story" ? 8 : 5,
-      className: `desk-marker desk-marker--${place.status}${place.id === state.selected ? " is-selected" : ""}`,
+      className: `desk-marker desk-marker--${place.status} place-${place.id}${place.id === state.selected ? " is-selected" : ""}`,
     });
-    marker.bindTooltip(placeName(place, lang));
+    marker.bindTooltip(h("span", null, placeName(place, lang)));  // an element: Leaflet sets a string as HTML
     marker.on("click", (event) => { L.DomEvent.stopPropagation(event); select(place.id); });
     marker.addTo(markers);
   }
