@@ -261,3 +261,11 @@ def test_every_string_of_the_desk_is_in_both_languages(repo_root):
     templates = "".join((repo_root / "templates" / name).read_text("utf-8") for name in ("desk.html", "desk_index.html"))
     used = set(re.findall(r'tr\("(\w+)"', script)) | set(re.findall(r"\bt\.(\w+)", templates))
     assert used <= set(STRINGS["zh"]), sorted(used - set(STRINGS["zh"]))
+
+
+def test_a_wrong_method_names_the_one_expected(desk):
+    answer = desk.get(f"{API}/places/waitan/reject")
+    assert answer.status_code == 405
+    assert answer.get_json()["error"]["message"] == "method GET is not allowed here; expected OPTIONS, POST"
+    page = desk.get("/edit/nowhere/nostory")
+    assert page.status_code == 404 and "no region &#39;nowhere&#39;" in page.text and b"<!doctype html>" in page.data

@@ -24,7 +24,6 @@ import threading
 from pathlib import Path
 
 from flask import Blueprint, Flask, abort, current_app, jsonify, render_template, request, url_for
-from werkzeug.exceptions import HTTPException
 
 from .. import coords
 from ..checks import PRECISIONS
@@ -34,7 +33,7 @@ from ..desk.storyfile import UnknownPlace
 from ..errors import InvalidInputError, StorymapError
 from ..mapbuilder import TILE_SOURCES
 from ..resources import bundled_path
-from . import StrictJSONProvider, assets, security
+from . import StrictJSONProvider, assets, errors, security
 from .errors import error_response
 from .i18n import HTML_LANG, pick_lang
 
@@ -113,7 +112,8 @@ def create_desk_app(project_root: Path, tiles: tuple[str, ...] = (), test_config
     app.json.ensure_ascii = False
     assets.init_app(app)
     security.init_app(app)
-    _errors(app)
+    errors.init_app(app, page="desk_error.html", api_prefix="/edit/api/",
+                    internal="internal error; the files were not changed by this request")
     app.register_blueprint(bp)
 
     @app.get("/")
@@ -232,27 +232,6 @@ class _NotReady:
                                         ("Content-Length", str(len(body))),
                                         ("Content-Security-Policy", "default-src 'none'; frame-ancestors 'self'")])
         return [body]
-
-
-def _errors(app: Flask) -> None:
-    def wants_json() -> bool:
-        return "/api/" in request.path
-
-    @app.errorhandler(HTTPException)
-    def http_error(exc: HTTPException):
-        if wants_json():
-            return error_response(exc.code or 500, exc.description or exc.name)
-        return render_template("desk_error.html", code=exc.code, message=exc.description, lang="zh"), exc.code
-
-    @app.errorhandler(Exception)
-    def unexpected(exc: Exception):
-        app.logger.exception("unhandled error on %s", request.path)
-        return http_error(_Internal())
-
-
-class _Internal(HTTPException):
-    code = 500
-    description = "internal error; the files were not changed by this request"
 
 
 def _root() -> Path:
