@@ -131,7 +131,8 @@ def test_loopback_hosts_are_answered(desk, host):
     ({"lon": 120.15, "lat": 30.28}, "outside every district of"),
     ({"lon": 121.4, "lat": 31.2, "crs": "mercator"}, "crs is 'mercator'"),
     ({"lat": 31.2}, "lon is None"),
-    ("not json", "expected a JSON object body"),
+    ("not json", "the request body is application/json that is not JSON; expected a JSON object"),
+    ("[121.4, 31.2]", "the request body is a JSON list; expected a JSON object"),
 ])
 def test_bad_coordinates_are_400_with_the_reason_and_change_no_file(desk, project, body, reason):
     before = files(project)

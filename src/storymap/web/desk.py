@@ -361,7 +361,9 @@ def _answer_or_abort(make):
 def _body() -> dict:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        abort(400, "expected a JSON object body (Content-Type: application/json)")
+        got = (f"a JSON {type(body).__name__}" if body is not None
+               else f"{request.mimetype or 'no Content-Type'} that is not JSON" if request.data else "an empty body")
+        abort(400, f"the request body is {got}; expected a JSON object (Content-Type: application/json)")
     return body
 
 
