@@ -62,6 +62,7 @@ def test_place_by_clicking_the_map_and_reject_a_false_candidate(page, desk_url, 
     expect(todo.locator(".desk-status")).to_have_text("精确")
     # Said in the page's language, like every string of the desk.
     expect(page.locator("#desk-district")).to_contain_text("已保存：模速空间")
+    expect(page.locator("#desk-map path.is-pending, #desk-map path.desk-pending")).to_have_count(0)  # saved, not pending
     expect(page.locator("#desk-district")).to_contain_text("精度：道路），位于徐汇区 (310104)")
 
     page.locator('li[data-place="waitan"] button[data-action="accept"]').click()

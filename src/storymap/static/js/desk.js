@@ -92,6 +92,7 @@ async function checkPoint() {
   form.save.disabled = true;
   // Half-typed coordinates are not asked about (the server would answer why not, as a 400).
   if (!lon || !lat || !Number.isFinite(Number(lon)) || !Number.isFinite(Number(lat))) {
+    clearPending();
     showDistrict("", false);
     return;
   }
@@ -99,10 +100,8 @@ async function checkPoint() {
   const response = await fetch(`${data.urls.locate}?${query}`);
   const answer = await response.json();
   if (ticket !== locateRequest) return;  // a later point was asked for meanwhile
-  for (const polygon of districtLayers.values()) polygon.getElement()?.classList.remove("is-pending");
+  clearPending();
   if (!response.ok) {
-    state.pending = null;
-    if (pendingMarker) pendingMarker.remove();
     showDistrict(answer.error.message, true);
     return;
   }
@@ -114,6 +113,13 @@ async function checkPoint() {
   if (pendingMarker) pendingMarker.setLatLng(at).addTo(map);
   else pendingMarker = L.circleMarker(at, { radius: 7, className: "desk-pending", interactive: false }).addTo(map);
   form.save.disabled = !state.selected;
+}
+
+/** No point waiting to be saved: its marker and its district's highlight go. */
+function clearPending() {
+  state.pending = null;
+  if (pendingMarker) pendingMarker.remove();
+  for (const polygon of districtLayers.values()) polygon.getElement()?.classList.remove("is-pending");
 }
 
 function showDistrict(text, isError) {
@@ -133,7 +139,7 @@ el("desk-point").addEventListener("submit", async (event) => {
     precision: form.precision.value, source: form.source.value,
   });
   if (done) {
-    if (pendingMarker) pendingMarker.remove();
+    clearPending();
     const point = done.point;
     const moved = point.story_district ? tr("saved_moved", { code: point.story_district }) : "";
     showDistrict(tr("saved_point", { name: point.name, lon: point.lon, lat: point.lat,
@@ -174,8 +180,7 @@ function select(id) {
   form.selected.textContent = place ? `${tr("place_it")}: ${placeName(place, lang)}` : tr("select_place");
   if (place && changed) {
     // The form is this place's now: a point clicked or typed for the place before is never saved for this one.
-    state.pending = null;
-    if (pendingMarker) pendingMarker.remove();
+    clearPending();
     form.lon.value = place.lon !== null ? place.lon.toFixed(6) : "";
     form.lat.value = place.lat !== null ? place.lat.toFixed(6) : "";
     form.crs.value = "wgs84";
