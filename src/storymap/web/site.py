@@ -14,8 +14,6 @@ added to the project while the site runs is served once its app is built
 
 from __future__ import annotations
 
-import threading
-import time
 from pathlib import Path
 
 from flask import (
@@ -43,6 +41,7 @@ from ..project import (
 from ..resources import bundled_path
 from . import assets, compression, create_app, security
 from .i18n import HTML_LANG, pick_lang
+from .periodic import PeriodicCheck
 
 STRINGS = {
     "zh": {
@@ -124,13 +123,11 @@ class RegionApps:
     def __init__(self, geodata_root: Path, stories_root: Path, make_app, check_seconds: float | None, logger):
         self.geodata_root, self.stories_root = geodata_root, stories_root
         self.make_app = make_app
-        self.check_seconds = check_seconds
         self.logger = logger
         # At start-up every region must build: bad data is one clean error before serving.
         self.apps: dict[str, Flask] = {r.name: make_app(r) for r in discover_regions(geodata_root, stories_root)}
         self._failed: dict[str, tuple] = {}  # region -> the input signature it failed with
-        self._check_lock = threading.Lock()
-        self._last_check = time.monotonic()
+        self.checks = PeriodicCheck(self._check, check_seconds, "storymap-regions")
         self._site_wsgi = self._dispatch = None
 
     def around(self, site_wsgi) -> RegionApps:
@@ -145,24 +142,13 @@ class RegionApps:
 
     def current(self) -> dict[str, Flask]:
         """The regions served now, at once; starts a background check when one is due."""
-        if self.check_seconds is not None and time.monotonic() - self._last_check >= self.check_seconds:
-            if self._check_lock.acquire(blocking=False):
-                self._last_check = time.monotonic()
-                threading.Thread(target=self._check_then_release, name="storymap-regions", daemon=True).start()
+        self.checks.start_if_due()
         return self.apps
 
     def refresh(self) -> dict[str, Flask]:
         """Check the region folders now, waiting for any new region's app (tests; never a request)."""
-        with self._check_lock:
-            self._check()
+        self.checks.run_now()
         return self.apps
-
-    def _check_then_release(self) -> None:
-        try:
-            self._check()
-        finally:
-            self._last_check = time.monotonic()
-            self._check_lock.release()
 
     def _check(self) -> None:
         # A story folder whose geodata is not imported yet is not a region yet (validate says so).
