@@ -135,22 +135,19 @@ class Checks:
 def check_region(region: Region) -> Checks:
     """Run the region through the pipeline, as ``storymap validate`` does."""
     from ..pipeline import build_model
-
-    from ..stories import _english_gaps, story_files
+    from ..stories import load_stories
 
     try:
         build_model(region.stories_dir, region.geodata_dir)
         problems = ()
     except InvalidInputError as exc:
         problems = tuple(str(p) for p in exc.problems)
-    # The gaps validate warns about, read from each file even when the region has problems.
-    gaps = []
-    for path in story_files(region.stories_dir):
-        try:
-            gaps += _english_gaps(path, read_yaml(path))
-        except InvalidInputError:
-            continue
-    return Checks(problems, tuple(str(gap) for gap in gaps))
+    # The gaps validate warns about, of every story that could be read even when the region has problems.
+    try:
+        stories = load_stories(region.stories_dir)
+    except InvalidInputError as exc:
+        stories = exc.partial or []
+    return Checks(problems, tuple(str(gap) for story in stories for gap in story.english_gaps))
 
 
 def load_story(ref: StoryRef):
