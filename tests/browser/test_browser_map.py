@@ -801,3 +801,17 @@ def test_an_unbroken_100kb_word_keeps_the_search_box_on_screen(open_page, long_t
     page.locator("#sm-search-input").fill("谈家桥")
     results = rect(page, "#sm-search-results")
     assert results["right"] <= width and results["bottom"] - results["top"] <= SIZES[size]["viewport"]["height"]
+
+
+# ---------- zoom and credit (WCAG 1.4.4; what a newspaper prints) ----------
+
+
+@pytest.mark.parametrize("path", ["/", "/embed", "/?lang=en"])
+def test_the_page_can_be_zoomed_and_credits_leaflet_plainly(page, live_server, ui, path):
+    ui.open(page, live_server + path)
+    viewports = page.evaluate("[...document.querySelectorAll('meta[name=viewport]')].map(m => m.content)")
+    assert len(viewports) == 1, viewports
+    assert "maximum-scale" not in viewports[0] and "user-scalable" not in viewports[0], viewports
+    credit = page.locator(".leaflet-control-attribution")
+    expect(credit.locator("a[href*='leafletjs']")).to_have_text("Leaflet")
+    assert credit.locator("svg, img").count() == 0, credit.inner_html()

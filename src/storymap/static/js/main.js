@@ -107,9 +107,11 @@ class MapPage {
     new WholeCity().addTo(map);
     // Tab to the map, then arrows pan and +/- zoom (the tour keys skip the focused map).
     map.keyboard.enable();
-    // Leaflet's own words in the page's language: the attribution link and the popups' close button.
+    // A plain credit, as publishers print it (Leaflet's default carries a flag), titled in the page's language.
+    if (map.attributionControl) map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
     const leafletLink = map.getContainer().querySelector(".leaflet-control-attribution a[href*='leafletjs']");
     if (leafletLink) leafletLink.title = this.tr("leaflet_title");
+    // The popups' close button in the page's language.
     map.on("popupopen", (event) => {
       const close = event.popup.getElement()?.querySelector(".leaflet-popup-close-button");
       if (close) close.setAttribute("aria-label", this.tr("close"));
