@@ -14,7 +14,7 @@
 import { translator } from "./dom.js";
 import { loadContent, loadData } from "./data.js";
 import { districtBounds, highlightDistrict, shadeDistricts, wireDistricts } from "./districts.js";
-import { DistrictLabels, alignGcj02Layer, gcjOffset, highlightPlace, sizeMarkers, wirePlaces } from "./map-layers.js";
+import { MapLabels, alignGcj02Layer, gcjOffset, highlightPlace, sizeMarkers, wirePlaces } from "./map-layers.js";
 import { Panel } from "./panel.js";
 import { Router } from "./deeplinks.js";
 import { Tour } from "./tour.js";
@@ -54,10 +54,11 @@ class MapPage {
     this.map.on("zoomend resize", () => sizeMarkers(this.map, this.placeLayers, data));
     shadeDistricts(this.districtLayers, data, [...document.querySelectorAll(".sm-legend [data-min]")]
       .map((row) => Number(row.dataset.min)));
-    this.labels = new DistrictLabels(this.map, data, this.lang, {
+    this.labels = new MapLabels(this.map, data, this.lang, {
       placeLayers: this.placeLayers,
       districtLayers: this.districtLayers,
       obstacles: () => [this.sidebar.getBoundingClientRect()],
+      storyPoints: true,
     });
     if (legend) legend.addEventListener("toggle", () => this.labels.update());
     this.tour = new Tour({
