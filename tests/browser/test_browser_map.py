@@ -806,9 +806,10 @@ def test_an_unbroken_100kb_word_keeps_the_search_box_on_screen(open_page, long_t
 # ---------- zoom and credit (WCAG 1.4.4; what a newspaper prints) ----------
 
 
-@pytest.mark.parametrize("path", ["/", "/embed", "/?lang=en"])
-def test_the_page_can_be_zoomed_and_credits_leaflet_plainly(page, live_server, ui, path):
-    ui.open(page, live_server + path)
+@pytest.mark.parametrize("path", ["/", "/embed", "/?lang=en", "/present", "/quiz"])
+def test_the_page_can_be_zoomed_and_credits_leaflet_plainly(page, live_server, path):
+    page.goto(live_server + path)
+    page.wait_for_function("() => document.querySelectorAll('path.district').length")
     viewports = page.evaluate("[...document.querySelectorAll('meta[name=viewport]')].map(m => m.content)")
     assert len(viewports) == 1, viewports
     assert "maximum-scale" not in viewports[0] and "user-scalable" not in viewports[0], viewports

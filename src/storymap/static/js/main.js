@@ -14,7 +14,7 @@
 import { translator } from "./dom.js";
 import { loadContent, loadData } from "./data.js";
 import { districtBounds, highlightDistrict, shadeDistricts, wireDistricts } from "./districts.js";
-import { MapLabels, alignGcj02Layer, gcjOffset, highlightPlace, sizeMarkers, wirePlaces } from "./map-layers.js";
+import { MapLabels, alignGcj02Layer, creditLeaflet, gcjOffset, highlightPlace, sizeMarkers, wirePlaces } from "./map-layers.js";
 import { Panel } from "./panel.js";
 import { Router } from "./deeplinks.js";
 import { Tour } from "./tour.js";
@@ -108,10 +108,7 @@ class MapPage {
     new WholeCity().addTo(map);
     // Tab to the map, then arrows pan and +/- zoom (the tour keys skip the focused map).
     map.keyboard.enable();
-    // A plain credit, as publishers print it (Leaflet's default carries a flag), titled in the page's language.
-    if (map.attributionControl) map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
-    const leafletLink = map.getContainer().querySelector(".leaflet-control-attribution a[href*='leafletjs']");
-    if (leafletLink) leafletLink.title = this.tr("leaflet_title");
+    creditLeaflet(map, this.tr("leaflet_title"));
     // The popups' close button in the page's language.
     map.on("popupopen", (event) => {
       const close = event.popup.getElement()?.querySelector(".leaflet-popup-close-button");

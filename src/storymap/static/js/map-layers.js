@@ -8,6 +8,7 @@
  *       popups (popup(place) builds the content), keyboard access for story points
  *   highlightPlace(layers, id)          mark one place marker selected (null: none)
  *   sizeMarkers(map, layers, data)      marker radii for the zoom: as large as fits without touching
+ *   creditLeaflet(map, title)           a plain "Leaflet" credit (no flag), titled in the page's language
  *   MapLabels                           district names and numbered story points, placed with collision checks (see the class)
  */
 import { h } from "./dom.js";
@@ -47,6 +48,14 @@ export function alignGcj02Layer(layer, map, grid) {
   map.on("moveend zoomend", update);
   layer.on("add", update);
   update();
+}
+
+/** Leaflet credited plainly, as publishers print it: its default prefix carries a flag. */
+export function creditLeaflet(map, title) {
+  if (!map.attributionControl) return;
+  map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
+  const link = map.attributionControl.getContainer().querySelector("a[href*='leafletjs']");
+  if (link && title) link.title = title;
 }
 
 export function wirePlaces(layerGroup, data, lang, { popup, onChoose }) {
