@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -942,3 +944,94 @@ def test_quiz_map_names_no_story_point(open_page, live_server):
     page.goto(f"{live_server}/quiz")
     page.wait_for_function("() => document.querySelectorAll('.sm-label').length")
     assert page.locator(".sm-label--place").count() == 0
+
+
+# ---------- the map page on paper ----------
+
+SCREEN_ONLY = (".leaflet-control-zoom", ".sm-whole-city", ".leaflet-control-layers", ".sm-button", ".cmp-add", ".cmp-open",
+               ".cmp-entry", ".sm-tour", ".sm-search", ".sm-sheet-handle", ".leaflet-popup")
+
+
+def printed_pdf(page, tmp_path, name: str) -> list[Path]:
+    """Print the page as the browser does (print media, then the PDF) and render each A4 page at 40 dpi."""
+    page.emulate_media(media="print")
+    page.wait_for_function("() => matchMedia('print').matches && document.querySelector('.sm-map').style.width")
+    # print.js unfolds the folded text; what must still be fetched (a first view's 编者按) arrives first.
+    page.wait_for_function("() => !document.querySelector('#sm-panel details:not([open]), #sm-panel .sm-loading')")
+    pdf = tmp_path / f"{name}.pdf"
+    page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
+    subprocess.run(["pdftoppm", "-r", "40", "-gray", str(pdf), str(tmp_path / name)], check=True)
+    return sorted(tmp_path.glob(f"{name}-*.pgm"))
+
+
+def pdf_text(path: Path, first: int | None = None, last: int | None = None) -> str:
+    pages = ["-f", str(first), "-l", str(last)] if first else []
+    return subprocess.run(["pdftotext", "-layout", *pages, str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def inked_to(pgm: Path) -> float:
+    """How far down the page its lowest mark lies, as a fraction of the page's height."""
+    data = pgm.read_bytes()
+    header = data.split(b"\n", 3)  # P5, width height, maxval, pixels
+    width, height = map(int, header[1].split())
+    pixels = header[3]
+    for row in range(height - 1, -1, -1):
+        if min(pixels[row * width:(row + 1) * width]) < 200:
+            return (row + 1) / height
+    return 0.0
+
+
+@pytest.mark.parametrize("view", ["", "#district=310106", "#place=modu-space", "#city", "?lang=en"])
+def test_the_printed_map_page_is_one_tidy_page_then_the_passages(open_page, live_server, ui, story, tmp_path, view):
+    page, _ = open_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+    ui.open(page, f"{live_server}/{view}")
+    page.wait_for_function("() => !StoryMap.app.map._animatingZoom")
+    en = "lang=en" in view
+    # (the 全市 button's word is also the city-wide view's name: the control is checked in the page instead)
+    screen_labels = page.evaluate("() => [...document.querySelectorAll('.cmp-add, .cmp-open')].map(e => e.textContent.trim())")
+    assert screen_labels or view == "#city", "the compare buttons are on screen (the city view has none)"
+    pages = printed_pdf(page, tmp_path, "map")
+    shown = page.evaluate("(sels) => sels.filter(s => [...document.querySelectorAll(s)].some(e => e.getClientRects().length))",
+                          list(SCREEN_ONLY))
+    assert not shown, f"controls on paper: {shown}"
+    pdf = tmp_path / "map.pdf"
+    text = pdf_text(pdf)
+    for label in screen_labels:
+        assert not re.search(rf"(^|\s){re.escape(label)}(\s|$)", text, re.M), f"the {label!r} button is printed"
+    # Page 1: title, source and date, legend, map labels and scale.
+    first = pdf_text(pdf, 1, 1)
+    title, newspaper = (story["title_en"], story["newspaper_en"]) if en else (story["title"], story["newspaper"])
+    assert title.split(":")[0][:20] in " ".join(first.split()), first
+    assert newspaper in first and story["date"] in first, first
+    legend = page.evaluate("() => document.querySelector('.sm-legend__title').textContent")
+    assert legend in first
+    assert re.search(r"\d+ k?m\b", first), "no scale on page 1"
+    assert page.evaluate("() => document.querySelector('.sm-legend').open")
+    # The legend is not covered by anything printed over the map.
+    assert page.evaluate("""() => { const r = document.querySelector('.sm-legend').getBoundingClientRect();
+        const e = document.elementFromPoint(r.left + 6, r.top + 6); return !!e.closest('.sm-legend'); }""")
+    if not view or en:
+        note = story["editor_note_en" if en else "editor_note"].split("\n")[0].strip()
+        assert note[:20] in " ".join(text.split()), "the 编者按 is printed folded"
+    # No page but the last ends early: no orphaned heading before a blank half page.
+    fill = [inked_to(p) for p in pages]
+    assert all(f > 0.75 for f in fill[:-1]), fill
+    page.emulate_media(media="screen")
+    page.wait_for_function("() => document.querySelector('.sm-map').style.width === ''")
+    assert not page.evaluate("() => document.querySelector('#sm-panel details[open]')"), "folded again on screen"
+
+
+def test_ctrl_p_prints_once_the_folded_editor_note_has_come(page, live_server, ui, story):
+    ui.open(page, live_server + "/")
+    page.wait_for_load_state("networkidle")
+    # The dialog itself cannot be driven headless: record what the page holds when print is called.
+    page.evaluate("""() => { window.print = () => { window.__printed = {
+        note: document.querySelector('.sm-editor-note').textContent, open: document.querySelector('.sm-editor-note').open,
+        legend: document.querySelector('.sm-legend').open }; }; }""")
+    page.locator("#sm-panel h2").click()
+    page.keyboard.press("Control+p")
+    page.wait_for_function("() => window.__printed")
+    printed = page.evaluate("() => window.__printed")
+    assert printed["open"] and printed["legend"]
+    assert story["editor_note"].split("\n")[0].strip()[:20] in printed["note"], printed
