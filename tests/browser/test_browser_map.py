@@ -903,6 +903,9 @@ def test_story_points_are_numbered_as_the_tour_and_no_labels_touch(open_page, li
     assert named, "no story point shows its name on the first view"
     for label in named:
         assert places_by_id[label["place"]]["name"] in label["text"], label
+    # Tab reaches the story markers in tour order, each named with its number, as the labels show them.
+    names = page.evaluate("() => [...document.querySelectorAll('path.place-story')].map(e => e.getAttribute('aria-label'))")
+    assert names == [f"{n} {places_by_id[i]['name']}" for n, i in enumerate(expected_tour, start=1)], names
     for stop, place_id in enumerate(expected_tour, start=1):
         page.evaluate("id => { location.hash = 'place=' + id; }", place_id)
         expect(page.locator("#sm-tour-status")).to_contain_text(str(stop))

@@ -152,12 +152,17 @@ export class MapLabels {
     }));
     const tour = storyPoints ? data.tour : [];
     this.placeLabels = tour.map((id) => data.by.place.get(id)).filter((place) => place && placeLayers.has(place.id))
-      .map((place) => ({
-        place,
-        element: h("div", { class: "sm-label sm-label--place", "aria-hidden": "true", dataset: { place: place.id } },
-          h("span", { class: "sm-label__number" }, String(tour.indexOf(place.id) + 1)),
-          h("span", { class: "sm-label__name" }, placeName(place, lang))),
-      }));
+      .map((place) => {
+        const number = String(tour.indexOf(place.id) + 1);
+        // The marker (reached with Tab, in tour order) is named with its number too, as the label shows it.
+        placeLayers.get(place.id).getElement().setAttribute("aria-label", `${number} ${placeName(place, lang)}`);
+        return {
+          place,
+          element: h("div", { class: "sm-label sm-label--place", "aria-hidden": "true", dataset: { place: place.id } },
+            h("span", { class: "sm-label__number" }, number),
+            h("span", { class: "sm-label__name" }, placeName(place, lang))),
+        };
+      });
     this.sizes = new Map();  // element -> {full: [w, h], short: [w, h]}, measured again after a resize
     map.on("resize", () => this.sizes.clear());
     map.on("zoomend moveend resize", () => this.update());
