@@ -146,6 +146,7 @@ class MapPage {
     const nodes = waiting ? this.panel.pending(view, failed, () => this.showPanel(view, true)) : this.panel.nodesFor(view);
     // Panel builders may return nested lists and nulls; only nodes go in.
     this.panelElement.replaceChildren(...nodes.flat(Infinity).filter(Boolean));
+    this.panelElement.dataset.view = view.type;  // print.css: the first view's title is the printed head
     this.compare.decoratePanel(view, this.panelElement);
     this.panelElement.scrollTop = 0;
     this.sidebar.scrollTop = 0;
