@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # the CLI reads this module's defaults without importing the 
 MIN_ITEMS, MAX_ITEMS = 2, 6
 MIN_RADIUS_M, MAX_RADIUS_M = 200.0, 5000.0
 DEFAULT_RADIUS_M = 1000.0  # walking radius of the central city's 15-minute community life circle
-POINT_FORM = "pt:LON:LAT in decimal degrees, e.g. pt:121.49:31.24 (pt:LON:LAT:gcj02 for one point in GCJ-02)"
+POINT_FORM = "pt:LON:LAT in decimal degrees, e.g. pt:121.4868:31.2406 (pt:LON:LAT:gcj02 for one point in GCJ-02)"
 ITEM_FORMS = f"place:ID, district:ADCODE, a place's or district's name (Chinese, English, alias or pinyin) or {POINT_FORM}"
 _CRS_LABELS = {WGS84: "WGS-84", GCJ02: "GCJ-02"}
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
@@ -111,7 +111,7 @@ def parse_item(model: StoryModel, token: str, crs: str = WGS84) -> Item:
         raise CompareInputError("items", token, f"names {len(found)} items: {' and '.join(found)}",
                                 "one of them, written as its id")
     suggestions = _suggest(token, _place_keys(model)) + _suggest(token, _district_keys(model))
-    raise CompareInputError("items", token, "is not a place or district name, id or point", ITEM_FORMS,
+    raise CompareInputError("items", token, "is not a place id, district or point", ITEM_FORMS,
                             suggestions[:3])
 
 
