@@ -37,7 +37,7 @@ STRINGS = {
         "remove": "移除", "clear": "清空", "close": "关闭对比",
         "hint": "从地点弹窗、区面板或搜索结果加入 2–6 个对比项，或在地图上点击取点，或输入坐标。",
         "pick_on_map": "在地图上取点", "picking": "点击地图选择一个点（Esc 取消）",
-        "coords_label": "坐标（经度, 纬度）", "coords_placeholder": "121.4900, 31.2400", "add": "加入",
+        "coords_label": "坐标（经度, 纬度）", "coords_placeholder": "121.4868, 31.2406", "add": "加入",
         "crs_label": "坐标系", "crs_wgs84": "WGS-84（GPS、OpenStreetMap）", "crs_gcj02": "GCJ-02（高德等国内地图）",
         "radius_label": "步行圈半径", "metres": "米",
         "need_more": "再加入 {n} 项即可对比。", "too_many": "最多对比 {max} 项。",
@@ -57,7 +57,7 @@ STRINGS = {
         "hint": "Add 2–6 items from a place popup, a district panel or search, click the map to pick a point, "
                 "or type coordinates.",
         "pick_on_map": "Pick a point on the map", "picking": "Click the map to pick a point (Esc cancels)",
-        "coords_label": "Coordinates (lon, lat)", "coords_placeholder": "121.4900, 31.2400", "add": "Add",
+        "coords_label": "Coordinates (lon, lat)", "coords_placeholder": "121.4868, 31.2406", "add": "Add",
         "crs_label": "CRS", "crs_wgs84": "WGS-84 (GPS, OpenStreetMap)", "crs_gcj02": "GCJ-02 (Amap, Chinese web maps)",
         "radius_label": "Walking radius", "metres": "m",
         "need_more": "Add {n} more to compare.", "too_many": "At most {max} items.",

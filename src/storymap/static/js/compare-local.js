@@ -43,8 +43,6 @@ export class LocalInputError extends Error {}
 
 const round = (value, digits) => { const f = 10 ** digits; return Math.round(value * f) / f; };
 const rounded = (points) => points.map(([lon, lat]) => [round(lon, COORD_DIGITS), round(lat, COORD_DIGITS)]);
-/** Python's format(x, "g"): six significant digits, no trailing zeros. */
-const g6 = (x) => String(Number(x.toPrecision(6)));
 
 /* ---------- geodesy (geographiclib-geodesic) ---------- */
 
@@ -304,8 +302,8 @@ export class LocalComparison {
       return { name_zh: place.name, name_en: place.name_en || place.name };
     }
     if (item.kind === "district") return { name_zh: district.name_zh, name_en: district.name_en };
-    const [lon, lat] = item.typed;
-    return { name_zh: `点 ${g6(lon)}, ${g6(lat)}`, name_en: `Point ${g6(lon)}, ${g6(lat)}` };
+    const [lon, lat] = item.key.split(":");  // as typed: every decimal the user gave
+    return { name_zh: `点 ${lon}, ${lat}`, name_en: `Point ${lon}, ${lat}` };
   }
 
   precision(item, district) {
