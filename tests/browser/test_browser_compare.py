@@ -233,8 +233,8 @@ def test_static_copy_compares_in_the_page_as_the_server_does(file_page, exported
     page.locator("#cmp-coords").fill(BUND[3:].replace(":", ", "))
     page.locator("#cmp-coords").press("Enter")
     wait_for_table(page, 3)
-    # and a district from its panel, through the URL as a shared link would
-    page.evaluate("(hash) => { location.hash = hash; }", f"#compare=place:modu-space,place:tanjiaqiao-road,{BUND},district:310101&r=1000")
+    # and a district, through the URL as a shared link would, with the names the server also takes
+    page.evaluate("(hash) => { location.hash = hash; }", f"#compare=模速空间,谈家桥路,{BUND},黄浦&r=1000")
     wait_for_table(page, 4)
     expect(page.locator(".cmp-error")).to_have_count(0)
     expect(page.locator("#cmp-print")).to_have_count(0)  # the print view needs the server: not offered

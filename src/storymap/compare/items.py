@@ -182,6 +182,10 @@ class Names:
         """The tokens a name stands for (none, one, or several when it is ambiguous)."""
         return list(self._tokens.get(normal(name), []))
 
+    def table(self) -> dict[str, list[str]]:
+        """Every normalised name -> its tokens (for a page that resolves names itself)."""
+        return {key: list(tokens) for key, tokens in self._tokens.items()}
+
 
 _names: dict[int, tuple[weakref.ref, Names]] = {}  # id(model) -> (weak reference to it, its names)
 

@@ -6,15 +6,15 @@ is) and ``static/js/compare-local.js`` computes the same result in the
 browser. The document holds the model's own values, never a second
 computation of them: the full-resolution district polygons (the ones the
 server joins with), the districts' label points, areas and indicators, the
-places, the first line of each passage, the facts, and the reference point in
-WGS-84.
+places, the first line of each passage, the facts, the reference point in
+WGS-84, and every name an item may be typed as (normalised, as :class:`.items.Names` has them).
 """
 
 from __future__ import annotations
 
 from ..model import StoryModel
 from .compute import METRES_PER_DEGREE_LAT, PRECISION_M, _first_line, context_for
-from .items import DEFAULT_RADIUS_M, MAX_ITEMS, MAX_RADIUS_M, MIN_ITEMS, MIN_RADIUS_M
+from .items import DEFAULT_RADIUS_M, MAX_ITEMS, MAX_RADIUS_M, MIN_ITEMS, MIN_RADIUS_M, names_of
 
 
 def offline_data(model: StoryModel) -> dict:
@@ -43,6 +43,7 @@ def offline_data(model: StoryModel) -> dict:
             "lat": p["lat"], "precision": p["precision"], "district_code": p["district_code"],
         } for p in model.places],
         "story_places": [p["id"] for p in context.story_places],
+        "names": names_of(model).table(),
         "excerpts": [{"id": e["id"], "place": e["place"], "district_code": e["district_code"],
                       "text": _first_line(e["text"]), "text_en": _first_line(e.get("text_en"))} for e in model.excerpts],
         "facts": [{"id": f["id"], "place": f["place"], "district_code": f["district_code"], "label": f["label"],

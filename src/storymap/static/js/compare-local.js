@@ -16,7 +16,8 @@
  * Exports:
  *   readLocalData(doc = document)  the parsed comparison data block, or null on a page with a server
  *   class LocalComparison(data)
- *     .compare({items, r, crs})    the result /api/compare gives (without its table);
+ *     .compare({items, r, crs})    the result /api/compare gives (without its table); items as the
+ *                                  server takes them (ids, names, aliases, pinyin; data.names);
  *                                  throws LocalInputError (message as the server's 400) for a bad request
  *   table(result, labels, lang)    the side-by-side view (labels: compare_strings.table_labels)
  *   toCsv(result, labels, lang, tableName)  "items" | "pairs" | "shares", one tidy table, as the server's
@@ -32,7 +33,7 @@ const CRS_NAMES = ["wgs84", "gcj02"];
 const CRS_LABELS = { wgs84: "WGS-84", gcj02: "GCJ-02" };
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
 const POINT_FORM = "pt:LON:LAT in decimal degrees, e.g. pt:121.4868:31.2406 (pt:LON:LAT:gcj02 for one point in GCJ-02)";
-const ITEM_FORMS = `place:ID, district:ADCODE or ${POINT_FORM}`;
+const ITEM_FORMS = `place:ID, district:ADCODE, a place's or district's name (Chinese, English, alias or pinyin) or ${POINT_FORM}`;
 
 export function readLocalData(doc = document) {
   const block = doc.getElementById("storymap-compare-data");
@@ -226,18 +227,33 @@ export class LocalComparison {
     if (kind === "pt") return this.point(rest, token, crs);
     if (this.places.has(token)) return this.place(token, token);
     if (this.districts.has(token)) return this.district(token, token);
+    const found = this.lookup(token);
+    if (found.length === 1) return found[0].startsWith("place:") ? this.place(found[0].slice(6), token) : this.district(found[0].slice(9), token);
+    if (found.length) throw this.error(token, `names ${found.length} items: ${found.join(" and ")}`, "one of them, written as its id");
     throw this.error(token, "is not a place id, district or point", ITEM_FORMS);
   }
 
+  /** The tokens a name stands for, as the server's resolver (storymap/compare/items.py: Names, normal). */
+  lookup(name, kind = "") {
+    const key = name.normalize("NFKC").toLowerCase().normalize("NFKD").replace(/\p{M}/gu, "").normalize("NFC")
+      .replace(/[\s\-_'’‘"“”·•.,，。「」『』]+/g, "");
+    return (this.data.names[key] || []).filter((token) => token.startsWith(kind));
+  }
+
   place(key, token) {
-    const place = this.places.get(key);
-    if (!place) throw this.error(token, "no such place", "place:ID with one of the story's place ids");
+    let place = this.places.get(key);
+    const named = place ? [] : this.lookup(key, "place:");
+    if (named.length === 1) place = this.places.get((key = named[0].slice(6)));
+    if (named.length > 1) throw this.error(token, `names ${named.length} places: ${named.join(" and ")}`, "one of them, written as place:ID");
+    if (!place) throw this.error(token, "no such place", "place:ID with one of the story's place ids (or a place's name, alias or pinyin)");
     return { token: `place:${key}`, kind: "place", key, lon: place.lon, lat: place.lat, district: place.district_code };
   }
 
   district(key, token) {
+    const named = this.districts.has(key) ? [] : this.lookup(key, "district:");
+    if (named.length === 1) key = named[0].slice(9);
     const district = this.districts.get(key);
-    if (!district) throw this.error(token, "no such district", "district:ADCODE with one of the region's adcodes");
+    if (!district) throw this.error(token, "no such district", "district:ADCODE with one of the region's adcodes (or a district's name)");
     const [lon, lat] = district.label;
     return { token: `district:${key}`, kind: "district", key, lon, lat, district: key };
   }
