@@ -14,7 +14,7 @@
  * loads this module, with its stylesheet, when a reader first opens the comparison.
  *
  * Exports:
- *   compareHash(state)            "#compare=place:a,pt:121.49:31.24&r=1000[&crs=gcj02]"
+ *   compareHash(state)            "#compare=place:a,pt:121.4868:31.2406&r=1000[&crs=gcj02]"
  *   parseCompareHash(hash)        {items, r, crs} of such a fragment
  *   class CompareMode({ map, data, lang, panel, go, padding })
  *     map: the Leaflet map; data: loadData() with its reading content; panel: the #sm-panel element;
