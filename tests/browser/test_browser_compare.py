@@ -219,6 +219,22 @@ def file_page(browser):
     assert not errors, errors
 
 
+def assert_same_table(mine: list[dict], theirs: list[dict]) -> None:
+    """The page's CSV table is the server's: same columns, rows and text; numbers within the agreed tolerances."""
+    assert [list(r) for r in mine] == [list(r) for r in theirs] and len(mine) == len(theirs)
+    for row, other in zip(mine, theirs):
+        for column, value in row.items():
+            expected = other[column]
+            try:
+                a, b = float(value), float(expected)
+            except ValueError:
+                assert value == expected, (column, value, expected)
+                continue
+            tolerance = (1.0 if column.endswith("_m") else 1e-4 * abs(b) if column.endswith("_m2")
+                         else 0.1 if column.endswith("_deg") else 0.001 if "share" in column else 1e-6)
+            assert abs(a - b) <= tolerance, (column, value, expected)
+
+
 def test_static_copy_compares_in_the_page_as_the_server_does(file_page, exported, ui, server_answer):
     page = file_page
     ui.open(page, (exported / "index.html").as_uri())
@@ -272,6 +288,9 @@ def test_static_copy_compares_in_the_page_as_the_server_does(file_page, exported
         assert mine.keys() == theirs.keys(), item["id"]
         for code, share in theirs.items():
             assert mine[code] == pytest.approx(share, abs=0.001), (item["id"], code)
+    canonical = ",".join(item["id"] for item in server["items"])
+    for table, rows in (("items", items), ("pairs", pairs), ("shares", shares)):
+        assert_same_table(rows, list(csv.DictReader(io.StringIO(server_answer(canonical, table=table).lstrip("\ufeff")))))
     with page.expect_download() as download:
         page.locator("#cmp-geojson").click()
     geojson = json.loads(open(download.value.path(), encoding="utf-8").read())
