@@ -163,8 +163,7 @@ export class LocalComparison {
     this.districts = new Map(data.districts.map((d) => [d.code, d]));
     this.boxes = new Map(data.districts.map((d) => [d.code, box(d.shape)]));
     this.story = data.story_places.map((id) => this.places.get(id));
-    const r = data.reference_point;
-    this.reference = r;
+    this.reference = data.reference_point;
   }
 
   get limits() { return this.data.limits; }
