@@ -24,7 +24,7 @@ check: the Shanghai seed article's five story points (谈家桥路, 模速空间
 empty one. Exit status 1 when a target is missed.
 
     python benchmarks/ingest_quality.py [--set dev|heldout|all] [--pages] [--json]
-        [--cache DIR] [--src DIR]
+        [--cache DIR] [--src DIR] [--analyser lac|jieba]
 
 ``--src`` scores another checkout's code (e.g. the code before a change) with
 this script; ``--pages`` lists each page's missed, false and invented names.
@@ -58,12 +58,15 @@ def main() -> int:
     parser.add_argument("--cache", type=Path,
                         default=Path(os.environ.get("STORYMAP_BENCH_CACHE", Path.home() / ".cache/storymap/ingest-bench")),
                         help="folder for the cities' geodata (made once per city)")
+    parser.add_argument("--analyser", choices=("lac", "jieba"), default=None,
+                        help="the lexical analyser to tag place words [default: the code's own]")
     parser.add_argument("--src", type=Path, default=ROOT / "src", help="the storymap code to score [default: this checkout's]")
     args = parser.parse_args()
     sys.path.insert(0, str(args.src.resolve()))
     sets = ("dev", "heldout") if args.page_set == "all" else (args.page_set,)
-    results = {s: [score_page(page, args.cache) for page in sorted((PAGES / s).glob("*.key.json"))] for s in sets}
-    seed = seed_check()
+    options = {"analyser": args.analyser} if args.analyser else {}
+    results = {s: [score_page(page, args.cache, options) for page in sorted((PAGES / s).glob("*.key.json"))] for s in sets}
+    seed = seed_check(options)
     ok = True
     for page_set, pages in results.items():
         print_pages(page_set, pages, args.pages)
@@ -81,7 +84,7 @@ def main() -> int:
     return 0 if ok else 1
 
 
-def score_page(key_path: Path, cache: Path) -> dict:
+def score_page(key_path: Path, cache: Path, options: dict) -> dict:
     from storymap.geodata import load_geodata
     from storymap.ingest import ingest_article
 
@@ -93,7 +96,7 @@ def score_page(key_path: Path, cache: Path) -> dict:
     with tempfile.TemporaryDirectory(prefix="ingest-bench-") as tmp:
         try:
             result = ingest_article(raw, key["city"], geodata_dir=geodata_dir, out_path=Path(tmp) / "out" / "draft.yaml",
-                                    stories_root=Path(tmp) / "no-stories")
+                                    stories_root=Path(tmp) / "no-stories", **options)
             drafted = [(p.found.name, names.get(p.found.district or "", p.found.district), p.found.kind == "district")
                        for p in result.draft.places]
             error = None
@@ -132,7 +135,7 @@ def city_geodata(city: str, cache: Path) -> Path:
     return folder
 
 
-def seed_check() -> dict[str, tuple[list[str], list[str]]]:
+def seed_check(options: dict) -> dict[str, tuple[list[str], list[str]]]:
     """The seed's five story points among the draft's places, with the bundled gazetteer and with none."""
     from storymap.gazetteer import load_gazetteer
     from storymap.ingest import ingest_article
@@ -146,7 +149,7 @@ def seed_check() -> dict[str, tuple[list[str], list[str]]]:
         (empty / "gazetteer.csv").write_text("id,name,aliases,lon,lat,crs,precision,source,district_code,note\n", "utf-8")
         for label, geodata in (("with gazetteer", SEED_GEODATA), ("empty gazetteer", empty)):
             draft = ingest_article(SEED_RAW, "310000", geodata_dir=geodata, out_path=tmp / label.replace(" ", "-") / "d.yaml",
-                                   stories_root=tmp / "no-stories").draft
+                                   stories_root=tmp / "no-stories", **options).draft
             names = [{_norm(p.found.name), *aliases.get(p.found.gazetteer or "", ())} for p in draft.places]
             # the draft may name a story point with its class word (谈家桥路小区, 外滩街道)
             found = [s for s in SEED_STORY_POINTS if any(n.startswith(_norm(s)) for ns in names for n in ns)]

@@ -42,6 +42,7 @@ def ingest_article(
     out_path: Path | None = None,
     force: bool = False,
     stories_root: Path | None = None,
+    analyser: str = "lac",
 ) -> IngestResult:
     """Draft a story file from ``raw_path`` for the region ``city`` (its adcode).
 
@@ -50,12 +51,17 @@ def ingest_article(
     StorymapError
         One line naming the bad input: an unreadable or empty text, an
         unknown adcode, a region folder without polygons, an output file that
-        exists (without ``force``). Nothing is written then.
+        exists (without ``force``), a region whose townships the division list
+        lacks. Nothing is written then.
+
+    ``analyser`` is the lexical analyser that tags place words: ``lac`` (Baidu
+    LAC, the default) or ``jieba`` (kept to compare them on the benchmark).
     """
     from ..gazetteer import load_gazetteer
     from .clean import Section, clean_article
     from .draft import passages, plan_story, render_yaml, section_ids, slug
     from .language import Language
+    from .divisions import names_outside, read_divisions
     from .places import find_places, region_names
 
     raw = read_raw_text(raw_path)
@@ -63,7 +69,9 @@ def ingest_article(
     stories_root = Path(stories_root) if stories_root else bundled_path("stories")
     geodata = _region_geodata(Path(geodata_dir) if geodata_dir else _region_dir(city, geodata_root), city)
     gazetteer = _one_line(load_gazetteer, geodata.gazetteer_path)
-    language = Language()
+    district_pairs = [(d.code, d.name_zh) for d in geodata.districts]
+    townships = read_divisions(geodata.directory, city, district_pairs)
+    language = Language(analyser=analyser)
     text = language.fix_mojibake(raw.text)
     article = clean_article(text, language)
     if text != raw.text:
@@ -73,7 +81,12 @@ def ingest_article(
     if not any(section.paragraphs for section in article.sections):
         raise StorymapError(f"{raw_path}: no article text found (only headings, captions or page furniture)")
 
-    names = region_names(geodata.region_name_zh, [(d.code, d.name_zh) for d in geodata.districts], gazetteer.entries)
+    names = region_names(geodata.region_name_zh, district_pairs, gazetteer.entries, townships, names_outside(city))
+    if analyser == "jieba":
+        # jieba learns the region's own names as words (LAC takes no dictionary: they are matched in the text)
+        for word in [*(n for n in names.districts if n in names.district_names.values()), *names.gazetteer,
+                     *(n for n in names.townships if n.endswith(("街道", "镇", "乡")))]:
+            language.add_word(word)
     found = find_places(passages(article, section_ids(article, language.words)), names, language)
     if any(m.passage.startswith("lede-") for place in found for m in place.mentions):
         # The opening names places: it becomes the first section, so its places can be story points.

@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +33,8 @@ DATASET = {
 FILE_NAME = "divisions.csv"
 COLUMNS = ("code", "name", "district_code", "district_name")
 _VENDORED = Path(__file__).resolve().parent / "data" / "townships.csv.gz"
+_VENDORED_UNITS = Path(__file__).resolve().parent / "data" / "units.csv.gz"  # provinces, cities, districts
+_SHORT_UNIT = re.compile(r"(?:维吾尔自治区|壮族自治区|回族自治区|自治区|特别行政区|省|市|地区|盟)$")
 _MUNICIPALITY_PREFIXES = ("11", "12", "31", "50")  # 北京, 天津, 上海, 重庆: the districts sit under the province
 
 
@@ -79,17 +82,15 @@ def divisions_csv(townships: list[Township]) -> str:
     return out.getvalue()
 
 
-def read_divisions(directory: Path, adcode: str, districts: list[tuple[str, str]]) -> tuple[list[Township], str]:
-    """The region folder's townships, and where they came from.
+def read_divisions(directory: Path, adcode: str, districts: list[tuple[str, str]]) -> list[Township]:
+    """The region folder's townships (divisions.csv).
 
     A folder made before townships were imported has no divisions.csv: the
-    vendored dataset is read instead (and the returned note says so).
+    vendored dataset is read instead.
     """
     path = Path(directory) / FILE_NAME
     if not path.is_file():
-        return region_townships(adcode, districts), (
-            f"townships from the vendored {DATASET['package']} {DATASET['version']} ({path.name} not in "
-            f"{Path(directory).name}/; `storymap geodata import {adcode}` writes it)")
+        return region_townships(adcode, districts)
     try:
         rows = list(csv.DictReader(io.StringIO(path.read_text("utf-8"))))
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
@@ -105,7 +106,25 @@ def read_divisions(directory: Path, adcode: str, districts: list[tuple[str, str]
     if not townships:
         raise StorymapError(f"{path}: no townships listed; expected the 街道/镇/乡 of adcode {adcode} "
                             f"(rerun `storymap geodata import {adcode}`)")
-    return townships, f"townships from {path.name} ({DATASET['package']})"
+    return townships
+
+
+def names_outside(adcode: str) -> set[str]:
+    """Names of the provinces and prefecture-level cities (long and short) and the districts (long) outside the
+    region: a place word equal to one of them is elsewhere, not a place of the region."""
+    prefix = adcode[:2] if adcode[:2] in _MUNICIPALITY_PREFIXES or adcode.endswith("0000") else adcode[:4]
+    names = set()
+    with gzip.open(_VENDORED_UNITS, "rt", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if row["code"].startswith(prefix):
+                continue  # the region itself and its own units
+            names.add(row["name"])
+            if row["level"] != "district":
+                # 甘孜藏族自治州 -> 甘孜: an autonomous prefecture is known by its first two characters
+                short = row["name"][:2] if row["name"].endswith("自治州") else _SHORT_UNIT.sub("", row["name"])
+                if len(short) >= 2:
+                    names.add(short)
+    return names
 
 
 def _vendored_rows() -> list[dict]:
