@@ -78,7 +78,7 @@ def ingest_article(
         article.notes.insert(0, "mojibake repaired with ftfy")
     if language.is_traditional(text):
         article.notes.insert(0, "Traditional characters kept as printed (places matched on a Simplified copy)")
-    if not any(section.paragraphs for section in article.sections):
+    if not any(section.paragraphs for section in article.sections) and not article.lede:
         raise StorymapError(f"{raw_path}: no article text found (only headings, captions or page furniture)")
 
     names = region_names(geodata.region_name_zh, district_pairs, gazetteer.entries, townships, names_outside(city))
