@@ -90,11 +90,11 @@ def score_page(key_path: Path, cache: Path, options: dict) -> dict:
 
     key = json.loads(key_path.read_text("utf-8"))
     raw = key_path.with_name(key_path.name.removesuffix(".key.json") + ".txt")
-    geodata_dir = city_geodata(key["city"], cache)
-    names = {d.code: d.name_zh for d in load_geodata(geodata_dir).districts}
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="ingest-bench-") as tmp:
         try:
+            geodata_dir = city_geodata(key["city"], cache)
+            names = {d.code: d.name_zh for d in load_geodata(geodata_dir).districts}
             result = ingest_article(raw, key["city"], geodata_dir=geodata_dir, out_path=Path(tmp) / "out" / "draft.yaml",
                                     stories_root=Path(tmp) / "no-stories", **options)
             drafted = [(p.found.name, names.get(p.found.district or "", p.found.district), p.found.kind == "district")
