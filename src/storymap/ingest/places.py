@@ -50,7 +50,7 @@ CLASS_WORDS = tuple(sorted({
     "艺术中心", "文化中心", "剧院", "大剧院", "书院", "大厦", "中心", "机场", "火车站", "高铁站", "港", "码头",
     "景区", "风景区", "植物园", "动物园", "寺", "塔", "楼", "阁", "宫", "祠", "故居", "城", "科学城", "商圈", "市场",
     "村", "新村", "小区", "山", "湾", "江滩", "滩", "池", "路", "大道", "大街", "街", "巷", "弄", "坊", "门",
-    "空间", "工厂", "厂", "实验室", "港区", "片区", "书店", "站",
+    "空间", "工厂", "厂", "实验室", "港区", "片区", "书店", "站", "校区", "园",
 }, key=len, reverse=True))
 _ROAD_WORDS = ("大道", "大街", "路", "街", "巷", "弄")
 # One class word alone is too weak after a common noun (…中心, …空间, …站): the name must be proper.
@@ -82,10 +82,12 @@ _GENERIC_MODIFIERS = frozenset({
     "花园", "园林", "景观", "风景", "旅游", "观光", "度假", "研学", "教育", "医疗", "卫生", "科研", "实验", "创意",
     "艺术", "音乐", "文旅", "文创", "非遗", "民俗", "红色", "革命", "工人", "职工", "学生", "大型", "小型", "微型",
     "口子", "滨河", "临江", "临水", "亲水", "绿道", "碧道", "慢行", "步行", "骑行", "跑步", "健康", "平安",
+    "江滩", "江岸", "河岸", "湖畔", "江畔", "河畔", "环湖", "沿湖", "江面", "水面", "湖面", "岸线", "市集", "集市",
+    "青石板", "石板", "楼阁", "街巷", "小巷", "巷弄", "老巷", "街角", "巷口", "路口", "门口", "厂房", "老厂房",
 })
 # A name ending in one of these is a line on the map, not a point (rivers, greenways, metro lines, roads' ring).
 _LINEAR = ("江", "河", "运河", "水系", "水道", "绿道", "碧道", "干线", "铁路", "地铁", "高速", "环线", "线", "轴",
-           "走廊", "廊道", "长廊")
+           "走廊", "廊道", "长廊", "步道", "栈道", "绿廊")
 # Words after a place name that say "beside / around it", not part of the name (钱塘江畔, 老城一带).
 _LOCATIVE_SUFFIXES = ("沿岸", "两岸", "一带", "周边", "附近", "沿线", "之畔", "畔", "边", "旁", "内", "里", "外", "上",
                       "下", "段", "片区内")
@@ -93,11 +95,13 @@ _LOCATIVE_SUFFIXES = ("沿岸", "两岸", "一带", "周边", "附近", "沿线"
 _LOCATIVE_BEFORE = re.compile(r"(?:来到|走进|步入|走入|落地|落户|入驻|位于|前往|探访|打卡|参观|造访|在|到|进入|坐落于|地处)"
                               r"[^，,。；;！？“”]{0,6}$")
 _LOCATIVE_AFTER = re.compile(r"^(?:\d+层|\d+楼|[一二三四五六七八九十]+层|内|里|门口|园区|大楼|一楼|二楼|附近|周边|旁)")
+_DOTTED = re.compile(r"·(?:\d{4}|[A-Za-z]{2,8})(?![A-Za-z0-9])")
 _QUOTED = re.compile(r"[“‘「『\"]([\u3400-\u9fffA-Za-z0-9·]{2,12})[”’」』\"]")
 _NAME_CHAR = re.compile(r"[\u3400-\u9fffA-Za-z0-9·]")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 # Before a two-character town name (庙镇), these make it part of a longer word (城镇, 乡镇, 古镇).
 _BEFORE_SHORT_TOWN = "乡城村集古小新"
+_COUNT_CHARS = "一二三四五六七八九十两几多百千万"
 _SENTENCE_END = re.compile(r"[。！？!?；;]")
 _PROPER_FLAGS = {"ns", "nr", "nrt", "nz", "nt", "j", "eng", "nw"}
 _PLACE_FLAGS = {"ns"}
@@ -164,7 +168,7 @@ class Candidate:
 
 
 _EVIDENCE_RANK = {"gazetteer": 0, "district": 0, "chain": 1, "township": 2, "sentence": 3, "paragraph": 4,
-                  "contains township": 5}
+                  "contains township": 5, "section": 6}
 
 
 def region_names(region_name_zh: str, districts, gazetteer_entries, townships=(), elsewhere=()) -> RegionNames:
@@ -214,14 +218,33 @@ def find_places(passages: list[Passage], names: RegionNames, language: Language)
     """Every place the passages name, in order of first mention, each with its district and evidence."""
     simplified = {p.key: language.simplified(p.text) for p in passages}
     full_forms = {code for code, name in names.district_names.items() if any(name in t for t in simplified.values())}
-    mentions: list[Mention] = []
+    read = []
     for passage in passages:
         text = simplified[passage.key]
         tokens = language.place_tokens(text)
         candidates = [c for c in _candidates(text, tokens, names, full_forms) if _keep(c, text, names)]
-        chosen = choose(candidates)
-        mentions += [_mention(passage, text, c, chosen, candidates) for c in chosen]
+        read.append((passage, text, candidates, choose(candidates)))
+    # the districts each section names, in order, for places whose paragraph names none
+    section_districts: dict[int, list[tuple[int, str]]] = {}
+    for order, (passage, _text, _candidates_, chosen) in enumerate(read):
+        if passage.section is not None:
+            section_districts.setdefault(passage.section, []).extend(
+                (order, c.district) for c in chosen if c.kind == "district")
+    mentions: list[Mention] = []
+    for order, (passage, text, candidates, chosen) in enumerate(read):
+        context = section_districts.get(passage.section, []) if passage.section is not None else []
+        mentions += [_mention(passage, text, c, chosen, candidates, section_district(context, order)) for c in chosen]
     return _group(mentions, names)
+
+
+def section_district(districts: list[tuple[int, str]], order: int) -> str | None:
+    """The district a section set the scene in before passage ``order`` (the last one named before it),
+    or the section's only district."""
+    before = [code for at, code in districts if at < order]
+    if before:
+        return before[-1]
+    codes = {code for _, code in districts}
+    return codes.pop() if len(codes) == 1 else None
 
 
 # --- 1. candidates ---------------------------------------------------------
@@ -231,7 +254,8 @@ def _candidates(text: str, tokens: list[Token], names: RegionNames, full_forms: 
     return [*dictionary_candidates(text, boundaries, names, full_forms),
             *analyser_candidates(text, tokens, names),
             *shape_candidates(text, tokens, names),
-            *quoted_candidates(text, tokens)]
+            *quoted_candidates(text, tokens),
+            *dotted_candidates(text, tokens)]
 
 
 def dictionary_candidates(text: str, boundaries: set[int], names: RegionNames, full_forms: set[str]) -> list[Candidate]:
@@ -290,15 +314,13 @@ def analyser_candidates(text: str, tokens: list[Token], names: RegionNames) -> l
 
 
 def _trim(text: str, start: int, end: int, names: RegionNames) -> tuple[int, int]:
-    """Cut the city's name or a district name off the front (杭州西湖, 松江区佘山) and a locative word off the end."""
-    changed = True
-    while changed:
-        changed = False
-        for prefix in sorted((*names.region, *names.district_names.values()), key=len, reverse=True):
-            if text.startswith(prefix, start) and end - start - len(prefix) >= 2:
-                start += len(prefix)
-                changed = True
-                break
+    """Cut a district name off the front (松江区佘山: the district is a chain, not part of the name) and a
+    locative word off the end (钱塘江畔). The city's own name stays: it is often part of the proper name
+    (成都大熊猫繁育研究基地)."""
+    for prefix in sorted(names.district_names.values(), key=len, reverse=True):
+        if text.startswith(prefix, start) and end - start - len(prefix) >= 2:
+            start += len(prefix)
+            break
     for suffix in _LOCATIVE_SUFFIXES:
         if text.endswith(suffix, start, end) and end - start - len(suffix) >= 2 and not _class_word(text[start:end]):
             end -= len(suffix)
@@ -312,11 +334,11 @@ def shape_candidates(text: str, tokens: list[Token], names: RegionNames) -> list
     for index, token in enumerate(tokens):
         word = token.word
         klass = _class_word(word)
-        if klass is None:
-            continue
+        if klass is None or token.flag.startswith(("v", "a", "d", "p", "c", "u", "r")):
+            continue  # a verb or adjective that happens to end in a class character (就是金山银山)
         stem_in_token = word[: -len(klass)]
         name_tokens: list[Token] = []
-        for before in reversed(tokens[max(0, index - 3): index]):
+        for before in reversed(tokens[max(0, index - 4): index]):
             if not _name_like(before, names):
                 break
             name_tokens.insert(0, before)
@@ -325,9 +347,11 @@ def shape_candidates(text: str, tokens: list[Token], names: RegionNames) -> list
         stem = "".join(t.word for t in name_tokens) + stem_in_token
         if len(stem) < 2 or _generic(stem):
             continue
+        first = name_tokens[0].start if name_tokens else token.start
         proper = (any(t.flag in _PROPER_FLAGS for t in name_tokens) or token.flag in _PROPER_FLAGS
                   or re.search(r"[A-Za-z0-9]", stem) is not None or stem in names.townships
-                  or sum(1 for t in name_tokens if len(t.word) == 1) >= 2)
+                  or sum(1 for t in name_tokens if len(t.word) == 1) >= 2
+                  or _after_district(text, first, names))
         if not proper and (klass in _WEAK_CLASS_WORDS or not name_tokens):
             continue
         start = name_tokens[0].start if name_tokens else token.start
@@ -335,6 +359,12 @@ def shape_candidates(text: str, tokens: list[Token], names: RegionNames) -> list
         if end - start >= 2:
             found.append(Candidate(start, end, "named"))
     return found
+
+
+def _after_district(text: str, start: int, names: RegionNames) -> bool:
+    """Whether a district is printed right before ``start`` (碑林区书院门, 碑林区的书院门): the name is proper."""
+    before = text[max(0, start - 8): start].removesuffix("的")
+    return any(before.endswith(name) for name in names.district_names.values())
 
 
 def _name_like(token: Token, names: RegionNames) -> bool:
@@ -348,6 +378,17 @@ def _name_like(token: Token, names: RegionNames) -> bool:
     return token.flag in _NAME_FLAGS or len(word) == 1
 
 
+def dotted_candidates(text: str, tokens: list[Token]) -> list[Candidate]:
+    """A noun joined by a middle dot to a year or a Latin word (大华·1935): the brand name of a place."""
+    ends = {t.end: t for t in tokens}
+    found = []
+    for match in _DOTTED.finditer(text):
+        word = ends.get(match.start())
+        if word is not None and len(word.word) >= 2 and word.flag in _NAME_FLAGS and _CJK.match(word.word):
+            found.append(Candidate(word.start, match.end(), "named"))
+    return found
+
+
 def quoted_candidates(text: str, tokens: list[Token]) -> list[Candidate]:
     """Quoted names that are places by their shape (“…公园”) or their context (走进“…”, 在“…”3层)."""
     found = []
@@ -355,12 +396,12 @@ def quoted_candidates(text: str, tokens: list[Token]) -> list[Candidate]:
         inner = match.group(1)
         start, end = match.start(1), match.end(1)
         inside = [t for t in tokens if start <= t.start and t.end <= end]
+        if any(t.flag.startswith(("v", "d", "r", "p", "c", "u")) or t.word in _STOP_WORDS for t in inside):
+            continue  # a slogan or a saying (“绿水青山就是金山银山”), not a name
         shaped = _class_word(inner) is not None and not _generic(inner[: -len(_class_word(inner))])
-        tagged = any(t.flag == "ns" and len(t.word) >= 2 for t in inside)
         located = _LOCATIVE_BEFORE.search(text[max(0, match.start() - 12): match.start()]) is not None \
             or _LOCATIVE_AFTER.match(text[match.end(): match.end() + 4]) is not None
-        verbs = any(t.flag.startswith("v") for t in inside)
-        if shaped or (located and not verbs) or (tagged and not verbs):
+        if shaped or located:
             found.append(Candidate(start, end, "quoted"))
     return found
 
@@ -407,13 +448,18 @@ def refused(name: str, names: RegionNames, before: str = "") -> str | None:
         return "figure of speech"
     if name in names.region or name in names.elsewhere:
         return "an administrative unit, not a place in the region"
+    if name in names.districts and name not in names.district_names.values():
+        # a district's short form never printed in full: the river, hill or old name it comes from (锦江, 长安)
+        return "the short form of a district the text does not name"
+    if name[0] in _COUNT_CHARS and len(name) <= 3:
+        return "a count (三镇, 两岸), not a name"
     if name.endswith(_LINEAR) and name not in names.townships and name not in names.gazetteer:
         return "a line on the map (river, greenway, route), not a point"
     klass = _class_word(name)
+    if _generic(name):
+        return "a common word"
     if klass is not None and _generic(name[: -len(klass)]):
         return "a kind of place, not a name"
-    if klass is None and _generic(name):
-        return "a common word"
     if not _CJK.search(name) or len(name) > 20:
         return "not a name"
     return None
@@ -433,11 +479,13 @@ def choose(candidates: list[Candidate]) -> list[Candidate]:
 # --- 4. districts ---------------------------------------------------------
 
 def _mention(passage: Passage, text: str, candidate: Candidate, chosen: list[Candidate],
-             candidates: list[Candidate]) -> Mention:
+             candidates: list[Candidate], in_section: str | None) -> Mention:
     start, end = candidate.start, candidate.end
     sentence_start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
     sentence_end = next((m.end() for m in _SENTENCE_END.finditer(text, end)), len(text))
     district, evidence = attribute_district(candidate, chosen, candidates, sentence_start, sentence_end)
+    if district is None and in_section is not None:
+        district, evidence = in_section, "section"
     return Mention(passage.key, start, end, passage.text[start:end], text[start:end], candidate.kind,
                    passage.text[sentence_start:sentence_end].strip(), district, None, passage.section, evidence)
 
@@ -507,6 +555,15 @@ def _group(mentions: list[Mention], names: RegionNames) -> list[FoundPlace]:
         if full is not None:
             full.mentions.extend(place.mentions)
             del places[key]
+    # 东郊记忆 … 东郊记忆园区: the name with a class word added is the same place, named by its shorter form.
+    for key, place in list(places.items()):
+        if place.gazetteer or place.kind == "district":
+            continue
+        shorter = next((p for k, p in places.items() if k != key and p.kind != "district" and len(p.name) >= 2
+                        and place.name.startswith(p.name) and place.name[len(p.name):] in CLASS_WORDS), None)
+        if shorter is not None:
+            shorter.mentions.extend(place.mentions)
+            del places[key]
     for place in places.values():
         best = min((m for m in place.mentions if m.district), key=lambda m: _EVIDENCE_RANK[m.evidence], default=None)
         if best is None:
@@ -520,5 +577,6 @@ def _group(mentions: list[Mention], names: RegionNames) -> list[FoundPlace]:
             "sentence": f"sentence: {best.sentence[:60]}",
             "paragraph": f"paragraph of: {best.sentence[:60]}",
             "contains township": f"the township list: a township name inside {place.name}",
+            "section": f"the district its section is set in, before: {best.sentence[:60]}",
         }[best.evidence]
     return list(places.values())
