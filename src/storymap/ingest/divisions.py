@@ -113,7 +113,7 @@ def names_outside(adcode: str) -> set[str]:
     """Names of the provinces and prefecture-level cities (long and short) and the districts (long) outside the
     region: a place word equal to one of them is elsewhere, not a place of the region."""
     prefix = adcode[:2] if adcode[:2] in _MUNICIPALITY_PREFIXES or adcode.endswith("0000") else adcode[:4]
-    names = set()
+    names = {"中国", "中华人民共和国", "全国"}  # the country itself
     with gzip.open(_VENDORED_UNITS, "rt", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             if row["code"].startswith(prefix):

@@ -83,7 +83,7 @@ _GENERIC_MODIFIERS = frozenset({
     "艺术", "音乐", "文旅", "文创", "非遗", "民俗", "红色", "革命", "工人", "职工", "学生", "大型", "小型", "微型",
     "口子", "滨河", "临江", "临水", "亲水", "绿道", "碧道", "慢行", "步行", "骑行", "跑步", "健康", "平安",
     "江滩", "江岸", "河岸", "湖畔", "江畔", "河畔", "环湖", "沿湖", "江面", "水面", "湖面", "岸线", "市集", "集市",
-    "青石板", "石板", "楼阁", "街巷", "小巷", "巷弄", "老巷", "街角", "巷口", "路口", "门口", "厂房", "老厂房",
+    "青石板", "石板", "楼阁", "堆场", "街镇", "镇村", "村居", "村镇", "街巷", "小巷", "巷弄", "老巷", "街角", "巷口", "路口", "门口", "厂房", "老厂房",
 })
 # A name ending in one of these is a line on the map, not a point (rivers, greenways, metro lines, roads' ring).
 _LINEAR = ("江", "河", "运河", "水系", "水道", "绿道", "碧道", "干线", "铁路", "地铁", "高速", "环线", "线", "轴",
@@ -92,8 +92,8 @@ _LINEAR = ("江", "河", "运河", "水系", "水道", "绿道", "碧道", "干�
 _LOCATIVE_SUFFIXES = ("沿岸", "两岸", "一带", "周边", "附近", "沿线", "之畔", "畔", "边", "旁", "内", "里", "外", "上",
                       "下", "段", "片区内")
 # Words before a quoted name that make it a location: one goes *to* or *into* it.
-_LOCATIVE_BEFORE = re.compile(r"(?:来到|走进|步入|走入|落地|落户|入驻|位于|前往|探访|打卡|参观|造访|在|到|进入|坐落于|地处)"
-                              r"[^，,。；;！？“”]{0,6}$")
+_LOCATIVE_BEFORE = re.compile(r"(?:(?:来到|走进|步入|走入|落地|落户|入驻|位于|前往|探访|打卡|参观|造访|进入|坐落于|地处)"
+                              r"[^，,。；;！？“”]{0,6}|在|到)$")
 _LOCATIVE_AFTER = re.compile(r"^(?:\d+层|\d+楼|[一二三四五六七八九十]+层|内|里|门口|园区|大楼|一楼|二楼|附近|周边|旁)")
 _DOTTED = re.compile(r"·(?:\d{4}|[A-Za-z]{2,8})(?![A-Za-z0-9])")
 _QUOTED = re.compile(r"[“‘「『\"]([\u3400-\u9fffA-Za-z0-9·]{2,12})[”’」』\"]")
@@ -334,15 +334,19 @@ def shape_candidates(text: str, tokens: list[Token], names: RegionNames) -> list
     for index, token in enumerate(tokens):
         word = token.word
         klass = _class_word(word)
-        if klass is None or token.flag.startswith(("v", "a", "d", "p", "c", "u", "r")):
-            continue  # a verb or adjective that happens to end in a class character (就是金山银山)
+        if klass is None:
+            continue
+        if token.flag.startswith(("v", "a", "d", "p", "c", "u", "r")) and not (
+                klass in _ROAD_WORDS and len(word) >= 3 and _after_district(text, token.start, names)):
+            continue  # a verb or adjective that happens to end in a class character (就是金山银山); but a
+            # road printed right after its district is a name whatever its tag (静安区谈家桥路)
         stem_in_token = word[: -len(klass)]
         name_tokens: list[Token] = []
         for before in reversed(tokens[max(0, index - 4): index]):
-            if not _name_like(before, names):
+            if not _name_like(before, names, text):
                 break
             name_tokens.insert(0, before)
-        while name_tokens and name_tokens[0].word in _GENERIC_MODIFIERS:
+        while name_tokens and (name_tokens[0].word in _GENERIC_MODIFIERS or _count_word(name_tokens[0])):
             name_tokens.pop(0)
         stem = "".join(t.word for t in name_tokens) + stem_in_token
         if len(stem) < 2 or _generic(stem):
@@ -361,18 +365,27 @@ def shape_candidates(text: str, tokens: list[Token], names: RegionNames) -> list
     return found
 
 
+def _count_word(token: Token) -> bool:
+    """一位, 10个, 两座: a number with its measure word starts no name (515 does: 515咖啡艺术中心)."""
+    return token.flag in ("m", "q") and _CJK.search(token.word) is not None
+
+
 def _after_district(text: str, start: int, names: RegionNames) -> bool:
     """Whether a district is printed right before ``start`` (碑林区书院门, 碑林区的书院门): the name is proper."""
     before = text[max(0, start - 8): start].removesuffix("的")
     return any(before.endswith(name) for name in names.district_names.values())
 
 
-def _name_like(token: Token, names: RegionNames) -> bool:
+def _name_like(token: Token, names: RegionNames, text: str) -> bool:
     word = token.word
     if word in _STOP_WORDS or word in names.region or word in names.district_names.values():
         return False
+    if word.endswith(_TOWNSHIP_SUFFIXES) and word in names.townships:
+        return False  # a town before a name is a chain (庙镇 + 镇东村), not part of it
     if not all(_NAME_CHAR.match(ch) for ch in word):
         return False
+    if word.endswith(_ROAD_WORDS) and len(word) >= 3 and _after_district(text, token.start, names):
+        return True  # 静安区谈家桥路 + 小区
     if token.flag.startswith(("v", "a", "d", "p", "c", "u", "r", "q", "f", "t", "w", "xc")) and token.flag not in _NAME_FLAGS:
         return False
     return token.flag in _NAME_FLAGS or len(word) == 1
