@@ -50,13 +50,13 @@ CLASS_WORDS = tuple(sorted({
     "艺术中心", "文化中心", "剧院", "大剧院", "书院", "大厦", "中心", "机场", "火车站", "高铁站", "港", "码头",
     "景区", "风景区", "植物园", "动物园", "寺", "塔", "楼", "阁", "宫", "祠", "故居", "城", "科学城", "商圈", "市场",
     "村", "新村", "小区", "山", "湾", "江滩", "滩", "池", "路", "大道", "大街", "街", "巷", "弄", "坊", "门",
-    "空间", "工厂", "厂", "实验室", "港区", "片区", "书店", "站", "校区", "园",
+    "空间", "工厂", "厂", "实验室", "港区", "片区", "书店", "站", "校区", "园", "风貌区", "历史风貌区", "超市",
 }, key=len, reverse=True))
 _ROAD_WORDS = ("大道", "大街", "路", "街", "巷", "弄")
 # One class word alone is too weak after a common noun (…中心, …空间, …站): the name must be proper.
 _WEAK_CLASS_WORDS = {"中心", "空间", "城", "站", "门", "楼", "池", "滩", "山", "湾", "港", "塔", "宫", "坊", "社区",
                      "市场", "工厂", "厂", "片区", "街区", "小区", "新城", "基地", "园区", "广场", "湖", "岛", "桥",
-                     "路", "街", "村", "大道", "大街", "巷", "弄", "实验室", "书店"}
+                     "路", "街", "村", "大道", "大街", "巷", "弄", "实验室", "书店", "园", "超市"}
 # Metaphors of the genre that only look like places (a city's 后花园, 会客厅, 名片, 发展之路).
 FIGURES_OF_SPEECH = frozenset({
     "后花园", "会客厅", "客厅", "大客厅", "城市客厅", "桥头堡", "试验田", "排头兵", "大本营", "主阵地", "主战场",
@@ -75,32 +75,34 @@ _GENERIC_MODIFIERS = frozenset({
     "片", "处", "家", "公共", "开放", "休闲", "健身", "运动", "游乐", "街心", "中心", "核心", "重点", "人民", "群众",
     "居民", "市民", "百姓", "村民", "临街", "沿街", "背街", "老城", "新区", "城区", "市区", "郊区", "远郊", "近郊",
     "周末", "夜间", "夜", "旧", "古", "名", "网红", "热门", "知名", "著名", "首个", "首批", "第一", "全国", "全市",
-    "全省", "全区", "当地", "本地", "附近", "服务", "党群", "邻里", "养老", "托育", "儿童", "青年", "人才", "孵化",
-    "研发", "总部", "办公", "商务", "金融", "交通", "枢纽", "地铁", "公交", "轨道", "高速", "道路", "街道", "社会",
+    "全省", "全区", "当地", "本地", "附近", "服务", "党群", "邻里", "养老", "托育", "儿童", "青年", "孵化", "研发", "总部", "办公", "商务", "金融", "交通", "枢纽", "地铁", "公交", "轨道", "高速", "道路", "街道", "社会",
     "发展", "建设", "更新", "改造", "保护", "示范", "试点", "标杆", "样板", "模范", "先行", "东", "西", "南", "北",
     "上", "下", "前", "后", "内", "外", "里", "中", "两岸", "沿岸", "江边", "河边", "湖边", "岸边", "路边", "水", "绿色",
     "花园", "园林", "景观", "风景", "旅游", "观光", "度假", "研学", "教育", "医疗", "卫生", "科研", "实验", "创意",
     "艺术", "音乐", "文旅", "文创", "非遗", "民俗", "红色", "革命", "工人", "职工", "学生", "大型", "小型", "微型",
     "口子", "滨河", "临江", "临水", "亲水", "绿道", "碧道", "慢行", "步行", "骑行", "跑步", "健康", "平安",
     "江滩", "江岸", "河岸", "湖畔", "江畔", "河畔", "环湖", "沿湖", "江面", "水面", "湖面", "岸线", "市集", "集市",
-    "青石板", "石板", "楼阁", "堆场", "街镇", "镇村", "村居", "村镇", "街巷", "小巷", "巷弄", "老巷", "街角", "巷口", "路口", "门口", "厂房", "老厂房",
+    "青石板", "石板", "楼阁", "堆场", "街镇", "镇村", "村居", "村镇", "公寓", "食堂", "驿站", "城墙", "江南", "水乡", "街巷", "小巷", "巷弄", "老巷", "街角", "巷口", "路口", "门口", "厂房", "老厂房",
 })
 # A name ending in one of these is a line on the map, not a point (rivers, greenways, metro lines, roads' ring).
 _LINEAR = ("江", "河", "运河", "水系", "水道", "绿道", "碧道", "干线", "铁路", "地铁", "高速", "环线", "线", "轴",
            "走廊", "廊道", "长廊", "步道", "栈道", "绿廊")
+# A name ending in one of these is a part of the city, not a place (补齐郊区, 中心城区).
+_GENERIC_AREAS = ("郊区", "城区", "市区", "老城区", "新城区", "主城区", "中心区域")
 # Words after a place name that say "beside / around it", not part of the name (钱塘江畔, 老城一带).
-_LOCATIVE_SUFFIXES = ("沿岸", "两岸", "一带", "周边", "附近", "沿线", "之畔", "畔", "边", "旁", "内", "里", "外", "上",
-                      "下", "段", "片区内")
+_LOCATIVE_SUFFIXES = ("沿岸", "两岸", "东岸", "西岸", "南岸", "北岸", "一带", "周边", "附近", "沿线", "之畔", "畔",
+                      "边", "旁", "内", "里", "外", "上", "下", "段", "片区内")
 # Words before a quoted name that make it a location: one goes *to* or *into* it.
-_LOCATIVE_BEFORE = re.compile(r"(?:(?:来到|走进|步入|走入|落地|落户|入驻|位于|前往|探访|打卡|参观|造访|进入|坐落于|地处)"
-                              r"[^，,。；;！？“”]{0,6}|在|到)$")
+_LOCATIVE_BEFORE = re.compile(r"(?:来到|走进|步入|走入|落地|落户|入驻|位于|前往|探访|打卡|参观|造访|进入|坐落于|地处)"
+                              r"[^，,。；;！？“”]{0,6}$")
 _LOCATIVE_AFTER = re.compile(r"^(?:\d+层|\d+楼|[一二三四五六七八九十]+层|内|里|门口|园区|大楼|一楼|二楼|附近|周边|旁)")
-_DOTTED = re.compile(r"·(?:\d{4}|[A-Za-z]{2,8})(?![A-Za-z0-9])")
+_DOTTED = re.compile(r"(?:·(?:\d{4}|[A-Za-z]{2,8})|(?<=[\u3400-\u9fff])\d{4})(?![A-Za-z0-9年月日号万亿个元余多%％])")
 _QUOTED = re.compile(r"[“‘「『\"]([\u3400-\u9fffA-Za-z0-9·]{2,12})[”’」』\"]")
 _NAME_CHAR = re.compile(r"[\u3400-\u9fffA-Za-z0-9·]")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 # Before a two-character town name (庙镇), these make it part of a longer word (城镇, 乡镇, 古镇).
 _BEFORE_SHORT_TOWN = "乡城村集古小新"
+_LOCATIVE_CHARS = "上里内边旁"
 _COUNT_CHARS = "一二三四五六七八九十两几多百千万"
 _SENTENCE_END = re.compile(r"[。！？!?；;]")
 _PROPER_FLAGS = {"ns", "nr", "nrt", "nz", "nt", "j", "eng", "nw"}
@@ -233,8 +235,23 @@ def find_places(passages: list[Passage], names: RegionNames, language: Language)
     mentions: list[Mention] = []
     for order, (passage, text, candidates, chosen) in enumerate(read):
         context = section_districts.get(passage.section, []) if passage.section is not None else []
-        mentions += [_mention(passage, text, c, chosen, candidates, section_district(context, order)) for c in chosen]
+        mentions += [_mention(passage, text, c, chosen, candidates, section_district(context, order)) for c in chosen
+                     if not (c.kind == "township" and administrative_context(c, text, chosen))]
     return _group(mentions, names)
+
+
+def administrative_context(township: Candidate, text: str, chosen: list[Candidate]) -> bool:
+    """Whether a township is printed only as the administrative setting of another place, not as a place:
+    right before it (石井街道蔡家坡村), setting the scene (在川沙新镇，…), or a short form owning it
+    (位于西丽的…). A full name owning a place stays a place (外滩街道的善淘慈善超市)."""
+    starts = {c.start for c in chosen if c is not township}
+    end = township.end
+    if end in starts:
+        return True
+    if text[end: end + 1] in ("，", ",") and text[max(0, township.start - 1): township.start] == "在":
+        return True
+    short = not text[township.start: end].endswith(_TOWNSHIP_SUFFIXES)
+    return short and text[end: end + 1] == "的" and end + 1 in starts
 
 
 def section_district(districts: list[tuple[int, str]], order: int) -> str | None:
@@ -329,20 +346,28 @@ def _trim(text: str, start: int, end: int, names: RegionNames) -> tuple[int, int
 
 
 def shape_candidates(text: str, tokens: list[Token], names: RegionNames) -> list[Candidate]:
-    """Proper names ending in a class word, read from the analyser's words (浣花溪 + 公园)."""
+    """Proper names ending in a class word (浣花溪 + 公园, 小西湖 + 历史风貌区, 张江人工智能 + 岛上).
+
+    The class word ends where a word of the analyser ends (or one locative character before: 岛上,
+    城内); it may span words (风貌 + 区) or end one (西溪湿地). The name before it is up to four
+    name-like words, with generic modifiers and counts (一座, 城市) taken off its front.
+    """
     found = []
     for index, token in enumerate(tokens):
-        word = token.word
-        klass = _class_word(word)
+        end = token.end - 1 if token.word[-1] in _LOCATIVE_CHARS and len(token.word) > 1 else token.end
+        klass = next((w for w in CLASS_WORDS if text.endswith(w, 0, end) and end - len(w) >= token.start - 6), None)
         if klass is None:
             continue
-        if token.flag.startswith(("v", "a", "d", "p", "c", "u", "r")) and not (
-                klass in _ROAD_WORDS and len(word) >= 3 and _after_district(text, token.start, names)):
+        class_start = end - len(klass)
+        holder = next((i for i in range(index, -1, -1) if tokens[i].start <= class_start), 0)
+        head = tokens[holder]
+        if head.flag.startswith(("v", "a", "d", "p", "c", "u", "r")) and not (
+                klass in _ROAD_WORDS and head.end - head.start >= 3 and _after_district(text, head.start, names)):
             continue  # a verb or adjective that happens to end in a class character (就是金山银山); but a
             # road printed right after its district is a name whatever its tag (静安区谈家桥路)
-        stem_in_token = word[: -len(klass)]
+        stem_in_token = text[head.start: class_start]
         name_tokens: list[Token] = []
-        for before in reversed(tokens[max(0, index - 4): index]):
+        for before in reversed(tokens[max(0, holder - 4): holder]):
             if not _name_like(before, names, text):
                 break
             name_tokens.insert(0, before)
@@ -351,15 +376,14 @@ def shape_candidates(text: str, tokens: list[Token], names: RegionNames) -> list
         stem = "".join(t.word for t in name_tokens) + stem_in_token
         if len(stem) < 2 or _generic(stem):
             continue
-        first = name_tokens[0].start if name_tokens else token.start
-        proper = (any(t.flag in _PROPER_FLAGS for t in name_tokens) or token.flag in _PROPER_FLAGS
+        first = name_tokens[0].start if name_tokens else head.start
+        proper = (any(t.flag in _PROPER_FLAGS for t in name_tokens) or (stem_in_token and head.flag in _PROPER_FLAGS)
                   or re.search(r"[A-Za-z0-9]", stem) is not None or stem in names.townships
                   or sum(1 for t in name_tokens if len(t.word) == 1) >= 2
                   or _after_district(text, first, names))
         if not proper and (klass in _WEAK_CLASS_WORDS or not name_tokens):
             continue
-        start = name_tokens[0].start if name_tokens else token.start
-        start, end = _trim(text, start, token.end, names)
+        start, end = _trim(text, first, end, names)
         if end - start >= 2:
             found.append(Candidate(start, end, "named"))
     return found
@@ -392,7 +416,7 @@ def _name_like(token: Token, names: RegionNames, text: str) -> bool:
 
 
 def dotted_candidates(text: str, tokens: list[Token]) -> list[Candidate]:
-    """A noun joined by a middle dot to a year or a Latin word (大华·1935): the brand name of a place."""
+    """A noun joined to a year or, by a middle dot, a Latin word (大华·1935, 船厂1862): the brand name of a place."""
     ends = {t.end: t for t in tokens}
     found = []
     for match in _DOTTED.finditer(text):
@@ -466,8 +490,11 @@ def refused(name: str, names: RegionNames, before: str = "") -> str | None:
         return "the short form of a district the text does not name"
     if name[0] in _COUNT_CHARS and len(name) <= 3:
         return "a count (三镇, 两岸), not a name"
-    if name.endswith(_LINEAR) and name not in names.townships and name not in names.gazetteer:
+    if name.endswith(_LINEAR) and name not in names.gazetteer:
+        # a township named after its river (浦江镇) is printed as 浦江 only for the river
         return "a line on the map (river, greenway, route), not a point"
+    if name.endswith(_GENERIC_AREAS) and name not in names.districts:
+        return "a kind of area (郊区, 城区), not a place"
     klass = _class_word(name)
     if _generic(name):
         return "a common word"
@@ -508,7 +535,8 @@ def attribute_district(candidate: Candidate, chosen: list[Candidate], candidates
     """A mention's district and how it was read (pure): chain > township > sentence > paragraph > inner township."""
     if candidate.kind in ("district", "gazetteer"):
         return candidate.district, candidate.kind
-    districts = [c for c in chosen if c.kind == "district"]
+    # districts, and townships of one district, set the scene for the names around them
+    districts = [c for c in chosen if c.kind == "district" or (c.kind == "township" and c.district)]
     # the chain: a district (and its township) printed right before the name (崇明区庙镇镇东村)
     before = [c for c in chosen if c.end == candidate.start]
     while before:
