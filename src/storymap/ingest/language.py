@@ -102,6 +102,11 @@ class Language:
                 words += [word[i: i + 2] for i in range(0, len(word), 2)] if len(word) >= 4 else [word]
         return words
 
+    def common_word(self, word: str) -> bool:
+        """Whether jieba's dictionary knows ``word`` as a common word (a noun, verb, adjective, place word
+        like 江岸 or time word), not as a name."""
+        return _base_tokenizers()[1].word_tag_tab.get(self.simplified(word)) in _COMMON_FLAGS
+
     def tag(self, text: str) -> list[tuple[str, str]]:
         return [(t.word, t.flag) for t in self.tokens(text)]
 
@@ -173,5 +178,7 @@ def _fresh_tokenizers():
     return tokenizer, pos
 
 
+# jieba's tags of common words: noun, place word (江岸), direction, time, verb, adjective, adverb.
+_COMMON_FLAGS = {"n", "ng", "s", "f", "t", "tg", "v", "vn", "vg", "a", "ad", "an", "ag", "d", "dg"}
 # Particles, conjunctions, prepositions: a line may well end on one of these.
 _FUNCTION_FLAGS = {"u", "uj", "ul", "uz", "ug", "ud", "uv", "c", "p", "y", "e"}

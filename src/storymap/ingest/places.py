@@ -87,6 +87,8 @@ _GENERIC_MODIFIERS = frozenset({
 # A name ending in one of these is a line on the map, not a point (rivers, greenways, metro lines, roads' ring).
 _LINEAR = ("江", "河", "运河", "水系", "水道", "绿道", "碧道", "干线", "铁路", "地铁", "高速", "环线", "线", "轴",
            "走廊", "廊道", "长廊", "步道", "栈道", "绿廊")
+# A name ending in one of these is an office, not a place (文旅部门, 区住建局).
+_ORGANISATIONS = ("部门", "局", "委", "办", "政府", "委员会", "办公室", "集团", "公司", "协会", "组织", "联合会")
 # A name ending in one of these is a part of the city, not a place (补齐郊区, 中心城区).
 _GENERIC_AREAS = ("郊区", "城区", "市区", "老城区", "新城区", "主城区", "中心区域")
 # Words after a place name that say "beside / around it", not part of the name (钱塘江畔, 老城一带).
@@ -224,7 +226,8 @@ def find_places(passages: list[Passage], names: RegionNames, language: Language)
     for passage in passages:
         text = simplified[passage.key]
         tokens = language.place_tokens(text)
-        candidates = [c for c in _candidates(text, tokens, names, full_forms) if _keep(c, text, names)]
+        candidates = [c for c in _candidates(text, tokens, names, full_forms, language.common_word)
+                      if _keep(c, text, names)]
         read.append((passage, text, candidates, choose(candidates)))
     # the districts each section names, in order, for places whose paragraph names none
     section_districts: dict[int, list[tuple[int, str]]] = {}
@@ -242,12 +245,12 @@ def find_places(passages: list[Passage], names: RegionNames, language: Language)
 
 def administrative_context(township: Candidate, text: str, chosen: list[Candidate]) -> bool:
     """Whether a township is printed only as the administrative setting of another place, not as a place:
-    right before it (石井街道蔡家坡村), setting the scene (在川沙新镇，…), or a short form owning it
-    (位于西丽的…). A full name owning a place stays a place (外滩街道的善淘慈善超市)."""
+    a subdistrict right before it (石井街道蔡家坡村), setting the scene (在川沙新镇，…), or a short form
+    owning it (位于西丽的…). A full name owning a place stays a place (外滩街道的善淘慈善超市)."""
     starts = {c.start for c in chosen if c is not township}
     end = township.end
-    if end in starts:
-        return True
+    if end in starts and text[township.start: end].endswith("街道"):
+        return True  # a town (镇, 乡) is a settlement, a point on the map even before its village (庙镇镇东村)
     if text[end: end + 1] in ("，", ",") and text[max(0, township.start - 1): township.start] == "在":
         return True
     short = not text[township.start: end].endswith(_TOWNSHIP_SUFFIXES)
@@ -266,10 +269,11 @@ def section_district(districts: list[tuple[int, str]], order: int) -> str | None
 
 # --- 1. candidates ---------------------------------------------------------
 
-def _candidates(text: str, tokens: list[Token], names: RegionNames, full_forms: set[str]) -> list[Candidate]:
+def _candidates(text: str, tokens: list[Token], names: RegionNames, full_forms: set[str],
+                common_word) -> list[Candidate]:
     boundaries = {0, len(text)} | {t.start for t in tokens} | {t.end for t in tokens}
     return [*dictionary_candidates(text, boundaries, names, full_forms),
-            *analyser_candidates(text, tokens, names),
+            *analyser_candidates(text, tokens, names, common_word),
             *shape_candidates(text, tokens, names),
             *quoted_candidates(text, tokens),
             *dotted_candidates(text, tokens)]
@@ -314,8 +318,13 @@ def _whole_word(text: str, start: int, end: int, boundaries: set[int]) -> bool:
     return not any(following.startswith(w) for w in CLASS_WORDS + _LINEAR + ("畔", "边"))
 
 
-def analyser_candidates(text: str, tokens: list[Token], names: RegionNames) -> list[Candidate]:
-    """The analyser's place words (and organisations or proper nouns ending in a class word)."""
+def analyser_candidates(text: str, tokens: list[Token], names: RegionNames,
+                        common_word=lambda word: False) -> list[Candidate]:
+    """The analyser's place words (and organisations or proper nouns ending in a class word).
+
+    A place word without a class word that the dictionary knows as a common word (民国, 科学, 江岸:
+    ``common_word``) is the analyser's guess from its context, not a name.
+    """
     found = []
     for token in tokens:
         if token.flag not in ("ns", "nt", "nz"):
@@ -326,6 +335,8 @@ def analyser_candidates(text: str, tokens: list[Token], names: RegionNames) -> l
         word = text[start:end]
         if token.flag != "ns" and not _class_word(word):
             continue  # an organisation is a place only by its shape (…大学, …医院, …博物馆)
+        if not _class_word(word) and common_word(word):
+            continue
         found.append(Candidate(start, end, "landmark"))
     return found
 
@@ -493,10 +504,12 @@ def refused(name: str, names: RegionNames, before: str = "") -> str | None:
     if name.endswith(_LINEAR) and name not in names.gazetteer:
         # a township named after its river (浦江镇) is printed as 浦江 only for the river
         return "a line on the map (river, greenway, route), not a point"
+    if name.endswith(_ORGANISATIONS):
+        return "an organisation, not a place"
     if name.endswith(_GENERIC_AREAS) and name not in names.districts:
         return "a kind of area (郊区, 城区), not a place"
     klass = _class_word(name)
-    if _generic(name):
+    if _generic(name) or name in CLASS_WORDS:
         return "a common word"
     if klass is not None and _generic(name[: -len(klass)]):
         return "a kind of place, not a name"
@@ -523,7 +536,7 @@ def _mention(passage: Passage, text: str, candidate: Candidate, chosen: list[Can
     start, end = candidate.start, candidate.end
     sentence_start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
     sentence_end = next((m.end() for m in _SENTENCE_END.finditer(text, end)), len(text))
-    district, evidence = attribute_district(candidate, chosen, candidates, sentence_start, sentence_end)
+    district, evidence = attribute_district(candidate, chosen, candidates, sentence_start, sentence_end, text)
     if district is None and in_section is not None:
         district, evidence = in_section, "section"
     return Mention(passage.key, start, end, passage.text[start:end], text[start:end], candidate.kind,
@@ -531,12 +544,14 @@ def _mention(passage: Passage, text: str, candidate: Candidate, chosen: list[Can
 
 
 def attribute_district(candidate: Candidate, chosen: list[Candidate], candidates: list[Candidate],
-                       sentence_start: int, sentence_end: int) -> tuple[str | None, str | None]:
+                       sentence_start: int, sentence_end: int, text: str) -> tuple[str | None, str | None]:
     """A mention's district and how it was read (pure): chain > township > sentence > paragraph > inner township."""
     if candidate.kind in ("district", "gazetteer"):
         return candidate.district, candidate.kind
-    # districts, and townships of one district, set the scene for the names around them
-    districts = [c for c in chosen if c.kind == "district" or (c.kind == "township" and c.district)]
+    # districts, and townships of one district printed as such (庙镇, 在淳溪街道，…), set the scene for the
+    # names around them; a landmark that only shares a township's name (黄鹤楼) does not
+    districts = [c for c in chosen if c.kind == "district" or (
+        c.kind == "township" and c.district and text[c.start: c.end].endswith(_TOWNSHIP_SUFFIXES))]
     # the chain: a district (and its township) printed right before the name (崇明区庙镇镇东村)
     before = [c for c in chosen if c.end == candidate.start]
     while before:
