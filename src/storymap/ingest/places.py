@@ -99,6 +99,7 @@ _LOCATIVE_BEFORE = re.compile(r"(?:来到|走进|步入|走入|落地|落户|入
                               r"[^，,。；;！？“”]{0,6}$")
 _LOCATIVE_AFTER = re.compile(r"^(?:\d+层|\d+楼|[一二三四五六七八九十]+层|内|里|门口|园区|大楼|一楼|二楼|附近|周边|旁)")
 _DOTTED = re.compile(r"(?:·(?:\d{4}|[A-Za-z]{2,8})|(?<=[\u3400-\u9fff])\d{4})(?![A-Za-z0-9年月日号万亿个元余多%％])")
+_QUOTATION = re.compile(r"[“‘「『]([^“”‘’「」『』]{2,24})[”’」』]")
 _QUOTED = re.compile(r"[“‘「『\"]([\u3400-\u9fffA-Za-z0-9·]{2,12})[”’」』\"]")
 _NAME_CHAR = re.compile(r"[\u3400-\u9fffA-Za-z0-9·]")
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -222,12 +223,17 @@ def find_places(passages: list[Passage], names: RegionNames, language: Language)
     """Every place the passages name, in order of first mention, each with its district and evidence."""
     simplified = {p.key: language.simplified(p.text) for p in passages}
     full_forms = {code for code, name in names.district_names.items() if any(name in t for t in simplified.values())}
-    read = []
+    first = []
     for passage in passages:
         text = simplified[passage.key]
         tokens = language.place_tokens(text)
         candidates = [c for c in _candidates(text, tokens, names, full_forms, language.common_word)
-                      if _keep(c, text, names)]
+                      if _keep(c, text, names) and not in_saying(c, text, tokens)]
+        first.append((passage, text, tokens, candidates))
+    known = echo_names([(text, choose(candidates)) for _, text, _, candidates in first], names)
+    read = []
+    for passage, text, tokens, candidates in first:
+        candidates = candidates + echo_candidates(text, tokens, known)
         read.append((passage, text, candidates, choose(candidates)))
     # the districts each section names, in order, for places whose paragraph names none
     section_districts: dict[int, list[tuple[int, str]]] = {}
@@ -477,6 +483,40 @@ def _occurrences(text: str, name: str):
     while start >= 0:
         yield start
         start = text.find(name, start + 1)
+
+
+def echo_names(found: list[tuple[str, list[Candidate]]], names: RegionNames) -> set[str]:
+    """Names found somewhere in the article, and their stems without a class word (东郊记忆园区 -> 东郊记忆):
+    the article's own vocabulary, to find them where the analyser did not tag them."""
+    known = set()
+    for text, chosen in found:
+        for c in chosen:
+            if c.kind not in ("landmark", "named", "quoted"):
+                continue
+            name = text[c.start: c.end]
+            klass = _class_word(name)
+            stem = name[: -len(klass)] if klass and len(klass) >= 2 else None
+            known |= {n for n in (name, stem) if n and len(n) >= 3 and not refused(n, names)}
+    return known
+
+
+def echo_candidates(text: str, tokens: list[Token], known: set[str]) -> list[Candidate]:
+    boundaries = {t.start for t in tokens} | {t.end for t in tokens} | {len(text)}
+    return [Candidate(start, start + len(name), "landmark") for name in known for start in _occurrences(text, name)
+            if start in boundaries and start + len(name) in boundaries]
+
+
+def in_saying(candidate: Candidate, text: str, tokens: list[Token]) -> bool:
+    """Whether a name is a word inside a quoted saying (“福如东海，寿比南山”, “绿水青山就是金山银山”)."""
+    if candidate.kind in ("district", "gazetteer", "quoted"):
+        return False
+    for match in _QUOTATION.finditer(text):
+        inner_start, inner_end = match.start(1), match.end(1)
+        if inner_start <= candidate.start and candidate.end <= inner_end and (candidate.start, candidate.end) != (
+                inner_start, inner_end):
+            inside = [t for t in tokens if inner_start <= t.start and t.end <= inner_end]
+            return "，" in match.group(1) or "," in match.group(1) or any(t.flag.startswith("v") for t in inside)
+    return False
 
 
 # --- 2. filters ---------------------------------------------------------
