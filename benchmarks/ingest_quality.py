@@ -72,7 +72,7 @@ def main() -> int:
         print_pages(page_set, pages, args.pages)
         if pages:
             ok &= print_overall(page_set, pages)
-    print(f"\nseed article: story points among the draft's places "
+    print("\nseed article: story points among the draft's places "
           + "; ".join(f"{label}: {len(found)}/5 {'(missing ' + ', '.join(missing) + ')' if missing else ''}".rstrip()
                       for label, (found, missing) in seed.items()))
     ok &= all(not missing for _found, missing in seed.values())

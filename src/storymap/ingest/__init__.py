@@ -59,7 +59,8 @@ def ingest_article(
     """
     from ..gazetteer import load_gazetteer
     from .clean import Section, clean_article
-    from .draft import passages, plan_story, render_yaml, section_ids, slug
+    from .draft import passages, plan_story, render_yaml, section_ids
+    from .ids import slug
     from .language import Language
     from .divisions import names_outside, read_divisions
     from .places import find_places, region_names
@@ -87,13 +88,13 @@ def ingest_article(
         for word in [*(n for n in names.districts if n in names.district_names.values()), *names.gazetteer,
                      *(n for n in names.townships if n.endswith(("街道", "镇", "乡")))]:
             language.add_word(word)
-    found = find_places(passages(article, section_ids(article, language.words)), names, language)
+    found = find_places(passages(article, section_ids(article)), names, language)
     if any(m.passage.startswith("lede-") for place in found for m in place.mentions):
         # The opening names places: it becomes the first section, so its places can be story points.
         article.sections = (Section(None, article.lede), *article.sections)
         article.lede = ()
         article.notes.append("the opening paragraphs name places: drafted as a first section (heading added)")
-        found = find_places(passages(article, section_ids(article, language.words)), names, language)
+        found = find_places(passages(article, section_ids(article)), names, language)
 
     region_folder = stories_root / geodata.directory.name
     base_id = story_id or f"{slug(geodata.region_name_en.removesuffix(' City'), 'story')}-{article.date or 'draft'}"
@@ -115,7 +116,7 @@ def ingest_article(
     }
     draft = plan_story(article, found, story_id=story_id, city=city, source_file=source_name,
                        district_points=district_points, taken_ids=taken_place_ids,
-                       simplify=language.simplified, words=language.words)
+                       simplify=language.simplified)
     encoding_note = (f"the raw text was {raw.encoding.upper()} and is kept beside the story converted to UTF-8"
                      if raw.converted else None)
     yaml_text = render_yaml(draft, raw_name=raw_path.name, encoding_note=encoding_note)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from .clean import Article, Paragraph
 from .facts import FoundFact, find_facts
+from .ids import slug
 from .places import FoundPlace, Passage
 
 THEME_WORDS = {
@@ -76,30 +77,12 @@ class Draft:
         return next((p for p in self.places if p.found.key == key), None)
 
 
-def slug(text: str, fallback: str, words=None) -> str:
-    """A readable ASCII id from Chinese text, a word's syllables run together (huaqiangbei-lu).
-
-    ``words`` splits text into words (e.g. ``Language.words``); without it each
-    Chinese character is its own word and Latin words stay whole.
-    """
-    from .language import require
-
-    pinyin = require("pypinyin")
-    parts = []
-    split = words or (lambda t: re.findall(r"[A-Za-z0-9]+|[\u3400-\u9fff]", t))
-    for word in split(re.sub(r"[^\u3400-\u9fffA-Za-z0-9]+", " ", text)):
-        syllables = "".join(pinyin.lazy_pinyin(word, errors="default")).lower()
-        parts.append(re.sub(r"[^a-z0-9]+", "-", syllables))
-    result = re.sub(r"-+", "-", "-".join(parts)).strip("-")
-    return result[:40].strip("-") or fallback
-
-
-def section_ids(article: Article, words=None) -> list[str]:
+def section_ids(article: Article) -> list[str]:
     ids: list[str] = []
     for index, section in enumerate(article.sections, start=1):
         title = section.heading.text if section.heading else (article.title or "")
         head = re.split(r"[:：\s]", title)[0]
-        ids.append(_unique(slug(head, f"section-{index}", words), ids))
+        ids.append(_unique(slug(head, f"section-{index}"), ids))
     return ids
 
 
@@ -117,16 +100,16 @@ def passages(article: Article, sections: list[str]) -> list[Passage]:
 
 
 def plan_story(article: Article, found: list[FoundPlace], *, story_id: str, city: str, source_file: str,
-               district_points: dict, taken_ids: set[str], simplify=lambda text: text, words=None) -> Draft:
+               district_points: dict, taken_ids: set[str], simplify=lambda text: text) -> Draft:
     """Decide the draft's sections, places (with roles), excerpts, facts and photos.
 
     ``district_points`` maps a district adcode to (name, lon, lat, source) of a
     point inside it, for places that are a whole district; ``simplify`` gives
-    the Simplified form of a passage, position for position, to read figures in;
-    ``words`` splits a name into words for readable ids.
+    the Simplified form of a passage, position for position, to read figures in.
+    Place ids are :func:`.ids.slug` of the name, as ``gazetteer add`` makes them.
     """
     draft = Draft(story_id, city, article, source_file)
-    ids = section_ids(article, words)
+    ids = section_ids(article)
     for section, section_id in zip(article.sections, ids):
         title = section.heading.text if section.heading else (article.title or section_id)
         text = title * 3 + "".join(p.text for p in section.paragraphs)
@@ -138,7 +121,7 @@ def plan_story(article: Article, found: list[FoundPlace], *, story_id: str, city
     for place in found:
         if place.key in absorbed:
             continue
-        place_id = _unique(place.gazetteer or slug(place.name, "place", words), taken)
+        place_id = _unique(place.gazetteer or slug(place.name, "place"), taken)
         taken.add(place_id)
         point = None
         if place.kind == "district" and place.key in district_points:

@@ -93,22 +93,10 @@ class Language:
             offset += len(pair.word)
         return result
 
-    def words(self, text: str) -> list[str]:
-        """Everyday words of a name, for readable ids: jieba's own dictionary (not the region's
-        names), long words in pairs of characters (城市更新 -> 城市 更新)."""
-        words = []
-        for word in require("jieba").dt.cut(self.simplified(text), HMM=False):
-            if word.strip():
-                words += [word[i: i + 2] for i in range(0, len(word), 2)] if len(word) >= 4 else [word]
-        return words
-
     def common_word(self, word: str) -> bool:
         """Whether jieba's dictionary knows ``word`` as a common word (a noun, verb, adjective, place word
-        like 江岸 or time word), not as a name."""
+        like 河岸 or time word), not as a name."""
         return _base_tokenizers()[1].word_tag_tab.get(self.simplified(word)) in _COMMON_FLAGS
-
-    def tag(self, text: str) -> list[tuple[str, str]]:
-        return [(t.word, t.flag) for t in self.tokens(text)]
 
     def simplified(self, text: str) -> str:
         """Simplified characters, position for position (offsets stay valid)."""
@@ -178,7 +166,7 @@ def _fresh_tokenizers():
     return tokenizer, pos
 
 
-# jieba's tags of common words: noun, place word (江岸), direction, time, verb, adjective, adverb.
+# jieba's tags of common words: noun, place word (河岸), direction, time, verb, adjective, adverb.
 _COMMON_FLAGS = {"n", "ng", "s", "f", "t", "tg", "v", "vn", "vg", "a", "ad", "an", "ag", "d", "dg"}
 # Particles, conjunctions, prepositions: a line may well end on one of these.
 _FUNCTION_FLAGS = {"u", "uj", "ul", "uz", "ug", "ud", "uv", "c", "p", "y", "e"}

@@ -17,13 +17,13 @@ offsets stay those of the printed text):
 2. **Filters**: figures of speech that only look like places (后花园, 会客厅,
    发展之路), generic class phrases (城市公园, 口袋公园), linear features that
    are no point (rivers, greenways, metro lines), names of units outside the
-   region, and words inside other words (黄浦 in 黄浦江 is not 黄浦区).
+   region, and words inside other words (青溪 in 青溪河 is not 青溪区).
 3. **Overlaps**: the longest name wins; the shorter ones inside it are
-   evidence for its district (张江 in 张江科学城 -> 张江镇 -> 浦东新区).
+   evidence for its district (松风 in 松风科学城 -> 松风镇 -> its district).
 4. **District attribution**, strongest first: the gazetteer's sourced point;
    the chain (a district printed right before the name: 崇明区庙镇); the name
    is (or starts with) a township of one district; the sentence's district; the
-   paragraph's district. A district short form (黄浦, 锦江) counts only when the
+   paragraph's district. A district short form (青溪 of 青溪区) counts only when the
    article also prints the district's full name, since such short forms are
    mostly the river, lake or hill the district is named after.
 
@@ -59,10 +59,10 @@ _WEAK_CLASS_WORDS = {"中心", "空间", "城", "站", "门", "楼", "池", "滩
                      "路", "街", "村", "大道", "大街", "巷", "弄", "实验室", "书店", "园", "超市"}
 # Metaphors of the genre that only look like places (a city's 后花园, 会客厅, 名片, 发展之路).
 FIGURES_OF_SPEECH = frozenset({
-    "后花园", "会客厅", "客厅", "大客厅", "城市客厅", "桥头堡", "试验田", "排头兵", "大本营", "主阵地", "主战场",
-    "新高地", "高地", "名片", "新名片", "金名片", "窗口", "样板间", "发动机", "引擎", "加速器", "风景线", "生命线",
+    "后花园", "会客厅", "客厅", "桥头堡", "试验田", "排头兵", "大本营", "主阵地", "主战场",
+    "新高地", "高地", "名片", "金名片", "窗口", "样板间", "发动机", "引擎", "加速器", "风景线", "生命线",
     "大动脉", "动脉", "心脏", "纽带", "橱窗", "舞台", "热土", "沃土", "福地", "港湾", "家园", "乐园", "花园",
-    "口袋花园", "后院", "前沿", "桥梁", "会场", "秀场", "磁场", "洼地", "高峰", "新地标", "地标", "骨架", "血肉",
+    "后院", "前沿", "桥梁", "会场", "秀场", "磁场", "洼地", "高峰", "新地标", "地标",
     "老地方", "新天地", "大舞台", "朋友圈", "生活圈", "经济圈", "都市圈", "城市群", "一张网",
 })
 # Modifiers that make a class phrase generic (城市公园, 口袋公园, 老旧小区): a kind of place, not a name.
@@ -81,7 +81,7 @@ _GENERIC_MODIFIERS = frozenset({
     "花园", "园林", "景观", "风景", "旅游", "观光", "度假", "研学", "教育", "医疗", "卫生", "科研", "实验", "创意",
     "艺术", "音乐", "文旅", "文创", "非遗", "民俗", "红色", "革命", "工人", "职工", "学生", "大型", "小型", "微型",
     "口子", "滨河", "临江", "临水", "亲水", "绿道", "碧道", "慢行", "步行", "骑行", "跑步", "健康", "平安",
-    "江滩", "江岸", "河岸", "湖畔", "江畔", "河畔", "环湖", "沿湖", "江面", "水面", "湖面", "岸线", "市集", "集市",
+    "江滩", "河岸", "湖畔", "江畔", "河畔", "环湖", "沿湖", "江面", "水面", "湖面", "岸线", "市集", "集市",
     "青石板", "石板", "楼阁", "堆场", "街镇", "镇村", "村居", "村镇", "公寓", "食堂", "驿站", "城墙", "江南", "水乡", "街巷", "小巷", "巷弄", "老巷", "街角", "巷口", "路口", "门口", "厂房", "老厂房",
 })
 # A name ending in one of these is a line on the map, not a point (rivers, greenways, metro lines, roads' ring).
@@ -90,8 +90,8 @@ _LINEAR = ("江", "河", "运河", "水系", "水道", "绿道", "碧道", "干�
 # A name ending in one of these is an office, not a place (文旅部门, 区住建局).
 _ORGANISATIONS = ("部门", "局", "委", "办", "政府", "委员会", "办公室", "集团", "公司", "协会", "组织", "联合会")
 # A name ending in one of these is a part of the city, not a place (补齐郊区, 中心城区).
-_GENERIC_AREAS = ("郊区", "城区", "市区", "老城区", "新城区", "主城区", "中心区域")
-# Words after a place name that say "beside / around it", not part of the name (钱塘江畔, 老城一带).
+_GENERIC_AREAS = ("郊区", "城区", "市区", "老城区", "主城区", "中心区域")
+# Words after a place name that say "beside / around it", not part of the name (青溪河畔, 老城一带).
 _LOCATIVE_SUFFIXES = ("沿岸", "两岸", "东岸", "西岸", "南岸", "北岸", "一带", "周边", "附近", "沿线", "之畔", "畔",
                       "边", "旁", "内", "里", "外", "上", "下", "段", "片区内")
 # Words before a quoted name that make it a location: one goes *to* or *into* it.
@@ -106,6 +106,8 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 # Before a two-character town name (庙镇), these make it part of a longer word (城镇, 乡镇, 古镇).
 _BEFORE_SHORT_TOWN = "乡城村集古小新"
 _LOCATIVE_CHARS = "上里内边旁"
+# Tags that make a quotation a clause: verbs, adverbs, pronouns, prepositions, conjunctions, particles.
+_CLAUSE_FLAGS = {"v", "vd", "d", "r", "p", "c", "u"}
 _COUNT_CHARS = "一二三四五六七八九十两几多百千万"
 _SENTENCE_END = re.compile(r"[。！？!?；;]")
 _PROPER_FLAGS = {"ns", "nr", "nrt", "nz", "nt", "j", "eng", "nw"}
@@ -251,14 +253,17 @@ def find_places(passages: list[Passage], names: RegionNames, language: Language)
 
 def administrative_context(township: Candidate, text: str, chosen: list[Candidate]) -> bool:
     """Whether a township is printed only as the administrative setting of another place, not as a place:
-    a subdistrict right before it (石井街道蔡家坡村), setting the scene (在川沙新镇，…), or a short form
-    owning it (位于西丽的…). A full name owning a place stays a place (外滩街道的善淘慈善超市)."""
+    a subdistrict right before it (枫林街道竹溪村), setting the scene (在松风镇，…), or a short form
+    owning it (位于枫林的…). A full name owning a place stays a place (外滩街道的善淘慈善超市)."""
     starts = {c.start for c in chosen if c is not township}
     end = township.end
     if end in starts and text[township.start: end].endswith("街道"):
         return True  # a town (镇, 乡) is a settlement, a point on the map even before its village (庙镇镇东村)
-    if text[end: end + 1] in ("，", ",") and text[max(0, township.start - 1): township.start] == "在":
-        return True
+    if text[end: end + 1] in ("，", ","):
+        before = [c for c in chosen if c.end == township.start and c.kind == "district"]
+        opening = before[0].start if before else township.start  # 在青溪区松风镇，…
+        if text[max(0, opening - 1): opening] == "在":
+            return True
     short = not text[township.start: end].endswith(_TOWNSHIP_SUFFIXES)
     return short and text[end: end + 1] == "的" and end + 1 in starts
 
@@ -288,8 +293,8 @@ def _candidates(text: str, tokens: list[Token], names: RegionNames, full_forms: 
 def dictionary_candidates(text: str, boundaries: set[int], names: RegionNames, full_forms: set[str]) -> list[Candidate]:
     """The region's districts, townships and gazetteer names printed in ``text``.
 
-    Long forms count anywhere; a short form (黄浦, 张江) only as a whole word of
-    the analyser and not run into a geographic word (黄浦江); a district's short
+    Long forms count anywhere; a short form (青溪, 松风) only as a whole word of
+    the analyser and not run into a geographic word (青溪河); a district's short
     form only when the article prints its full name somewhere (``full_forms``).
     """
     found = []
@@ -328,7 +333,7 @@ def analyser_candidates(text: str, tokens: list[Token], names: RegionNames,
                         common_word=lambda word: False) -> list[Candidate]:
     """The analyser's place words (and organisations or proper nouns ending in a class word).
 
-    A place word without a class word that the dictionary knows as a common word (民国, 科学, 江岸:
+    A place word without a class word that the dictionary knows as a common word (科学, 河岸:
     ``common_word``) is the analyser's guess from its context, not a name.
     """
     found = []
@@ -349,8 +354,8 @@ def analyser_candidates(text: str, tokens: list[Token], names: RegionNames,
 
 def _trim(text: str, start: int, end: int, names: RegionNames) -> tuple[int, int]:
     """Cut a district name off the front (松江区佘山: the district is a chain, not part of the name) and a
-    locative word off the end (钱塘江畔). The city's own name stays: it is often part of the proper name
-    (成都大熊猫繁育研究基地)."""
+    locative word off the end (青溪河畔). The city's own name stays: it is often part of the proper name
+    (本市大熊猫繁育基地)."""
     for prefix in sorted(names.district_names.values(), key=len, reverse=True):
         if text.startswith(prefix, start) and end - start - len(prefix) >= 2:
             start += len(prefix)
@@ -363,7 +368,7 @@ def _trim(text: str, start: int, end: int, names: RegionNames) -> tuple[int, int
 
 
 def shape_candidates(text: str, tokens: list[Token], names: RegionNames) -> list[Candidate]:
-    """Proper names ending in a class word (浣花溪 + 公园, 小西湖 + 历史风貌区, 张江人工智能 + 岛上).
+    """Proper names ending in a class word (竹溪 + 公园, 云杉 + 历史风貌区, 松风人工智能 + 岛上).
 
     The class word ends where a word of the analyser ends (or one locative character before: 岛上,
     城内); it may span words (风貌 + 区) or end one (西溪湿地). The name before it is up to four
@@ -380,7 +385,7 @@ def shape_candidates(text: str, tokens: list[Token], names: RegionNames) -> list
         head = tokens[holder]
         if head.flag.startswith(("v", "a", "d", "p", "c", "u", "r")) and not (
                 klass in _ROAD_WORDS and head.end - head.start >= 3 and _after_district(text, head.start, names)):
-            continue  # a verb or adjective that happens to end in a class character (就是金山银山); but a
+            continue  # a verb or adjective that happens to end in a class character (就是好山); but a
             # road printed right after its district is a name whatever its tag (静安区谈家桥路)
         stem_in_token = text[head.start: class_start]
         name_tokens: list[Token] = []
@@ -412,7 +417,7 @@ def _count_word(token: Token) -> bool:
 
 
 def _after_district(text: str, start: int, names: RegionNames) -> bool:
-    """Whether a district is printed right before ``start`` (碑林区书院门, 碑林区的书院门): the name is proper."""
+    """Whether a district is printed right before ``start`` (青溪区枫林门, 青溪区的枫林门): the name is proper."""
     before = text[max(0, start - 8): start].removesuffix("的")
     return any(before.endswith(name) for name in names.district_names.values())
 
@@ -433,7 +438,7 @@ def _name_like(token: Token, names: RegionNames, text: str) -> bool:
 
 
 def dotted_candidates(text: str, tokens: list[Token]) -> list[Candidate]:
-    """A noun joined to a year or, by a middle dot, a Latin word (大华·1935, 船厂1862): the brand name of a place."""
+    """A noun joined to a year or, by a middle dot, a Latin word (丝厂·1928, 纱厂1921): the brand name of a place."""
     ends = {t.end: t for t in tokens}
     found = []
     for match in _DOTTED.finditer(text):
@@ -450,8 +455,8 @@ def quoted_candidates(text: str, tokens: list[Token]) -> list[Candidate]:
         inner = match.group(1)
         start, end = match.start(1), match.end(1)
         inside = [t for t in tokens if start <= t.start and t.end <= end]
-        if any(t.flag.startswith(("v", "d", "r", "p", "c", "u")) or t.word in _STOP_WORDS for t in inside):
-            continue  # a slogan or a saying (“绿水青山就是金山银山”), not a name
+        if any(t.flag in _CLAUSE_FLAGS or t.word in _STOP_WORDS for t in inside):
+            continue  # a slogan or a saying (“好山好水就是财富”), not a name (“湾区创新港” is: 创新 is a noun here)
         shaped = _class_word(inner) is not None and not _generic(inner[: -len(_class_word(inner))])
         located = _LOCATIVE_BEFORE.search(text[max(0, match.start() - 12): match.start()]) is not None \
             or _LOCATIVE_AFTER.match(text[match.end(): match.end() + 4]) is not None
@@ -486,7 +491,7 @@ def _occurrences(text: str, name: str):
 
 
 def echo_names(found: list[tuple[str, list[Candidate]]], names: RegionNames) -> set[str]:
-    """Names found somewhere in the article, and their stems without a class word (东郊记忆园区 -> 东郊记忆):
+    """Names found somewhere in the article, and their stems without a class word (云杉记忆园区 -> 云杉记忆):
     the article's own vocabulary, to find them where the analyser did not tag them."""
     known = set()
     for text, chosen in found:
@@ -507,7 +512,7 @@ def echo_candidates(text: str, tokens: list[Token], known: set[str]) -> list[Can
 
 
 def in_saying(candidate: Candidate, text: str, tokens: list[Token]) -> bool:
-    """Whether a name is a word inside a quoted saying (“福如东海，寿比南山”, “绿水青山就是金山银山”)."""
+    """Whether a name is a word inside a quoted saying (“山高水长，人杰地灵”, “好山好水就是财富”)."""
     if candidate.kind in ("district", "gazetteer", "quoted"):
         return False
     for match in _QUOTATION.finditer(text):
@@ -515,7 +520,7 @@ def in_saying(candidate: Candidate, text: str, tokens: list[Token]) -> bool:
         if inner_start <= candidate.start and candidate.end <= inner_end and (candidate.start, candidate.end) != (
                 inner_start, inner_end):
             inside = [t for t in tokens if inner_start <= t.start and t.end <= inner_end]
-            return "，" in match.group(1) or "," in match.group(1) or any(t.flag.startswith("v") for t in inside)
+            return "，" in match.group(1) or "," in match.group(1) or any(t.flag in _CLAUSE_FLAGS for t in inside)
     return False
 
 
@@ -537,10 +542,10 @@ def refused(name: str, names: RegionNames, before: str = "") -> str | None:
     if name in names.region or name in names.elsewhere:
         return "an administrative unit, not a place in the region"
     if name in names.districts and name not in names.district_names.values():
-        # a district's short form never printed in full: the river, hill or old name it comes from (锦江, 长安)
+        # a district's short form never printed in full: the river, hill or old name it comes from (青溪 of 青溪区)
         return "the short form of a district the text does not name"
     if name[0] in _COUNT_CHARS and len(name) <= 3:
-        return "a count (三镇, 两岸), not a name"
+        return "a count (三村, 两岸), not a name"
     if name.endswith(_LINEAR) and name not in names.gazetteer:
         # a township named after its river (浦江镇) is printed as 浦江 only for the river
         return "a line on the map (river, greenway, route), not a point"
@@ -589,7 +594,7 @@ def attribute_district(candidate: Candidate, chosen: list[Candidate], candidates
     if candidate.kind in ("district", "gazetteer"):
         return candidate.district, candidate.kind
     # districts, and townships of one district printed as such (庙镇, 在淳溪街道，…), set the scene for the
-    # names around them; a landmark that only shares a township's name (黄鹤楼) does not
+    # names around them; a landmark that only shares a township's name (a tower that gave a subdistrict its name) does not
     districts = [c for c in chosen if c.kind == "district" or (
         c.kind == "township" and c.district and text[c.start: c.end].endswith(_TOWNSHIP_SUFFIXES))]
     # the chain: a district (and its township) printed right before the name (崇明区庙镇镇东村)
@@ -651,7 +656,7 @@ def _group(mentions: list[Mention], names: RegionNames) -> list[FoundPlace]:
         if full is not None:
             full.mentions.extend(place.mentions)
             del places[key]
-    # 东郊记忆 … 东郊记忆园区: the name with a class word added is the same place, named by its shorter form.
+    # 云杉记忆 … 云杉记忆园区: the name with a class word added is the same place, named by its shorter form.
     for key, place in list(places.items()):
         if place.gazetteer or place.kind == "district":
             continue
