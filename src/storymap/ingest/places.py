@@ -454,10 +454,13 @@ def quoted_candidates(text: str, tokens: list[Token]) -> list[Candidate]:
     for match in _QUOTED.finditer(text):
         inner = match.group(1)
         start, end = match.start(1), match.end(1)
-        inside = [t for t in tokens if start <= t.start and t.end <= end]
+        klass = _class_word(inner)
+        shaped = klass is not None and not _generic(inner[: -len(klass)])
+        # the words before the class word (an unknown coined class word may be tagged a verb: 创谷)
+        before_class = end - len(klass) if shaped else end
+        inside = [t for t in tokens if start <= t.start and t.end <= before_class]
         if any(t.flag in _CLAUSE_FLAGS or t.word in _STOP_WORDS for t in inside):
-            continue  # a slogan or a saying (“好山好水就是财富”), not a name (“湾区创新港” is: 创新 is a noun here)
-        shaped = _class_word(inner) is not None and not _generic(inner[: -len(_class_word(inner))])
+            continue  # a slogan or a saying (“好山好水就是财富”), not a name (“云杉创新港” is: 创新 is a noun here)
         located = _LOCATIVE_BEFORE.search(text[max(0, match.start() - 12): match.start()]) is not None \
             or _LOCATIVE_AFTER.match(text[match.end(): match.end() + 4]) is not None
         if shaped or located:
