@@ -98,7 +98,8 @@ _LOCATIVE_SUFFIXES = ("沿岸", "两岸", "东岸", "西岸", "南岸", "北岸"
 _LOCATIVE_BEFORE = re.compile(r"(?:来到|走进|步入|走入|落地|落户|入驻|位于|前往|探访|打卡|参观|造访|进入|坐落于|地处)"
                               r"[^，,。；;！？“”]{0,6}$")
 _LOCATIVE_AFTER = re.compile(r"^(?:\d+层|\d+楼|[一二三四五六七八九十]+层|内|里|门口|园区|大楼|一楼|二楼|附近|周边|旁)")
-_DOTTED = re.compile(r"(?:·(?:\d{4}|[A-Za-z]{2,8})|(?<=[\u3400-\u9fff])\d{4})(?![A-Za-z0-9年月日号万亿个元余多%％])")
+# a year ends the name: punctuation, 的 or the end of the text follows (活动6862场 is a count)
+_DOTTED = re.compile(r"(?:·(?:\d{4}|[A-Za-z]{2,8})|(?<=[\u3400-\u9fff])\d{4})(?=[^\u3400-\u9fffA-Za-z0-9.%％]|的|$)")
 _QUOTATION = re.compile(r"[“‘「『]([^“”‘’「」『』]{2,24})[”’」』]")
 _QUOTED = re.compile(r"[“‘「『\"]([\u3400-\u9fffA-Za-z0-9·]{2,12})[”’」』\"]")
 _NAME_CHAR = re.compile(r"[\u3400-\u9fffA-Za-z0-9·]")
@@ -295,7 +296,8 @@ def dictionary_candidates(text: str, boundaries: set[int], names: RegionNames, f
 
     Long forms count anywhere; a short form (青溪, 松风) only as a whole word of
     the analyser and not run into a geographic word (青溪河); a district's short
-    form only when the article prints its full name somewhere (``full_forms``).
+    form only when the article prints its full name somewhere (``full_forms``), and
+    a township's short form gives a district only if the article names that district.
     """
     found = []
     for name, code in names.districts.items():
@@ -315,7 +317,9 @@ def dictionary_candidates(text: str, boundaries: set[int], names: RegionNames, f
                 continue
             if not full and not _whole_word(text, start, end, boundaries):
                 continue
-            found.append(Candidate(start, end, "township", code))
+            # a short name shared with a township (枫林 of 枫林街道) gives its district only in an article that is
+            # set in that district: elsewhere a landmark of the same name is as likely
+            found.append(Candidate(start, end, "township", code if full or code in full_forms else None))
     for name, (_, code) in names.gazetteer.items():
         for start in _occurrences(text, name):
             found.append(Candidate(start, start + len(name), "gazetteer", code))
