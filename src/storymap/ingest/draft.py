@@ -72,6 +72,8 @@ class Draft:
     excerpts: list[DraftExcerpt] = field(default_factory=list)
     facts: list[DraftFact] = field(default_factory=list)
     photos: list[dict] = field(default_factory=list)
+    # names the text gives no district for: listed for the editor, not drafted as places
+    unlocated: list[FoundPlace] = field(default_factory=list)
 
     def place_named(self, key: str) -> DraftPlace | None:
         return next((p for p in self.places if p.found.key == key), None)
@@ -109,6 +111,10 @@ def plan_story(article: Article, found: list[FoundPlace], *, story_id: str, city
     Place ids are :func:`.ids.slug` of the name, as ``gazetteer add`` makes them.
     """
     draft = Draft(story_id, city, article, source_file)
+    # A place is drafted with its district; a name the text sets in no district (nor the gazetteer) is as
+    # likely outside the region or no place at all: the editor sees it listed, with where it was read.
+    draft.unlocated = [p for p in found if p.district is None]
+    found = [p for p in found if p.district is not None]
     ids = section_ids(article)
     for section, section_id in zip(article.sections, ids):
         title = section.heading.text if section.heading else (article.title or section_id)
@@ -257,6 +263,9 @@ def render_yaml(draft: Draft, *, raw_name: str, encoding_note: str | None) -> st
     out += ["", "places:"]
     for p in draft.places:
         out += _place_lines(p)
+    if draft.unlocated:
+        out.append("  # Also named, but the text sets them in no district (left out; add any that is a place here):")
+        out += [f"  #   {p.name} ({p.mentions[0].passage}: {_one_line(p.mentions[0].sentence)})" for p in draft.unlocated]
     out += ["", "excerpts:"]
     current = None
     for e in draft.excerpts:
