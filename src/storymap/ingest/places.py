@@ -53,6 +53,11 @@ CLASS_WORDS = tuple(sorted({
     "空间", "工厂", "厂", "实验室", "港区", "片区", "书店", "站", "校区", "园", "风貌区", "历史风貌区", "超市",
 }, key=len, reverse=True))
 _ROAD_WORDS = ("大道", "大街", "路", "街", "巷", "弄")
+# Class words that make an organisation's name the name of its building (a research centre or a base is
+# an institution first: …中心, …基地 from the analyser's organisations are not drafted as places).
+_FACILITY_WORDS = ("大学", "学院", "中学", "小学", "学校", "医院", "博物馆", "博物院", "美术馆", "图书馆", "科技馆",
+                   "体育馆", "体育中心", "纪念馆", "展览馆", "艺术中心", "文化中心", "剧院", "书院", "机场", "火车站",
+                   "高铁站", "公园", "广场", "大厦", "寺", "宫", "祠", "故居", "景区", "植物园", "动物园", "古镇", "古城")
 # One class word alone is too weak after a common noun (…中心, …空间, …站): the name must be proper.
 _WEAK_CLASS_WORDS = {"中心", "空间", "城", "站", "门", "楼", "池", "滩", "山", "湾", "港", "塔", "宫", "坊", "社区",
                      "市场", "工厂", "厂", "片区", "街区", "小区", "新城", "基地", "园区", "广场", "湖", "岛", "桥",
@@ -348,8 +353,8 @@ def analyser_candidates(text: str, tokens: list[Token], names: RegionNames,
         if end - start < 2:
             continue
         word = text[start:end]
-        if token.flag != "ns" and not _class_word(word):
-            continue  # an organisation is a place only by its shape (…大学, …医院, …博物馆)
+        if token.flag != "ns" and not word.endswith(_FACILITY_WORDS):
+            continue  # an organisation is a place only when its name is its building (…大学, …医院, …博物馆)
         if not _class_word(word) and common_word(word):
             continue
         found.append(Candidate(start, end, "landmark"))
