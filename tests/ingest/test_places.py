@@ -175,3 +175,9 @@ def test_jieba_analyser_reads_the_same_text(language):
     jieba = Language(analyser="jieba")
     found = find_places([Passage("p-1", "游客来到松风区云杉老街。", 0)], NAMES, jieba)
     assert {p.name for p in found} >= {"松风区"}
+
+
+def test_a_township_named_like_a_district_makes_the_bare_name_its_landmark():
+    names = region_names("青溪市", [*DISTRICTS, ("990103", "白鹭区")], [], [*TOWNSHIPS, Township("白鹭街道", "990101")])
+    assert "白鹭" not in names.districts and names.districts["白鹭区"] == "990103"
+    assert names.townships["白鹭"] == "990101"  # the bare name is read as the township's, in 青溪区
