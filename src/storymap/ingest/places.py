@@ -206,24 +206,30 @@ def region_names(region_name_zh: str, districts, gazetteer_entries, townships=()
                 gazetteer.setdefault(cleaned, (entry.id, entry.district_code))
     township_names: dict[str, str | None] = {}
     long_names = {name for _, name in districts}
+    landmarks = _landmark_forms(townships)
     for township in townships:
         forms = [township.name]
         short = _short_form(township.name, _TOWNSHIP_SUFFIXES)
         if short and len(short) >= 2:
             forms.append(short)
         for form in forms:
-            if form in long_names or form in region:
+            if form in long_names or form in region or (form in by_name and form not in landmarks):
                 continue
             known = township_names.get(form, township.district_code)
             township_names[form] = township.district_code if known == township.district_code else None
-    # A township named like a district's short form (a 湖 district with its 湖街道) shows the bare name is the
-    # landmark both are named after: it is read as that township's name, not as the district.
-    for form in set(township_names) & set(by_name):
-        if by_name[form] is not None and form not in long_names:
+    # A subdistrict named like a district's short form (a 湖 district with its 湖街道) shows the bare name is the
+    # landmark both are named after: it is read as that subdistrict's name, not as the district. (A town named
+    # like its county, 松风镇 of 松风区, is the county's seat: the bare name stays the county's.)
+    for form in landmarks & set(by_name) & set(township_names):
+        if form not in long_names:
             del by_name[form]
     own = set(by_name) | set(region)
     outside = frozenset(n for n in elsewhere if n not in own)
     return RegionNames(region, by_name, {code: name for code, name in districts}, gazetteer, township_names, outside)
+
+
+def _landmark_forms(townships) -> set[str]:
+    return {t.name.removesuffix("街道") for t in townships if t.name.endswith("街道")}
 
 
 def _short_form(name: str, suffixes) -> str | None:
