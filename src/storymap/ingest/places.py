@@ -21,11 +21,17 @@ offsets stay those of the printed text):
 3. **Overlaps**: the longest name wins; the shorter ones inside it are
    evidence for its district (松风 in 松风科学城 -> 松风镇 -> its district).
 4. **District attribution**, strongest first: the gazetteer's sourced point;
-   the chain (a district printed right before the name: 崇明区庙镇); the name
-   is (or starts with) a township of one district; the sentence's district; the
-   paragraph's district. A district short form (青溪 of 青溪区) counts only when the
-   article also prints the district's full name, since such short forms are
-   mostly the river, lake or hill the district is named after.
+   the chain (a district, or a township, printed right before the name:
+   崇明区庙镇镇东村); the name is a township of one district; the sentence's
+   district (or township); the paragraph's; a township name inside the name;
+   the district the section was set in before. A district short form (青溪 of
+   青溪区) counts only when the article also prints the district's full name,
+   since such short forms are mostly the river, lake or hill the district is
+   named after. A subdistrict printed only as the setting of another place is
+   context, not a place (:func:`administrative_context`).
+5. Names found once are looked for again in every passage (the analyser may
+   tag a name in one sentence and not in the next), and a name printed with and
+   without its class word is one place, named by the shorter form.
 
 :func:`find_places` is pure given its :class:`Language`; each found place
 carries every mention (passage, offsets, sentence) and where its district
@@ -156,7 +162,6 @@ class Mention:
     kind: str
     sentence: str
     district: str | None = None  # adcode read from the text or the township list
-    parent: str | None = None  # kept for the draft's interface: a place name it sits in
     section: int | None = None  # the passage's section; None for a caption
     evidence: str | None = None  # how the district was read: chain, township, sentence, paragraph
 
@@ -609,7 +614,7 @@ def _mention(passage: Passage, text: str, candidate: Candidate, chosen: list[Can
     if district is None and in_section is not None:
         district, evidence = in_section, "section"
     return Mention(passage.key, start, end, passage.text[start:end], text[start:end], candidate.kind,
-                   passage.text[sentence_start:sentence_end].strip(), district, None, passage.section, evidence)
+                   passage.text[sentence_start:sentence_end].strip(), district, passage.section, evidence)
 
 
 def attribute_district(candidate: Candidate, chosen: list[Candidate], candidates: list[Candidate],
