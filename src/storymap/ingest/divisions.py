@@ -47,7 +47,8 @@ class Township:
 
 
 def region_townships(adcode: str, districts: list[tuple[str, str]]) -> list[Township]:
-    """The vendored dataset's townships of the region ``adcode``, matched to its ``districts`` (code, name).
+    """The vendored dataset's townships of the region ``adcode``, matched to its ``districts`` (code, name):
+    the county-level districts of a city, or the cities of a province.
 
     Raises StorymapError when the dataset has no township of the region.
     """
@@ -62,7 +63,9 @@ def region_townships(adcode: str, districts: list[tuple[str, str]]) -> list[Town
         )
     townships = []
     for row in rows:
-        district = by_code.get(row["district_code"]) or by_name.get(row["district_name"])
+        # a province's units are its cities: a township then belongs to its city (4401xx -> 440100)
+        district = (by_code.get(row["district_code"]) or by_name.get(row["district_name"])
+                    or by_code.get(row["district_code"][:4] + "00"))
         if district is not None:
             townships.append(Township(row["code"], row["name"], *district))
     if not townships:
