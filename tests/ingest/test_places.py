@@ -138,6 +138,7 @@ def test_a_name_with_its_class_word_and_without_is_one_place(language):
     ("北京", "an administrative unit"),
     ("松风", "the short form of a district"),
     ("后花园", "figure of speech"),
+    ("发展之路", "figure of speech"),
     ("城市公园", "a kind of place"),
 ])
 def test_refused_says_why(name, why):
@@ -146,6 +147,7 @@ def test_refused_says_why(name, why):
 
 def test_refused_lets_names_through():
     assert refused("云杉老街", NAMES) is None and refused("竹溪湿地公园", NAMES) is None
+    assert refused("青溪之眼", NAMES) is None  # a proper name before 之: a landmark, not a figure of speech
 
 
 def test_choose_keeps_the_longest_and_the_most_trusted_on_ties():

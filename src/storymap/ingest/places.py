@@ -76,6 +76,9 @@ FIGURES_OF_SPEECH = frozenset({
     "后院", "前沿", "桥梁", "会场", "秀场", "磁场", "洼地", "高峰", "新地标", "地标",
     "老地方", "新天地", "大舞台", "朋友圈", "生活圈", "经济圈", "都市圈", "城市群", "一张网",
 })
+# What a common word before 之 makes a figure of speech of: the road, city, capital, window, heart... of it.
+_ABSTRACT_HEADS = frozenset({"路", "城", "都", "窗", "心", "源", "美", "魂", "光", "道", "本", "基", "钥", "匙", "乡",
+                             "地", "所", "家", "声", "约", "变", "治", "策", "力", "韵", "味"})
 # Modifiers that make a class phrase generic (城市公园, 口袋公园, 老旧小区): a kind of place, not a name.
 _GENERIC_MODIFIERS = frozenset({
     "城市", "湿地", "口袋", "社区", "街头", "郊野", "森林", "主题", "生态", "文化", "体育", "产业", "科技", "创新",
@@ -253,7 +256,7 @@ def find_places(passages: list[Passage], names: RegionNames, language: Language)
         text = simplified[passage.key]
         tokens = language.place_tokens(text)
         candidates = [c for c in _candidates(text, tokens, names, full_forms, language.common_word)
-                      if _keep(c, text, names) and not in_saying(c, text, tokens)]
+                      if _keep(c, text, names, language.common_word) and not in_saying(c, text, tokens)]
         first.append((passage, text, tokens, candidates))
     known = echo_names([(text, choose(candidates)) for _, text, _, candidates in first], names)
     read = []
@@ -555,19 +558,22 @@ def in_saying(candidate: Candidate, text: str, tokens: list[Token]) -> bool:
 
 # --- 2. filters ---------------------------------------------------------
 
-def _keep(candidate: Candidate, text: str, names: RegionNames) -> bool:
+def _keep(candidate: Candidate, text: str, names: RegionNames, common_word) -> bool:
     if candidate.kind in ("gazetteer", "district"):
         return True
-    name = text[candidate.start: candidate.end]
-    return not refused(name, names, text[candidate.start - 1: candidate.start] if candidate.start else "")
+    return not refused(text[candidate.start: candidate.end], names, common_word)
 
 
-def refused(name: str, names: RegionNames, before: str = "") -> str | None:
-    """Why a name is not a place (None when it may be one): a figure of speech, a line, a unit elsewhere..."""
+def refused(name: str, names: RegionNames, common_word=lambda word: False) -> str | None:
+    """Why a name is not a place (None when it may be one): a figure of speech, a line, a unit elsewhere...
+
+    ``common_word`` tells a dictionary's common word (发展) from a name.
+    """
     if name in FIGURES_OF_SPEECH or any(name.endswith(f) and _generic(name[: -len(f)]) for f in FIGURES_OF_SPEECH):
         return "figure of speech"
-    if "之" in name[1:-1] or name.endswith(("之路", "之城", "之都", "之窗", "之心", "之源")):
-        return "figure of speech"
+    head, _, tail = name.partition("之")
+    if head and tail in _ABSTRACT_HEADS and (common_word(head) or _generic(head)) and head not in names.townships:
+        return "figure of speech"  # 发展之路, 创新之城; a proper name before 之 stays a name (青溪之眼)
     if name in names.region or name in names.elsewhere:
         return "an administrative unit, not a place in the region"
     if name in names.districts and name not in names.district_names.values():
