@@ -11,7 +11,7 @@
 import { h, translator } from "./dom.js";
 import { districtName, loadData, placeName } from "./data.js";
 import { districtBounds, highlightDistrict, shadeDistricts, wireDistricts } from "./districts.js";
-import { DistrictLabels, highlightPlace, sizeMarkers, wirePlaces } from "./map-layers.js";
+import { MapLabels, creditLeaflet, highlightPlace, sizeMarkers, wirePlaces } from "./map-layers.js";
 
 class Quiz {
   constructor(layers, data) {
@@ -33,7 +33,8 @@ class Quiz {
     shadeDistricts(this.districtLayers, data, [0]);
     sizeMarkers(this.map, this.placeLayers, data);
     this.map.on("zoomend resize", () => sizeMarkers(this.map, this.placeLayers, data));
-    this.labels = new DistrictLabels(this.map, data, this.lang,
+    creditLeaflet(this.map);
+    this.labels = new MapLabels(this.map, data, this.lang,
       { placeLayers: this.placeLayers, districtLayers: this.districtLayers });
     document.addEventListener("keydown", (event) => this.onKey(event));
     this.noteFixedSet();
