@@ -186,3 +186,20 @@ def test_markup_in_a_place_name_is_shown_as_text(page, desk_url):
     page.locator("#desk-map path.place-tan-jia-qiao-lu-xiaoqu").hover()
     expect(page.locator(".leaflet-tooltip", has_text=markup)).to_have_count(1)
     assert page.locator(".injected").count() == 0
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (390, 844)], ids=["desktop", "phone"])
+@pytest.mark.parametrize("path", ["/edit/?lang={lang}", f"/edit/{REGION}/{STORY_ID}?lang={{lang}}"], ids=["index", "story"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_wcag_a_or_aa_violation_on_the_desk(open_page, desk_url, path, lang, size):
+    from tests.browser.test_browser_a11y import describe, run_axe
+
+    url, _, _ = desk_url
+    page, _ = open_page(viewport={"width": size[0], "height": size[1]}, locale="zh-CN" if lang == "zh" else "en-GB")
+    page.goto(url + path.format(lang=lang))
+    page.wait_for_load_state("networkidle")
+    if "/edit/" + REGION in path:
+        expect(page.locator("body")).to_have_attribute("data-map-ready", "true")
+        page.locator('li[data-place="mo-su-kongjian"] button.desk-place__name').click()  # the form in use
+    violations = run_axe(page)
+    assert not violations, describe(violations)
