@@ -270,3 +270,13 @@ def test_a_wrong_method_names_the_one_expected(desk):
     assert answer.get_json()["error"]["message"] == "method GET is not allowed here; expected OPTIONS, POST"
     page = desk.get("/edit/nowhere/nostory")
     assert page.status_code == 404 and "no region &#39;nowhere&#39;" in page.text and b"<!doctype html>" in page.data
+
+
+def test_the_index_shows_problems_of_files_it_cannot_list(desk, project):
+    """A story file the desk cannot open is not a row, but validate's problems with it are on the index."""
+    (project / "stories" / REGION / "broken.yaml").write_text("id: [\n", "utf-8")
+    page = desk.get("/edit/").get_data(as_text=True)
+    assert f"stories/{REGION}/broken.yaml:" in page
+    [region] = desk.get("/edit/api/project").get_json()["regions"]
+    assert [p.split(":")[0] for p in region["other_problems"]] == [f"stories/{REGION}/broken.yaml"]
+    assert STORY_ID in {s["story_id"] for s in region["stories"]}

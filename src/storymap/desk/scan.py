@@ -271,12 +271,16 @@ def project_summary(root: Path) -> list[dict]:
         geodata = region_geodata(region)
         gazetteer = region_gazetteer(region)
         checks = check_region(region)
-        stories = []
+        stories, listed = [], []
         for ref in story_refs(root, region):
             try:
                 stories.append(story_summary(ref, load_story(ref), gazetteer, geodata, checks))
-            except StorymapError:  # not a story the desk can edit; validate names what is wrong
+                listed.append(str(ref.path))
+            except StorymapError:  # not a story the desk can edit: its problems are listed with the region's
                 continue
+        # What validate finds outside the listed stories (a broken file, the gazetteer, geodata) is shown too.
+        others = Checks(tuple(p for p in checks.problems if not p.startswith(tuple(listed))), ())
         regions.append({"name": region.name, "name_zh": geodata.region_name_zh, "name_en": geodata.region_name_en,
-                        "ok": checks.ok, "problems": len(checks.problems), "stories": stories})
+                        "ok": checks.ok, "problems": len(checks.problems), "stories": stories,
+                        "other_problems": others.as_json(root)["problems"]})
     return regions
