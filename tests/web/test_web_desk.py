@@ -280,3 +280,13 @@ def test_the_index_shows_problems_of_files_it_cannot_list(desk, project):
     [region] = desk.get("/edit/api/project").get_json()["regions"]
     assert [p.split(":")[0] for p in region["other_problems"]] == [f"stories/{REGION}/broken.yaml"]
     assert STORY_ID in {s["story_id"] for s in region["stories"]}
+
+
+def test_a_hand_written_story_has_no_candidates_left_to_check(desk, project, repo_root):
+    """Only the draft's places (ingest's note above them) wait to be accepted; the Shanghai story was written by hand."""
+    import shutil
+
+    shutil.copy(repo_root / "stories" / "shanghai" / "people-city-shanghai.yaml", project / "stories" / REGION)
+    stories = {s["story_id"]: s for s in desk.get("/edit/api/project").get_json()["regions"][0]["stories"]}
+    assert stories["people-city-shanghai"]["unchecked"] == 0
+    assert stories[STORY_ID]["unchecked"] == 5

@@ -156,13 +156,15 @@ def load_story(ref: StoryRef):
 
 
 def places_of(data, gazetteer: Gazetteer, geodata: Geodata) -> list[dict]:
-    """Each place of a story (round-trip data) with its state, point, districts, evidence, and whether accepted."""
-    accepted = storyfile.checked(data)
+    """Each place of a story (round-trip data) with its state, point, districts, evidence, whether accepted,
+    and whether it is a draft's candidate still to be accepted."""
+    accepted, candidates = storyfile.checked(data), storyfile.unchecked(data)
     rows = []
     for place in data.get("places") or []:
         if not isinstance(place, dict):
             continue
-        rows.append({**_place_row(place, gazetteer, geodata), "accepted": place.get("id") in accepted})
+        rows.append({**_place_row(place, gazetteer, geodata), "accepted": place.get("id") in accepted,
+                     "candidate": place.get("id") in candidates})
     joined = district_codes([r["lon"] if r["lon"] is not None else 0.0 for r in rows],
                             [r["lat"] if r["lat"] is not None else 0.0 for r in rows], geodata)
     passages = _passages(data)
@@ -259,7 +261,7 @@ def story_summary(ref: StoryRef, data, gazetteer: Gazetteer, geodata: Geodata, c
         "exact": sum(p["status"] == "exact" for p in places),
         "approximate": sum(p["status"] == "approximate" for p in places),
         "todo": sum(p["status"] == "todo" for p in places),
-        "unchecked": sum(not p["accepted"] for p in places),
+        "unchecked": sum(p["candidate"] for p in places),
         "problems": len(own.problems), "english_missing": len(own.warnings),
     }
 

@@ -174,10 +174,22 @@ def accept(data: CommentedMap, place_id: str) -> None:
 
 def checked(data: CommentedMap) -> set[str]:
     """The ids of the places the editor has accepted on the desk."""
+    return _marked(data, lambda note: note.startswith(CHECKED))
+
+
+def unchecked(data: CommentedMap) -> set[str]:
+    """The ids of the draft's candidates not accepted yet (``storymap ingest``'s note above them, unmarked).
+
+    A place written by hand carries no such note: it is nobody's candidate.
+    """
+    return _marked(data, lambda note: bool(DRAFT_NOTE.match(note)))
+
+
+def _marked(data: CommentedMap, says) -> set[str]:
+    """The ids of the places whose note (the comment line right above them) ``says(note)``."""
     places = data["places"]
     return {place.get("id") for index, place in enumerate(places)
-            if isinstance(place, CommentedMap)
-            and (_header(places, index).splitlines() or [""])[-1].strip().startswith(CHECKED)}
+            if isinstance(place, CommentedMap) and says((_header(places, index).splitlines() or [""])[-1].strip())}
 
 
 def _records(data: CommentedMap, key: str) -> list[CommentedMap]:
