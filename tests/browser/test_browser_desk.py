@@ -45,7 +45,7 @@ def test_place_by_clicking_the_map_and_reject_a_false_candidate(page, desk_url, 
     expect(page.locator('#desk-source mark[data-place="mo-su-kongjian"]').first).to_have_class(re.compile("desk-mark--todo"))
 
     todo.locator("button.desk-place__name").click()
-    expect(page.locator("#desk-selected")).to_contain_text("模速空间")
+    expect(page.locator("#desk-selected")).to_have_text("定位：模速空间")  # Chinese punctuation in Chinese
     x, y = page.evaluate(
         """([lon, lat]) => {
             const map = window.StoryMapDesk.map;

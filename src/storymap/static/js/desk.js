@@ -177,7 +177,7 @@ function select(id) {
   const changed = id !== state.selected;
   state.selected = id;
   const place = data.by.place.get(id);
-  form.selected.textContent = place ? `${tr("place_it")}: ${placeName(place, lang)}` : tr("select_place");
+  form.selected.textContent = place ? `${tr("place_it")}${tr("colon")}${placeName(place, lang)}` : tr("select_place");
   if (place && changed) {
     // The form is this place's now: a point clicked or typed for the place before is never saved for this one.
     clearPending();
@@ -230,10 +230,10 @@ function drawPlaces() {
       h("span", { class: `desk-status desk-status--${place.status}` }, tr(`status_${place.status}`)),
       place.accepted ? h("span", { class: "desk-status desk-status--accepted" }, tr("accepted")) : null,
       h("p", { class: "desk-place__meta" },
-        `${tr(`role_${place.role}`)} · ${tr("district")}: `,
+        `${tr(`role_${place.role}`)} · ${tr("district")}${tr("colon")}`,
         district ? `${district.name_zh ? districtName(district, lang) : ""} (${district.code})` : tr("no_district"),
         joined && district && joined.code !== district.code ? ` → ${districtName(joined, lang)} (${joined.code})` : "",
-        place.precision ? ` · ${tr("precision")}: ${tr(`precision_${place.precision}`)}` : ""),
+        place.precision ? ` · ${tr("precision")}${tr("colon")}${tr(`precision_${place.precision}`)}` : ""),
       place.evidence.length ? h("details", null, h("summary", null, `${tr("evidence")} (${place.evidence.length})`),
         h("ul", null, place.evidence.map((sentence) => h("li", null, sentence)))) : null,
       h("div", { class: "desk-place__actions" },
