@@ -76,16 +76,20 @@ def locate(root: Path, region_name: str, lon, lat, crs: str) -> dict:
         raise UnknownItem(f"no region {region_name!r}; expected one of {', '.join(regions) or 'none'}")
     geodata = region_geodata(regions[region_name])
     lon, lat = number(lon, "lon"), number(lat, "lat")
-    in_lon, in_lat, in_crs, _ = to_input_crs(lon, lat, crs)
-    check = Checker("lon/lat")
-    if not check.lon_lat(in_lon, in_lat, None):
-        raise StorymapError(check.problems[0].message)
-    try:
-        district, w_lon, w_lat = geodata.locate(in_lon, in_lat, in_crs)
-    except OutsideDistrictsError as exc:
-        raise StorymapError(f"{exc}; expected a point inside {geodata.region_name_zh}") from exc
+    district, w_lon, w_lat = _district_of(geodata, *to_input_crs(lon, lat, crs)[:3])
     return {"district": {"code": district.code, "name_zh": district.name_zh, "name_en": district.name_en},
             "lon": round(w_lon, 7), "lat": round(w_lat, 7)}
+
+
+def _district_of(geodata, lon: float, lat: float, crs: str):
+    """(district, WGS-84 lon, lat) of a point in ``crs``; StorymapError saying why not (in the desk's words)."""
+    check = Checker("lon/lat")
+    if not check.lon_lat(lon, lat, None):
+        raise StorymapError(check.problems[0].message)
+    try:
+        return geodata.locate(lon, lat, crs)
+    except OutsideDistrictsError as exc:
+        raise StorymapError(f"{exc}; expected a point inside {geodata.region_name_zh}") from exc
 
 
 def place_point(root: Path, region: str, story_id: str, place_id: str, *, lon, lat, crs: str,
@@ -103,6 +107,7 @@ def place_point(root: Path, region: str, story_id: str, place_id: str, *, lon, l
         data = storyfile.load(text)
         place = storyfile.find_place(data, place_id)
         geodata = region_geodata(ref.region)
+        _district_of(geodata, in_lon, in_lat, in_crs)  # refused here in the desk's words, before the row is built
         gazetteer = region_gazetteer(ref.region)
         name = str(place.get("name") or place_id)
         own = gazetteer.by_id(str(place["gazetteer"])) if place.get("gazetteer") else gazetteer.by_name(name)
