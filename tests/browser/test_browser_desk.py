@@ -203,3 +203,24 @@ def test_no_wcag_a_or_aa_violation_on_the_desk(open_page, desk_url, path, lang, 
         page.locator('li[data-place="mo-su-kongjian"] button.desk-place__name').click()  # the form in use
     violations = run_axe(page)
     assert not violations, describe(violations)
+
+
+def test_a_save_that_gets_no_answer_says_so(open_page, desk_url):
+    """The desk's server gone (the request aborted): the page says nothing was saved and Save can be pressed again."""
+    url, project, xuhui = desk_url
+    page, log = open_page(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    page.goto(f"{url}/edit/{REGION}/{STORY_ID}")
+    expect(page.locator("body")).to_have_attribute("data-map-ready", "true")
+    before = (project / "stories" / REGION / "draft.yaml").read_bytes()
+    page.locator('li[data-place="mo-su-kongjian"] button.desk-place__name').click()
+    page.locator("#desk-lon").fill(str(xuhui.label_lon))
+    page.locator("#desk-lat").fill(str(xuhui.label_lat))
+    page.locator("#desk-lat").press("Tab")
+    page.locator("#desk-source-line").fill("test")
+    expect(page.locator("#desk-save")).to_be_enabled()
+    page.route("**/places/mo-su-kongjian/point", lambda route: route.abort())
+    page.locator("#desk-save").click()
+    expect(page.locator("#desk-district")).to_contain_text("没有保存任何内容")
+    expect(page.locator("#desk-save")).to_be_enabled()
+    assert (project / "stories" / REGION / "draft.yaml").read_bytes() == before
+    log.console_errors.clear()  # the aborted request's own console line

@@ -56,7 +56,7 @@ fetch(data.urls.districts).then((response) => {
   map.fitBounds(layer.getBounds(), { padding: [8, 8] });
   layer.addTo(map).bringToBack();
   document.body.dataset.mapReady = "true";
-});
+}).catch((error) => showDistrict(tr("request_failed", { error: error.message }), true));
 
 map.on("click", (event) => {
   if (!state.selected) {
@@ -154,11 +154,18 @@ function placeUrl(id) {
 }
 
 async function post(url, body) {
-  const response = await fetch(url, {
-    method: "POST", headers: { "Content-Type": "application/json", "X-CSRF-Token": token },
-    body: JSON.stringify(body),
-  });
-  const answer = await response.json();
+  let response, answer;
+  try {
+    response = await fetch(url, {
+      method: "POST", headers: { "Content-Type": "application/json", "X-CSRF-Token": token },
+      body: JSON.stringify(body),
+    });
+    answer = await response.json();
+  } catch (error) {  // no answer at all (the desk's server stopped, say): nothing was saved
+    showDistrict(tr("request_failed", { error: error.message }), true);
+    form.save.disabled = !state.pending;
+    return null;
+  }
   if (!response.ok) {
     showDistrict(answer.error.message, true);
     form.save.disabled = !state.pending;
