@@ -249,3 +249,13 @@ def test_a_new_file_is_taken_away_again_when_a_later_one_fails(project, monkeypa
     with pytest.raises(StorymapError, match="nothing was changed"):
         write_with_history(project, {new: "new\n", old: "changed\n"})
     assert not new.exists() and old.read_bytes() == before
+
+
+def test_a_point_in_another_district_than_the_draft_said_is_reported(project, labels):
+    """The draft put 模速空间 in 徐汇区 (from the text); the editor's point is in 静安区: the save says so."""
+    lon, lat = labels["310106"]
+    saved = edits.place_point(project, REGION, STORY_ID, "mo-su-kongjian", lon=lon, lat=lat, crs="wgs84",
+                              precision="point", source="test")
+    assert saved.point["district"]["code"] == "310106" and saved.point["story_district"] == "310104"
+    assert "in 静安区 (310106) (the story said 310104)" in saved.message
+    assert places(project)["mo-su-kongjian"]["district"] == "310106"

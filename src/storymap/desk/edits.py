@@ -106,6 +106,7 @@ def place_point(root: Path, region: str, story_id: str, place_id: str, *, lon, l
         text = ref.path.read_text("utf-8")
         data = storyfile.load(text)
         place = storyfile.find_place(data, place_id)
+        before = str(place.get("district") or "") or None  # the district the draft gave (the save replaces it)
         geodata = region_geodata(ref.region)
         _district_of(geodata, in_lon, in_lat, in_crs)  # refused here in the desk's words, before the row is built
         gazetteer = region_gazetteer(ref.region)
@@ -120,7 +121,6 @@ def place_point(root: Path, region: str, story_id: str, place_id: str, *, lon, l
                  geodata.gazetteer_path: _gazetteer_text(geodata.gazetteer_path, row, own)}
         history = write_with_history(root, files)
     district = geodata.district(row["district_code"])
-    before = str(place.get("district") or "") or None
     moved = f" (the story said {before})" if before and before != row["district_code"] else ""
     point = {"name": name, "lon": row["lon"], "lat": row["lat"], "precision": row["precision"], "row": row["id"],
              "district": {"code": district.code, "name_zh": district.name_zh, "name_en": district.name_en},
