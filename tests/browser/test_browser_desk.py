@@ -224,3 +224,26 @@ def test_a_save_that_gets_no_answer_says_so(open_page, desk_url):
     expect(page.locator("#desk-save")).to_be_enabled()
     assert (project / "stories" / REGION / "draft.yaml").read_bytes() == before
     log.console_errors.clear()  # the aborted request's own console line
+
+
+def test_add_a_place_the_draft_missed_by_selecting_its_name(page, desk_url):
+    url, project, _ = desk_url
+    page.goto(f"{url}/edit/{REGION}/{STORY_ID}")
+    expect(page.locator("body")).to_have_attribute("data-map-ready", "true")
+    page.evaluate("""(name) => {
+        const source = document.getElementById('desk-source');
+        const node = [...source.childNodes].find((n) => n.nodeType === Node.TEXT_NODE && n.textContent.includes(name));
+        const range = document.createRange();
+        range.setStart(node, node.textContent.indexOf(name));
+        range.setEnd(node, node.textContent.indexOf(name) + name.length);
+        getSelection().removeAllRanges();
+        getSelection().addRange(range);
+        source.dispatchEvent(new MouseEvent('mouseup', { bubbles: true }));
+    }""", "徐汇区")
+    expect(page.locator("#desk-add-name")).to_have_value("徐汇区")
+    page.locator("#desk-add-role").select_option("mentioned")
+    page.locator("#desk-add button[type=submit]").click()
+    added = page.locator('li[data-place="xu-hui-qu"]')
+    expect(added.locator(".desk-status")).to_have_text("待定位")  # after the page is drawn again
+    expect(page.locator('#desk-source mark[data-place="xu-hui-qu"]')).to_have_count(1)
+    assert '  - id: xu-hui-qu\n    name: "徐汇区"\n    role: mentioned\n' in (project / "stories" / REGION / "draft.yaml").read_text("utf-8")

@@ -290,3 +290,21 @@ def test_a_hand_written_story_has_no_candidates_left_to_check(desk, project, rep
     stories = {s["story_id"]: s for s in desk.get("/edit/api/project").get_json()["regions"][0]["stories"]}
     assert stories["people-city-shanghai"]["unchecked"] == 0
     assert stories[STORY_ID]["unchecked"] == 5
+
+
+def test_add_a_place_the_draft_missed_then_place_it(desk, project, inside):
+    answer = post(desk, f"{API}/places", {"name": "徐汇区", "role": "mentioned"})
+    assert answer.status_code == 200, answer.get_json()
+    added = {p["id"]: p for p in answer.get_json()["places"]}["xu-hui-qu"]
+    assert (added["status"], added["role"], added["evidence"]) == ("todo", "mentioned", ["来到徐汇区的“模速空间”,大模型企业在这里集聚。"])
+    page = desk.get(f"/edit/{REGION}/{STORY_ID}").get_data(as_text=True)
+    assert '["徐汇区", "xu-hui-qu"]' in page  # marked in the source text
+    placed = point(desk, "xu-hui-qu", lon=inside["310104"][0], lat=inside["310104"][1], precision="district")
+    assert placed.status_code == 200 and placed.get_json()["point"]["district"]["code"] == "310104"
+    again = post(desk, f"{API}/places", {"name": "徐汇区", "role": "story"})
+    assert again.status_code == 400 and "is a place of the story already" in again.get_json()["error"]["message"]
+    before = files(project)
+    assert post(desk, f"{API}/places", {"name": "  ", "role": "story"}).status_code == 400
+    assert post(desk, f"{API}/places", {"name": "静安区", "role": "hero"}).status_code == 400
+    assert post(desk, f"{API}/places", {"name": "静安区", "role": "story"}, token=False).status_code == 403
+    assert files(project) == before

@@ -20,6 +20,7 @@ from ..checks import PRECISIONS, Checker
 from ..errors import OutsideDistrictsError, StorymapError
 from ..gazetteer import COLUMNS, Gazetteer
 from ..ingest.gazetteer_add import build_row
+from ..ingest.ids import slug
 from . import storyfile
 from .files import project_lock, write_with_history
 from .scan import (Checks, StoryRef, UnknownItem, check_region, find_story, project_regions, region_gazetteer,
@@ -156,6 +157,18 @@ def update(root: Path, region: str, story_id: str, place_id: str, changes: dict)
 
     message = f"{place_id}: " + ", ".join(f"{key} {value!r}" for key, value in changes.items())
     return _story_edit(root, region, story_id, edit, message)
+
+
+def add(root: Path, region: str, story_id: str, name, role) -> Saved:
+    """A place the draft missed (its id from its name, like the draft's), to be placed like the others."""
+    if not isinstance(name, str) or not isinstance(role, str):
+        raise StorymapError(f"name is {name!r} and role {role!r}; expected the place's name and story or mentioned")
+    place_id = slug(name)
+
+    def edit(data):
+        storyfile.add_place(data, place_id, name, role)
+
+    return _story_edit(root, region, story_id, edit, f"added {name.strip()!r} as {place_id!r} ({role})")
 
 
 def merge(root: Path, region: str, story_id: str, place_id: str, into) -> Saved:

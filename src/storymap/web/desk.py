@@ -57,6 +57,7 @@ STRINGS = {
         "role": "角色", "set_role": "改角色", "merge": "并入", "merge_into": "并入另一个地点",
         "confirm_reject": "从草稿中删除“{name}”及其锚点？", "checks_ok": "校验通过：storymap validate 没有问题。",
         "checks_bad": "校验问题 {n} 个：", "checks": "校验结果", "colon": "：",
+        "add_place": "添加地点", "add_hint": "草稿漏掉的地点：在原文中选中它的名称，或在这里输入。",
         "request_failed": "请求没有得到回应，没有保存任何内容（编辑台的服务器还在运行吗？）：{error}",
         "other_problems": "上面文章之外的校验问题（storymap validate）：", "warnings": "英文缺失 {n} 处（提示，不影响发布）",
         "saving": "正在保存…", "saved_point": "已保存：{name} {lon}, {lat}（WGS-84，精度：{precision}），位于{district}{moved}；地名库条目 {row}",
@@ -84,6 +85,7 @@ STRINGS = {
         "merge": "Merge", "merge_into": "Merge into another place",
         "confirm_reject": "Remove “{name}” and its anchors from the draft?",
         "checks_ok": "Validate passes: storymap validate finds no problem.", "checks_bad": "{n} validate problem(s):", "checks": "Validate's verdict", "colon": ": ",
+        "add_place": "Add a place", "add_hint": "A place the draft missed: select its name in the source text, or type it here.",
         "request_failed": "The request got no answer; nothing was saved (is the desk's server still running?): {error}",
         "other_problems": "Validate problems outside these stories (storymap validate):",
         "warnings": "{n} English gap(s) (warnings; publishing is not blocked)", "saving": "Saving…",
@@ -323,6 +325,12 @@ def locate(region):
 @bp.get("/api/<region>/<story_id>/places")
 def places_json(region, story_id):
     return _answer(lambda: {"places": _places(region, story_id)})
+
+
+@bp.post("/api/<region>/<story_id>/places")
+def add_place(region, story_id):
+    body = _body()
+    return _save(region, story_id, lambda: edits.add(_root(), region, story_id, body.get("name"), body.get("role")))
 
 
 @bp.post("/api/<region>/<story_id>/places/<place_id>/point")

@@ -148,6 +148,18 @@ el("desk-point").addEventListener("submit", async (event) => {
   }
 });
 
+// ---------- a place the draft missed ----------
+const addName = el("desk-add-name");
+el("desk-source").addEventListener("mouseup", () => {
+  const chosen = window.getSelection().toString().trim();
+  if (chosen && chosen.length <= 30 && !/\s/.test(chosen)) addName.value = chosen;  // a name, not a passage
+});
+el("desk-add").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  // The page is drawn again by the server: the source text's marks include the new place's name then.
+  if (await post(data.urls.places, { name: addName.value, role: el("desk-add-role").value })) window.location.reload();
+});
+
 // ---------- writes ----------
 function placeUrl(id) {
   return `${data.urls.places}/${encodeURIComponent(id)}`;
