@@ -117,11 +117,6 @@ def _figure_key(fact: dict) -> tuple:
     return (fact["qualifier"], fact["value"], fact["unit"])
 
 
-def format_figure(value: float) -> str:
-    """A figure as readers write it: 9640000 -> 9,640,000; 25.3 -> 25.3."""
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
-
-
 class _Text:
     """Turns question references into text in one language."""
 
@@ -219,12 +214,12 @@ class _Text:
         return fact["label_en"] if self.lang == "en" and fact.get("label_en") else fact["label"]
 
     def figure(self, fact: dict) -> str:
-        qualifier = {"zh": {"approx": "近", "over": "逾"}, "en": {"approx": "about ", "over": "over "}}[self.lang]
-        change = ""
+        """The figure as the model prints it (:mod:`storymap.figures`), with any stated change."""
+        en = self.lang == "en"
+        text = fact["figure_en"] if en else fact["figure"]
         if fact.get("change"):
-            c = fact["change"]
-            change = f" ({'+' if c['value'] > 0 else ''}{format_figure(c['value'])}{c['unit']})"
-        return f"{qualifier.get(fact['qualifier'], '')}{format_figure(fact['value'])} {fact['unit']}{change}"
+            text += f" ({fact['change']['figure_en'] if en else fact['change']['figure']})"
+        return text
 
     def mask(self, text: str, names: list[str]) -> str:
         """``text`` with each of ``names`` blanked out (whole words in English)."""

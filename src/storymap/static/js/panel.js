@@ -174,15 +174,13 @@ export class Panel {
   }
 
   factList(facts) {
-    const locale = this.lang === "en" ? "en" : "zh-CN";
     return h("dl", { class: "sm-facts", "aria-label": this.tr("figures") }, facts.map((fact) => {
-      const qualifier = this.strings.qualifier[fact.qualifier] || "";
-      const unit = localised(fact, "unit", this.lang);
-      let value = `${qualifier}${qualifier && this.lang === "en" ? " " : ""}${fact.value.toLocaleString(locale)}${unit && !/^[%‰]/.test(unit) ? " " : ""}${unit}`;
+      // The figure comes printed from the model (storymap.figures): 964万户, 9.64 million households.
+      let value = localised(fact, "figure", this.lang);
       const change = fact.change;
       if (change) {
         const basis = localised(change, "basis", this.lang);
-        value += ` (${change.value > 0 ? "+" : ""}${change.value}${change.unit}${basis ? ` ${basis}` : ""})`;
+        value += ` (${localised(change, "figure", this.lang)}${basis ? ` ${basis}` : ""})`;
       }
       return [
         h("dt", null, localised(fact, "label", this.lang)),
