@@ -136,6 +136,37 @@ def test_old_links_go_to_the_shanghai_map(client, old, status, new):
     assert client.get(new).status_code == 200
 
 
+@pytest.mark.parametrize("first, new", [
+    ("/present?lang=en", "/shanghai/present?lang=en"),
+    ("/quiz?seed=7&n=8", "/shanghai/quiz?seed=7&n=8"),
+    ("/quiz/key?seed=7&n=8&lang=en", "/shanghai/quiz/key?seed=7&n=8&lang=en"),
+    ("/handout", "/shanghai/handout"),
+    ("/handout.pdf?lang=en", "/shanghai/handout.pdf?lang=en"),
+])
+def test_the_readmes_classroom_links_go_to_the_region(client, first, new):
+    response = client.get(first)
+    assert response.status_code == 301 and response.headers["Location"] == new
+
+
+@pytest.fixture(scope="module")
+def one_region_client(repo_root):
+    return create_site({"GEODATA_ROOT": str(repo_root / "geodata"), "STORIES_ROOT": str(repo_root / "stories"),
+                        "TESTING": True}).test_client()
+
+
+def test_with_one_region_classroom_links_go_straight_to_it(one_region_client):
+    response = one_region_client.get("/quiz?seed=3")
+    assert response.status_code == 301 and response.headers["Location"] == "/shanghai/quiz?seed=3"
+    assert one_region_client.get("/shanghai/quiz?seed=3").status_code == 200
+
+
+def test_the_handout_pdf_is_printed_from_the_regions_path(one_region_client):
+    """As `storymap serve` runs it: the region is mounted at /shanghai/, and the PDF prints its handout."""
+    response = one_region_client.get("/shanghai/handout.pdf")
+    assert response.status_code == 200, response.get_data(as_text=True)[-300:]
+    assert response.mimetype == "application/pdf" and response.data.startswith(b"%PDF")
+
+
 def test_with_one_region_the_index_is_its_map(repo_root):
     site = create_site({"GEODATA_ROOT": str(repo_root / "geodata"), "STORIES_ROOT": str(repo_root / "stories"),
                         "TESTING": True})

@@ -95,8 +95,12 @@ def chromium_path() -> str:
         "PDF output needs Debian's chromium package (apt-get install chromium)")
 
 
-def print_pdf(app, path: str) -> bytes:
-    """Print the app's page at ``path`` (e.g. ``/handout?lang=en``) to A4 PDF bytes."""
+def print_pdf(app, path: str, script_root: str = "") -> bytes:
+    """Print the app's page at ``path`` (e.g. ``/handout?lang=en``) to A4 PDF bytes.
+
+    ``script_root`` is where the app is mounted (``/shanghai`` on the series site): ``path``
+    and the page's links start with it, as the browser of a reader sees them.
+    """
     check_cjk_font()
     executable = chromium_path()
     try:
@@ -106,17 +110,19 @@ def print_pdf(app, path: str) -> bytes:
     # Playwright's sync API refuses a thread that runs an asyncio loop (or its own session):
     # printing in a thread of its own works from any caller.
     with ThreadPoolExecutor(max_workers=1) as worker:
-        return worker.submit(_print, sync_playwright, executable, app, path).result()
+        return worker.submit(_print, sync_playwright, executable, app, path, script_root).result()
 
 
-def _print(sync_playwright, executable: str, app, path: str) -> bytes:
+def _print(sync_playwright, executable: str, app, path: str, script_root: str) -> bytes:
     client = app.test_client()
 
     def answer(route):
         url = urlsplit(route.request.url)
         if f"{url.scheme}://{url.netloc}" != APP_ORIGIN:
             return route.abort("blockedbyclient")  # the page may reach nothing but the app
-        response = client.get(url.path + (f"?{url.query}" if url.query else ""))
+        inside = url.path.removeprefix(script_root) if url.path.startswith(script_root + "/") else url.path
+        response = client.get(inside + (f"?{url.query}" if url.query else ""),
+                              base_url=APP_ORIGIN + (script_root if inside != url.path else ""))
         route.fulfill(status=response.status_code, headers=dict(response.headers), body=response.get_data())
 
     with sync_playwright() as playwright:

@@ -95,7 +95,8 @@ def handout_pdf():
     lang = pick_lang(request.args.get("lang"))
     app = current_app._get_current_object()
     try:
-        pdf = _once(("handout.pdf", lang), lambda: handout_kit.print_pdf(app, url_for("classroom.handout", lang=lang)))
+        pdf = _once(("handout.pdf", lang), lambda: handout_kit.print_pdf(
+            app, url_for("classroom.handout", lang=lang), request.script_root))
     except StorymapError as exc:  # no Chromium or no CJK font on this server
         return render_template("error.html", code=503, name=str(exc), lang=lang), 503
     response = make_response(pdf)

@@ -6,8 +6,8 @@ own story model, rebuilt when its files change) and mounts it at
 ``/<region>/``. The site itself serves the series index at ``/`` (each article
 with its city, date and a small locator in China) and its JSON twin
 ``/api/regions``; today's links (``/stories``, ``/embed``, ``/api/...``, and
-``/#district=…`` fragments, by the index's script) go on to the region they
-belong to. With one region only, ``/`` goes straight to its map.
+``/#district=…`` fragments, by the index's script) and the classroom pages
+(``/present``, ``/quiz``, ``/handout``…) go on to the region they belong to. With one region only, ``/`` goes straight to its map.
 """
 
 from __future__ import annotations
@@ -119,8 +119,13 @@ def regions_json():
 
 @bp.get("/stories")
 @bp.get("/embed")
+@bp.get("/present")
+@bp.get("/quiz")
+@bp.get("/quiz/key")
+@bp.get("/handout")
+@bp.get("/handout.pdf")
 def old_page():
-    """Links from the one-region site: the page of the default region."""
+    """Links from the one-region site (and the README's classroom links): the page of the default region."""
     return redirect(_region_url(current_app.config["DEFAULT_REGION"], request.path.lstrip("/")), 301)
 
 
