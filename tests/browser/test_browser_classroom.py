@@ -164,6 +164,21 @@ def test_seeded_quiz_scores_right_and_wrong_answers(page, live_server):
     expect(page.locator("#qz-key")).to_be_visible()
 
 
+@pytest.mark.parametrize("lang, next_label, finish_label", [("zh", "下一题 →", "查看成绩 →"),
+                                                            ("en", "Next question →", "See the score →")])
+def test_feedback_of_every_question_shows_only_words(page, live_server, lang, next_label, finish_label):
+    """/quiz?seed=7&n=8 once printed "null下一题 →" under a question with no explanation."""
+    quiz = page.request.get(f"{live_server}/api/quiz?seed=7&n=8&lang={lang}").json()
+    assert any(not q["explanation"] for q in quiz["questions"]), "the set should hold a question without explanation"
+    open_quiz(page, f"{live_server}/quiz?seed=7&n=8&lang={lang}")
+    for number, question in enumerate(quiz["questions"], start=1):
+        answer(page, question, right=number % 2 == 0)
+        expect(page.locator(".qz-next")).to_have_text(finish_label if number == len(quiz["questions"]) else next_label)
+        assert "null" not in page.locator("#qz-question").inner_text()
+        page.keyboard.press("Enter")
+    expect(page.locator(".qz-score")).to_be_visible()
+
+
 def test_quiz_sends_and_stores_nothing(page_log, live_server):
     page, log = page_log
     open_quiz(page, f"{live_server}/quiz?seed=2&n=2")

@@ -64,7 +64,8 @@ class Quiz {
   }
 
   onKey(event) {
-    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    // defaultPrevented: Enter on a district answered already; the same key must not skip the feedback.
+    if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
     if (event.target.closest && event.target.closest("input, textarea, select")) return;
     if (this.index >= this.questions.length) return;
     const number = Number.parseInt(event.key, 10);
@@ -98,13 +99,14 @@ class Quiz {
     const last = this.index === this.questions.length - 1;
     const nextButton = h("button", { type: "button", class: "sm-button sm-button--primary qz-next", onclick: () => this.next() },
       `${this.tr(last ? "finish" : "next")} →`);
-    this.element.append(
+    // append() would write a null as the text "null": only real nodes go in.
+    this.element.append(...[
       h("p", { class: `qz-feedback ${right ? "is-right" : "is-wrong"}`, role: "status" },
         right ? this.tr("right") : this.tr("wrong", { answer: question.answer_label })),
       question.explanation ? h("blockquote", { class: "qz-explanation" },
         question.place ? h("cite", null, placeName(this.data.by.place.get(question.place), this.lang)) : null,
         question.explanation) : null,
-      nextButton);
+      nextButton].filter(Boolean));
     nextButton.focus();
   }
 
