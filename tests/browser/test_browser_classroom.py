@@ -179,6 +179,37 @@ def test_feedback_of_every_question_shows_only_words(page, live_server, lang, ne
     expect(page.locator(".qz-score")).to_be_visible()
 
 
+LABELS_OF = """(codes) => codes.filter((code) => {
+  const label = document.querySelector(`.sm-label[data-code="${code}"]`);
+  return !label || !label.isConnected || !label.getClientRects().length;
+})"""
+
+
+@pytest.mark.parametrize("width, height", [(1366, 768), (390, 844)])
+def test_which_district_marks_the_place_and_names_every_option(open_page, live_server, width, height):
+    """The quiz map shows no place names: the place asked about is marked, and each option district is named."""
+    page, _ = open_page(viewport={"width": width, "height": height}, locale="zh-CN")
+    asked = 0
+    for seed in (7, 12):
+        quiz = page.request.get(f"{live_server}/api/quiz?seed={seed}&n=8").json()
+        open_quiz(page, f"{live_server}/quiz?seed={seed}&n=8")
+        for question in quiz["questions"]:
+            if question["kind"] == "district":
+                asked += 1
+                page.wait_for_timeout(1200)  # the map flies to the options (0.8 s) and places its labels
+                unnamed = page.evaluate(LABELS_OF, [o["id"] for o in question["options"]])
+                assert unnamed == [], (seed, question["subject"], unnamed)
+                marker = page.locator("path.qz-asked")
+                expect(marker).to_have_count(1)
+                box, frame = marker.bounding_box(), page.locator(".qz-map").bounding_box()
+                assert frame["x"] <= box["x"] and box["x"] + box["width"] <= frame["x"] + frame["width"]
+                assert frame["y"] <= box["y"] and box["y"] + box["height"] <= frame["y"] + frame["height"]
+            answer(page, question, right=True)
+            expect(page.locator("path.qz-asked")).to_have_count(0)
+            page.keyboard.press("Enter")
+    assert asked >= 3
+
+
 def test_quiz_sends_and_stores_nothing(page_log, live_server):
     page, log = page_log
     open_quiz(page, f"{live_server}/quiz?seed=2&n=2")

@@ -38,8 +38,12 @@ class QuizError(StorymapError):
     """A quiz request the model cannot satisfy (e.g. more questions than it has)."""
 
 
-def build_quiz(model: StoryModel, seed: int, count: int = DEFAULT_COUNT, lang: str = "zh") -> dict:
+def build_quiz(model: StoryModel, seed: int, count: int = DEFAULT_COUNT, lang: str = "zh",
+               marked: list[str] | None = None) -> dict:
     """``count`` questions for ``seed``, in ``lang``, with answers and explanations.
+
+    Each question can be answered from the page that shows it; no two in a set
+    show the same figure or place.
 
     Parameters
     ----------
@@ -49,48 +53,58 @@ def build_quiz(model: StoryModel, seed: int, count: int = DEFAULT_COUNT, lang: s
     count : int
         Number of questions, from 1 to :func:`pool_size`.
     lang : {'zh', 'en'}
+    marked : list of place ids, optional
+        The places the page's map marks (the handout: its numbered stops): "which
+        district" asks only about those. Default: any place (the quiz page marks it).
 
     Raises
     ------
     QuizError
         ``count`` outside 1 .. the number of questions the model supports.
     """
-    available = pool_size(model)
+    available = pool_size(model, marked)
     if not 1 <= count <= available:
         raise QuizError(f"the number of questions is {count}; expected a whole number from 1 to {available}")
     rng = random.Random(seed)
-    chosen = _choose(_pool(model), count, rng)
+    chosen = _choose(_pool(model, marked), count, rng)
     text = _Text(model, lang)
     questions = [text.question(number, spec, rng) for number, spec in enumerate(chosen, start=1)]
     return {"seed": seed, "count": count, "lang": lang, "questions": questions}
 
 
-def pool_size(model: StoryModel) -> int:
+def pool_size(model: StoryModel, marked: list[str] | None = None) -> int:
     """How many different questions the model supports."""
-    return sum(len(specs) for specs in _pool(model).values())
+    return sum(len(specs) for specs in _pool(model, marked).values())
 
 
-def _pool(model: StoryModel) -> dict[str, list[dict]]:
-    """Every possible question, by kind, as references into the model."""
+def _pool(model: StoryModel, marked: list[str] | None = None) -> dict[str, list[dict]]:
+    """Every possible question, by kind, as references into the model.
+
+    Facts that state the same figure (two of "10个") are one question: its prompt
+    would be the same, and a set never shows one prompt twice.
+    """
     excerpts_by_place: dict[str, list[dict]] = {}
     for excerpt in model.excerpts:
         if excerpt["place"]:
             excerpts_by_place.setdefault(excerpt["place"], []).append(excerpt)
     places_with_text = [p for p in model.places if p["id"] in excerpts_by_place]
     facts_with_excerpt = [f for f in model.facts if f["excerpt"]]
+    facts_by_figure: dict[tuple, list[str]] = {}
+    for fact in facts_with_excerpt:
+        facts_by_figure.setdefault(_figure_key(fact), []).append(fact["id"])
+    districts = {d["name_zh"] for d in model.districts}
     return {
         # A place that is a whole district ("长宁区") cannot be asked about.
         "district": [
             {"kind": "district", "place": p["id"]}
-            for p in model.places if p["name"] not in {d["name_zh"] for d in model.districts}
+            for p in model.places if p["name"] not in districts and (marked is None or p["id"] in marked)
         ] if len(model.districts) >= 2 else [],
         "excerpt": [
             {"kind": "excerpt", "excerpt": e["id"]}
             for e in model.excerpts if e["place"] and len(e["text"]) >= MIN_EXCERPT_LENGTH
         ] if len(places_with_text) >= 2 else [],
-        "fact": [
-            {"kind": "fact", "fact": f["id"], "subject_key": _figure_key(f)} for f in facts_with_excerpt
-        ] if len({_figure_key(f) for f in facts_with_excerpt}) >= 2 else [],
+        "fact": [{"kind": "fact", "facts": ids} for ids in facts_by_figure.values()]
+        if len(facts_by_figure) >= 2 else [],
     }
 
 
@@ -103,14 +117,7 @@ def _choose(pool: dict[str, list[dict]], count: int, rng: random.Random) -> list
         for kind in order:
             if queues[kind] and len(chosen) < count:
                 chosen.append(queues[kind].pop())
-    # Questions that repeat a subject (two facts of "10 个") go to the end.
-    seen: set = set()
-    fresh, repeats = [], []
-    for spec in chosen:
-        key = spec.get("subject_key")
-        (repeats if key is not None and key in seen else fresh).append(spec)
-        seen.add(key)
-    return fresh + repeats
+    return chosen
 
 
 def _figure_key(fact: dict) -> tuple:
@@ -175,7 +182,7 @@ class _Text:
         }
 
     def _fact(self, spec: dict, rng: random.Random) -> dict:
-        fact = self.facts[spec["fact"]]
+        fact = self.facts[rng.choice(spec["facts"])]
         # Distractors state a different figure, so exactly one option is right.
         others = sorted(
             (f for f in self.facts.values() if f["excerpt"] and _figure_key(f) != _figure_key(fact)

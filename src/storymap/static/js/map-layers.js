@@ -114,13 +114,14 @@ export function highlightPlace(layers, id) {
  *     polygon (from wireDistricts), for a label on the visible part of a district whose
  *     own label point is off screen; obstacles(): extra
  *     DOMRects covering the map (the panel sheet on phones); the map's own controls
- *     and .sm-legend are always avoided.
+ *     and .sm-legend are always avoided; emphasised(): codes of districts to name first
+ *     (the quiz's answer options), after the selected one.
  *   .select(code)   the selected district goes first
  *   .update()       place again (done on every move and resize)
  */
 export class DistrictLabels {
-  constructor(map, data, lang, { placeLayers, districtLayers, obstacles = () => [] }) {
-    Object.assign(this, { map, data, placeLayers, districtLayers, obstacles });
+  constructor(map, data, lang, { placeLayers, districtLayers, obstacles = () => [], emphasised = () => [] }) {
+    Object.assign(this, { map, data, placeLayers, districtLayers, obstacles, emphasised });
     this.selected = null;
     // Below the markers' pane: even a label placed wrongly could not take their clicks.
     this.pane = map.getPane("storyLabels") || map.createPane("storyLabels");
@@ -143,8 +144,8 @@ export class DistrictLabels {
   }
 
   priority(district) {
-    return [district.code === this.selected ? 0 : 1, -district.excerpt_count, -district.story_point_count,
-            -district.area_km2];
+    return [district.code === this.selected ? 0 : 1, this.emphasised().includes(district.code) ? 0 : 1,
+            -district.excerpt_count, -district.story_point_count, -district.area_km2];
   }
 
   update() {
@@ -155,6 +156,7 @@ export class DistrictLabels {
                                      right: r.right - box.left + pad, bottom: r.bottom - box.top + pad });
     const blocked = [];
     for (const layer of this.placeLayers.values()) {
+      if (!map.hasLayer(layer)) continue;  // a hidden marker (the quiz before an answer) blocks nothing
       const p = map.latLngToContainerPoint(layer.getLatLng());
       const r = layer.getRadius() + 3;
       blocked.push({ left: p.x - r, top: p.y - r, right: p.x + r, bottom: p.y + r });
@@ -179,7 +181,8 @@ export class DistrictLabels {
       if (!label.size) label.size = [element.offsetWidth, element.offsetHeight];
       const [w, hgt] = label.size;
       const anchor = map.latLngToContainerPoint(anchorLatLng);
-      const movable = district.excerpt_count > 0 || district.code === this.selected;
+      const movable = district.excerpt_count > 0 || district.code === this.selected ||
+        this.emphasised().includes(district.code);
       const offsets = movable
         ? [[0, 0], [0, -(hgt + 6)], [0, hgt + 6], [w / 2 + 14, 0], [-(w / 2 + 14), 0],
            [w / 2 + 10, -(hgt + 2)], [-(w / 2 + 10), -(hgt + 2)], [w / 2 + 10, hgt + 2], [-(w / 2 + 10), hgt + 2],

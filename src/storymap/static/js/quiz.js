@@ -33,8 +33,12 @@ class Quiz {
     shadeDistricts(this.districtLayers, data, [0]);
     sizeMarkers(this.map, this.placeLayers, data);
     this.map.on("zoomend resize", () => sizeMarkers(this.map, this.placeLayers, data));
-    this.labels = new DistrictLabels(this.map, data, this.lang,
-      { placeLayers: this.placeLayers, districtLayers: this.districtLayers });
+    // The districts a question offers are named first: every option can be found on the map.
+    this.optionCodes = [];
+    this.labels = new DistrictLabels(this.map, data, this.lang, {
+      placeLayers: this.placeLayers, districtLayers: this.districtLayers, emphasised: () => this.optionCodes,
+      obstacles: () => (this.askedMarker ? [this.askedMarker.getElement().getBoundingClientRect()] : []),
+    });
     document.addEventListener("keydown", (event) => this.onKey(event));
     this.noteFixedSet();
     this.restart();
@@ -116,17 +120,30 @@ class Quiz {
     else this.showScore();
   }
 
-  /** Before an answer the map gives nothing away: no place markers, no selection. */
+  /**
+   * Before an answer the map gives nothing away (no story markers, no selection) but what the
+   * question needs: for "which district", the place's own mark and its options' districts, named.
+   */
   showOnMap(question, revealed) {
     const code = revealed ? question.district_code : null;
+    const asked = !revealed && question.kind === "district" ? this.data.by.place.get(question.place) : null;
     if (revealed && !this.map.hasLayer(this.placesLayer)) this.map.addLayer(this.placesLayer);
     if (!revealed && this.map.hasLayer(this.placesLayer)) this.map.removeLayer(this.placesLayer);
+    if (this.askedMarker) this.askedMarker.remove();
+    this.askedMarker = asked ? L.circleMarker([asked.lat, asked.lon], {
+      radius: 10, className: "qz-asked", interactive: false, weight: 3, fillOpacity: 1,
+    }).addTo(this.map) : null;
+    this.optionCodes = asked ? question.options.map((option) => option.id) : [];
     highlightDistrict(this.districtLayers, code);
     if (revealed) highlightPlace(this.placeLayers, question.place);
     this.labels.select(code);
     const options = { padding: [30, 30], duration: 0.8 };
     if (code) this.map.flyToBounds(districtBounds(this.districtLayers, code), { ...options, maxZoom: 12 });
-    else this.map.flyToBounds(this.homeBounds, options);
+    else if (asked) {
+      const bounds = L.latLngBounds([[asked.lat, asked.lon]]);
+      for (const option of this.optionCodes) bounds.extend(districtBounds(this.districtLayers, option));
+      this.map.flyToBounds(bounds, options);
+    } else this.map.flyToBounds(this.homeBounds, options);
   }
 
   showQuestion() {
