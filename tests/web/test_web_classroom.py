@@ -90,3 +90,18 @@ def test_handout_pdf_is_printed_once_per_model_and_language(client):
     assert first.data.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page(?!s)", first.data)) == 2
     again = client.get("/handout.pdf?lang=en", headers={"If-None-Match": first.headers["ETag"].strip('"')})
     assert again.status_code == 304
+
+
+def test_answer_key_numbers_options_as_the_keys_students_press(client):
+    """Students answer with 1-4: the key (and the handout) number the options 1-4 too, never A-D."""
+    for path in ("/quiz/key?seed=4&n=6", "/handout?key=1"):
+        html = client.get(path).get_data(as_text=True)
+        assert 'type="A"' not in html and "type='A'" not in html
+
+
+def test_handout_seed_is_on_the_sheet_and_the_key_page_is_asked_for(client):
+    plain = client.get("/handout?seed=7").get_data(as_text=True)
+    assert "题组 7" in plain and plain.count('<section class="sheet') == 2
+    keyed = client.get("/handout?seed=7&key=1&lang=en").get_data(as_text=True)
+    assert keyed.count('<section class="sheet') == 3 and "Answer key for the teacher · Question set 7" in keyed
+    assert client.get("/handout?seed=x").status_code == 400

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from ..errors import StorymapError
 from ..model import StoryModel
 from .quiz import build_quiz, pool_size
+from .strings import STRINGS
 
 WORKSHEET_QUESTIONS = 4
 WORKSHEET_SEED = 1
@@ -31,7 +32,11 @@ APP_ORIGIN = "http://storymap.invalid"  # never resolved: every request is answe
 
 
 def handout_content(model: StoryModel, lang: str, seed: int = WORKSHEET_SEED) -> dict:
-    """The numbered stops (with shortened excerpts) and the worksheet's questions."""
+    """The numbered stops (with shortened excerpts) and the worksheet's questions for ``seed``.
+
+    "Which district" asks only about the numbered stops (the sheet's map marks no other
+    place) and names the stop's number.
+    """
     en = lang == "en"
     budget = EXCERPT_BUDGET[lang] // max(1, len(model.tour))
     stops = []
@@ -45,7 +50,13 @@ def handout_content(model: StoryModel, lang: str, seed: int = WORKSHEET_SEED) ->
             "district": place["district_name_en"] if en else place["district_name"],
             "text": shorten(text, budget),
         })
-    questions = build_quiz(model, seed, min(WORKSHEET_QUESTIONS, pool_size(model)), lang)["questions"]
+    count = min(WORKSHEET_QUESTIONS, pool_size(model, model.tour))
+    questions = build_quiz(model, seed, count, lang, marked=model.tour)["questions"]
+    for question in questions:
+        if question["kind"] == "district":
+            number = model.tour.index(question["place"]) + 1
+            question["subject"] += STRINGS[lang]["stop_number"].format(n=number)
+        question["answer_number"] = 1 + [o["id"] for o in question["options"]].index(question["answer"])
     return {"stops": stops, "questions": questions, "seed": seed}
 
 

