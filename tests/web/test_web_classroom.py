@@ -105,3 +105,24 @@ def test_handout_seed_is_on_the_sheet_and_the_key_page_is_asked_for(client):
     keyed = client.get("/handout?seed=7&key=1&lang=en").get_data(as_text=True)
     assert keyed.count('<section class="sheet') == 3 and "Answer key for the teacher · Question set 7" in keyed
     assert client.get("/handout?seed=x").status_code == 400
+
+
+@pytest.mark.parametrize("path, hub", [("/", "/classroom?lang=zh"), ("/?lang=en", "/classroom?lang=en"),
+                                       ("/stories", "/classroom?lang=zh"), ("/stories?lang=en", "/classroom?lang=en")])
+def test_map_and_reading_view_link_to_the_classroom(client, path, hub):
+    html = unescape(client.get(path).get_data(as_text=True))
+    label = "Classroom" if "lang=en" in path else "课堂"
+    assert f'<a href="{hub}">{label}</a>' in html
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_classroom_entry_leads_to_present_quiz_and_handout(client, lang):
+    response = client.get(f"/classroom?lang={lang}")
+    assert response.status_code == 200
+    html = unescape(response.get_data(as_text=True))
+    for path in ("/present", "/quiz", "/handout", "/handout.pdf"):
+        assert f'href="{path}?lang={lang}"' in html
+        assert client.get(f"{path}?lang={lang}").status_code == 200 or path.endswith(".pdf")
+    assert f'href="/handout?lang={lang}&key=1"' in html
+    if lang == "en":
+        assert not re.search(r"[\u4e00-\u9fff]", html.split("<main", 1)[1].replace("中文", ""))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 import shutil
 
 import pytest
@@ -102,6 +103,22 @@ def test_index_lists_every_article_with_city_date_and_locator(client):
         assert min(xs) <= float(x) <= max(xs) and min(ys) <= float(y) <= max(ys)
         assert 0 < float(y) < int(height)
     assert 'id="storymap-index"' in html and "js/index.js" in html
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_index_links_each_article_to_its_classroom(client, lang):
+    html = client.get(f"/?lang={lang}" if lang == "en" else "/").get_data(as_text=True)
+    suffix = "?lang=en" if lang == "en" else ""
+    assert f'href="/shanghai/classroom{suffix}">{"Classroom" if lang == "en" else "课堂"}</a>' in html
+    assert f'href="/shenzhen/classroom{suffix}"' in html
+    assert client.get(f"/shanghai/classroom{suffix}").status_code == 200
+
+
+def test_english_index_gives_newspaper_and_series_in_english(client, story):
+    html = unescape(client.get("/?lang=en").get_data(as_text=True))
+    assert f"{story['newspaper_en']} · {story['series_en']}" in html
+    # the test's Shenzhen article has no English fields: only its line keeps the Chinese
+    assert html.count(f"{story['newspaper']} · {story['series']}") == 1
 
 
 def test_index_in_english_and_its_json_twin(client):

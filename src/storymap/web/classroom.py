@@ -31,6 +31,14 @@ def strings(lang: str) -> dict:
     return {**MAP_STRINGS[lang], **CLASSROOM_STRINGS[lang]}
 
 
+@bp.get("/classroom")
+def hub():
+    """The classroom entry: presenter, quiz and handout, each with what it is for."""
+    lang = pick_lang(request.args.get("lang"))
+    story = current_snapshot().model.stories[0]
+    return _page("classroom.html", lang, title=story["title_en"] if lang == "en" and story.get("title_en") else story["title"])
+
+
 @bp.get("/present")
 def present():
     """Slides for a projector: title, one per tour stop, closing."""
