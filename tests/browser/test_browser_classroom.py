@@ -84,6 +84,18 @@ def test_blank_screen_and_leave(page, live_server, expected_tour):
     page.wait_for_function("() => window.StoryMap && window.StoryMap.app")
 
 
+def test_english_slides_are_in_english(page, live_server, story, expected_tour):
+    """The title slide once kept 中国城市报 · 人民城市建设巡礼 and the reporters in Chinese."""
+    open_present(page, f"{live_server}/present?lang=en")
+    expect(page.locator(f"{SLIDE} .pr-kicker")).to_have_text(f"{story['newspaper_en']} · {story['series_en']}")
+    expect(page.locator(SLIDE)).to_contain_text(f"Reporters {', '.join(story['reporters_en'])}")
+    for number in range(1, len(expected_tour) + 3):
+        page.evaluate(f"location.hash = 'slide={number}'")
+        expect(page.locator("#pr-status")).to_have_text(f"{number} of {len(expected_tour) + 2}")
+        han = re.findall(r"[\u3400-\u9fff]+", page.locator(SLIDE).inner_text())
+        assert not han, (number, han)
+
+
 # Text on every slide: size in px and contrast against its background (WCAG relative luminance).
 TEXT_CHECK = """() => {
   const rgb = (s) => s.match(/[\\d.]+/g).map(Number);

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from html import unescape
 
@@ -126,3 +127,24 @@ def test_classroom_entry_leads_to_present_quiz_and_handout(client, lang):
     assert f'href="/handout?lang={lang}&key=1"' in html
     if lang == "en":
         assert not re.search(r"[\u4e00-\u9fff]", html.split("<main", 1)[1].replace("中文", ""))
+
+
+def _visible_text(html: str) -> str:
+    """The page's words: no script or style blocks, no tags, no attribute values."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return unescape(re.sub(r"<[^>]+>", " ", html))
+
+
+@pytest.mark.parametrize("path", ["/quiz/key?seed=7&n=8&lang=en", "/handout?lang=en&seed=7&key=1",
+                                  "/classroom?lang=en"])
+def test_english_classroom_pages_are_in_english(client, path):
+    """Masthead, series, reporters (in pinyin), figures, explanations: nothing in Chinese but the switch to it."""
+    text = _visible_text(client.get(path).get_data(as_text=True)).replace("中文", "")
+    han = re.findall(r"[\u3400-\u9fff]+", text)
+    assert not han, han[:10]
+
+
+def test_english_quiz_data_is_in_english(client):
+    quiz = client.get("/api/quiz?seed=7&n=8&lang=en").get_json()
+    text = json.dumps(quiz, ensure_ascii=False)
+    assert not re.findall(r"[\u3400-\u9fff]+", text)

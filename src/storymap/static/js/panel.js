@@ -11,7 +11,7 @@
  *     .needsReading(view)    true for a view only a ReadingPanel draws (city, district, place)
  *     .pending(view, error, retry)  the panel while that loads (error: it failed; retry())
  *     .popup(place)          the popup content of a place marker
- *     .factList(facts), .sourceLine(story), .text(item, field)   building blocks other views reuse
+ *     .factList(facts), .sourceLine(story), .reporters(story), .text(item, field)   building blocks other views reuse
  */
 import { h, paragraphs } from "./dom.js";
 import { districtName, loadContent, localised, placeName, regionName } from "./data.js";
@@ -196,9 +196,14 @@ export class Panel {
   }
 
   sourceLine(story) {
-    const reporters = this.lang === "en" && story.reporters_en && story.reporters_en.length ? story.reporters_en : story.reporters;
     return h("p", { class: "sm-source" },
       `${this.tr("source")}: `, this.text(story, "newspaper"), " · ", this.text(story, "series"),
-      ` · ${story.date} · ${this.tr("reporters")} ${reporters.join(this.lang === "en" ? ", " : "、")}`);
+      ` · ${story.date} · ${this.tr("reporters")} ${this.reporters(story)}`);
+  }
+
+  /** The byline's names: in English their pinyin (reporters_en) where the story file gives it. */
+  reporters(story) {
+    const names = this.lang === "en" && story.reporters_en && story.reporters_en.length ? story.reporters_en : story.reporters;
+    return names.join(this.lang === "en" ? ", " : "、");
   }
 }
