@@ -142,6 +142,20 @@ def test_slide_text_is_large_and_contrasted(open_page, live_server, expected_tou
             assert overflow <= 1, f"{lang} slide {number} needs scrolling ({overflow}px more)"
 
 
+@pytest.mark.parametrize("width, height", [(1366, 768), (390, 844)])
+@pytest.mark.parametrize("lang, label", [("zh", "课堂"), ("en", "Classroom")])
+def test_the_map_shows_a_classroom_entry(open_page, live_server, ui, width, height, lang, label):
+    page, _ = open_page(viewport={"width": width, "height": height})
+    ui.open(page, f"{live_server}/?lang={lang}")
+    link = page.locator(".sm-links a", has_text=label)
+    expect(link).to_be_visible()
+    box = link.bounding_box()
+    assert 0 <= box["x"] and box["x"] + box["width"] <= width and box["y"] >= 0
+    link.click()
+    expect(page).to_have_url(re.compile(rf"/classroom\?lang={lang}$"))
+    expect(page.locator("main h2 a")).to_have_count(3)
+
+
 # ---------- quiz ----------
 
 

@@ -121,6 +121,10 @@ def test_classroom_entry_leads_to_present_quiz_and_handout(client, lang):
     response = client.get(f"/classroom?lang={lang}")
     assert response.status_code == 200
     html = unescape(response.get_data(as_text=True))
+    titles = {"zh": ("课堂演示", "课堂测验", "课堂讲义"),
+              "en": ("Classroom presentation", "Classroom quiz", "Classroom handout")}[lang]
+    for path, title in zip(("/present", "/quiz", "/handout"), titles):
+        assert f'<a href="{path}?lang={lang}">{title}</a>' in html
     for path in ("/present", "/quiz", "/handout", "/handout.pdf"):
         assert f'href="{path}?lang={lang}"' in html
         assert client.get(f"{path}?lang={lang}").status_code == 200 or path.endswith(".pdf")

@@ -9,6 +9,7 @@ from __future__ import annotations
 STRINGS = {
     "zh": {
         "classroom": "课堂",
+        "present_title": "课堂演示",
         "hub_present": "投影用的幻灯片：标题页、每个故事点一页（地图飞到所在区）和总结页。键盘或翻页笔翻页，F 全屏，B 黑屏。",
         "hub_quiz": "根据报道生成的测验，即时反馈。每次打开得到一组新题；把页面上的题组链接发给全班，大家就做同一组题。答题结果不保存、不发送。",
         "hub_handout": "A4 讲义：第一页是带编号故事点的地图和摘录，第二页是练习（印有题组编号）。可另附教师答案页。",
@@ -65,6 +66,7 @@ STRINGS = {
     },
     "en": {
         "classroom": "Classroom",
+        "present_title": "Classroom presentation",
         "hub_present": "Slides for a projector: a title slide, one per story point (the map flies to its district) and a closing slide. Arrow keys or a clicker to move, F full screen, B blank screen.",
         "hub_quiz": "A quiz generated from the article, with instant feedback. Each visit draws a new set; share the set's link shown on the page and the whole class gets the same questions. Nothing is stored or sent.",
         "hub_handout": "An A4 handout: the map with numbered story points and excerpts, then a worksheet (with its question set number). An answer-key page for the teacher can be added.",

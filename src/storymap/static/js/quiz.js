@@ -160,6 +160,7 @@ class Quiz {
           onclick: () => { if (!this.answered) this.choose(option.id); },
         }, h("span", { class: "qz-option__key", "aria-hidden": "true" }, String(i + 1)), h("span", null, option.label))))));
     this.showOnMap(question, false);
+    this.element.closest(".qz-panel").scrollTop = 0;  // a new question starts at its top, not where the last one ended
     this.element.querySelector("h2").focus({ preventScroll: true });
   }
 
