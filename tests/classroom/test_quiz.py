@@ -146,3 +146,16 @@ def test_cli_quiz_too_many_questions_is_a_clean_error(cli):
     assert result.exit_code == 1
     assert "number of questions is 999; expected a whole number from 1 to" in result.output
     assert "Traceback" not in result.output
+
+
+def test_fact_questions_show_the_sentence_that_states_the_figure(every_question, story):
+    """The quiz page holds no article: the sentence with the figure is what makes the question answerable."""
+    facts = {f["id"]: f for f in story["facts"]}
+    for q in every_question["zh"]:
+        if q["kind"] == "fact":
+            assert facts[q["answer"]]["quote"] in q["context"], q
+            assert len(q["context"]) < len(next(e["text"] for e in story["excerpts"]
+                                                if e["id"] == facts[q["answer"]]["excerpt"])) + 1
+    english = [q for q in every_question["en"] if q["kind"] == "fact"]
+    assert english and all(q["context"] and not any("\u4e00" <= ch <= "\u9fff" for ch in q["context"])
+                           for q in english)

@@ -7,7 +7,8 @@ Three kinds, each built from what the pipeline established:
 - ``excerpt``: which place does this passage describe? The passage is shown
   with every place and district name blanked out.
 - ``fact``: what does this figure describe? A quoted figure is matched to its
-  label; the excerpt that states it is the explanation.
+  label; the sentence that states it is shown with it (so the page holds the
+  answer) and the article's words are the explanation.
 
 :func:`build_quiz` is pure: the same model, seed and count always give the
 same questions (``random.Random(seed)``), so a class shares one set and the
@@ -198,6 +199,8 @@ class _Text:
             "kind": "fact",
             "prompt": self.t["prompt_fact"],
             "subject": self.figure(fact),
+            # what makes it answerable on the page: the sentence that states the figure
+            "context": self.fact_sentence(fact, excerpt),
             "options": [{"id": f["id"], "label": self.fact_label(f)} for f in options],
             "answer": fact["id"],
             "answer_label": self.fact_label(fact),
@@ -224,14 +227,19 @@ class _Text:
 
     def fact_source(self, fact: dict, excerpt: dict) -> str:
         """The article's words that state the figure: the quote, or in English the translated sentence with it."""
-        if self.lang != "en" or not excerpt.get("text_en"):
-            return fact["quote"]
-        sentences = re.split(r"(?<=[.!?])\s+", " ".join(excerpt["text_en"].split()))
-        value = abs(fact["value"])
-        spellings = {format_number(value, "en"), format_number(value, "en", year=True), f"{value:,g}", f"{value:g}"}
-        found = next((s for s in sentences if any(re.search(rf"(?<![\d.,]){re.escape(w)}(?![\d])", s)
-                                                   for w in spellings)), None)
-        return found or _shorten(excerpt["text_en"], SUBJECT_LENGTH["en"])
+        return self.fact_sentence(fact, excerpt) if self.lang == "en" else fact["quote"]
+
+    def fact_sentence(self, fact: dict, excerpt: dict) -> str:
+        """The sentence of the passage, in this language, in which the figure stands."""
+        if self.lang == "en" and excerpt.get("text_en"):
+            sentences = re.split(r"(?<=[.!?])\s+", " ".join(excerpt["text_en"].split()))
+            value = abs(fact["value"])
+            spellings = {format_number(value, "en"), format_number(value, "en", year=True), f"{value:,g}", f"{value:g}"}
+            found = next((s for s in sentences if any(re.search(rf"(?<![\d.,]){re.escape(w)}(?![\d])", s)
+                                                       for w in spellings)), None)
+            return found or _shorten(excerpt["text_en"], SUBJECT_LENGTH["en"])
+        sentences = re.split(r"(?<=[。！？；])", "".join(excerpt["text"].split()))
+        return next((s for s in sentences if fact["quote"] in s), fact["quote"])
 
     def figure(self, fact: dict) -> str:
         """The figure as the model prints it (:mod:`storymap.figures`), with any stated change."""
@@ -301,6 +309,8 @@ def quiz_markdown(quiz: dict) -> str:
     lines = [f"# {t['key_title']}", "", t["seed_note"].format(seed=quiz["seed"]), ""]
     for q in quiz["questions"]:
         lines += [f"## {q['number']}. {q['prompt']}", "", f"> {q['subject']}", ""]
+        if q.get("context"):
+            lines += [f"> {q['context']}", ""]
         lines += [f"{i}. {o['label']}{' ✔' if o['id'] == q['answer'] else ''}" for i, o in enumerate(q["options"], 1)]
         lines += ["", f"**{t['answer']}:** {q['answer_label']}", ""]
         if q["explanation"]:

@@ -149,16 +149,18 @@ class Quiz {
   showQuestion() {
     const question = this.question;
     const figure = question.kind === "fact";
-    this.element.replaceChildren(
+    this.element.replaceChildren(...[
       h("p", { class: "qz-count" }, this.tr("question_of", { n: this.index + 1, total: this.questions.length })),
       h("h2", { id: "qz-heading", tabindex: "-1" }, question.prompt),
       h(question.kind === "excerpt" ? "blockquote" : "p", { class: `qz-subject${figure ? " qz-subject--figure" : ""}` }, question.subject),
+      question.context ? h("blockquote", { class: "qz-context" }, question.context) : null,
       h("p", { class: "qz-hint" }, this.tr(question.kind === "district" ? "hint_district" : "hint_choice")),
       h("ol", { class: "qz-options" }, question.options.map((option, i) => h("li", null,
         h("button", {
           type: "button", class: "qz-option", dataset: { id: option.id }, "aria-keyshortcuts": String(i + 1),
           onclick: () => { if (!this.answered) this.choose(option.id); },
-        }, h("span", { class: "qz-option__key", "aria-hidden": "true" }, String(i + 1)), h("span", null, option.label))))));
+        }, h("span", { class: "qz-option__key", "aria-hidden": "true" }, String(i + 1)), h("span", null, option.label)))))]
+      .filter(Boolean));
     this.showOnMap(question, false);
     this.element.closest(".qz-panel").scrollTop = 0;  // a new question starts at its top, not where the last one ended
     this.element.querySelector("h2").focus({ preventScroll: true });
