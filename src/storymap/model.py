@@ -125,9 +125,10 @@ class StoryModel:
         The city-wide facts stay: the contents panel lists them. Place names keep both
         languages, since Latin search (names, pinyin ids) works on the Chinese page too.
         """
+        other_area = "area_figure_en" if lang == "zh" else "area_figure"  # the area as this language prints it
         return {
             "region": self.region,
-            "districts": self.districts,
+            "districts": [{k: v for k, v in d.items() if k != other_area} for d in self.districts],
             "places": [{k: v for k, v in p.items() if k in _FIRST_VIEW_PLACE_KEYS} for p in self.places],
             "stories": [_in_language(_story_brief(s), lang) for s in self.stories],
             "excerpts": [{k: e[k] for k in _FIRST_VIEW_EXCERPT_KEYS} for e in self.excerpts],
