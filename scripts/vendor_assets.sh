@@ -12,10 +12,15 @@ trap 'rm -rf "$work"' EXIT
 # uses no folium popup, icon or Bootstrap widget, so it loads Leaflet alone.
 # topojson-client decodes the district polygons, sent as TopoJSON (shared
 # borders once, quantised and delta-encoded: half the bytes of GeoJSON).
-declare -A packages=([leaflet]=1.9.4 [topojson-client]=3.1.0)
+# geographiclib-geodesic (Karney's geodesics, as pyproj.Geod on the server) and polygon-clipping
+# let the static copy compute a comparison in the page (compare-local.js); the app's pages
+# never load them.
+declare -A packages=([leaflet]=1.9.4 [topojson-client]=3.1.0 [geographiclib-geodesic]=2.2.0 [polygon-clipping]=0.15.7)
 declare -A files=(
   [leaflet]="dist/leaflet.js dist/leaflet.css dist/images/layers.png dist/images/layers-2x.png dist/images/marker-icon.png dist/images/marker-icon-2x.png dist/images/marker-shadow.png LICENSE"
   [topojson-client]="dist/topojson-client.min.js LICENSE"
+  [geographiclib-geodesic]="geographiclib-geodesic.min.js LICENSE.txt"
+  [polygon-clipping]="dist/polygon-clipping.umd.min.js LICENSE.md"
 )
 for name in "${!packages[@]}"; do
   version=${packages[$name]}
@@ -28,7 +33,8 @@ for name in "${!packages[@]}"; do
   done
 done
 
-python3 - "$dest" "leaflet=${packages[leaflet]}" "topojson-client=${packages[topojson-client]}" <<'PY'
+python3 - "$dest" "leaflet=${packages[leaflet]}" "topojson-client=${packages[topojson-client]}" \
+  "geographiclib-geodesic=${packages[geographiclib-geodesic]}" "polygon-clipping=${packages[polygon-clipping]}" <<'PY'
 import hashlib, json, pathlib, sys
 dest = pathlib.Path(sys.argv[1])
 versions = dict(arg.split("=") for arg in sys.argv[2:])

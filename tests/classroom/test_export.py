@@ -106,6 +106,22 @@ def test_map_pages_carry_their_reading_content_inline(exported, story, page, lan
     assert content == json.loads((exported / "api" / "content" / f"{lang}.json").read_text("utf-8"))
 
 
+@pytest.mark.parametrize("page, prefix", [("index.html", ""), ("en/index.html", "../"), ("en/embed.html", "../")])
+def test_map_pages_carry_the_comparison_data_and_its_scripts(exported, app, page, prefix):
+    """The copy has no /api/compare: its map pages compare in the page, from data the export puts there."""
+    html = (exported / page).read_text("utf-8")
+    block = re.search(r'<script type="application/json" id="storymap-compare-data">(.*?)</script>', html, re.S)
+    assert block, page
+    assert json.loads(block.group(1)) == app.test_client().get("/api/compare/offline.json").get_json()
+    scripts = re.findall(r'<script defer src="([^"]+)"></script>', html)
+    vendor = [s for s in scripts if "/vendor/" in s]
+    assert [s.split("?")[0] for s in vendor] == [
+        f"{prefix}static/vendor/geographiclib-geodesic/geographiclib-geodesic.min.js",
+        f"{prefix}static/vendor/polygon-clipping/polygon-clipping.umd.min.js"]
+    assert scripts.index(vendor[-1]) < scripts.index(f"{prefix}static/js/main.classic.js")  # defer runs them first
+    assert "storymap-compare-data" not in (exported / "stories.html").read_text("utf-8")
+
+
 def test_an_existing_copy_is_replaced_as_a_whole(tmp_path):
     out = tmp_path / "copy"
     out.mkdir()

@@ -183,7 +183,8 @@ def test_python_dash_m_storymap_help():
         assert command in result.stdout
 
 
-@pytest.mark.parametrize("args", [["--help"], ["serve", "--help"], ["compare", "--help"], ["export", "--help"]])
+@pytest.mark.parametrize("args", [["--help"], ["serve", "--help"], ["compare", "--help"], ["export", "--help"],
+                                  ["init", "--help"], ["validate", "--help"]])
 def test_help_imports_no_heavy_library(args):
     """The command line lists its commands and options without the libraries the commands use."""
     heavy = ("numpy", "geopandas", "shapely", "pyproj", "flask", "folium")

@@ -273,3 +273,41 @@ def test_a_point_may_carry_its_own_crs(bundled_model):
     a, b = result["items"]
     assert a["id"].endswith(":gcj02") and a["typed"]["crs"] == "gcj02" and b["typed"]["crs"] == "wgs84"
     assert result["matrix"][0][1] < 0.01  # the same place
+
+
+@pytest.mark.parametrize("typed, token", [
+    ("模速空间", "place:modu-space"),  # the place's Chinese name
+    ("谈家桥路小区", "place:tanjiaqiao-road"),
+    ("谈家桥路", "place:tanjiaqiao-road"),  # a gazetteer alias
+    ("Shanghai Foundation Model Innovation Center", "place:modu-space"),  # an English alias
+    ("mosu kongjian", "place:modu-space"),  # pinyin, spaced or not, any case, tone marks or not
+    ("MoSuKongJian", "place:modu-space"),
+    ("Mó sù kōng jiān", "place:modu-space"),
+    ("tanjiaqiaolu", "place:tanjiaqiao-road"),
+    ("place:模速空间", "place:modu-space"),
+    ("黄浦", "district:310101"),
+    ("huangpu", "district:310101"),
+    ("district:徐汇区", "district:310104"),
+])
+def test_items_by_chinese_name_alias_or_pinyin(bundled_model, typed, token):
+    other = "district:310115"
+    assert [i.token for i in parse_request(bundled_model, [typed, other]).items] == [token, other]
+
+
+def test_a_name_shared_by_a_place_and_a_district_lists_both(bundled_model):
+    with pytest.raises(CompareInputError) as info:
+        parse_request(bundled_model, ["长宁区", "place:modu-space"])
+    assert "place:changning and district:310105" in str(info.value) and "Expected" in str(info.value)
+    # their ids say which
+    assert [i.token for i in parse_request(bundled_model, ["changning", "310105"]).items] == [
+        "place:changning", "district:310105"]
+
+
+def test_a_new_gazetteer_alias_is_understood_without_code_changes(story_copy):
+    from storymap.pipeline import build_model
+
+    path = story_copy.geodata_dir / "gazetteer.csv"
+    path.write_text(path.read_text("utf-8").replace("模速空间,“模速空间”|", "模速空间,西岸智塔|“模速空间”|"), "utf-8")
+    model = build_model(story_copy.stories_dir, story_copy.geodata_dir)
+    for typed in ("西岸智塔", "xian zhi ta"):
+        assert parse_request(model, [typed, "310101"]).items[0].token == "place:modu-space"

@@ -85,6 +85,6 @@ def test_a_file_edited_on_disk_is_minified_again_under_a_new_hash(tmp_path):
     assert assets.version("js/app.js") != version
 
 
-@pytest.mark.parametrize("name", ["js", "vendor/leaflet", "no-such-file.js", "../../cli.py"])
+@pytest.mark.parametrize("name", ["js", "vendor/leaflet", "no-such-file.js", "../../cli.py", "%00", "js/%00main.js"])
 def test_only_files_inside_the_static_folder_are_assets(client, name):
     assert client.get(f"/static/{name}").status_code == 404

@@ -16,7 +16,7 @@ GEOD = Geod(ellps="WGS84")
 MODU = (121.459000, 31.162300)  # gazetteer.csv, WGS-84
 TANJIAQIAO = (121.457267, 31.265283)
 TWO = "place:modu-space,place:tanjiaqiao-road"
-FOUR = "place:modu-space,place:tanjiaqiao-road,pt:121.49:31.24,district:310101"
+FOUR = "place:modu-space,place:tanjiaqiao-road,pt:121.4868:31.2406,district:310101"  # a point on the Bund
 
 # (query items, r, crs) -> the parameter the error must name, and words of its message.
 BAD_REQUESTS = [
@@ -73,20 +73,60 @@ def test_table_rows_include_every_indicator_column(four):
     assert population["cells"][3]["value"] == 662030  # 黄浦区, 2020 census
 
 
-def test_csv_twin_has_a_bom_and_the_same_distances(client, four):
-    response = client.get("/api/compare.csv", query_string={"items": FOUR, "r": "1000"})
-    assert response.status_code == 200
+def csv_table(client, table=None, **query):
+    response = client.get("/api/compare.csv", query_string={"items": FOUR, "r": "1000", **query,
+                                                               **({"table": table} if table else {})})
+    assert response.status_code == 200, response.get_data(as_text=True)
     assert response.mimetype == "text/csv"
     assert response.headers["Access-Control-Allow-Origin"] == "*"
-    assert "attachment" in response.headers["Content-Disposition"]
+    assert f'filename="storymap-compare-{table or "items"}.csv"' in response.headers["Content-Disposition"]
     raw = response.get_data()
-    assert raw.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert rows[1] == ["id", *(i["id"] for i in four["items"])]
-    header = rows.index(["两点", "a", "b", "distance_m", "bearing_deg", "back_bearing_deg"])
-    pairs = {(r[1], r[2]): float(r[3]) for r in rows[header + 1:header + 7]}
-    for p in four["pairs"]:
-        assert pairs[(p["a"], p["b"])] == p["distance_m"]
+    assert raw.startswith(b"\xef\xbb\xbf")  # Excel reads UTF-8 with the BOM
+    return list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+
+
+def test_csv_items_table_has_one_row_per_item_and_names_the_nearest_place(client, four):
+    rows = csv_table(client)  # the default table
+    assert [r["item"] for r in rows] == [i["id"] for i in four["items"]]
+    assert [r["letter"] for r in rows] == ["A", "B", "C", "D"]
+    for row, item in zip(rows, four["items"]):
+        assert float(row["lon"]) == item["lon"] and row["district_code"] == item["district"]["code"]
+        assert row["nearest_place"] == item["nearest_place"]["id"]
+        assert row["nearest_place_name"] == item["nearest_place"]["name"]  # Chinese by default
+        assert float(row["nearest_place_distance_m"]) == item["nearest_place"]["distance_m"]
+        assert float(row["population_2020"]) == item["district"]["indicators"]["population_2020"]
+    assert rows[2]["district_name"] == "黄浦区"  # the point on the Bund
+    english = csv_table(client, lang="en")
+    assert english[0]["nearest_place_name"] == four["items"][0]["nearest_place"]["name_en"]
+
+
+def test_csv_pairs_table_has_one_row_per_pair_and_the_json_distances(client, four):
+    rows = csv_table(client, "pairs")
+    assert [(r["a"], r["b"]) for r in rows] == [(p["a"], p["b"]) for p in four["pairs"]]
+    for row, pair in zip(rows, four["pairs"]):
+        assert float(row["distance_m"]) == pair["distance_m"] and float(row["bearing_deg"]) == pair["bearing_deg"]
+    assert all(float(r["circle_overlap_m2"]) == 0 for r in rows)  # no two of the four are within 2 km
+    # two points 1 km apart: their 1 km circles overlap, by the same area seen from either
+    (near,) = csv_table(client, "pairs", items=f"{FOUR.split(',')[2]},pt:121.4800:31.2340")
+    overlap, share_a, share_b = (float(near[k]) for k in ("circle_overlap_m2", "circle_overlap_share_a",
+                                                           "circle_overlap_share_b"))
+    assert 900 < float(near["distance_m"]) < 1100 and overlap > 1e6
+    assert 0 < share_a < 1 and share_a == pytest.approx(share_b, abs=1e-4)
+
+
+def test_csv_shares_table_has_one_row_per_item_and_district(client, four):
+    rows = csv_table(client, "shares")
+    for item in four["items"]:
+        own = [r for r in rows if r["item"] == item["id"]]
+        assert {r["district_code"] for r in own if r["district_code"]} == {d["code"] for d in item["circle"]["districts"]}
+        assert sum(float(r["share"]) for r in own) == pytest.approx(1.0, abs=1e-4)
+
+
+def test_csv_of_an_unknown_table_is_a_400_naming_it(client):
+    response = client.get("/api/compare.csv", query_string={"items": FOUR, "table": "wide"})
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["parameter"] == "table" and error["value"] == "wide" and "pairs" in error["message"]
 
 
 def test_geojson_twin_has_items_circles_and_lines_with_properties(client):
@@ -179,9 +219,9 @@ def test_cli_formats(cli, fmt):
     elif fmt == "geojson":
         assert json.loads(result.output)["type"] == "FeatureCollection"
     elif fmt == "csv":
-        rows = list(csv.reader(io.StringIO(result.output)))
-        line = next(r for r in rows if r[:3] == ["AB", "place:modu-space", "place:tanjiaqiao-road"])
-        assert float(line[3]) == pytest.approx(metres, abs=1.0)
+        rows = list(csv.DictReader(io.StringIO(result.output)))
+        assert [r["item"] for r in rows] == ["place:modu-space", "place:tanjiaqiao-road"]
+        assert float(rows[0]["circle_radius_m"]) == 1500
     else:
         assert f"{metres / 1000:.2f} km" in result.output
 
@@ -287,3 +327,46 @@ def test_the_answer_cache_keeps_the_most_recently_used():
     cache.replace("c", "better")
     assert cache.get("b", make("b")) == "better" and len(cache) == 2
     assert cache.get("c", make("c")) == "C" and made[-1] == "c"
+
+
+def test_cli_takes_names_as_the_issue_typed_them(cli):
+    result = cli("compare", "模速空间", "谈家桥路小区", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert [i["id"] for i in json.loads(result.output)["items"]] == ["place:modu-space", "place:tanjiaqiao-road"]
+    ambiguous = cli("compare", "长宁区", "模速空间")
+    assert ambiguous.exit_code == 1 and "place:changning and district:310105" in ambiguous.output
+
+
+@pytest.mark.parametrize("env, flag, words, not_words", [
+    ({"LANG": "zh_CN.UTF-8"}, [], ["类型", "两两距离", "谈家桥路小区"], ["Kind"]),
+    ({"LANG": "en_US.UTF-8"}, [], ["Kind", "Pairwise distances"], ["类型"]),
+    ({"LANG": "en_US.UTF-8", "LC_ALL": "zh_TW.UTF-8"}, [], ["类型"], ["Kind"]),  # LC_ALL wins
+    ({"LANG": "zh_CN.UTF-8"}, ["--lang", "en"], ["Kind"], ["类型"]),  # the option wins
+    ({"LANG": "C"}, [], ["Kind"], ["类型"]),
+])
+def test_cli_language_follows_lang_and_the_locale(cli, env, flag, words, not_words):
+    full = {"LC_ALL": None, "LC_MESSAGES": None, "LANG": None, **env}
+    result = cli("compare", "place:modu-space", "place:tanjiaqiao-road", *flag, env=full)
+    assert result.exit_code == 0, result.output
+    assert all(w in result.output for w in words) and not any(w in result.output for w in not_words), result.output
+
+
+def test_cli_csv_tables(cli):
+    pairs = cli("compare", "模速空间", "谈家桥路", "黄浦区", "--format", "csv", "--table", "pairs", "--lang", "zh")
+    rows = list(csv.DictReader(io.StringIO(pairs.output)))
+    assert [r["pair"] for r in rows] == ["AB", "AC", "BC"] and rows[0]["a_name"] == "模速空间"
+    shares = cli("compare", "模速空间", "谈家桥路", "--format", "csv", "--table", "shares")
+    assert {r["item"] for r in csv.DictReader(io.StringIO(shares.output))} == {"place:modu-space", "place:tanjiaqiao-road"}
+
+
+def test_offline_data_carries_the_full_resolution_polygons(client, app):
+    data = client.get("/api/compare/offline.json").get_json()
+    model = app.extensions["storymap"].snapshot.model
+    full = model.geodata.full.set_index("code")
+    for district in data["districts"]:
+        shape = full.loc[district["code"], "geometry"]
+        vertices = sum(len(ring) for polygon in district["shape"] for ring in polygon)
+        assert vertices == sum(len(ring.coords) for p in getattr(shape, "geoms", [shape])
+                               for ring in (p.exterior, *p.interiors))
+    assert {p["id"] for p in data["places"]} == {p["id"] for p in model.places}
+    assert data["reference_point"]["name_zh"] == "人民广场"

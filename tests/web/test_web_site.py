@@ -11,7 +11,9 @@ from click.testing import CliRunner
 
 from storymap.cli import main
 from storymap.errors import InvalidInputError
-from storymap.regions import build_region_models, discover_regions
+from storymap.project import MARKER_TEXT
+from storymap.project import discover_regions
+from storymap.regions import build_region_models
 from storymap.web.site import create_site
 
 # A second article, written for the test, about 深圳 (440300): one place with explicit coordinates.
@@ -43,6 +45,7 @@ def make_roots(root, repo_root):
     """geodata/ and stories/ with the bundled Shanghai region plus an imported Shenzhen."""
     shutil.copytree(repo_root / "geodata", root / "geodata")
     shutil.copytree(repo_root / "stories", root / "stories")
+    (root / "storymap.toml").write_text(MARKER_TEXT, "utf-8")  # a project folder
     result = CliRunner().invoke(main, ["geodata", "import", "440300", "--out", str(root / "geodata" / "shenzhen")])
     assert result.exit_code == 0, result.output
     (root / "stories" / "shenzhen").mkdir()
@@ -73,13 +76,8 @@ def test_story_folder_without_geodata_is_a_problem(roots, tmp_path):
         discover_regions(roots / "geodata", tmp_path / "stories")
 
 
-def test_validate_reads_every_region(roots, monkeypatch):
-    import storymap.cli
-    import storymap.resources
-
-    monkeypatch.setattr(storymap.resources, "bundled_path", lambda name: roots / name)
-    monkeypatch.setattr(storymap.cli, "default_stories_dir", lambda: roots / "stories")
-    result = CliRunner().invoke(main, ["validate"])
+def test_validate_reads_every_region(roots):
+    result = CliRunner().invoke(main, ["validate", "--root", str(roots)])
     assert result.exit_code == 0, result.output
     summaries = [line for line in result.output.splitlines() if line.startswith("OK")]
     assert summaries[0].startswith("OK: shanghai: 1 story, 11 places")

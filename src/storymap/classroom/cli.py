@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..cli import _build, domain_errors, geodata_option, stories_option
+from ..cli_common import _build, app_config, domain_errors, region_folders, region_options
 from .quiz import DEFAULT_COUNT, MAX_SEED, build_quiz, quiz_markdown
 
 
@@ -16,12 +16,11 @@ from .quiz import DEFAULT_COUNT, MAX_SEED, build_quiz, quiz_markdown
 @click.option("--n", "count", type=click.IntRange(min=1), default=DEFAULT_COUNT, show_default=True, help="Number of questions.")
 @click.option("--format", "fmt", type=click.Choice(["json", "md"]), default="md", show_default=True)
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
-@stories_option
-@geodata_option
+@region_options
 @domain_errors
-def quiz(seed, count, fmt, lang, stories_dir, geodata_dir):
+def quiz(seed, count, fmt, lang, root, region, stories_dir, geodata_dir):
     """A quiz with its answer key, generated from the story model (the set /quiz?seed=&n= shows)."""
-    generated = build_quiz(_build(stories_dir, geodata_dir), seed, count, lang)
+    generated = build_quiz(_build(*region_folders(root, region, stories_dir, geodata_dir)), seed, count, lang)
     if fmt == "json":
         click.echo(json.dumps(generated, ensure_ascii=False, indent=2))
     else:
@@ -35,21 +34,15 @@ def quiz(seed, count, fmt, lang, stories_dir, geodata_dir):
 @click.option("--seed", type=click.IntRange(min=0, max=MAX_SEED), default=None,
               help="The worksheet's question set, printed on it (default: the fixed set 1).")
 @click.option("--key", is_flag=True, help="Add a third page: the answer key for the teacher.")
-@stories_option
-@geodata_option
+@region_options
 @domain_errors
-def handout(out, lang, public_url, seed, key, stories_dir, geodata_dir):
+def handout(out, lang, public_url, seed, key, root, region, stories_dir, geodata_dir):
     """The two-page A4 handout (map and worksheet) as PDF, printed by headless Chromium."""
     from ..web import create_app
     from .handout import WORKSHEET_SEED, check_public_url, print_pdf, write_bytes_atomically
 
     check_public_url(public_url)
-    config = {}
-    if stories_dir:
-        config["STORIES_DIR"] = str(stories_dir)
-    if geodata_dir:
-        config["GEODATA_DIR"] = str(geodata_dir)
-    app = create_app(config)
+    app = create_app(app_config(*region_folders(root, region, stories_dir, geodata_dir)))
     with app.test_request_context():
         from flask import url_for
 

@@ -1,10 +1,12 @@
 """The planner's workbench: compare locations side by side.
 
-Items (story places, districts, any point) are parsed and located
-(:mod:`.items`), compared by a pure function of the built model
-(:mod:`.compute`: geodesic distances and bearings, walking circles overlaid on
-the full-resolution districts, district indicators from :mod:`.indicators`),
-and formatted as a table, CSV or GeoJSON (:mod:`.formats`).
+Items (story places, districts, any point; typed as ids, names, aliases or
+pinyin) are parsed and located (:mod:`.items`), compared by a pure function of
+the built model (:mod:`.compute`: geodesic distances and bearings, walking
+circles overlaid on the full-resolution districts, district indicators from
+:mod:`.indicators`), and formatted as a table, tidy CSV tables or GeoJSON
+(:mod:`.formats`). :mod:`.offline` is the data a page without the server (the
+static copy) compares from, in ``static/js/compare-local.js``.
 """
 
 from .items import CompareInputError, CompareRequest, parse_request

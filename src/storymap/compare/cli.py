@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
 
-from ..cli import UserError, _build, _echo_json, _echo_table, _width, domain_errors, geodata_option, stories_option
-from .formats import table, to_csv, to_geojson
+from ..cli_common import (
+    UserError,
+    _build,
+    _echo_json,
+    _echo_table,
+    _width,
+    domain_errors,
+    region_folders,
+    region_options,
+)
+from .formats import CSV_TABLES, table, to_csv, to_geojson
 from .items import DEFAULT_RADIUS_M, CompareInputError, parse_request
 
 # How each request parameter is called on the command line.
@@ -25,20 +35,24 @@ CELL_WIDTH = 34  # terminal columns per item in the table format
               help="CRS of pt: items: wgs84 (GPS, OpenStreetMap) or gcj02 (Amap).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "geojson"]), default="table",
               show_default=True)
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="en", show_default=True, help="Labels of the table and CSV.")
-@stories_option
-@geodata_option
+@click.option("--table", "table_name", type=click.Choice(CSV_TABLES), default="items", show_default=True,
+              help="With --format csv: one row per item, per pair of items, or per item and district.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+              help="Language of labels and names [default: zh when the locale (LC_ALL, LC_MESSAGES, LANG) is zh*, else en].")
+@region_options
 @domain_errors
-def compare(items, radius, crs, fmt, lang, stories_dir, geodata_dir):
+def compare(items, radius, crs, fmt, table_name, lang, root, region, stories_dir, geodata_dir):
     """Compare 2-6 places, districts or points side by side.
 
-    ITEM is place:ID, district:ADCODE or pt:LON:LAT (a bare place id or adcode works too). Prints the
+    ITEM is place:ID, district:ADCODE, pt:LON:LAT, or a place's or district's name (Chinese, English,
+    a gazetteer alias or pinyin: 模速空间, 谈家桥路, mosukongjian, 黄浦). Prints the
     table (one column per item), geodesic distances and bearings, and each
     item's walking circle by district.
     """
+    lang = lang or locale_lang()
     from .compute import compare as compute_comparison
 
-    model = _build(stories_dir, geodata_dir)
+    model = _build(*region_folders(root, region, stories_dir, geodata_dir))
     try:
         result = compute_comparison(model, parse_request(model, list(items), radius, crs))
     except CompareInputError as exc:
@@ -48,9 +62,18 @@ def compare(items, radius, crs, fmt, lang, stories_dir, geodata_dir):
     elif fmt == "geojson":
         _echo_json(to_geojson(result))
     elif fmt == "csv":
-        sys.stdout.buffer.write(to_csv(result, lang).encode("utf-8"))
+        sys.stdout.buffer.write(to_csv(result, lang, table_name).encode("utf-8"))
     else:
         _echo_view(table(result, lang))
+
+
+def locale_lang(environ=os.environ) -> str:
+    """'zh' when the user's locale is Chinese (the first set of LC_ALL, LC_MESSAGES, LANG), else 'en'."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name)
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
 
 
 def _echo_view(view: dict) -> None:
@@ -59,10 +82,10 @@ def _echo_view(view: dict) -> None:
     _echo_table(columns, [{k: _clip(v) for k, v in r.items()} for r in rows])
     click.echo("")
     click.echo(view["labels"]["distances"])
-    _echo_table(["pair", "distance", "distance_m", "bearing", "back"], [
-        {"pair": p["letters"], "distance": p["distance_text"], "distance_m": p["distance_m"],
-         "bearing": f"{p['bearing_deg']:.1f}°", "back": f"{p['back_bearing_deg']:.1f}°"} for p in view["pairs"]
-    ])
+    labels = view["labels"]
+    names = [labels["pair"], labels["distance"], "distance_m", labels["bearing"], labels["back_bearing"]]
+    _echo_table(names, [dict(zip(names, [p["letters"], p["distance_text"], p["distance_m"], f"{p['bearing_deg']:.1f}°",
+                                         f"{p['back_bearing_deg']:.1f}°"])) for p in view["pairs"]])
 
 
 def _clip(text: str) -> str:

@@ -145,8 +145,8 @@ def _names(model: StoryModel, item: Item, district: dict) -> dict:
         return {"name_zh": place["name"], "name_en": place.get("name_en") or place["name"]}
     if item.kind == "district":
         return {"name_zh": district["name_zh"], "name_en": district["name_en"]}
-    lon, lat = item.typed
-    return {"name_zh": f"点 {lon:g}, {lat:g}", "name_en": f"Point {lon:g}, {lat:g}"}
+    lon, lat = item.key.split(":")  # as typed: every decimal the user gave
+    return {"name_zh": f"点 {lon}, {lat}", "name_en": f"Point {lon}, {lat}"}
 
 
 def _precision(model: StoryModel, item: Item, district: dict) -> tuple[str, float]:

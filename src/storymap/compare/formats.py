@@ -1,4 +1,4 @@
-"""A comparison as a side-by-side table (one column per item), CSV and GeoJSON.
+"""A comparison as a side-by-side table (one column per item), tidy CSV tables and GeoJSON.
 
 :func:`table` turns the result of :func:`storymap.compare.compare` into rows of
 cells; every cell carries its raw ``value`` (for CSV), its ``text`` in the
@@ -174,30 +174,77 @@ def _fact(fact: dict, lang: str) -> str:
     return f"{label} {qualifier}{number}{(' ' if lang == 'en' else '') + unit if unit else ''}"
 
 
-def to_csv(result: dict, lang: str = "zh") -> str:
-    """The table, then the pairwise distances; raw values (metres, shares), one column per item."""
-    view = table(result, lang)
+CSV_TABLES = ("items", "pairs", "shares")
+
+
+def to_csv(result: dict, lang: str = "zh", table_name: str = "items") -> str:
+    """One tidy table: ``items`` (one row per item), ``pairs`` (one per pair) or ``shares`` (one per item and district).
+
+    Columns are stable keys; raw values (metres, degrees, shares 0-1); names in ``lang``.
+    """
+    if table_name not in CSV_TABLES:
+        raise ValueError(f"CSV table {table_name!r}; expected one of {', '.join(CSV_TABLES)}")
+    header, rows = {"items": _item_rows, "pairs": _pair_rows, "shares": _share_rows}[table_name](result, lang)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([view["labels"]["item"], *(f"{c['letter']} {c['name']}" for c in view["columns"])])
-    writer.writerow(["id", *(c["id"] for c in view["columns"])])
-    for r in view["rows"]:
-        writer.writerow([f"{r['label']} [{r['key']}]",
-                         *(c["text"] if c["value"] is None or r["key"] in _TEXT_ROWS else c["value"] for c in r["cells"])])
-    writer.writerow([])
-    writer.writerow([view["labels"]["distances"]])
-    writer.writerow([view["labels"]["pair"], "a", "b", "distance_m", "bearing_deg", "back_bearing_deg"])
-    for p in view["pairs"]:
-        writer.writerow([p["letters"], p["a"], p["b"], p["distance_m"], p["bearing_deg"], p["back_bearing_deg"]])
-    writer.writerow([])
-    writer.writerow(["distance_m", *(c["letter"] for c in view["columns"])])
-    for column, distances in zip(view["columns"], view["matrix"]):
-        writer.writerow([column["letter"], *distances])
+    writer.writerow(header)
+    writer.writerows([["" if v is None else v for v in row] for row in rows])
     return out.getvalue()
 
 
-# Rows whose text says more than their value (a count, a code) and goes into the CSV as text.
-_TEXT_ROWS = {"kind", "district", "places", "excerpts", "facts", "circle_districts", "circle_overlaps"}
+def _item_rows(result: dict, lang: str) -> tuple[list, list]:
+    keys = [c["key"] for c in result["indicator_columns"]]
+    reference = result["reference_point"]
+    header = ["letter", "item", "kind", "name", "lon", "lat", "gcj02_lon", "gcj02_lat", "precision", "precision_m",
+              "district_code", "district_name", "district_area_km2", *keys, "places", "place_names", "excerpts",
+              "facts", "reference_name", "reference_distance_m", "reference_bearing_deg", "nearest_place",
+              "nearest_place_name", "nearest_place_distance_m", "nearest_place_bearing_deg", "circle_radius_m",
+              "circle_area_m2", "circle_outside_share"]
+    rows = []
+    for i in result["items"]:
+        near, circle = i["nearest_place"], i["circle"]
+        rows.append([
+            i["letter"], i["id"], i["kind"], name(i, lang), i["lon"], i["lat"], i["gcj02"]["lon"], i["gcj02"]["lat"],
+            i["precision"], i["precision_m"], i["district"]["code"], name(i["district"], lang),
+            i["district"]["area_km2"], *(i["district"]["indicators"].get(k) for k in keys),
+            "; ".join(p["id"] for p in i["places"]), "; ".join(name(p, lang, "name") for p in i["places"]),
+            len(i["excerpts"]), len(i["facts"]),
+            name(reference, lang) if reference else None,
+            i["reference"]["distance_m"] if i["reference"] else None,
+            i["reference"]["bearing_deg"] if i["reference"] else None,
+            near["id"] if near else None, name(near, lang, "name") if near else None,
+            near["distance_m"] if near else None, near["bearing_deg"] if near else None,
+            circle["radius_m"], circle["area_m2"], circle["outside_share"],
+        ])
+    return header, rows
+
+
+def _pair_rows(result: dict, lang: str) -> tuple[list, list]:
+    header = ["pair", "a", "b", "a_name", "b_name", "distance_m", "bearing_deg", "back_bearing_deg",
+              "circle_overlap_m2", "circle_overlap_share_a", "circle_overlap_share_b"]
+    by_id = {i["id"]: i for i in result["items"]}
+    rows = []
+    for p in result["pairs"]:
+        a, b = by_id[p["a"]], by_id[p["b"]]
+        overlap = next((o for o in a["circle"]["overlaps"] if o["item"] == b["id"]), None)
+        back = next((o for o in b["circle"]["overlaps"] if o["item"] == a["id"]), None)
+        rows.append([p["letters"], p["a"], p["b"], name(a, lang), name(b, lang), p["distance_m"], p["bearing_deg"],
+                     p["back_bearing_deg"], overlap["area_m2"] if overlap else 0,
+                     overlap["share"] if overlap else 0, back["share"] if back else 0])
+    return header, rows
+
+
+def _share_rows(result: dict, lang: str) -> tuple[list, list]:
+    header = ["letter", "item", "name", "district_code", "district_name", "area_m2", "share"]
+    rows = []
+    for i in result["items"]:
+        circle = i["circle"]
+        for d in circle["districts"]:
+            rows.append([i["letter"], i["id"], name(i, lang), d["code"], name(d, lang), d["area_m2"], d["share"]])
+        if circle["outside_share"] > 0:
+            rows.append([i["letter"], i["id"], name(i, lang), None, LABELS[lang]["outside"],
+                         round(circle["outside_share"] * circle["area_m2"], 1), circle["outside_share"]])
+    return header, rows
 
 
 def to_geojson(result: dict) -> dict:

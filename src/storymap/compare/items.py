@@ -2,7 +2,9 @@
 
 An item is written ``place:ID``, ``district:ADCODE`` or ``pt:LON:LAT`` (in the
 request's CRS, or ``pt:LON:LAT:gcj02`` / ``:wgs84`` for that point alone); a bare
-place id, adcode or district name works too. Every problem raises
+place id or adcode works too, and so does a name: a place's or district's Chinese
+or English name, a gazetteer alias, or its pinyin (``模速空间``, ``谈家桥路``,
+``mosu kongjian``, ``黄浦``). :class:`Names` is the one resolver of names. Every problem raises
 :class:`CompareInputError` naming the parameter, the value and what was
 expected, so the CLI and the API word it the same way.
 """
@@ -12,11 +14,14 @@ from __future__ import annotations
 import difflib
 import math
 import re
+import unicodedata
+import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..crs import CRS_NAMES, GCJ02, WGS84
 from ..errors import OutsideDistrictsError, StorymapError
+from ..gazetteer import load_gazetteer
 
 if TYPE_CHECKING:  # the CLI reads this module's defaults without importing the model's libraries
     from ..model import StoryModel
@@ -24,8 +29,8 @@ if TYPE_CHECKING:  # the CLI reads this module's defaults without importing the 
 MIN_ITEMS, MAX_ITEMS = 2, 6
 MIN_RADIUS_M, MAX_RADIUS_M = 200.0, 5000.0
 DEFAULT_RADIUS_M = 1000.0  # walking radius of the central city's 15-minute community life circle
-POINT_FORM = "pt:LON:LAT in decimal degrees, e.g. pt:121.49:31.24 (pt:LON:LAT:gcj02 for one point in GCJ-02)"
-ITEM_FORMS = f"place:ID, district:ADCODE or {POINT_FORM}"
+POINT_FORM = "pt:LON:LAT in decimal degrees, e.g. pt:121.4868:31.2406 (pt:LON:LAT:gcj02 for one point in GCJ-02)"
+ITEM_FORMS = f"place:ID, district:ADCODE, a place's or district's name (Chinese, English, alias or pinyin) or {POINT_FORM}"
 _CRS_LABELS = {WGS84: "WGS-84", GCJ02: "GCJ-02"}
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 
@@ -97,27 +102,133 @@ def parse_item(model: StoryModel, token: str, crs: str = WGS84) -> Item:
         return _point(model, rest, token, crs)
     if model.place(token):
         return _place(model, token, token)
-    if _district_code(model, token):
+    if model.district(token):
         return _district(model, token, token)
+    found = names_of(model).lookup(token)
+    if len(found) == 1:
+        return _resolved(model, found[0], token)
+    if found:
+        raise CompareInputError("items", token, f"names {len(found)} items: {' and '.join(found)}",
+                                "one of them, written as its id")
     suggestions = _suggest(token, _place_keys(model)) + _suggest(token, _district_keys(model))
-    raise CompareInputError("items", token, "is not a place id, district or point", ITEM_FORMS, suggestions[:3])
+    raise CompareInputError("items", token, "is not a place id, district or point", ITEM_FORMS,
+                            suggestions[:3])
+
+
+def _resolved(model: StoryModel, canonical: str, token: str) -> Item:
+    kind, _, key = canonical.partition(":")
+    return _place(model, key, token) if kind == "place" else _district(model, key, token)
 
 
 def _place(model: StoryModel, key: str, token: str) -> Item:
     place = model.place(key)
     if place is None:
-        raise CompareInputError("items", token, "no such place", "place:ID with one of the story's place ids",
-                                _suggest(key, _place_keys(model)))
+        found = [t for t in names_of(model).lookup(key) if t.startswith("place:")]
+        if len(found) == 1:
+            return _place(model, found[0].partition(":")[2], token)
+        if found:
+            raise CompareInputError("items", token, f"names {len(found)} places: {' and '.join(found)}",
+                                    "one of them, written as place:ID")
+        raise CompareInputError("items", token, "no such place", "place:ID with one of the story's place ids "
+                                "(or a place's name, alias or pinyin)", _suggest(key, _place_keys(model)))
     return Item(f"place:{key}", "place", key, place["lon"], place["lat"], place["district_code"])
 
 
 def _district(model: StoryModel, key: str, token: str) -> Item:
-    code = _district_code(model, key)
+    code = key if model.district(key) else None
     if code is None:
-        raise CompareInputError("items", token, "no such district", "district:ADCODE with one of the region's adcodes",
-                                _suggest(key, _district_keys(model)))
+        found = [t for t in names_of(model).lookup(key) if t.startswith("district:")]
+        code = found[0].partition(":")[2] if len(found) == 1 else None
+    if code is None:
+        raise CompareInputError("items", token, "no such district", "district:ADCODE with one of the region's adcodes "
+                                "(or a district's name)", _suggest(key, _district_keys(model)))
     lon, lat = model.district(code)["label"]
     return Item(f"district:{code}", "district", code, lon, lat, code)
+
+
+class Names:
+    """Every name a user may type for a model's places and districts -> their canonical tokens.
+
+    A place answers to its id, its Chinese and English names, the aliases of the
+    gazetteer row it was located by, and the pinyin of each Chinese name; a
+    district to its adcode, its names with and without 区/新区/District, and their
+    pinyin. Names are compared after :func:`normal` (case, spaces, hyphens,
+    quotes and tone marks do not matter). A name shared by a place and a
+    district (长宁区) resolves to both, and the request names them.
+    """
+
+    def __init__(self, model: StoryModel):
+        self._tokens: dict[str, list[str]] = {}
+        aliases = _gazetteer_aliases(model)
+        for place in model.places:
+            token = f"place:{place['id']}"
+            names = {place["id"], place["name"], place.get("name_en") or "", *aliases.get(place["id"], ())}
+            self._add(token, names)
+        for district in model.districts:
+            zh, en = district["name_zh"], district["name_en"]
+            short_zh = re.sub(r"(新区|区|县)$", "", zh)
+            short_en = re.sub(r"\s+(District|New Area|County)$", "", en, flags=re.I)
+            self._add(f"district:{district['code']}", {district["code"], zh, short_zh, en, short_en})
+
+    def _add(self, token: str, names) -> None:
+        for name in names:
+            if not name:
+                continue
+            for key in {normal(name), *_pinyin_keys(name)}:
+                if key and token not in self._tokens.setdefault(key, []):
+                    self._tokens[key].append(token)
+
+    def lookup(self, name: str) -> list[str]:
+        """The tokens a name stands for (none, one, or several when it is ambiguous)."""
+        return list(self._tokens.get(normal(name), []))
+
+    def table(self) -> dict[str, list[str]]:
+        """Every normalised name -> its tokens (for a page that resolves names itself)."""
+        return {key: list(tokens) for key, tokens in self._tokens.items()}
+
+
+_names: dict[int, tuple[weakref.ref, Names]] = {}  # id(model) -> (weak reference to it, its names)
+
+
+def names_of(model: StoryModel) -> Names:
+    """The name resolver of a model (built on first use, gone with the model)."""
+    entry = _names.get(id(model))
+    if entry is None or entry[0]() is not model:
+        key = id(model)
+        entry = _names[key] = (weakref.ref(model, lambda _ref: _names.pop(key, None)), Names(model))
+    return entry[1]
+
+
+def normal(name: str) -> str:
+    """A name as compared: NFKC, lower case, without tone marks, spaces, hyphens, quotes and dots."""
+    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", str(name)).lower())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return re.sub(r"[\s\-_'’‘\"“”·•.,，。「」『』]+", "", unicodedata.normalize("NFC", text))
+
+
+def _pinyin_keys(name: str) -> set[str]:
+    """The pinyin of a name with Chinese characters ('模速空间' -> 'mosukongjian'), or nothing."""
+    if not re.search(r"[\u4e00-\u9fff]", name):
+        return set()
+    try:
+        from pypinyin import Style, lazy_pinyin
+    except ImportError:  # pinyin names are then not understood; Chinese names and ids still are
+        return set()
+    return {normal("".join(lazy_pinyin(name, style=Style.NORMAL, errors="ignore")))}
+
+
+def _gazetteer_aliases(model: StoryModel) -> dict[str, tuple[str, ...]]:
+    """Place id -> the names of the gazetteer row that located it (matched by id or by name)."""
+    path = model.geodata.gazetteer_path
+    if not path.is_file():
+        return {}
+    entries = load_gazetteer(path).entries  # already checked when the model was built
+    found: dict[str, tuple[str, ...]] = {}
+    for place in model.places:
+        for entry in entries:
+            if entry.id == place["id"] or place["name"] in entry.names:
+                found[place["id"]] = (*found.get(place["id"], ()), *entry.names)
+    return found
 
 
 def _point(model: StoryModel, rest: str, token: str, crs: str) -> Item:
@@ -196,17 +307,6 @@ def _split(items) -> list[str]:
             elif part:
                 tokens.append(part)
     return tokens
-
-
-def _district_code(model: StoryModel, key: str) -> str | None:
-    if model.district(key):
-        return key
-    wanted = key.strip().lower()
-    for d in model.districts:
-        if wanted in (d["name_zh"], d["name_zh"].rstrip("区新"), d["name_en"].lower(),
-                      d["name_en"].lower().removesuffix(" district").removesuffix(" new area")):
-            return d["code"]
-    return None
 
 
 def _place_keys(model: StoryModel) -> dict[str, str]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..cli import domain_errors, geodata_option, stories_option
+from ..cli_common import app_config, domain_errors, region_folders, region_options
 from . import EXPORT_COUNT, EXPORT_SEED
 
 
@@ -21,19 +21,14 @@ from . import EXPORT_COUNT, EXPORT_SEED
 @click.option("--quiz-n", type=click.IntRange(min=1), default=EXPORT_COUNT, show_default=True,
               help="Number of questions in the copy's quiz.")
 @click.option("--no-pdf", is_flag=True, default=False, help="Leave out the handout PDF (needs no Chromium).")
-@stories_option
-@geodata_option
+@region_options
 @domain_errors
-def export(out_dir, base_url, quiz_seed, quiz_n, no_pdf, stories_dir, geodata_dir):
+def export(out_dir, base_url, quiz_seed, quiz_n, no_pdf, root, region, stories_dir, geodata_dir):
     """Write every page, the API's JSON and all assets to the --out folder: a copy that needs no server."""
     from ..web import create_app
     from .site import export_site
 
-    config = {"RELOAD_CHECK_SECONDS": None}
-    if stories_dir:
-        config["STORIES_DIR"] = str(stories_dir)
-    if geodata_dir:
-        config["GEODATA_DIR"] = str(geodata_dir)
+    config = app_config(*region_folders(root, region, stories_dir, geodata_dir), RELOAD_CHECK_SECONDS=None)
     plan = export_site(create_app(config), out_dir, base_url, pdf=not no_pdf, seed=quiz_seed, count=quiz_n)
     files = sum(1 for p in out_dir.rglob("*") if p.is_file())
     click.echo(f"wrote {out_dir}/ ({files} files); open {out_dir / 'index.html'}")

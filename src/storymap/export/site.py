@@ -15,7 +15,11 @@ rewritten to a relative file path (so the copy works from a USB stick and
 under any sub-path), and module scripts are replaced by a classic build
 (:mod:`.classic`), because browsers do not load modules from ``file://``.
 A page that fetches its reading content on demand (the map page's
-``content_url``) gets it inline instead, since ``file://`` fetches nothing.
+``content_url``) gets it inline instead, since ``file://`` fetches nothing;
+such a page also gets the comparison's data and scripts
+(:data:`storymap.web.compare.OFFLINE_SCRIPTS`), so that its comparison is
+computed in the page: the block's presence is what tells compare.js that
+there is no server.
 The copy is written to a temporary folder beside the target and renamed
 into place: a failure leaves nothing half-written.
 """
@@ -38,6 +42,7 @@ from jinja2.utils import htmlsafe_json_dumps
 from werkzeug.exceptions import HTTPException
 
 from ..errors import StorymapError
+from ..web.compare import OFFLINE_SCRIPTS
 from . import EXPORT_COUNT, EXPORT_SEED
 from .classic import bundle
 
@@ -45,11 +50,12 @@ from .classic import bundle
 SERVER_ONLY = {
     "api.locate": "looks up any point in the full-resolution polygons (a query, not a document)",
     "api.unknown": "the JSON 404 for unknown /api/ paths (a static host answers those itself)",
-    # The planner's comparisons are computed per request for the places named in the query.
-    "compare.compare_json": "compares the places named in ?items= (computed per request)",
-    "compare.compare_csv": "compares the places named in ?items= (computed per request)",
-    "compare.compare_geojson": "compares the places named in ?items= (computed per request)",
-    "compare.print_view": "prints the comparison named in ?items= (computed per request)",
+    # The planner's comparisons are computed per request for the places named in the query; the
+    # copy's map pages compute them in the page instead (with their CSV and GeoJSON).
+    "compare.compare_json": "compares the places named in ?items= (the copy's map page computes it itself)",
+    "compare.compare_csv": "compares the places named in ?items= (the copy's map page writes the CSV itself)",
+    "compare.compare_geojson": "compares the places named in ?items= (the copy's map page writes the GeoJSON itself)",
+    "compare.print_view": "prints the comparison named in ?items= (the copy hides its print button)",
 }
 LANG_VARIANTS = ("en",)  # besides the default (Chinese) at the top level
 
@@ -316,14 +322,26 @@ _PAGE_DATA = re.compile(r"""<script type="application/json" id="storymap-data">(
 
 
 def _inline_content(html: str, page: Fetched, crawler: _Crawler) -> str:
-    """The reading content a page would fetch (its data's ``content_url``), as a JSON block beside its data."""
+    """The reading content a page would fetch (its data's ``content_url``), as a JSON block beside its data.
+
+    Such a page (the map) also gets the comparison's data as a JSON block and its scripts, deferred
+    before the page's own: its comparison then runs in the page.
+    """
     found = _PAGE_DATA.search(html)
     url = json.loads(found["json"]).get("content_url") if found else None
     if not url:
         return html
     content = json.loads(crawler.fetch(urljoin(page.url, url)).body)
-    block = f'<script type="application/json" id="storymap-content">{htmlsafe_json_dumps(content)}</script>\n'
-    return html[:found.start()] + block + html[found.start():]
+    with crawler.client.application.test_request_context():
+        compare_url = url_for("compare.offline_json")
+        scripts = [crawler.fetch(url_for("static", filename=name)).url for name in OFFLINE_SCRIPTS]
+    compare_data = json.loads(crawler.fetch(compare_url).body)
+    blocks = (
+        f'<script type="application/json" id="storymap-content">{htmlsafe_json_dumps(content)}</script>\n'
+        f'<script type="application/json" id="storymap-compare-data">{htmlsafe_json_dumps(compare_data)}</script>\n'
+        + "".join(f'<script defer src="{src}"></script>\n' for src in scripts)
+    )
+    return html[:found.start()] + blocks + html[found.start():]
 
 
 _MODULE_SCRIPT = re.compile(r"""<script\b[^>]*\btype=(["'])module\1[^>]*>\s*</script>""")

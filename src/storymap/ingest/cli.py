@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..cli import domain_errors
+from ..cli_common import domain_errors, project_at, region_option, root_option
 
 
 @click.command()
@@ -16,10 +16,11 @@ from ..cli import domain_errors
               help="Region folder [default: the project's geodata/ folder for that adcode].")
 @click.option("--id", "story_id", default=None, help="Story id (slug) [default: REGION-DATE].")
 @click.option("--out", "out_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="Story file to write [default: stories/REGION/ID.yaml].")
+              help="Story file to write [default: stories/REGION/ID.yaml in the project].")
 @click.option("--force", is_flag=True, default=False, help="Replace the output file if it exists.")
+@root_option
 @domain_errors
-def ingest(raw, city, geodata_dir, story_id, out_path, force):
+def ingest(raw, city, geodata_dir, story_id, out_path, force, root):
     """Draft a story file from the raw page text RAW of an article.
 
     Cleans the print text, finds the places (with their evidence) and figures,
@@ -28,7 +29,9 @@ def ingest(raw, city, geodata_dir, story_id, out_path, force):
     """
     from . import ingest_article
 
-    result = ingest_article(raw, city, geodata_dir=geodata_dir, story_id=story_id, out_path=out_path, force=force)
+    project = project_at(root) if out_path else project_at(root).writable("ingest")
+    result = ingest_article(raw, city, geodata_dir=geodata_dir or project.region_geodata_for(city),
+                            story_id=story_id, out_path=out_path, force=force, stories_root=project.stories_root)
     for line in report_lines(result):
         click.echo(line)
 
@@ -79,14 +82,17 @@ def gazetteer():
 @click.option("--alias", "aliases", multiple=True, help="Another name the stories use (repeatable).")
 @click.option("--note", default="", help="Anything an editor should know about the point.")
 @click.option("--geodata", "geodata_dir", type=click.Path(path_type=Path), default=None,
-              help="Region folder [default: the bundled Shanghai data].")
+              help="Region folder [default: the project's geodata/REGION folder].")
+@root_option
+@region_option
 @domain_errors
-def gazetteer_add(name, lon, lat, crs, precision, source, district, entry_id, aliases, note, geodata_dir):
+def gazetteer_add(name, lon, lat, crs, precision, source, district, entry_id, aliases, note, geodata_dir, root,
+                  region):
     """Append a checked row for NAME to the region's gazetteer.csv."""
-    from ..resources import default_geodata_dir
     from .gazetteer_add import add_gazetteer_entry
 
-    entry = add_gazetteer_entry(geodata_dir or default_geodata_dir(), name, lon, lat, crs, precision, source,
+    geodata_dir = geodata_dir or project_at(root).writable("gazetteer add").geodata_dir(region)
+    entry = add_gazetteer_entry(geodata_dir, name, lon, lat, crs, precision, source,
                                 district=district, entry_id=entry_id, aliases=aliases, note=note)
     row = entry.row
     converted = f" (converted from {entry.converted_from.upper()})" if entry.converted_from else ""

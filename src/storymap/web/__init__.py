@@ -13,7 +13,8 @@ from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 
 from ..modelcache import default_cache_dir
-from ..resources import bundled_path, configured_region_dirs
+from ..project import configured_region_dirs
+from ..resources import bundled_path
 from . import api, assets, classroom, compare, compression, errors, pages, security
 from .state import REBUILD_MEMORY_MB, REBUILD_TIMEOUT_SECONDS, ModelHolder
 
@@ -29,7 +30,9 @@ class StrictJSONProvider(DefaultJSONProvider):
 def create_app(test_config: dict | None = None) -> Flask:
     """Application factory.
 
-    Configuration, later sources winning: defaults, environment variables
+    Configuration, later sources winning: defaults (the only region, or
+    ``STORYMAP_REGION``, of the project: ``STORYMAP_ROOT``, else the working
+    directory's, else the bundled example), environment variables
     ``STORYMAP_STORIES_DIR``, ``STORYMAP_GEODATA_DIR``, ``STORYMAP_TILES``
     (comma-separated: osm, cartodb, amap), ``STORYMAP_CACHE_DIR`` (where built
     models are kept between starts), then ``test_config``.
@@ -39,10 +42,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_folder=str(Path(__file__).resolve().parent.parent / "static"),
         template_folder=str(bundled_path("templates")),
     )
-    stories_dir, geodata_dir = configured_region_dirs()
     app.config.from_mapping(
-        STORIES_DIR=str(stories_dir),
-        GEODATA_DIR=str(geodata_dir),
         TILES=(),
         RELOAD_CHECK_SECONDS=2.0,
         REBUILD_TIMEOUT_SECONDS=REBUILD_TIMEOUT_SECONDS,
@@ -56,6 +56,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["TILES"] = tuple(t.strip() for t in os.environ["STORYMAP_TILES"].split(",") if t.strip())
     if test_config:
         app.config.from_mapping(test_config)
+    if not (app.config.get("STORIES_DIR") and app.config.get("GEODATA_DIR")):
+        stories_dir, geodata_dir = configured_region_dirs()
+        app.config.setdefault("STORIES_DIR", str(stories_dir))
+        app.config.setdefault("GEODATA_DIR", str(geodata_dir))
     app.json = StrictJSONProvider(app)
     app.json.ensure_ascii = False
 

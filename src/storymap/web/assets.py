@@ -86,7 +86,7 @@ class StaticAssets:
             return None
         try:
             info = os.stat(path)
-        except OSError:
+        except (OSError, ValueError):  # ValueError: a NUL byte in the name, which no file has
             return None
         if not stat.S_ISREG(info.st_mode):  # a folder, a device: not an asset
             return None

@@ -1,4 +1,5 @@
-"""The planner's comparison: JSON, CSV and GeoJSON twins, a print view, and the view's UI strings (sent with the map page's data).
+"""The planner's comparison: JSON, CSV and GeoJSON twins, a print view, the view's UI strings (sent with the map page's data)
+and the data a page needs to compare without the server (the static copy's, :mod:`storymap.compare.offline`).
 
 Each request names its own items. The comparison is computed by
 :func:`storymap.compare.compare` on the built model the first time a set of
@@ -13,15 +14,19 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, render_template, request
 
 from ..compare import CompareInputError, compare, parse_request
-from ..compare.formats import LABELS, km, table, to_csv, to_geojson
+from ..compare.formats import CSV_TABLES, LABELS, km, table, to_csv, to_geojson
 from ..compare.items import DEFAULT_RADIUS_M, MAX_ITEMS, MAX_RADIUS_M, MIN_ITEMS, MIN_RADIUS_M
 from ..compare.printmap import print_map
 from .compression import compute_once
 from .errors import error_response
 from .i18n import HTML_LANG, pick_lang
-from .state import current_model, current_snapshot, json_response, serialised
+from .state import cached_json, current_model, current_snapshot, json_response, serialised
 
 bp = Blueprint("compare", __name__)
+
+# What a page that compares without the server loads besides compare.js (the export adds them to its map pages).
+OFFLINE_SCRIPTS = ("vendor/geographiclib-geodesic/geographiclib-geodesic.min.js",
+                   "vendor/polygon-clipping/polygon-clipping.umd.min.js")
 
 # How each request parameter is called in the query string.
 PARAMETER_NAMES = {"items": "items", "radius": "r", "crs": "crs"}
@@ -32,12 +37,13 @@ STRINGS = {
         "remove": "移除", "clear": "清空", "close": "关闭对比",
         "hint": "从地点弹窗、区面板或搜索结果加入 2–6 个对比项，或在地图上点击取点，或输入坐标。",
         "pick_on_map": "在地图上取点", "picking": "点击地图选择一个点（Esc 取消）",
-        "coords_label": "坐标（经度, 纬度）", "coords_placeholder": "121.4900, 31.2400", "add": "加入",
+        "coords_label": "坐标（经度, 纬度）", "coords_placeholder": "121.4868, 31.2406", "add": "加入",
         "crs_label": "坐标系", "crs_wgs84": "WGS-84（GPS、OpenStreetMap）", "crs_gcj02": "GCJ-02（高德等国内地图）",
         "radius_label": "步行圈半径", "metres": "米",
         "need_more": "再加入 {n} 项即可对比。", "too_many": "最多对比 {max} 项。",
         "loading": "正在计算…", "error": "无法对比：{message}",
-        "download_csv": "下载 CSV", "download_geojson": "下载 GeoJSON", "print_view": "打印版",
+        "download_csv": "下载 CSV（{table}）", "download_geojson": "下载 GeoJSON", "print_view": "打印版",
+        "csv_tables": {"items": "对比项", "pairs": "两两距离", "shares": "步行圈各区占比"},
         "tiles_off": "底图未开启：地图只显示区界。", "tiles_on": "开启底图（{name}）",
         "tiles_none": "本服务器未配置底图（storymap serve --tiles osm）。",
         "matrix": "距离矩阵", "matrix_note": "每格：行→列的测地线距离与起始方位角（正北为 0°，顺时针）。",
@@ -51,12 +57,13 @@ STRINGS = {
         "hint": "Add 2–6 items from a place popup, a district panel or search, click the map to pick a point, "
                 "or type coordinates.",
         "pick_on_map": "Pick a point on the map", "picking": "Click the map to pick a point (Esc cancels)",
-        "coords_label": "Coordinates (lon, lat)", "coords_placeholder": "121.4900, 31.2400", "add": "Add",
+        "coords_label": "Coordinates (lon, lat)", "coords_placeholder": "121.4868, 31.2406", "add": "Add",
         "crs_label": "CRS", "crs_wgs84": "WGS-84 (GPS, OpenStreetMap)", "crs_gcj02": "GCJ-02 (Amap, Chinese web maps)",
         "radius_label": "Walking radius", "metres": "m",
         "need_more": "Add {n} more to compare.", "too_many": "At most {max} items.",
         "loading": "Computing…", "error": "Cannot compare: {message}",
-        "download_csv": "Download CSV", "download_geojson": "Download GeoJSON", "print_view": "Print view",
+        "download_csv": "Download CSV ({table})", "download_geojson": "Download GeoJSON", "print_view": "Print view",
+        "csv_tables": {"items": "items", "pairs": "pairs", "shares": "circle by district"},
         "tiles_off": "Basemap off: the map shows district borders only.", "tiles_on": "Turn on basemap ({name})",
         "tiles_none": "No basemap is configured on this server (storymap serve --tiles osm).",
         "matrix": "Distance matrix",
@@ -71,6 +78,7 @@ STRINGS = {
 for _lang in STRINGS:
     STRINGS[_lang]["limits"] = {"min_items": MIN_ITEMS, "max_items": MAX_ITEMS, "min_radius": MIN_RADIUS_M,
                                 "max_radius": MAX_RADIUS_M, "default_radius": DEFAULT_RADIUS_M}
+    STRINGS[_lang]["table_labels"] = LABELS[_lang]  # the static copy builds the table in the page
 
 
 def _comparison(snapshot):
@@ -104,12 +112,25 @@ def compare_json():
 
 @bp.get("/api/compare.csv")
 def compare_csv():
+    """One tidy table (``?table=items|pairs|shares``, default items)."""
+    table_name = request.args.get("table") or "items"
+    if table_name not in CSV_TABLES:
+        return error_response(400, f"table {table_name!r}: unknown CSV table. Expected one of {', '.join(CSV_TABLES)}.",
+                              parameter="table", value=table_name, expected=" or ".join(CSV_TABLES))
     _, result, error = _comparison(current_snapshot())
     if error:
         return error
-    body = "\ufeff" + to_csv(result, pick_lang(request.args.get("lang")))  # BOM: Excel then reads UTF-8
+    body = "\ufeff" + to_csv(result, pick_lang(request.args.get("lang")), table_name)  # BOM: Excel then reads UTF-8
     return compute_once(Response(body.encode("utf-8"), mimetype="text/csv", headers={
-        "Content-Disposition": 'attachment; filename="storymap-compare.csv"'}))
+        "Content-Disposition": f'attachment; filename="storymap-compare-{table_name}.csv"'}))
+
+
+@bp.get("/api/compare/offline.json")
+def offline_json():
+    """What a page needs to compare without the server (the static copy inlines it in its map pages)."""
+    from ..compare.offline import offline_data
+
+    return cached_json("compare.offline", offline_data)
 
 
 @bp.get("/api/compare.geojson")

@@ -5,12 +5,16 @@
  * GCJ-02) side by side. The server computes everything (/api/compare: geodesic
  * distances, walking circles and their geometry, district shares, indicators);
  * this module keeps the selection in the URL hash, draws what the server
- * returns and renders its table. UI strings come with the page data
+ * returns and renders its table. The static copy has no server: its page carries the
+ * comparison data (#storymap-compare-data, put there by `storymap export`), and the same
+ * result is computed in the page (compare-local.js), its CSV and GeoJSON built as files in
+ * the page; what needs the server (the print view) is not offered. Which of the two is
+ * decided once, from the page. UI strings come with the page data
  * (data.compare_strings, complete once the reading content is in). compare-entry.js
  * loads this module, with its stylesheet, when a reader first opens the comparison.
  *
  * Exports:
- *   compareHash(state)            "#compare=place:a,pt:121.49:31.24&r=1000[&crs=gcj02]"
+ *   compareHash(state)            "#compare=place:a,pt:121.4868:31.2406&r=1000[&crs=gcj02]"
  *   parseCompareHash(hash)        {items, r, crs} of such a fragment
  *   class CompareMode({ map, data, lang, panel, go, padding })
  *     map: the Leaflet map; data: loadData() with its reading content; panel: the #sm-panel element;
@@ -26,6 +30,7 @@
 import { h, t } from "./dom.js";
 import { districtName, placeName } from "./data.js";
 import { districtOfPlace } from "./districts.js";
+import { CSV_TABLES, LocalComparison, readLocalData, table as localTable, toCsv, toGeojson } from "./compare-local.js";
 
 const DEFAULTS = { r: 1000, crs: "wgs84" };
 const API = new URL("api/", document.baseURI);
@@ -59,6 +64,9 @@ export class CompareMode {
     this.request = 0;
     this.drawnItems = "";
     this.strings = data.compare_strings;
+    const local = readLocalData();  // present in the static copy only
+    this.local = local && new LocalComparison(local);
+    this.fileUrls = [];  // the downloads made in the page, released when replaced
     this.tr = (key, vars) => t(this.strings, key, vars);
     map.on("baselayerchange layeradd layerremove", () => { if (this.active) this.updateTilesNote(); });
     document.addEventListener("keydown", (event) => { if (event.key === "Escape") this.stopPicking(); });
@@ -209,12 +217,12 @@ export class CompareMode {
     // The configured basemaps are the radio buttons of Leaflet's layer control: one click turns the first on.
     const choice = this.map.getContainer().querySelector(".leaflet-control-layers-base label");
     const input = choice && choice.querySelector("input");
-    this.tilesNote.replaceChildren(
-      h("p", { class: "cmp-tiles__off" }, this.tr("tiles_off")),
-      input
-        ? h("button", { type: "button", class: "sm-button", id: "cmp-tiles-on", onclick: () => input.click() },
-          this.tr("tiles_on", { name: choice.textContent.trim() }))
-        : h("p", { class: "sm-muted" }, this.tr("tiles_none")));
+    const hint = input
+      ? h("button", { type: "button", class: "sm-button", id: "cmp-tiles-on", onclick: () => input.click() },
+        this.tr("tiles_on", { name: choice.textContent.trim() }))
+      : h("p", { class: "sm-muted" }, this.tr("tiles_none"));
+    // "No basemap on this server" means nothing in the static copy, which has no server.
+    this.tilesNote.replaceChildren(h("p", { class: "cmp-tiles__off" }, this.tr("tiles_off")), ...(input || !this.local ? [hint] : []));
   }
 
   /* ---------- picking a point on the map ---------- */
@@ -254,13 +262,7 @@ export class CompareMode {
       return;
     }
     this.resultBox.replaceChildren(h("p", { class: "sm-muted" }, this.tr("loading")));
-    let body;
-    try {
-      const response = await fetch(new URL(`compare?${query(state, this.lang)}`, API));
-      body = await response.json();
-    } catch (error) {
-      body = { error: { message: String(error) } };
-    }
+    const body = await (this.local ? this.computeHere(state) : this.fetchResult(state));
     if (request !== this.request) return;  // a newer edit is on its way
     if (body.error) {
       this.layer.clearLayers();
@@ -272,7 +274,28 @@ export class CompareMode {
     this.names = new Map(body.items.map((item) => [item.id, this.lang === "en" ? item.name_en : item.name_zh]));
     this.panel.querySelector(".cmp-chips").replaceWith(this.chips());
     this.draw(body);
-    this.resultBox.replaceChildren(this.table(body.table), this.matrix(body.table), this.downloads(state));
+    this.resultBox.replaceChildren(this.table(body.table), this.matrix(body.table),
+      this.local ? this.localDownloads(body) : this.downloads(state));
+  }
+
+  async fetchResult(state) {
+    try {
+      const response = await fetch(new URL(`compare?${query(state, this.lang)}`, API));
+      return await response.json();
+    } catch (error) {
+      return { error: { message: String(error) } };
+    }
+  }
+
+  /** The static copy's answer: what /api/compare would give, computed in the page. */
+  async computeHere(state) {
+    await new Promise((resolve) => setTimeout(resolve));  // let "computing…" show first
+    try {
+      const result = this.local.compare(state);
+      return { ...result, table: localTable(result, this.strings.table_labels, this.lang) };
+    } catch (error) {
+      return { error: { message: error.message } };
+    }
   }
 
   table(view) {
@@ -306,15 +329,42 @@ export class CompareMode {
       h("p", { class: "sm-muted" }, this.tr("matrix_note"), " ", this.tr("uncertainty_note")));
   }
 
+  csvLabel(name) {
+    return this.tr("download_csv", { table: this.strings.csv_tables[name] });
+  }
+
   downloads(state) {
     const q = query(state, this.lang);
     return h("p", { class: "cmp-downloads" },
-      h("a", { class: "sm-button", id: "cmp-csv", href: new URL(`compare.csv?${q}`, API).href, download: "storymap-compare.csv" },
-        this.tr("download_csv")),
+      CSV_TABLES.map((name) => h("a", {
+        class: "sm-button", id: `cmp-csv-${name}`, href: new URL(`compare.csv?${q}&table=${name}`, API).href,
+        download: `storymap-compare-${name}.csv`,
+      }, this.csvLabel(name))),
       h("a", { class: "sm-button", id: "cmp-geojson", href: new URL(`compare.geojson?${q}`, API).href,
         download: "storymap-compare.geojson" }, this.tr("download_geojson")),
       h("a", { class: "sm-button", id: "cmp-print", href: new URL(`compare/print?${q}`, document.baseURI).href,
         target: "_blank", rel: "noopener" }, this.tr("print_view")));
+  }
+
+  /** The same files as the server's, made in the page (no print view: it needs the server). */
+  localDownloads(result) {
+    for (const url of this.fileUrls) URL.revokeObjectURL(url);
+    const file = (text, type) => {
+      const url = URL.createObjectURL(new Blob([text], { type }));
+      this.fileUrls.push(url);
+      return url;
+    };
+    this.fileUrls = [];
+    const labels = this.strings.table_labels;
+    return h("p", { class: "cmp-downloads" },
+      CSV_TABLES.map((name) => h("a", {
+        class: "sm-button", id: `cmp-csv-${name}`, download: `storymap-compare-${name}.csv`,
+        href: file(`\ufeff${toCsv(result, labels, this.lang, name)}`, "text/csv"),  // BOM: Excel then reads UTF-8
+      }, this.csvLabel(name))),
+      h("a", {
+        class: "sm-button", id: "cmp-geojson", download: "storymap-compare.geojson",
+        href: file(JSON.stringify(toGeojson(result)), "application/geo+json"),
+      }, this.tr("download_geojson")));
   }
 
   /** Circles, uncertainty, items and labelled distance lines, all from the server's geometry. */
