@@ -187,7 +187,8 @@ def locate(lon, lat, crs, fmt, root, region, geodata_dir):
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
-@click.option("--threads", type=click.IntRange(1, 64), default=4, show_default=True, help="Threads per worker.")
+# 8: a browser opens up to six connections to a host at once, so one reader's page load never waits for a thread.
+@click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True, help="Threads per worker.")
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Worker processes (gunicorn, the 'serve' extra); without gunicorn, as many waitress threads.")
 @click.option("--tiles", default="", help="Optional tile layers, comma-separated: osm, cartodb, amap.")

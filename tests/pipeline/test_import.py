@@ -12,7 +12,7 @@ from tests.reference import SHANGHAI_DISTRICTS
 
 from ._helpers import SHENZHEN_DISTRICTS, assert_clean_error
 
-OUTPUT_FILES = {"districts.full.geojson", "districts.display.geojson", "manifest.json", "PROVENANCE.md"}
+OUTPUT_FILES = {"districts.full.geojson", "districts.display.geojson", "manifest.json", "PROVENANCE.md", "divisions.csv"}
 
 
 def read_frame(path):
@@ -62,7 +62,7 @@ def test_import_reproduces_the_bundled_files(shanghai_import, bundled_geodata_di
 def test_import_manifest_matches_the_bundled_one(shanghai_import, bundled_geodata_dir):
     imported = json.loads((shanghai_import / "manifest.json").read_text("utf-8"))
     bundled = json.loads((bundled_geodata_dir / "manifest.json").read_text("utf-8"))
-    for key in ("region", "crs", "files", "district_count", "source", "display_tolerance_m"):
+    for key in ("region", "crs", "files", "district_count", "source", "display_tolerance_m", "divisions_source"):
         assert imported[key] == bundled[key], key
     assert imported["command"] == f"storymap geodata import 310000 --out {shanghai_import.as_posix()}"
 
@@ -71,7 +71,7 @@ def test_import_manifest_matches_the_bundled_one(shanghai_import, bundled_geodat
 def test_import_writes_complete_files_and_nothing_else(request, which):
     out = request.getfixturevalue(which)
     assert {p.name for p in out.iterdir()} == OUTPUT_FILES  # no leftover temporary files
-    for name in OUTPUT_FILES - {"PROVENANCE.md"}:
+    for name in OUTPUT_FILES - {"PROVENANCE.md", "divisions.csv"}:
         json.loads((out / name).read_text("utf-8"))  # complete, parseable JSON
     provenance = (out / "PROVENANCE.md").read_text("utf-8")
     assert "GCJ-02" in provenance and "## Rebuild" in provenance

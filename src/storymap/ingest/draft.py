@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from .clean import Article, Paragraph
 from .facts import FoundFact, find_facts
+from .ids import slug
 from .places import FoundPlace, Passage
 
 THEME_WORDS = {
@@ -71,35 +72,19 @@ class Draft:
     excerpts: list[DraftExcerpt] = field(default_factory=list)
     facts: list[DraftFact] = field(default_factory=list)
     photos: list[dict] = field(default_factory=list)
+    # names the text gives no district for: listed for the editor, not drafted as places
+    unlocated: list[FoundPlace] = field(default_factory=list)
 
     def place_named(self, key: str) -> DraftPlace | None:
         return next((p for p in self.places if p.found.key == key), None)
 
 
-def slug(text: str, fallback: str, words=None) -> str:
-    """A readable ASCII id from Chinese text, a word's syllables run together (huaqiangbei-lu).
-
-    ``words`` splits text into words (e.g. ``Language.words``); without it each
-    Chinese character is its own word and Latin words stay whole.
-    """
-    from .language import require
-
-    pinyin = require("pypinyin")
-    parts = []
-    split = words or (lambda t: re.findall(r"[A-Za-z0-9]+|[\u3400-\u9fff]", t))
-    for word in split(re.sub(r"[^\u3400-\u9fffA-Za-z0-9]+", " ", text)):
-        syllables = "".join(pinyin.lazy_pinyin(word, errors="default")).lower()
-        parts.append(re.sub(r"[^a-z0-9]+", "-", syllables))
-    result = re.sub(r"-+", "-", "-".join(parts)).strip("-")
-    return result[:40].strip("-") or fallback
-
-
-def section_ids(article: Article, words=None) -> list[str]:
+def section_ids(article: Article) -> list[str]:
     ids: list[str] = []
     for index, section in enumerate(article.sections, start=1):
         title = section.heading.text if section.heading else (article.title or "")
         head = re.split(r"[:：\s]", title)[0]
-        ids.append(_unique(slug(head, f"section-{index}", words), ids))
+        ids.append(_unique(slug(head, f"section-{index}"), ids))
     return ids
 
 
@@ -117,16 +102,20 @@ def passages(article: Article, sections: list[str]) -> list[Passage]:
 
 
 def plan_story(article: Article, found: list[FoundPlace], *, story_id: str, city: str, source_file: str,
-               district_points: dict, taken_ids: set[str], simplify=lambda text: text, words=None) -> Draft:
+               district_points: dict, taken_ids: set[str], simplify=lambda text: text) -> Draft:
     """Decide the draft's sections, places (with roles), excerpts, facts and photos.
 
     ``district_points`` maps a district adcode to (name, lon, lat, source) of a
     point inside it, for places that are a whole district; ``simplify`` gives
-    the Simplified form of a passage, position for position, to read figures in;
-    ``words`` splits a name into words for readable ids.
+    the Simplified form of a passage, position for position, to read figures in.
+    Place ids are :func:`.ids.slug` of the name, as ``gazetteer add`` makes them.
     """
     draft = Draft(story_id, city, article, source_file)
-    ids = section_ids(article, words)
+    # A place is drafted with its district; a name the text sets in no district (nor the gazetteer) is as
+    # likely outside the region or no place at all: the editor sees it listed, with where it was read.
+    draft.unlocated = [p for p in found if p.district is None]
+    found = [p for p in found if p.district is not None]
+    ids = section_ids(article)
     for section, section_id in zip(article.sections, ids):
         title = section.heading.text if section.heading else (article.title or section_id)
         text = title * 3 + "".join(p.text for p in section.paragraphs)
@@ -138,7 +127,7 @@ def plan_story(article: Article, found: list[FoundPlace], *, story_id: str, city
     for place in found:
         if place.key in absorbed:
             continue
-        place_id = _unique(place.gazetteer or slug(place.name, "place", words), taken)
+        place_id = _unique(place.gazetteer or slug(place.name, "place"), taken)
         taken.add(place_id)
         point = None
         if place.kind == "district" and place.key in district_points:
@@ -274,6 +263,9 @@ def render_yaml(draft: Draft, *, raw_name: str, encoding_note: str | None) -> st
     out += ["", "places:"]
     for p in draft.places:
         out += _place_lines(p)
+    if draft.unlocated:
+        out.append("  # Also named, but the text sets them in no district (left out; add any that is a place here):")
+        out += [f"  #   {p.name} ({p.mentions[0].passage}: {_one_line(p.mentions[0].sentence)})" for p in draft.unlocated]
     out += ["", "excerpts:"]
     current = None
     for e in draft.excerpts:

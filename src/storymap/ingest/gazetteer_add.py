@@ -22,6 +22,7 @@ from ..errors import OutsideDistrictsError, StorymapError
 from ..fileio import write_files_atomically
 from ..gazetteer import COLUMNS, load_gazetteer
 from ..geodata import Geodata, load_geodata
+from .ids import slug
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ def build_row(geodata: Geodata, gazetteer, name: str, lon: float, lat: float, cr
                 f"{candidate!r} is already in the gazetteer ({existing.file.name}:{existing.line}, id {existing.id!r}); "
                 "expected a new name (edit that row instead)"
             )
-    entry_id = entry_id or _id_from_name(name)
+    entry_id = entry_id or slug(name)  # the id the draft gives the same name
     if not SLUG.match(entry_id):
         raise StorymapError(f"--id is {entry_id!r}; expected lowercase letters, digits and hyphens")
     if gazetteer.by_id(entry_id) is not None:
@@ -125,17 +126,3 @@ def _district(geodata: Geodata, value: str):
             return d
     names = ", ".join(f"{d.code} {d.name_zh}" for d in geodata.districts)
     raise StorymapError(f"--district is {value!r}; expected a district of {geodata.region_name_zh}: {names}")
-
-
-def _id_from_name(name: str) -> str:
-    try:
-        from pypinyin import lazy_pinyin
-    except ImportError as exc:
-        raise StorymapError("pass --id SLUG (or install pypinyin to derive it from the name)") from exc
-    import re
-
-    words = lazy_pinyin(name, errors="default")
-    slug = re.sub(r"[^a-z0-9]+", "-", "-".join(words).lower()).strip("-")
-    if not slug:
-        raise StorymapError(f"cannot derive an id from {name!r}; pass --id SLUG")
-    return slug[:40].strip("-")

@@ -1,23 +1,41 @@
-"""Finding the places an article names, each with its evidence.
+"""Finding the places an article names, each with its district and the evidence for both.
 
-Names come from four kinds of evidence, never from a bare suffix regex (which
-would take 发展之路 for a road):
+A pipeline of pure steps over each passage (read on a Simplified copy, so
+offsets stay those of the printed text):
 
-1. the region's own names, loaded into jieba as dictionary words: its
-   districts (long and short forms, 静安区/静安) and the gazetteer's names and
-   aliases;
-2. administrative chains read right after a district name: a town or
-   subdistrict (庙镇, …街道, …乡), a village (镇东村), a road or lane
-   (谈家桥路, 蕃瓜弄) and the estate named after it (谈家桥路小区);
-3. jieba's words and tags: a road or subdistrict suffix after a proper-name
-   word (华强北路, 外滩街道), a facility word after a name (同济大学,
-   515咖啡艺术中心, 自然博物馆);
-4. quoted names (“模速空间”) that the text treats as a location at least
-   once (来到…, 走进…, 落地…, 在“…”3层).
+1. **Candidates**, from independent kinds of evidence:
+   - the lexical analyser's place and organisation words (Baidu LAC's LOC/ORG,
+     jieba's ns/nt/nz), each cut off at a district name or the city's own name
+     before it (松江区佘山 -> 佘山) and at a locative word after it (江畔, 一带);
+   - the region's own names: its districts (long forms anywhere; short forms
+     only as whole words), its 街道/镇/乡 from the official division list (full
+     names, and their names without 街道/镇 as whole words), the gazetteer's
+     names and aliases;
+   - name shapes: a proper name ending in a class word (…公园, …湿地, …老街,
+     …桥, …基地, …大学) and quoted names (“模速空间”) that are a place by
+     their shape or their context (来到“…”, 走进“…”).
+2. **Filters**: figures of speech that only look like places (后花园, 会客厅,
+   发展之路), generic class phrases (城市公园, 口袋公园), linear features that
+   are no point (rivers, greenways, metro lines), names of units outside the
+   region, and words inside other words (青溪 in 青溪河 is not 青溪区).
+3. **Overlaps**: the longest name wins; the shorter ones inside it are
+   evidence for its district (松风 in 松风科学城 -> 松风镇 -> its district).
+4. **District attribution**, strongest first: the gazetteer's sourced point;
+   the chain (a district, or a township, printed right before the name:
+   崇明区庙镇镇东村); the name is a township of one district; the sentence's
+   district (or township); the paragraph's; a township name inside the name;
+   the district the section was set in before. A district short form (青溪 of
+   青溪区) counts only when the article also prints the district's full name,
+   since such short forms are mostly the river, lake or hill the district is
+   named after. A subdistrict printed only as the setting of another place is
+   context, not a place (:func:`administrative_context`).
+5. Names found once are looked for again in every passage (the analyser may
+   tag a name in one sentence and not in the next), and a name printed with and
+   without its class word is one place, named by the shorter form.
 
 :func:`find_places` is pure given its :class:`Language`; each found place
 carries every mention (passage, offsets, sentence) and where its district
-came from.
+came from, with the evidence sentence.
 """
 
 from __future__ import annotations
@@ -28,36 +46,92 @@ from dataclasses import dataclass, field
 from .language import Language, Token
 
 _ADMIN_SUFFIXES = ("新区", "自治县", "自治旗", "区", "县", "市", "旗")
-_CJK_RUN = "[\u3400-\u9fff]"
-_TOWN = re.compile(rf"^({_CJK_RUN}{{1,4}}?(?:街道|镇|乡))")
-_VILLAGE = re.compile(rf"^({_CJK_RUN}{{1,4}}?村)")
-_ROAD = re.compile(rf"^({_CJK_RUN}{{1,6}}?(?:大道|大街|路|街|弄|巷))(\d+(?:号|弄))?")
-_ESTATE = re.compile(r"^(小区|新村|社区|花园|里弄)")
-_QUOTED = re.compile(r"[“‘「『\"]([\u3400-\u9fffA-Za-z0-9·]{2,12})[”’」』\"]")
+_TOWNSHIP_SUFFIXES = ("街道", "镇", "乡")
+# A proper name ending in one of these is a place (longest first where one ends another).
+CLASS_WORDS = tuple(sorted({
+    "公园", "湿地", "湿地公园", "森林公园", "郊野公园", "遗址公园", "小镇", "古镇", "古城", "遗址", "新城", "社区",
+    "未来社区", "老街", "直街", "步行街", "历史文化街区", "街区", "巷子", "胡同", "里弄", "桥", "大桥", "岛", "湖",
+    "水库", "水厂", "码头", "基地", "园区", "产业园", "科技园", "创意园", "创谷", "广场", "大学", "学院", "中学",
+    "小学", "医院", "博物馆", "博物院", "美术馆", "图书馆", "科技馆", "体育馆", "体育中心", "纪念馆", "展览馆",
+    "艺术中心", "文化中心", "剧院", "大剧院", "书院", "大厦", "中心", "机场", "火车站", "高铁站", "港", "码头",
+    "景区", "风景区", "植物园", "动物园", "寺", "塔", "楼", "阁", "宫", "祠", "故居", "城", "科学城", "商圈", "市场",
+    "村", "新村", "小区", "山", "湾", "江滩", "滩", "池", "路", "大道", "大街", "街", "巷", "弄", "坊", "门",
+    "空间", "工厂", "厂", "实验室", "港区", "片区", "书店", "站", "校区", "园", "风貌区", "历史风貌区", "超市",
+}, key=len, reverse=True))
+_ROAD_WORDS = ("大道", "大街", "路", "街", "巷", "弄")
+# Class words that make an organisation's name the name of its building (a research centre or a base is
+# an institution first: …中心, …基地 from the analyser's organisations are not drafted as places).
+_FACILITY_WORDS = ("大学", "学院", "中学", "小学", "学校", "医院", "博物馆", "博物院", "美术馆", "图书馆", "科技馆",
+                   "体育馆", "体育中心", "纪念馆", "展览馆", "艺术中心", "文化中心", "剧院", "书院", "机场", "火车站",
+                   "高铁站", "公园", "广场", "大厦", "寺", "宫", "祠", "故居", "景区", "植物园", "动物园", "古镇", "古城")
+# One class word alone is too weak after a common noun (…中心, …空间, …站): the name must be proper.
+_WEAK_CLASS_WORDS = {"中心", "空间", "城", "站", "门", "楼", "池", "滩", "山", "湾", "港", "塔", "宫", "坊", "社区",
+                     "市场", "工厂", "厂", "片区", "街区", "小区", "新城", "基地", "园区", "广场", "湖", "岛", "桥",
+                     "路", "街", "村", "大道", "大街", "巷", "弄", "实验室", "书店", "园", "超市"}
+# Metaphors of the genre that only look like places (a city's 后花园, 会客厅, 名片, 发展之路).
+FIGURES_OF_SPEECH = frozenset({
+    "后花园", "会客厅", "客厅", "桥头堡", "试验田", "排头兵", "大本营", "主阵地", "主战场",
+    "新高地", "高地", "名片", "金名片", "窗口", "样板间", "发动机", "引擎", "加速器", "风景线", "生命线",
+    "大动脉", "动脉", "心脏", "纽带", "橱窗", "舞台", "热土", "沃土", "福地", "港湾", "家园", "乐园", "花园",
+    "后院", "前沿", "桥梁", "会场", "秀场", "磁场", "洼地", "高峰", "新地标", "地标",
+    "老地方", "新天地", "大舞台", "朋友圈", "生活圈", "经济圈", "都市圈", "城市群", "一张网",
+})
+# What a common word before 之 makes a figure of speech of: the road, city, capital, window, heart... of it.
+_ABSTRACT_HEADS = frozenset({"路", "城", "都", "窗", "心", "源", "美", "魂", "光", "道", "本", "基", "钥", "匙", "乡",
+                             "地", "所", "家", "声", "约", "变", "治", "策", "力", "韵", "味"})
+# Modifiers that make a class phrase generic (城市公园, 口袋公园, 老旧小区): a kind of place, not a name.
+_GENERIC_MODIFIERS = frozenset({
+    "城市", "湿地", "口袋", "社区", "街头", "郊野", "森林", "主题", "生态", "文化", "体育", "产业", "科技", "创新",
+    "创业", "工业", "物流", "农业", "商业", "综合", "国家", "省级", "市级", "区级", "老旧", "老", "新", "小", "大",
+    "各类", "各", "这", "那", "该", "本", "此", "一", "多", "两", "全", "整个", "沿江", "滨江", "滨水", "滨海", "新型",
+    "特色", "城郊", "周边", "附近", "历史", "未来", "智慧", "数字", "国际", "现代", "传统", "美丽", "幸福", "和美",
+    "乡村", "农村", "城乡", "城中", "一座", "一个", "一条", "一片", "这座", "这个", "这条", "这片", "座", "个", "条",
+    "片", "处", "家", "公共", "开放", "休闲", "健身", "运动", "游乐", "街心", "中心", "核心", "重点", "人民", "群众",
+    "居民", "市民", "百姓", "村民", "临街", "沿街", "背街", "老城", "新区", "城区", "市区", "郊区", "远郊", "近郊",
+    "周末", "夜间", "夜", "旧", "古", "名", "网红", "热门", "知名", "著名", "首个", "首批", "第一", "全国", "全市",
+    "全省", "全区", "当地", "本地", "附近", "服务", "党群", "邻里", "养老", "托育", "儿童", "青年", "孵化", "研发", "总部", "办公", "商务", "金融", "交通", "枢纽", "地铁", "公交", "轨道", "高速", "道路", "街道", "社会",
+    "发展", "建设", "更新", "改造", "保护", "示范", "试点", "标杆", "样板", "模范", "先行", "东", "西", "南", "北",
+    "上", "下", "前", "后", "内", "外", "里", "中", "两岸", "沿岸", "江边", "河边", "湖边", "岸边", "路边", "水", "绿色",
+    "花园", "园林", "景观", "风景", "旅游", "观光", "度假", "研学", "教育", "医疗", "卫生", "科研", "实验", "创意",
+    "艺术", "音乐", "文旅", "文创", "非遗", "民俗", "红色", "革命", "工人", "职工", "学生", "大型", "小型", "微型",
+    "口子", "滨河", "临江", "临水", "亲水", "绿道", "碧道", "慢行", "步行", "骑行", "跑步", "健康", "平安",
+    "江滩", "河岸", "湖畔", "江畔", "河畔", "环湖", "沿湖", "江面", "水面", "湖面", "岸线", "市集", "集市",
+    "青石板", "石板", "楼阁", "堆场", "街镇", "镇村", "村居", "村镇", "公寓", "食堂", "驿站", "城墙", "江南", "水乡", "街巷", "小巷", "巷弄", "老巷", "街角", "巷口", "路口", "门口", "厂房", "老厂房",
+})
+# A name ending in one of these is a line on the map, not a point (rivers, greenways, metro lines, roads' ring).
+_LINEAR = ("江", "河", "运河", "水系", "水道", "绿道", "碧道", "干线", "铁路", "地铁", "高速", "环线", "线", "轴",
+           "走廊", "廊道", "长廊", "步道", "栈道", "绿廊")
+# A name ending in one of these is an office, not a place (文旅部门, 区住建局).
+_ORGANISATIONS = ("部门", "局", "委", "办", "政府", "委员会", "办公室", "集团", "公司", "协会", "组织", "联合会")
+# A name ending in one of these is a part of the city, not a place (补齐郊区, 中心城区).
+_GENERIC_AREAS = ("郊区", "城区", "市区", "老城区", "主城区", "中心区域")
+# Words after a place name that say "beside / around it", not part of the name (青溪河畔, 老城一带).
+_LOCATIVE_SUFFIXES = ("沿岸", "两岸", "东岸", "西岸", "南岸", "北岸", "一带", "周边", "附近", "沿线", "之畔", "畔",
+                      "边", "旁", "内", "里", "外", "上", "下", "段", "片区内")
 # Words before a quoted name that make it a location: one goes *to* or *into* it.
-_LOCATIVE_BEFORE = re.compile(r"(?:来到|走进|步入|走入|落地|落户|入驻|位于|前往|探访|打卡|参观|造访)[^，,。；;！？]{0,8}$")
-_LOCATIVE_AFTER = re.compile(r"^(?:\d+层|\d+楼|[一二三四五六七八九十]+层|内|里|门口|园区|大楼)")
-_ROAD_SUFFIXES = {"路", "街", "大道", "大街", "弄", "巷"}
-_TOWN_SUFFIXES = {"街道", "镇", "乡"}
-# A facility word names a place by itself after any name (自然博物馆, 同济大学) ...
-_STRONG_FACILITIES = (
-    "大学", "学院", "中学", "小学", "医院", "博物馆", "美术馆", "图书馆", "科技馆", "体育馆", "纪念馆",
-    "展览馆", "大厦", "机场", "火车站", "高铁站", "植物园", "动物园",
-)
-# ... a weak one only after a proper name (515咖啡艺术中心, not 社区事务受理服务中心).
-_WEAK_FACILITIES = ("中心", "超市", "商场", "市场", "小区", "新村", "园区", "产业园", "书店", "酒店", "剧院", "体育场",
-                    "公园", "广场", "码头", "湿地")
-_PROPER_FLAGS = {"ns", "nr", "nrt", "nz", "nt", "j", "eng", "m"}
-_STOP_FLAGS = {"x", "p", "u", "uj", "ul", "uz", "ug", "ud", "uv", "c", "r", "y", "e", "f", "q", "t", "w"}
-_STOP_WORDS = {"的", "之", "在", "由", "从", "到", "于", "与", "和", "及", "或", "将", "把", "被", "向", "对", "是"}
-# Common nouns that end up before 路/街道 without being a name (发展新路, 社区街道).
-_GENERIC = {
-    "城市", "发展", "道路", "产业", "社区", "服务", "工作", "人民", "生活", "创新", "未来", "幸福", "转型", "振兴",
-    "基层", "乡村", "农村", "城乡", "全市", "全区", "各", "所在", "老", "新", "小", "大", "街", "镇", "乡", "村",
-}
+_LOCATIVE_BEFORE = re.compile(r"(?:来到|走进|步入|走入|落地|落户|入驻|位于|前往|探访|打卡|参观|造访|进入|坐落于|地处)"
+                              r"[^，,。；;！？“”]{0,6}$")
+_LOCATIVE_AFTER = re.compile(r"^(?:\d+层|\d+楼|[一二三四五六七八九十]+层|内|里|门口|园区|大楼|一楼|二楼|附近|周边|旁)")
+# a year ends the name: punctuation, 的 or the end of the text follows (活动6862场 is a count)
+_DOTTED = re.compile(r"(?:·(?:\d{4}|[A-Za-z]{2,8})|(?<=[\u3400-\u9fff])\d{4})(?=[^\u3400-\u9fffA-Za-z0-9.%％]|的|$)")
+_QUOTATION = re.compile(r"[“‘「『]([^“”‘’「」『』]{2,24})[”’」』]")
+_QUOTED = re.compile(r"[“‘「『\"]([\u3400-\u9fffA-Za-z0-9·]{2,12})[”’」』\"]")
+_NAME_CHAR = re.compile(r"[\u3400-\u9fffA-Za-z0-9·]")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+# Before a two-character town name (庙镇), these make it part of a longer word (城镇, 乡镇, 古镇).
+_BEFORE_SHORT_TOWN = "乡城村集古小新"
+_LOCATIVE_CHARS = "上里内边旁"
+# Tags that make a quotation a clause: verbs, adverbs, pronouns, prepositions, conjunctions, particles.
+_CLAUSE_FLAGS = {"v", "vd", "d", "r", "p", "c", "u"}
+_COUNT_CHARS = "一二三四五六七八九十两几多百千万"
 _SENTENCE_END = re.compile(r"[。！？!?；;]")
-_KIND_PRIORITY = {"gazetteer": 0, "district": 1, "town": 2, "village": 2, "road": 2, "estate": 2,
-                  "landmark": 3, "facility": 4}
+_PROPER_FLAGS = {"ns", "nr", "nrt", "nz", "nt", "j", "eng", "nw"}
+_PLACE_FLAGS = {"ns"}
+_NAME_FLAGS = _PROPER_FLAGS | {"n", "m", "s", "an", "ng", "nrfg", "x"}
+_STOP_WORDS = {"的", "之", "在", "由", "从", "到", "于", "与", "和", "及", "或", "将", "把", "被", "向", "对", "是", "了",
+               "也", "都", "还", "又", "就", "等", "让", "使", "给", "为", "以", "这", "那", "其", "每", "各", "该"}
+# Kinds of candidates, most trusted first (an equal span keeps the more trusted kind).
+_KIND_PRIORITY = {"gazetteer": 0, "district": 1, "township": 2, "quoted": 3, "landmark": 4, "named": 5}
 
 
 @dataclass(frozen=True)
@@ -77,6 +151,8 @@ class RegionNames:
     districts: dict[str, str]  # long and short names -> adcode
     district_names: dict[str, str]  # adcode -> long name
     gazetteer: dict[str, tuple[str, str]]  # name or alias -> (gazetteer id, district adcode)
+    townships: dict[str, str | None] = field(default_factory=dict)  # full and short names -> adcode (None: ambiguous)
+    elsewhere: frozenset[str] = frozenset()  # provinces, cities and districts outside the region (long and short)
 
 
 @dataclass(frozen=True)
@@ -88,9 +164,9 @@ class Mention:
     simple: str  # the name in Simplified characters, for matching
     kind: str
     sentence: str
-    district: str | None = None  # adcode read from the text around it
-    parent: str | None = None  # a place name it sits in (外滩街道 for 善淘慈善超市)
+    district: str | None = None  # adcode read from the text or the township list
     section: int | None = None  # the passage's section; None for a caption
+    evidence: str | None = None  # how the district was read: chain, township, sentence, paragraph
 
 
 @dataclass
@@ -104,229 +180,496 @@ class FoundPlace:
     mentions: list[Mention] = field(default_factory=list)
 
 
-def region_names(region_name_zh: str, districts, gazetteer_entries) -> RegionNames:
-    """Collect the names of a region (pure): ``districts`` are (adcode, name) pairs."""
+@dataclass(frozen=True)
+class Candidate:
+    start: int
+    end: int
+    kind: str
+    district: str | None = None  # adcode the candidate itself gives (a district, a township, a gazetteer row)
+
+
+_EVIDENCE_RANK = {"gazetteer": 0, "district": 0, "chain": 1, "township": 2, "sentence": 3, "paragraph": 4,
+                  "contains township": 5, "section": 6}
+
+
+def region_names(region_name_zh: str, districts, gazetteer_entries, townships=(), elsewhere=()) -> RegionNames:
+    """Collect the names of a region (pure).
+
+    ``districts`` are (adcode, name) pairs, ``townships`` objects with ``name``
+    and ``district_code``, ``elsewhere`` names of administrative units outside
+    the region.
+    """
     by_name: dict[str, str] = {}
     for code, name in districts:
         by_name[name] = code
-        short = _short_form(name)
+        short = _short_form(name, _ADMIN_SUFFIXES)
         if short:
             by_name.setdefault(short, code)
-    region = tuple(n for n in (region_name_zh, _short_form(region_name_zh)) if n)
+    region = tuple(n for n in (region_name_zh, _short_form(region_name_zh, _ADMIN_SUFFIXES)) if n)
     gazetteer = {}
     for entry in gazetteer_entries:
         for name in entry.names:
             cleaned = name.strip("“”\"‘’「」『』 ")
-            if cleaned and _CJK_NAME.search(cleaned):
+            if cleaned and _CJK.search(cleaned):
                 gazetteer.setdefault(cleaned, (entry.id, entry.district_code))
-    return RegionNames(region, by_name, {code: name for code, name in districts}, gazetteer)
+    township_names: dict[str, str | None] = {}
+    long_names = {name for _, name in districts}
+    landmarks = _landmark_forms(townships)
+    for township in townships:
+        forms = [township.name]
+        short = _short_form(township.name, _TOWNSHIP_SUFFIXES)
+        if short and len(short) >= 2:
+            forms.append(short)
+        for form in forms:
+            if form in long_names or form in region or (form in by_name and form not in landmarks):
+                continue
+            known = township_names.get(form, township.district_code)
+            township_names[form] = township.district_code if known == township.district_code else None
+    # A subdistrict named like a district's short form (a 湖 district with its 湖街道) shows the bare name is the
+    # landmark both are named after: it is read as that subdistrict's name, not as the district. (A town named
+    # like its county, 松风镇 of 松风区, is the county's seat: the bare name stays the county's.)
+    for form in landmarks & set(by_name) & set(township_names):
+        if form not in long_names:
+            del by_name[form]
+    own = set(by_name) | set(region)
+    outside = frozenset(n for n in elsewhere if n not in own)
+    return RegionNames(region, by_name, {code: name for code, name in districts}, gazetteer, township_names, outside)
 
 
-_CJK_NAME = re.compile(r"[\u3400-\u9fff]")
+def _landmark_forms(townships) -> set[str]:
+    return {t.name.removesuffix("街道") for t in townships if t.name.endswith("街道")}
 
 
-def _short_form(name: str) -> str | None:
-    for suffix in _ADMIN_SUFFIXES:
+def _short_form(name: str, suffixes) -> str | None:
+    for suffix in suffixes:
         if name.endswith(suffix) and len(name) - len(suffix) >= 2:
             return name[: -len(suffix)]
     return None
 
 
 def find_places(passages: list[Passage], names: RegionNames, language: Language) -> list[FoundPlace]:
-    """Every place the passages name, in order of first mention.
-
-    Parameters
-    ----------
-    passages : list of Passage
-        Excerpts and captions, in article order.
-    names : RegionNames
-        The region's districts and gazetteer names.
-    language : Language
-        Its tokenizer learns the region's names here.
-    """
+    """Every place the passages name, in order of first mention, each with its district and evidence."""
     simplified = {p.key: language.simplified(p.text) for p in passages}
-    for word in [*names.region, *names.districts, *names.gazetteer]:
-        language.add_word(word, "ns")
-    landmarks = quoted_landmarks(simplified.values())
-    for word in landmarks:
-        language.add_word(word, "nz")
-    mentions = []
+    full_forms = {code for code, name in names.district_names.items() if any(name in t for t in simplified.values())}
+    first = []
     for passage in passages:
-        mentions += _passage_mentions(passage, simplified[passage.key], names, landmarks, language)
+        text = simplified[passage.key]
+        tokens = language.place_tokens(text)
+        candidates = [c for c in _candidates(text, tokens, names, full_forms, language.common_word)
+                      if _keep(c, text, names, language.common_word) and not in_saying(c, text, tokens)]
+        first.append((passage, text, tokens, candidates))
+    known = echo_names([(text, choose(candidates)) for _, text, _, candidates in first], names)
+    read = []
+    for passage, text, tokens, candidates in first:
+        candidates = candidates + echo_candidates(text, tokens, known)
+        read.append((passage, text, candidates, choose(candidates)))
+    # the districts each section names, in order, for places whose paragraph names none
+    section_districts: dict[int, list[tuple[int, str]]] = {}
+    for order, (passage, _text, _candidates_, chosen) in enumerate(read):
+        if passage.section is not None:
+            section_districts.setdefault(passage.section, []).extend(
+                (order, c.district) for c in chosen if c.kind == "district")
+    mentions: list[Mention] = []
+    for order, (passage, text, candidates, chosen) in enumerate(read):
+        context = section_districts.get(passage.section, []) if passage.section is not None else []
+        mentions += [_mention(passage, text, c, chosen, candidates, section_district(context, order)) for c in chosen
+                     if not (c.kind == "township" and administrative_context(c, text, chosen))]
     return _group(mentions, names)
 
 
-def quoted_landmarks(texts) -> set[str]:
-    """Quoted names that the text treats as somewhere one goes or is (pure)."""
-    found = set()
-    for text in texts:
-        for match in _QUOTED.finditer(text):
-            before = _after_last_punct(text[max(0, match.start() - 16): match.start()])
-            after = text[match.end(): match.end() + 4]
-            if _LOCATIVE_BEFORE.search(before) or (before.endswith("在") and _LOCATIVE_AFTER.match(after)):
-                found.add(match.group(1))
-    return found
+def administrative_context(township: Candidate, text: str, chosen: list[Candidate]) -> bool:
+    """Whether a township is printed only as the administrative setting of another place, not as a place:
+    a subdistrict right before it (枫林街道竹溪村), setting the scene (在松风镇，…), or a short form
+    owning it (位于枫林的…). A full name owning a place stays a place (外滩街道的善淘慈善超市)."""
+    starts = {c.start for c in chosen if c is not township}
+    end = township.end
+    if end in starts and text[township.start: end].endswith("街道"):
+        return True  # a town (镇, 乡) is a settlement, a point on the map even before its village (庙镇镇东村)
+    if text[end: end + 1] in ("，", ","):
+        before = [c for c in chosen if c.end == township.start and c.kind == "district"]
+        opening = before[0].start if before else township.start  # 在青溪区松风镇，…
+        if text[max(0, opening - 1): opening] == "在":
+            return True
+    short = not text[township.start: end].endswith(_TOWNSHIP_SUFFIXES)
+    return short and text[end: end + 1] == "的" and end + 1 in starts
 
 
-def _after_last_punct(text: str) -> str:
-    return re.split(r"[，,。；;！？!?”“]", text)[-1]
+def section_district(districts: list[tuple[int, str]], order: int) -> str | None:
+    """The district a section set the scene in before passage ``order`` (the last one named before it),
+    or the section's only district."""
+    before = [code for at, code in districts if at < order]
+    if before:
+        return before[-1]
+    codes = {code for _, code in districts}
+    return codes.pop() if len(codes) == 1 else None
 
 
-def _passage_mentions(passage: Passage, text: str, names: RegionNames, landmarks, language) -> list[Mention]:
-    tokens = language.tokens(text)
-    found: list[tuple[int, int, str, str | None]] = []  # start, end, kind, district
-    for token in tokens:
-        word = token.word
-        if word in names.gazetteer:
-            found.append((token.start, token.end, "gazetteer", names.gazetteer[word][1]))
-        elif word in names.districts:
-            found.append((token.start, token.end, "district", names.districts[word]))
-        elif word in landmarks:
-            found.append((token.start, token.end, "landmark", None))
-        if word in names.districts or word in names.region:
-            found += _chain(text, token.end, names.districts.get(word), language)
-    found += _token_patterns(tokens, text, set(names.districts) | set(names.region))
-    found = _without_overlaps(found)
-    return [_mention(passage, text, start, end, kind, district, found) for start, end, kind, district in found]
+# --- 1. candidates ---------------------------------------------------------
+
+def _candidates(text: str, tokens: list[Token], names: RegionNames, full_forms: set[str],
+                common_word) -> list[Candidate]:
+    boundaries = {0, len(text)} | {t.start for t in tokens} | {t.end for t in tokens}
+    return [*dictionary_candidates(text, boundaries, names, full_forms),
+            *analyser_candidates(text, tokens, names, common_word),
+            *shape_candidates(text, tokens, names),
+            *quoted_candidates(text, tokens),
+            *dotted_candidates(text, tokens)]
 
 
-def _chain(text: str, position: int, district: str | None, language: Language):
-    """Town, village, road and estate names printed right after a district (崇明区庙镇镇东村)."""
+def dictionary_candidates(text: str, boundaries: set[int], names: RegionNames, full_forms: set[str]) -> list[Candidate]:
+    """The region's districts, townships and gazetteer names printed in ``text``.
+
+    Long forms count anywhere; a short form (青溪, 松风) only as a whole word of
+    the analyser and not run into a geographic word (青溪河); a district's short
+    form only when the article prints its full name somewhere (``full_forms``), and
+    a township's short form gives a district only if the article names that district.
+    """
     found = []
-    rest = text[position:]
-    town = _TOWN.match(rest)
-    if town and _is_name(town.group(1)[:-2 if town.group(1).endswith("街道") else -1], language):
-        found.append((position, position + town.end(), "town", district))
-        position += town.end()
-        rest = text[position:]
-    village = _VILLAGE.match(rest)
-    if village and _is_name(village.group(1)[:-1], language):
-        found.append((position, position + village.end(1), "village", district))
-        return found
-    road = _ROAD.match(rest)
-    if road and _is_name(road.group(1)[:-1].removesuffix("大"), language):
-        end = position + road.end(1)
-        estate = _ESTATE.match(text[end:])
-        kind = "road"
-        if estate:
-            end += estate.end()
-            kind = "estate"
-        found.append((position, end, kind, district))
+    for name, code in names.districts.items():
+        short = name != names.district_names.get(code)
+        if short and code not in full_forms:
+            continue
+        for start in _occurrences(text, name):
+            end = start + len(name)
+            if short and not _whole_word(text, start, end, boundaries):
+                continue
+            found.append(Candidate(start, end, "district", code))
+    for name, code in names.townships.items():
+        full = name.endswith(_TOWNSHIP_SUFFIXES)
+        for start in _occurrences(text, name):
+            end = start + len(name)
+            if full and len(name) == 2 and start > 0 and text[start - 1] in _BEFORE_SHORT_TOWN:
+                continue
+            if not full and not _whole_word(text, start, end, boundaries):
+                continue
+            # a short name shared with a township (枫林 of 枫林街道) gives its district only in an article that is
+            # set in that district: elsewhere a landmark of the same name is as likely
+            found.append(Candidate(start, end, "township", code if full or code in full_forms else None))
+    for name, (_, code) in names.gazetteer.items():
+        for start in _occurrences(text, name):
+            found.append(Candidate(start, start + len(name), "gazetteer", code))
     return found
 
 
-def _is_name(stem: str, language: Language) -> bool:
-    """Whether the words before a suffix can be a proper name (no verb, particle, number word)."""
-    if not stem or stem in _GENERIC:
+def _whole_word(text: str, start: int, end: int, boundaries: set[int]) -> bool:
+    if start not in boundaries or end not in boundaries:
         return False
-    for word, flag in language.tag(stem):
-        if word in _STOP_WORDS or flag in _STOP_FLAGS or (flag.startswith("v") and len(word) > 1):
+    following = text[end: end + 2]
+    return not any(following.startswith(w) for w in CLASS_WORDS + _LINEAR + ("畔", "边"))
+
+
+def analyser_candidates(text: str, tokens: list[Token], names: RegionNames,
+                        common_word=lambda word: False) -> list[Candidate]:
+    """The analyser's place words (and organisations or proper nouns ending in a class word).
+
+    A place word without a class word that the dictionary knows as a common word (科学, 河岸:
+    ``common_word``) is the analyser's guess from its context, not a name.
+    """
+    found = []
+    for token in tokens:
+        if token.flag not in ("ns", "nt", "nz"):
+            continue
+        start, end = _trim(text, token.start, token.end, names)
+        if end - start < 2:
+            continue
+        word = text[start:end]
+        if token.flag != "ns" and not word.endswith(_FACILITY_WORDS):
+            continue  # an organisation is a place only when its name is its building (…大学, …医院, …博物馆)
+        if not _class_word(word) and common_word(word):
+            continue
+        found.append(Candidate(start, end, "landmark"))
+    return found
+
+
+def _trim(text: str, start: int, end: int, names: RegionNames) -> tuple[int, int]:
+    """Cut a district name off the front (松江区佘山: the district is a chain, not part of the name) and a
+    locative word off the end (青溪河畔). The city's own name stays: it is often part of the proper name
+    (本市大熊猫繁育基地)."""
+    for prefix in sorted(names.district_names.values(), key=len, reverse=True):
+        if text.startswith(prefix, start) and end - start - len(prefix) >= 2:
+            start += len(prefix)
+            break
+    for suffix in _LOCATIVE_SUFFIXES:
+        if text.endswith(suffix, start, end) and end - start - len(suffix) >= 2 and not _class_word(text[start:end]):
+            end -= len(suffix)
+            break
+    return start, end
+
+
+def shape_candidates(text: str, tokens: list[Token], names: RegionNames) -> list[Candidate]:
+    """Proper names ending in a class word (竹溪 + 公园, 云杉 + 历史风貌区, 松风人工智能 + 岛上).
+
+    The class word ends where a word of the analyser ends (or one locative character before: 岛上,
+    城内); it may span words (风貌 + 区) or end one (西溪湿地). The name before it is up to four
+    name-like words, with generic modifiers and counts (一座, 城市) taken off its front.
+    """
+    found = []
+    for index, token in enumerate(tokens):
+        end = token.end - 1 if token.word[-1] in _LOCATIVE_CHARS and len(token.word) > 1 else token.end
+        klass = next((w for w in CLASS_WORDS if text.endswith(w, 0, end) and end - len(w) >= token.start - 6), None)
+        if klass is None:
+            continue
+        class_start = end - len(klass)
+        holder = next((i for i in range(index, -1, -1) if tokens[i].start <= class_start), 0)
+        head = tokens[holder]
+        if head.flag.startswith(("v", "a", "d", "p", "c", "u", "r")) and not (
+                klass in _ROAD_WORDS and head.end - head.start >= 3 and _after_district(text, head.start, names)):
+            continue  # a verb or adjective that happens to end in a class character (就是好山); but a
+            # road printed right after its district is a name whatever its tag (静安区谈家桥路)
+        stem_in_token = text[head.start: class_start]
+        name_tokens: list[Token] = []
+        for before in reversed(tokens[max(0, holder - 4): holder]):
+            if not _name_like(before, names, text):
+                break
+            name_tokens.insert(0, before)
+        while name_tokens and (name_tokens[0].word in _GENERIC_MODIFIERS or _count_word(name_tokens[0])):
+            name_tokens.pop(0)
+        stem = "".join(t.word for t in name_tokens) + stem_in_token
+        if len(stem) < 2 or _generic(stem):
+            continue
+        first = name_tokens[0].start if name_tokens else head.start
+        proper = (any(t.flag in _PROPER_FLAGS for t in name_tokens) or (stem_in_token and head.flag in _PROPER_FLAGS)
+                  or re.search(r"[A-Za-z0-9]", stem) is not None or stem in names.townships
+                  or sum(1 for t in name_tokens if len(t.word) == 1) >= 2
+                  or _after_district(text, first, names))
+        if not proper and (klass in _WEAK_CLASS_WORDS or not name_tokens):
+            continue
+        start, end = _trim(text, first, end, names)
+        if end - start >= 2:
+            found.append(Candidate(start, end, "named"))
+    return found
+
+
+def _count_word(token: Token) -> bool:
+    """一位, 10个, 两座: a number with its measure word starts no name (515 does: 515咖啡艺术中心)."""
+    return token.flag in ("m", "q") and _CJK.search(token.word) is not None
+
+
+def _after_district(text: str, start: int, names: RegionNames) -> bool:
+    """Whether a district is printed right before ``start`` (青溪区枫林门, 青溪区的枫林门): the name is proper."""
+    before = text[max(0, start - 8): start].removesuffix("的")
+    return any(before.endswith(name) for name in names.district_names.values())
+
+
+def _name_like(token: Token, names: RegionNames, text: str) -> bool:
+    word = token.word
+    if word in _STOP_WORDS or word in names.region or word in names.district_names.values():
+        return False
+    if word.endswith(_TOWNSHIP_SUFFIXES) and word in names.townships:
+        return False  # a town before a name is a chain (庙镇 + 镇东村), not part of it
+    if not all(_NAME_CHAR.match(ch) for ch in word):
+        return False
+    if word.endswith(_ROAD_WORDS) and len(word) >= 3 and _after_district(text, token.start, names):
+        return True  # 静安区谈家桥路 + 小区
+    if token.flag.startswith(("v", "a", "d", "p", "c", "u", "r", "q", "f", "t", "w", "xc")) and token.flag not in _NAME_FLAGS:
+        return False
+    return token.flag in _NAME_FLAGS or len(word) == 1
+
+
+def dotted_candidates(text: str, tokens: list[Token]) -> list[Candidate]:
+    """A noun joined to a year or, by a middle dot, a Latin word (丝厂·1928, 纱厂1921): the brand name of a place."""
+    ends = {t.end: t for t in tokens}
+    found = []
+    for match in _DOTTED.finditer(text):
+        word = ends.get(match.start())
+        if word is not None and len(word.word) >= 2 and word.flag in _NAME_FLAGS and _CJK.match(word.word):
+            found.append(Candidate(word.start, match.end(), "named"))
+    return found
+
+
+def quoted_candidates(text: str, tokens: list[Token]) -> list[Candidate]:
+    """Quoted names that are places by their shape (“…公园”) or their context (走进“…”, 在“…”3层)."""
+    found = []
+    for match in _QUOTED.finditer(text):
+        inner = match.group(1)
+        start, end = match.start(1), match.end(1)
+        klass = _class_word(inner)
+        shaped = klass is not None and not _generic(inner[: -len(klass)])
+        # the words before the class word (an unknown coined class word may be tagged a verb: 创谷)
+        before_class = end - len(klass) if shaped else end
+        inside = [t for t in tokens if start <= t.start and t.end <= before_class]
+        if any(t.flag in _CLAUSE_FLAGS or t.word in _STOP_WORDS for t in inside):
+            continue  # a slogan or a saying (“好山好水就是财富”), not a name (“云杉创新港” is: 创新 is a noun here)
+        located = _LOCATIVE_BEFORE.search(text[max(0, match.start() - 12): match.start()]) is not None \
+            or _LOCATIVE_AFTER.match(text[match.end(): match.end() + 4]) is not None
+        if shaped or located:
+            found.append(Candidate(start, end, "quoted"))
+    return found
+
+
+def _class_word(name: str) -> str | None:
+    return next((w for w in CLASS_WORDS if name.endswith(w) and len(name) > len(w)), None) or (
+        name if name in CLASS_WORDS else None)
+
+
+def _generic(stem: str) -> bool:
+    """A stem made only of generic modifiers (城市, 口袋, 老旧小) names a kind of place, not a place."""
+    if stem in _GENERIC_MODIFIERS:
+        return True
+    rest = stem
+    while rest:
+        head = next((m for m in sorted(_GENERIC_MODIFIERS, key=len, reverse=True) if rest.startswith(m)), None)
+        if head is None:
             return False
-        if flag.startswith(("a", "d")) and len(word) > 1:
-            return False
+        rest = rest[len(head):]
     return True
 
 
-def _token_patterns(tokens: list[Token], text: str, boundaries: set[str]):
-    """Names printed before a road, subdistrict or facility word; a district name ends the search."""
-    found = []
-    for index, token in enumerate(tokens):
-        word = token.word
-        if word in _ROAD_SUFFIXES or word in _TOWN_SUFFIXES:
-            start = _name_before(tokens, index, boundaries, strict=True, common_noun_ok=True)
-            if start is not None:
-                kind = "road" if word in _ROAD_SUFFIXES else "town"
-                end = token.end
-                estate = _ESTATE.match(text[end:]) if kind == "road" else None
-                if estate:
-                    end, kind = end + estate.end(), "estate"
-                found.append((start, end, kind, None))
-            continue
-        suffix = next((s for s in _STRONG_FACILITIES + _WEAK_FACILITIES if word.endswith(s)), None)
-        if suffix is None:
-            continue
-        strong = suffix in _STRONG_FACILITIES
-        if len(word) > len(suffix) and token.flag in ("nt", "ns", "nz"):
-            found.append((token.start, token.end, "facility", None))  # 同济大学 is one word
-            continue
-        start = _name_before(tokens, index, boundaries, strict=not strong)
-        if start is not None:
-            found.append((start, token.end, "facility", None))
-    return found
+def _occurrences(text: str, name: str):
+    start = text.find(name)
+    while start >= 0:
+        yield start
+        start = text.find(name, start + 1)
 
 
-def _name_before(tokens: list[Token], index: int, boundaries: set[str], strict: bool,
-                 common_noun_ok: bool = False) -> int | None:
-    """Start of the name printed before tokens[index], or None when there is none.
+def echo_names(found: list[tuple[str, list[Candidate]]], names: RegionNames) -> set[str]:
+    """Names found somewhere in the article, and their stems without a class word (云杉记忆园区 -> 云杉记忆):
+    the article's own vocabulary, to find them where the analyser did not tag them."""
+    known = set()
+    for text, chosen in found:
+        for c in chosen:
+            if c.kind not in ("landmark", "named", "quoted"):
+                continue
+            name = text[c.start: c.end]
+            klass = _class_word(name)
+            stem = name[: -len(klass)] if klass and len(klass) >= 2 else None
+            known |= {n for n in (name, stem) if n and len(n) >= 3 and not refused(n, names)}
+    return known
 
-    strict: the name must carry a sign of being proper -- a place or person
-    tag, digits or Latin letters, or characters jieba does not know as words
-    (or, with common_noun_ok, one two-character noun: 外滩街道).
+
+def echo_candidates(text: str, tokens: list[Token], known: set[str]) -> list[Candidate]:
+    boundaries = {t.start for t in tokens} | {t.end for t in tokens} | {len(text)}
+    return [Candidate(start, start + len(name), "landmark") for name in known for start in _occurrences(text, name)
+            if start in boundaries and start + len(name) in boundaries]
+
+
+def in_saying(candidate: Candidate, text: str, tokens: list[Token]) -> bool:
+    """Whether a name is a word inside a quoted saying (“山高水长，人杰地灵”, “好山好水就是财富”)."""
+    if candidate.kind in ("district", "gazetteer", "quoted"):
+        return False
+    for match in _QUOTATION.finditer(text):
+        inner_start, inner_end = match.start(1), match.end(1)
+        if inner_start <= candidate.start and candidate.end <= inner_end and (candidate.start, candidate.end) != (
+                inner_start, inner_end):
+            inside = [t for t in tokens if inner_start <= t.start and t.end <= inner_end]
+            return "，" in match.group(1) or "," in match.group(1) or any(t.flag in _CLAUSE_FLAGS for t in inside)
+    return False
+
+
+# --- 2. filters ---------------------------------------------------------
+
+def _keep(candidate: Candidate, text: str, names: RegionNames, common_word) -> bool:
+    if candidate.kind in ("gazetteer", "district"):
+        return True
+    return not refused(text[candidate.start: candidate.end], names, common_word)
+
+
+def refused(name: str, names: RegionNames, common_word=lambda word: False) -> str | None:
+    """Why a name is not a place (None when it may be one): a figure of speech, a line, a unit elsewhere...
+
+    ``common_word`` tells a dictionary's common word (发展) from a name.
     """
-    name: list[Token] = []
-    for token in reversed(tokens[max(0, index - 3): index]):
-        if token.word in boundaries or token.word in _STOP_WORDS or token.flag in _STOP_FLAGS - {"m"} or not re.match(r"[\u3400-\u9fffA-Za-z0-9]", token.word):
-            break
-        if token.flag.startswith("v") and len(token.word) > 1:
-            break
-        name.insert(0, token)
-    while name and name[0].word in _GENERIC:
-        name.pop(0)
-    text = "".join(t.word for t in name)
-    if len(text) < 2 or text in _GENERIC:
-        return None
-    if strict:
-        proper = any(t.flag in _PROPER_FLAGS or (common_noun_ok and t.flag == "n" and len(name) == 1 and len(t.word) >= 2)
-                     for t in name)
-        unknown = sum(1 for t in name if len(t.word) == 1) >= 2
-        if not (proper or unknown):
-            return None
-        if any(t.flag == "m" and not t.word.isdigit() for t in name):
-            return None
-    return name[0].start
+    if name in FIGURES_OF_SPEECH or any(name.endswith(f) and _generic(name[: -len(f)]) for f in FIGURES_OF_SPEECH):
+        return "figure of speech"
+    head, _, tail = name.partition("之")
+    if head and tail in _ABSTRACT_HEADS and (common_word(head) or _generic(head)) and head not in names.townships:
+        return "figure of speech"  # 发展之路, 创新之城; a proper name before 之 stays a name (青溪之眼)
+    if name in names.region or name in names.elsewhere:
+        return "an administrative unit, not a place in the region"
+    if name in names.districts and name not in names.district_names.values():
+        # a district's short form never printed in full: the river, hill or old name it comes from (青溪 of 青溪区)
+        return "the short form of a district the text does not name"
+    if name[0] in _COUNT_CHARS and len(name) <= 3:
+        return "a count (三村, 两岸), not a name"
+    if name.endswith(_LINEAR) and name not in names.gazetteer:
+        # a township named after its river (浦江镇) is printed as 浦江 only for the river
+        return "a line on the map (river, greenway, route), not a point"
+    if name.endswith(_ORGANISATIONS):
+        return "an organisation, not a place"
+    if name.endswith(_GENERIC_AREAS) and name not in names.districts:
+        return "a kind of area (郊区, 城区), not a place"
+    klass = _class_word(name)
+    if _generic(name) or name in CLASS_WORDS:
+        return "a common word"
+    if klass is not None and _generic(name[: -len(klass)]):
+        return "a kind of place, not a name"
+    if not _CJK.search(name) or len(name) > 20:
+        return "not a name"
+    return None
 
 
-def _without_overlaps(found):
-    """Keep dictionary and chain names; drop pattern names that overlap them."""
-    kept: list = []
-    for item in sorted(found, key=lambda f: (_KIND_PRIORITY[f[2]], f[0], -(f[1] - f[0]))):
-        start, end, kind, _ = item
-        clash = [k for k in kept if k[0] < end and start < k[1]]
-        if any((k[0], k[1]) == (start, end) for k in clash):
-            continue
-        if kind in ("facility", "landmark", "road", "town", "estate", "village") and any(
-            _KIND_PRIORITY[k[2]] <= _KIND_PRIORITY[kind] and not (k[0] <= start and end <= k[1] and k[2] == "gazetteer")
-            for k in clash
-        ):
-            continue
-        kept.append(item)
-    return sorted(kept)
+# --- 3. overlaps ---------------------------------------------------------
+
+def choose(candidates: list[Candidate]) -> list[Candidate]:
+    """The longest names that do not overlap (an equal span keeps the most trusted kind), in text order."""
+    kept: list[Candidate] = []
+    for candidate in sorted(set(candidates), key=lambda c: (-(c.end - c.start), _KIND_PRIORITY[c.kind], c.start)):
+        if all(candidate.end <= k.start or k.end <= candidate.start for k in kept):
+            kept.append(candidate)
+    return sorted(kept, key=lambda c: c.start)
 
 
-def _mention(passage: Passage, text: str, start, end, kind, district, found) -> Mention:
+# --- 4. districts ---------------------------------------------------------
+
+def _mention(passage: Passage, text: str, candidate: Candidate, chosen: list[Candidate],
+             candidates: list[Candidate], in_section: str | None) -> Mention:
+    start, end = candidate.start, candidate.end
     sentence_start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
     sentence_end = next((m.end() for m in _SENTENCE_END.finditer(text, end)), len(text))
-    parent = None
-    # 外滩街道的善淘慈善超市: the place just before (with or without 的) contains this one.
-    for other in found:
-        if other[1] in (start, start - 1) and (other[1] == start or text[other[1]] == "的") and other[2] != "district":
-            parent = text[other[0]: other[1]]
-    if district is None:
-        before = [f for f in found if f[2] == "district" and f[1] <= start and f[0] >= sentence_start]
-        if before:
-            district = before[-1][3]
-    return Mention(passage.key, start, end, passage.text[start:end], text[start:end], kind,
-                   passage.text[sentence_start:sentence_end].strip(), district, parent, passage.section)
+    district, evidence = attribute_district(candidate, chosen, candidates, sentence_start, sentence_end, text)
+    if district is None and in_section is not None:
+        district, evidence = in_section, "section"
+    return Mention(passage.key, start, end, passage.text[start:end], text[start:end], candidate.kind,
+                   passage.text[sentence_start:sentence_end].strip(), district, passage.section, evidence)
+
+
+def attribute_district(candidate: Candidate, chosen: list[Candidate], candidates: list[Candidate],
+                       sentence_start: int, sentence_end: int, text: str) -> tuple[str | None, str | None]:
+    """A mention's district and how it was read (pure): chain > township > sentence > paragraph > inner township."""
+    if candidate.kind in ("district", "gazetteer"):
+        return candidate.district, candidate.kind
+    # districts, and townships of one district printed as such (庙镇, 在淳溪街道，…), set the scene for the
+    # names around them; a landmark that only shares a township's name (a tower that gave a subdistrict its name) does not
+    districts = [c for c in chosen if c.kind == "district" or (
+        c.kind == "township" and c.district and text[c.start: c.end].endswith(_TOWNSHIP_SUFFIXES))]
+    # the chain: a district (and its township) printed right before the name (崇明区庙镇镇东村)
+    before = [c for c in chosen if c.end == candidate.start]
+    while before:
+        link = before[0]
+        if link.kind == "district":
+            return link.district, "chain"
+        if link.kind != "township" or link.district is None:
+            break
+        before = [c for c in chosen if c.end == link.start]
+    if candidate.kind == "township" and candidate.district:
+        return candidate.district, "township"
+    in_sentence = [d for d in districts if sentence_start <= d.start < sentence_end]
+    codes = {d.district for d in in_sentence}
+    if len(codes) == 1:
+        return codes.pop(), "sentence"
+    nearest = [d for d in in_sentence if d.end <= candidate.start]
+    if nearest:
+        return nearest[-1].district, "sentence"
+    codes = {d.district for d in districts}
+    if len(codes) == 1:
+        return codes.pop(), "paragraph"
+    nearest = [d for d in districts if d.end <= candidate.start]
+    if nearest:
+        return nearest[-1].district, "paragraph"
+    inner = [c for c in candidates if c.kind == "township" and c.district and c is not candidate
+             and candidate.start <= c.start and c.end <= candidate.end]
+    if inner and len({c.district for c in inner}) == 1:
+        return inner[0].district, "contains township"
+    return None, None
 
 
 def _group(mentions: list[Mention], names: RegionNames) -> list[FoundPlace]:
     places: dict[str, FoundPlace] = {}
-    keys: dict[str, str] = {}  # simplified name -> place key
     for mention in mentions:
         simple = mention.simple
-        gazetteer = names.gazetteer.get(simple.strip("“”"))
+        gazetteer = names.gazetteer.get(simple)
         if mention.kind == "district":
-            key = names.districts[simple]
+            key = mention.district
         elif gazetteer:
             key = gazetteer[0]
         else:
@@ -334,36 +677,42 @@ def _group(mentions: list[Mention], names: RegionNames) -> list[FoundPlace]:
         place = places.get(key)
         if place is None:
             name = names.district_names.get(key, mention.name) if mention.kind == "district" else mention.name
-            place = places[key] = FoundPlace(key, name, "gazetteer" if gazetteer else mention.kind,
-                                             gazetteer=gazetteer[0] if gazetteer else None)
-            if mention.kind == "district":
-                place.district, place.district_evidence = key, "the district itself"
-            elif gazetteer:
-                place.district, place.district_evidence = gazetteer[1], "gazetteer"
+            kind = "gazetteer" if gazetteer else mention.kind
+            place = places[key] = FoundPlace(key, name, kind, gazetteer=gazetteer[0] if gazetteer else None)
         place.mentions.append(mention)
-        keys[simple] = key
     # A later short form (这里…慈善超市) is the place named in full before (善淘慈善超市).
     for key, place in list(places.items()):
         if place.gazetteer or place.kind == "district":
             continue
-        full = next((p for k, p in places.items() if k != key and len(p.name) > len(place.name)
-                     and p.name.endswith(place.name) and p.mentions[0].start <= place.mentions[0].start
-                     and (p.mentions[0].passage, p.mentions[0].start) < (place.mentions[0].passage, place.mentions[0].start)), None)
+        full = next((p for k, p in places.items() if k != key and p.kind != "district" and len(p.name) > len(place.name)
+                     and p.name.endswith(place.name) and len(place.name) >= 3
+                     and (p.mentions[0].passage, p.mentions[0].start) < (place.mentions[0].passage, place.mentions[0].start)),
+                    None)
         if full is not None:
             full.mentions.extend(place.mentions)
-            keys[place.mentions[0].simple] = full.key
             del places[key]
-    # Districts read from the text: the first mention that has one, or the place it sits in.
+    # 云杉记忆 … 云杉记忆园区: the name with a class word added is the same place, named by its shorter form.
+    for key, place in list(places.items()):
+        if place.gazetteer or place.kind == "district":
+            continue
+        shorter = next((p for k, p in places.items() if k != key and p.kind != "district" and len(p.name) >= 2
+                        and place.name.startswith(p.name) and place.name[len(p.name):] in CLASS_WORDS), None)
+        if shorter is not None:
+            shorter.mentions.extend(place.mentions)
+            del places[key]
     for place in places.values():
-        if place.district is None:
-            for mention in place.mentions:
-                parent = places.get(keys.get(mention.parent, "")) if mention.parent else None
-                if mention.district:
-                    place.district = mention.district
-                    place.district_evidence = f"text: {mention.sentence[:40]}"
-                    break
-                if parent is not None and parent.district:
-                    place.district = parent.district
-                    place.district_evidence = f"inside {parent.name}"
-                    break
+        best = min((m for m in place.mentions if m.district), key=lambda m: _EVIDENCE_RANK[m.evidence], default=None)
+        if best is None:
+            continue
+        place.district = best.district
+        place.district_evidence = {
+            "district": "the district itself",
+            "gazetteer": "gazetteer",
+            "chain": f"chain: {best.sentence[:60]}",
+            "township": f"the township list: {place.name} lies in {names.district_names.get(best.district, best.district)}",
+            "sentence": f"sentence: {best.sentence[:60]}",
+            "paragraph": f"paragraph of: {best.sentence[:60]}",
+            "contains township": f"the township list: a township name inside {place.name}",
+            "section": f"the district its section is set in, before: {best.sentence[:60]}",
+        }[best.evidence]
     return list(places.values())

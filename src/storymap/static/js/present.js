@@ -11,7 +11,7 @@
 import { h, paragraphs, translator } from "./dom.js";
 import { districtName, loadData, localised, placeName } from "./data.js";
 import { districtBounds, highlightDistrict, shadeDistricts, wireDistricts } from "./districts.js";
-import { DistrictLabels, highlightPlace, sizeMarkers, wirePlaces } from "./map-layers.js";
+import { MapLabels, creditLeaflet, highlightPlace, sizeMarkers, wirePlaces } from "./map-layers.js";
 import { ReadingPanel } from "./reading.js";
 import { tourKeyDelta } from "./tour.js";
 
@@ -53,8 +53,9 @@ class Presenter {
     shadeDistricts(this.districtLayers, data, data.shade_thresholds);
     sizeMarkers(this.map, this.placeLayers, data);
     this.map.on("zoomend resize", () => sizeMarkers(this.map, this.placeLayers, data));
-    this.labels = new DistrictLabels(this.map, data, this.lang,
-      { placeLayers: this.placeLayers, districtLayers: this.districtLayers });
+    creditLeaflet(this.map);
+    this.labels = new MapLabels(this.map, data, this.lang,
+      { placeLayers: this.placeLayers, districtLayers: this.districtLayers, storyPoints: true });
     document.getElementById("pr-prev").addEventListener("click", () => this.go(this.number - 1));
     document.getElementById("pr-next").addEventListener("click", () => this.go(this.number + 1));
     document.addEventListener("keydown", (event) => this.onKey(event));

@@ -11,7 +11,7 @@
 import { h, translator } from "./dom.js";
 import { districtName, loadData, placeName } from "./data.js";
 import { districtBounds, highlightDistrict, shadeDistricts, wireDistricts } from "./districts.js";
-import { DistrictLabels, highlightPlace, sizeMarkers, wirePlaces } from "./map-layers.js";
+import { MapLabels, creditLeaflet, highlightPlace, sizeMarkers, wirePlaces } from "./map-layers.js";
 
 class Quiz {
   constructor(layers, data) {
@@ -33,9 +33,10 @@ class Quiz {
     shadeDistricts(this.districtLayers, data, [0]);
     sizeMarkers(this.map, this.placeLayers, data);
     this.map.on("zoomend resize", () => sizeMarkers(this.map, this.placeLayers, data));
+    creditLeaflet(this.map);
     // The districts a question offers are named first: every option can be found on the map.
     this.optionCodes = [];
-    this.labels = new DistrictLabels(this.map, data, this.lang, {
+    this.labels = new MapLabels(this.map, data, this.lang, {
       placeLayers: this.placeLayers, districtLayers: this.districtLayers, emphasised: () => this.optionCodes,
       obstacles: () => (this.askedMarker ? [this.askedMarker.getElement().getBoundingClientRect()] : []),
     });

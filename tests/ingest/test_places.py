@@ -1,0 +1,185 @@
+"""Place finding, step by step, on short texts of the tests' own about an invented region.
+
+青溪市 (990100) has two districts, 青溪区 and 松风区, and three townships: 松风镇 and
+枫林街道 in 松风区, 竹溪街道 in 青溪区. No name here is taken from an article the
+benchmark scores.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from storymap.ingest.language import Language
+from storymap.ingest.places import (
+    Candidate,
+    Passage,
+    attribute_district,
+    choose,
+    find_places,
+    refused,
+    region_names,
+    section_district,
+)
+
+DISTRICTS = [("990101", "青溪区"), ("990102", "松风区")]
+
+
+@dataclass(frozen=True)
+class Township:
+    name: str
+    district_code: str
+
+
+TOWNSHIPS = [Township("松风镇", "990102"), Township("枫林街道", "990102"), Township("竹溪街道", "990101")]
+NAMES = region_names("青溪市", DISTRICTS, [], TOWNSHIPS, {"北京", "北京市", "中国"})
+
+
+@pytest.fixture(scope="module")
+def language():
+    return Language()
+
+
+def find(language, *paragraphs, section=0):
+    passages = [Passage(f"p-{i}", text, section) for i, text in enumerate(paragraphs, start=1)]
+    return {p.name: p for p in find_places(passages, NAMES, language)}
+
+
+def test_region_names_long_and_short_forms_townships_and_the_world_outside():
+    assert NAMES.districts == {"青溪区": "990101", "青溪": "990101", "松风区": "990102", "松风": "990102"}
+    assert NAMES.townships["枫林街道"] == "990102" and NAMES.townships["枫林"] == "990102"
+    assert "松风镇" in NAMES.townships and "松风" not in NAMES.townships  # a district's short form stays the district's
+    assert NAMES.region == ("青溪市", "青溪") and "北京" in NAMES.elsewhere
+
+
+def test_a_chain_gives_the_place_and_its_district(language):
+    found = find(language, "游客来到松风区云杉老街，品尝小吃。")
+    assert (found["云杉老街"].district, found["云杉老街"].district_evidence.split(":")[0]) == ("990102", "chain")
+    assert found["松风区"].kind == "district"
+
+
+def test_the_sentence_gives_the_district_with_its_evidence(language):
+    text = "在松风区，云杉科学城正在建设，一批实验室相继落地。"
+    place = find(language, text)["云杉科学城"]
+    assert place.district == "990102"
+    assert place.district_evidence == f"sentence: {text}"
+
+
+def test_a_district_is_never_invented_from_a_river(language):
+    # 青溪 is the short form of 青溪区, but the article never names the district: it is the river.
+    found = find(language, "青溪河穿城而过，沿着青溪骑行，可以到云杉老街。")
+    assert all(p.district != "990101" for p in found.values()) and "青溪区" not in found
+    assert "青溪" not in found and "青溪河" not in found
+
+
+def test_a_short_form_inside_another_word_is_not_the_district(language):
+    found = find(language, "青溪区的云杉公园紧邻青溪河。")
+    assert set(found) == {"青溪区", "云杉公园"}
+    assert found["云杉公园"].district == "990101"
+
+
+def test_a_town_and_the_village_in_it(language):
+    found = find(language, "这份变化，藏在松风区松风镇竹林村的一户农家里。")
+    assert found["松风镇"].district == "990102" and found["竹林村"].district == "990102"
+    assert found["竹林村"].district_evidence.startswith("chain")
+
+
+def test_a_subdistrict_printed_only_as_a_setting_is_context_not_a_place(language):
+    found = find(language, "在枫林街道，云杉老街的老宅修缮一新。")
+    assert "枫林街道" not in found
+    assert found["云杉老街"].district == "990102"  # the subdistrict sets the scene
+
+
+def test_a_township_named_as_a_place_gets_its_district_from_the_list(language):
+    place = find(language, "周末，不少市民来到竹溪街道散步。")["竹溪街道"]
+    assert place.district == "990101" and place.district_evidence.startswith("the township list")
+
+
+def test_figures_of_speech_are_not_places(language):
+    assert find(language, "这片湿地是城市的后花园，也是市民的会客厅，走出了一条绿色发展之路。") == {}
+
+
+def test_generic_phrases_are_kinds_of_places_not_names(language):
+    assert find(language, "城市公园和口袋公园越建越多，老旧小区也装上了电梯。") == {}
+
+
+def test_proper_names_with_class_words(language):
+    found = find(language, "在青溪区，竹溪湿地公园和白鹭岛吸引了大批游客，云杉大学的学生也常来。")
+    assert {"竹溪湿地公园", "白鹭岛", "云杉大学"} <= set(found)
+    assert all(found[n].district == "990101" for n in ("竹溪湿地公园", "白鹭岛", "云杉大学"))
+
+
+def test_quoted_names_are_places_where_one_goes(language):
+    found = find(language, "记者走进“云杉创谷”，看到工程师正在调试机器人。大家坚持“人民城市”理念。")
+    assert set(found) == {"云杉创谷"}
+
+
+def test_words_inside_a_quoted_saying_are_not_places(language):
+    assert find(language, "老人们互道“山高水长，人杰地灵”。") == {}
+
+
+def test_the_section_sets_the_district_for_later_paragraphs(language):
+    found = find(language, "松风区的变化从老街开始。", "往东走几步，就是云杉书院。")
+    assert found["云杉书院"].district == "990102"
+    assert found["云杉书院"].district_evidence.startswith("the district its section is set in")
+
+
+def test_a_name_with_its_class_word_and_without_is_one_place(language):
+    found = find(language, "在青溪区，云杉记忆园区由老厂房改造而成。", "如今，云杉记忆成了年轻人的去处。")
+    assert "云杉记忆" in found and "云杉记忆园区" not in found
+    assert len(found["云杉记忆"].mentions) == 2 and found["云杉记忆"].district == "990101"
+
+
+@pytest.mark.parametrize("name, why", [
+    ("青溪河", "a line on the map"),
+    ("三村", "a count"),
+    ("文旅部门", "an organisation"),
+    ("北京", "an administrative unit"),
+    ("松风", "the short form of a district"),
+    ("后花园", "figure of speech"),
+    ("发展之路", "figure of speech"),
+    ("城市公园", "a kind of place"),
+])
+def test_refused_says_why(name, why):
+    assert why in refused(name, NAMES)
+
+
+def test_refused_lets_names_through():
+    assert refused("云杉老街", NAMES) is None and refused("竹溪湿地公园", NAMES) is None
+    assert refused("青溪之眼", NAMES) is None  # a proper name before 之: a landmark, not a figure of speech
+
+
+def test_choose_keeps_the_longest_and_the_most_trusted_on_ties():
+    chosen = choose([Candidate(0, 2, "township", "990102"), Candidate(0, 5, "landmark"),
+                     Candidate(6, 9, "landmark"), Candidate(6, 9, "district", "990101")])
+    assert chosen == [Candidate(0, 5, "landmark"), Candidate(6, 9, "district", "990101")]
+
+
+def test_attribution_order_chain_before_sentence():
+    text = "青溪区的人说，松风区云杉路很美。"
+    district_a, district_b = Candidate(0, 3, "district", "990101"), Candidate(7, 10, "district", "990102")
+    road = Candidate(10, 13, "landmark")
+    chosen = [district_a, district_b, road]
+    assert attribute_district(road, chosen, chosen, 0, len(text), text) == ("990102", "chain")
+    lone = Candidate(20, 23, "landmark")
+    assert attribute_district(lone, [district_a, lone], [district_a, lone], 19, 30, text) == ("990101", "paragraph")
+
+
+def test_section_district_is_the_last_one_named_before():
+    assert section_district([(0, "990101"), (2, "990102")], 3) == "990102"
+    assert section_district([(0, "990101"), (2, "990102")], 1) == "990101"
+    assert section_district([(4, "990101")], 1) == "990101"  # the section's only district
+    assert section_district([(4, "990101"), (5, "990102")], 1) is None
+
+
+def test_jieba_analyser_reads_the_same_text(language):
+    jieba = Language(analyser="jieba")
+    found = find_places([Passage("p-1", "游客来到松风区云杉老街。", 0)], NAMES, jieba)
+    assert {p.name for p in found} >= {"松风区"}
+
+
+def test_a_township_named_like_a_district_makes_the_bare_name_its_landmark():
+    names = region_names("青溪市", [*DISTRICTS, ("990103", "白鹭区")], [], [*TOWNSHIPS, Township("白鹭街道", "990101")])
+    assert "白鹭" not in names.districts and names.districts["白鹭区"] == "990103"
+    assert names.townships["白鹭"] == "990101"  # the bare name is read as the township's, in 青溪区
