@@ -6,8 +6,9 @@ own story model, rebuilt when its files change) and mounts it at
 ``/<region>/``. The site itself serves the series index at ``/`` (each article
 with its city, date and a small locator in China) and its JSON twin
 ``/api/regions``; today's links (``/stories``, ``/embed``, ``/api/...``, and
-``/#district=…`` fragments, by the index's script) go on to the region they
-belong to. With one region only, ``/`` goes straight to its map. A region
+``/#district=…`` fragments, by the index's script) and the classroom pages
+(``/classroom``, ``/present``, ``/quiz``, ``/handout``…) go on to the region
+they belong to. With one region only, ``/`` goes straight to its map. A region
 added to the project while the site runs is served once its app is built
 (:class:`RegionApps`), as a changed file is.
 """
@@ -51,6 +52,7 @@ STRINGS = {
         "articles": "文章",
         "open_map": "地图",
         "reading": "阅读版",
+        "classroom": "课堂",
         "where": "{region}在中国的位置",
         "other_lang": "English",
     },
@@ -61,6 +63,7 @@ STRINGS = {
         "articles": "Articles",
         "open_map": "Map",
         "reading": "Reading view",
+        "classroom": "Classroom",
         "where": "Where {region} is in China",
         "other_lang": "中文",
     },
@@ -205,8 +208,14 @@ def regions_json():
 
 @bp.get("/stories")
 @bp.get("/embed")
+@bp.get("/classroom")
+@bp.get("/present")
+@bp.get("/quiz")
+@bp.get("/quiz/key")
+@bp.get("/handout")
+@bp.get("/handout.pdf")
 def old_page():
-    """Links from the one-region site: the page of the default region."""
+    """Links from the one-region site (and the README's classroom links): the page of the default region."""
     return redirect(_region_url(_default_region(), request.path.lstrip("/")), 301)
 
 
@@ -245,8 +254,10 @@ def _regions(lang: str) -> list[dict]:
             "point": _region_point(model.districts),
             "stories": [
                 {"id": s["id"], "title": s["title"] if lang == "zh" else s.get("title_en") or s["title"],
-                 "title_zh": s["title"], "date": s["date"], "newspaper": s["newspaper"],
-                 "reporters": s["reporters"], "series": s["series"]}
+                 "title_zh": s["title"], "date": s["date"],
+                 "newspaper": s["newspaper"] if lang == "zh" else s.get("newspaper_en") or s["newspaper"],
+                 "reporters": s["reporters"] if lang == "zh" else s.get("reporters_en") or s["reporters"],
+                 "series": s["series"] if lang == "zh" else s.get("series_en") or s["series"]}
                 for s in model.stories
             ],
             "districts": [d["code"] for d in model.districts],
@@ -264,6 +275,7 @@ def _articles(lang: str, locator) -> list[dict]:
                 **story, "region": region["name_zh"] if lang == "zh" else region["name_en"],
                 "url": region["url"] + (f"?lang={lang}" if lang != "zh" else ""),
                 "reading_url": region["url"] + "stories" + (f"?lang={lang}" if lang != "zh" else ""),
+                "classroom_url": region["url"] + "classroom" + (f"?lang={lang}" if lang != "zh" else ""),
                 "province_path": locator.province_path(region["code"]), "x": x, "y": y,
             })
     return sorted(articles, key=lambda a: a["date"], reverse=True)

@@ -129,7 +129,8 @@ export function highlightPlace(layers, id) {
  *     placeLayers: Map id -> circle marker (from wirePlaces); districtLayers: Map code ->
  *     polygon (from wireDistricts), for a label on the visible part of a district whose
  *     own label point is off screen; obstacles(): extra DOMRects covering the map (the
- *     panel sheet on phones); the map's own controls and .sm-legend are always avoided.
+ *     panel sheet on phones); the map's own controls and .sm-legend are always avoided;
+ *     emphasised(): codes of districts named first with the selected one (the quiz's answer options).
  *   .select(code)   the selected district goes first
  *   .update()       place again (done on every move and resize)
  */
@@ -137,8 +138,9 @@ const LABEL_GAP = 4;     // px kept clear between two labels
 const EDGE_MARGIN = 4;   // px kept clear of the map's edge
 
 export class MapLabels {
-  constructor(map, data, lang, { placeLayers, districtLayers, obstacles = () => [], storyPoints = false }) {
-    Object.assign(this, { map, data, placeLayers, districtLayers, obstacles });
+  constructor(map, data, lang, { placeLayers, districtLayers, obstacles = () => [], storyPoints = false,
+                                 emphasised = () => [] }) {
+    Object.assign(this, { map, data, placeLayers, districtLayers, obstacles, emphasised });
     this.selected = null;
     // Below the markers' pane: even a label placed wrongly could not take their clicks.
     this.pane = map.getPane("storyLabels") || map.createPane("storyLabels");
@@ -175,8 +177,8 @@ export class MapLabels {
   }
 
   priority(district) {
-    return [district.code === this.selected ? 0 : 1, -district.excerpt_count, -district.story_point_count,
-            -district.area_km2];
+    return [district.code === this.selected ? 0 : 1, this.emphasised().includes(district.code) ? 0 : 1,
+            -district.excerpt_count, -district.story_point_count, -district.area_km2];
   }
 
   update() {
@@ -187,6 +189,7 @@ export class MapLabels {
                                      right: r.right - box.left + pad, bottom: r.bottom - box.top + pad });
     const blocked = [];
     for (const layer of this.placeLayers.values()) {
+      if (!map.hasLayer(layer)) continue;  // a hidden marker (the quiz before an answer) blocks nothing
       const p = map.latLngToContainerPoint(layer.getLatLng());
       const r = layer.getRadius() + 3;
       blocked.push({ left: p.x - r, top: p.y - r, right: p.x + r, bottom: p.y + r });
@@ -224,7 +227,8 @@ export class MapLabels {
       const anchorLatLng = this.anchor(label.district, view);
       if (!anchorLatLng) return label.element.remove();
       const [w, hgt] = this.size(label.element).full;
-      const movable = label.district.excerpt_count > 0 || label.district.code === this.selected;
+      const movable = label.district.excerpt_count > 0 || label.district.code === this.selected ||
+        this.emphasised().includes(label.district.code);
       const offsets = movable
         ? [[0, 0], [0, -(hgt + 6)], [0, hgt + 6], [w / 2 + 14, 0], [-(w / 2 + 14), 0],
            [w / 2 + 10, -(hgt + 2)], [-(w / 2 + 10), -(hgt + 2)], [w / 2 + 10, hgt + 2], [-(w / 2 + 10), hgt + 2],
@@ -253,9 +257,9 @@ export class MapLabels {
     for (const label of [...this.districtLabels, ...this.placeLabels]) {
       if (!label.element.isConnected) this.pane.append(label.element);
     }
-    // 0: the selected district; 1: with story points; 2: with passages; 3: the rest.
-    const rank = (district) => (district.code === this.selected ? 0 : district.story_point_count > 0 ? 1
-      : district.excerpt_count > 0 ? 2 : 3);
+    // 0: the selected (and emphasised) districts; 1: with story points; 2: with passages; 3: the rest.
+    const rank = (district) => (district.code === this.selected || this.emphasised().includes(district.code) ? 0
+      : district.story_point_count > 0 ? 1 : district.excerpt_count > 0 ? 2 : 3);
     const districtsRanked = (...ranks) => districts.filter((label) => ranks.includes(rank(label.district)));
     districtsRanked(0, 1).forEach(placeDistrict);
     for (const label of this.placeLabels) {  // numbers

@@ -142,12 +142,14 @@ class Presenter {
   }
 
   titleSlide() {
+    const en = this.lang === "en";
     return this.data.stories.map((story) => [
-      h("p", { class: "pr-kicker" }, `${story.newspaper} · ${story.series}`),
+      h("p", { class: "pr-kicker" }, this.panel.text(story, "newspaper"), " · ", this.panel.text(story, "series")),
       h("h1", null, localised(story, "title", this.lang)),
-      story.subtitle ? h("p", { class: "pr-meta", lang: "zh-CN" }, story.subtitle) : null,
-      h("p", { class: "pr-meta" }, `${story.newspaper} · ${story.date}`),
-      h("p", { class: "pr-meta" }, `${this.tr("reporters")} ${story.reporters.join(this.lang === "en" ? ", " : "、")}`),
+      story.subtitle ? h("p", { class: "pr-meta", lang: en && story.subtitle_en ? "en" : "zh-CN" },
+        localised(story, "subtitle", this.lang)) : null,
+      h("p", { class: "pr-meta" }, this.panel.text(story, "newspaper"), ` · ${story.date}`),
+      h("p", { class: "pr-meta" }, `${this.tr("reporters")} ${this.panel.reporters(story)}`),
     ]).concat([h("p", { class: "pr-help" }, this.tr("keys_help"))]);
   }
 
