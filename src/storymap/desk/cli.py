@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from ..cli_common import domain_errors, project_at, root_option
+from ..cli_common import domain_errors, root_option
+from ..project import resolve_project
 
 LOOPBACK = "127.0.0.1"
 
@@ -23,7 +24,7 @@ def edit(root, port, tiles):
     from .. import serving
     from ..web.desk import create_desk_app
 
-    project = project_at(root).writable("storymap edit")
+    project = resolve_project(root).writable("storymap edit")
     app = create_desk_app(project.root, tuple(t.strip() for t in tiles.split(",") if t.strip()))
     listening = serving.waitress_server(app, LOOPBACK, port, 4)
     click.echo(f"storymap edit: {project.root}\n  the desk at http://{LOOPBACK}:{port}/edit/  (Ctrl+C to stop)")

@@ -12,7 +12,7 @@
  */
 import { h, translator } from "./dom.js";
 import { districtName, loadData, placeName, withLookups } from "./data.js";
-import { alignGcj02Layer } from "./map-layers.js";
+import { alignGcj02Layer, creditLeaflet } from "./map-layers.js";
 
 const data = loadData(document, "desk-data");
 const lang = data.lang;
@@ -27,6 +27,7 @@ const form = { lon: el("desk-lon"), lat: el("desk-lat"), crs: el("desk-crs"), pr
 
 // ---------- map ----------
 const map = L.map("desk-map", { zoomSnap: 0.25, attributionControl: data.tiles.length > 0 });
+creditLeaflet(map);
 const bases = {};
 for (const [index, tile] of data.tiles.entries()) {
   const layer = L.tileLayer(tile.url, { attribution: tile.attribution, maxZoom: tile.max_zoom,
