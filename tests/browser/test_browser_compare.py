@@ -266,6 +266,11 @@ def test_static_copy_compares_in_the_page_as_the_server_does(file_page, exported
         bearing = float(re.search(r"([\d.]+)°", cell.get_attribute("title")).group(1))
         assert abs((bearing - pair["bearing_deg"] + 180) % 360 - 180) <= 0.5  # the title shows whole degrees
     expect(page.locator("path.cmp-circle")).to_have_count(4)
+    # figures as the newspaper prints them (the model's strings, storymap.figures), cell for cell as the server's
+    facts = page.locator('.cmp-table tr[data-key="facts"] td')
+    expect(facts.first).to_contain_text("近5万平方米")  # 模速空间's floor space, as the article gives it
+    server_facts = next(r for r in server["table"]["rows"] if r["key"] == "facts")["cells"]
+    assert [facts.nth(i).inner_text().strip() for i in range(len(server_facts))] == [c["text"] for c in server_facts]
 
     # the downloads are made in the page, in the server's tidy format, with the same numbers
     pairs = downloaded_rows(page, "#cmp-csv-pairs")
