@@ -85,6 +85,18 @@ def test_handout_qr_code_for_a_public_url(client):
     assert html.count("<svg") == 3 and "https://example.org/map/" in html and "Scan to open the live map" in html
 
 
+@pytest.mark.parametrize("query", ["key=1", "key=1&lang=en", "key=1&url=https://example.org/map/"])
+def test_handout_with_its_key_page_has_no_duplicate_id(client, query):
+    """The key page repeats the map: every copy names its own ids (a repeated id is invalid HTML)."""
+    html = client.get(f"/handout?{query}").get_data(as_text=True)
+    assert html.count("<svg") >= 3  # the named map, the worksheet's, the key's
+    ids = re.findall(r"""\sid=["']([^"']+)["']""", html)
+    assert ids, "the maps' inset has a clip path with an id"
+    assert sorted(i for i in set(ids) if ids.count(i) > 1) == []
+    for ref in re.findall(r"url\(#([^)]+)\)", html):
+        assert ref in ids, ref  # each copy clips with its own clip path
+
+
 def test_handout_pdf_is_printed_once_per_model_and_language(client):
     first = client.get("/handout.pdf?lang=en")
     assert first.status_code == 200 and first.mimetype == "application/pdf"

@@ -94,8 +94,10 @@ def handout():
     return _page(
         "handout.html", lang,
         content=handout_kit.handout_content(model, lang, seed), key=key,
-        map_named=_once(("svg", lang, True), lambda: district_map_svg(model, lang, names=True, title=t["handout_map"])),
-        map_blank=_once(("svg", lang, False), lambda: district_map_svg(model, lang, names=False, title=t["worksheet"])),
+        # each copy of a map has its own id prefix: the key page repeats the named map
+        map_named=_handout_map(model, lang, True, t["handout_map"], "named-"),
+        map_blank=_handout_map(model, lang, False, t["worksheet"], "blank-"),
+        map_key=_handout_map(model, lang, True, t["handout_map"], "key-") if key else None,
         qr=handout_kit.qr_svg(url) if url else None, url=url, title=title,
     )
 
@@ -122,6 +124,12 @@ def handout_pdf():
 
 
 # --- helpers
+
+
+def _handout_map(model, lang: str, names: bool, title: str, id_prefix: str) -> str:
+    """One copy of the handout's SVG map, made once per model (its ids start with ``id_prefix``)."""
+    return _once(("svg", lang, names, id_prefix),
+                 lambda: district_map_svg(model, lang, names=names, title=title, id_prefix=id_prefix))
 
 
 def _parse_quiz_args(required_seed: bool) -> tuple[int, int]:
