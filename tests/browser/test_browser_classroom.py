@@ -262,31 +262,8 @@ def exported(tmp_path_factory):
     return out
 
 
-@pytest.fixture
-def offline_page(browser):
-    """A page that may load file:// URLs and nothing else; fails the test on any script error."""
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
-    blocked, errors = [], []
-
-    def only_files(route):
-        if route.request.url.startswith("file://"):
-            return route.continue_()
-        blocked.append(route.request.url)
-        return route.abort("internetdisconnected")
-
-    context.route("**/*", only_files)
-    page = context.new_page()
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
-    assert not blocked, f"network requests from the static copy: {blocked}"
-    assert not errors, errors
-
-
-def test_static_copy_from_file_url_with_no_network(offline_page, exported, ui, story, expected_tour, names):
-    page = offline_page
+def test_static_copy_from_file_url_with_no_network(file_page, exported, ui, story, expected_tour, names):
+    page = file_page
     ui.open(page, (exported / "index.html").as_uri())
     expect(page.locator("path.district")).to_have_count(16)
     ui.click(page, "path.district-310106")

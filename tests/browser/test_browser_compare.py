@@ -196,29 +196,6 @@ def server_answer():
     return answer
 
 
-@pytest.fixture
-def file_page(browser):
-    """A page that may load file:// URLs and nothing else; fails the test on any script or console error."""
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN", accept_downloads=True)
-    blocked, errors = [], []
-
-    def only_files(route):
-        if route.request.url.startswith(("file://", "blob:")):
-            return route.continue_()
-        blocked.append(route.request.url)
-        return route.abort("internetdisconnected")
-
-    context.route("**/*", only_files)
-    page = context.new_page()
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
-    assert not blocked, f"network requests from the static copy: {blocked}"
-    assert not errors, errors
-
-
 def assert_same_table(mine: list[dict], theirs: list[dict]) -> None:
     """The page's CSV table is the server's: same columns, rows and text; numbers within the agreed tolerances."""
     assert [list(r) for r in mine] == [list(r) for r in theirs] and len(mine) == len(theirs)

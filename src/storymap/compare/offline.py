@@ -13,7 +13,7 @@ WGS-84, and every name an item may be typed as (normalised, as :class:`.items.Na
 from __future__ import annotations
 
 from ..model import StoryModel
-from .compute import METRES_PER_DEGREE_LAT, PRECISION_M, _first_line, context_for
+from .compute import METRES_PER_DEGREE_LAT, PRECISION_M, _first_line, _public_reference, context_for
 from .items import DEFAULT_RADIUS_M, MAX_ITEMS, MAX_RADIUS_M, MIN_ITEMS, MIN_RADIUS_M, names_of
 
 
@@ -26,8 +26,7 @@ def offline_data(model: StoryModel) -> dict:
     return {
         "region": model.region,
         "bounds": [west, south, east, north],
-        "reference_point": context.reference and {
-            k: context.reference[k] for k in ("name_zh", "name_en", "lon", "lat", "source") if k in context.reference},
+        "reference_point": _public_reference(context.reference),
         "indicator_columns": context.indicators.columns,
         "precision_m": PRECISION_M,
         "metres_per_degree_lat": METRES_PER_DEGREE_LAT,
