@@ -183,3 +183,31 @@ def test_a_township_named_like_a_district_makes_the_bare_name_its_landmark():
     names = region_names("青溪市", [*DISTRICTS, ("990103", "白鹭区")], [], [*TOWNSHIPS, Township("白鹭街道", "990101")])
     assert "白鹭" not in names.districts and names.districts["白鹭区"] == "990103"
     assert names.townships["白鹭"] == "990101"  # the bare name is read as the township's, in 青溪区
+
+
+def find_in(names, language, *paragraphs):
+    passages = [Passage(f"p-{i}", text, 0) for i, text in enumerate(paragraphs, start=1)]
+    return {p.name: p for p in find_places(passages, names, language)}
+
+
+def test_a_subdistrict_is_its_office_or_the_setting_of_a_place_not_a_place(language):
+    found = find(language, "松风区枫林街道的云杉老街修缮一新。", "枫林街道推动老旧小区加装电梯。")
+    assert "枫林街道" not in found
+    assert found["云杉老街"].district == "990102"
+
+
+def test_a_town_owning_a_place_is_its_setting(language):
+    found = find(language, "松风镇的云杉古镇依山傍水，吸引了大批游客。")
+    assert "松风镇" not in found
+    assert found["云杉古镇"].district == "990102"
+
+
+def test_a_township_short_name_read_as_a_verb_is_that_word(language):
+    names = region_names("青溪市", DISTRICTS, [], [*TOWNSHIPS, Township("云集镇", "990101")])
+    assert names.townships["云集"] == "990101"
+    assert "云集" not in find_in(names, language, "青溪区高校云集，每年都有大批毕业生留下来。")
+
+
+def test_a_stem_read_as_a_company_is_not_the_place_named_after_it(language):
+    found = find(language, "在青溪区，云杉电器博物馆由百年老厂房改建而成。", "游客可以了解云杉电器的发展历史。")
+    assert "云杉电器博物馆" in found and "云杉电器" not in found

@@ -127,6 +127,8 @@ _COUNT_CHARS = "一二三四五六七八九十两几多百千万"
 _SENTENCE_END = re.compile(r"[。！？!?；;]")
 _PROPER_FLAGS = {"ns", "nr", "nrt", "nz", "nt", "j", "eng", "nw"}
 _PLACE_FLAGS = {"ns"}
+# The analyser's tags a township's short name may carry where it names the township (not nr 黄兴, v 云集, an 宜居).
+_TOWNSHIP_WORD_FLAGS = {"ns", "nz", "nt", "n", "s", "j", "nw"}
 _NAME_FLAGS = _PROPER_FLAGS | {"n", "m", "s", "an", "ng", "nrfg", "x"}
 _STOP_WORDS = {"的", "之", "在", "由", "从", "到", "于", "与", "和", "及", "或", "将", "把", "被", "向", "对", "是", "了",
                "也", "都", "还", "又", "就", "等", "让", "使", "给", "为", "以", "这", "那", "其", "每", "各", "该"}
@@ -279,19 +281,34 @@ def find_places(passages: list[Passage], names: RegionNames, language: Language)
 
 def administrative_context(township: Candidate, text: str, chosen: list[Candidate]) -> bool:
     """Whether a township is printed only as the administrative setting of another place, not as a place:
-    a subdistrict right before it (枫林街道竹溪村), setting the scene (在松风镇，…), or a short form
-    owning it (位于枫林的…). A full name owning a place stays a place (外滩街道的善淘慈善超市)."""
+    setting the scene (在松风镇，…), a town owning a place (松风镇的云杉古镇), a subdistrict anywhere but
+    where one is in it or goes to it (枫林街道竹溪村, 枫林街道推动…), or a short form owning a place
+    (位于枫林的…). A town before its village stays a place (松风镇竹林村), and so does a township one is
+    in (在枫林街道的云杉超市)."""
     starts = {c.start for c in chosen if c is not township}
     end = township.end
-    if end in starts and text[township.start: end].endswith("街道"):
-        return True  # a town (镇, 乡) is a settlement, a point on the map even before its village (庙镇镇东村)
-    if text[end: end + 1] in ("，", ","):
-        before = [c for c in chosen if c.end == township.start and c.kind == "district"]
-        opening = before[0].start if before else township.start  # 在青溪区松风镇，…
-        if text[max(0, opening - 1): opening] == "在":
-            return True
+    name = text[township.start: end]
+    before = [c for c in chosen if c.end == township.start and c.kind == "district"]
+    opening = before[0].start if before else township.start  # 在青溪区松风镇，…
+    at = text[max(0, opening - 1): opening] == "在"
+    if text[end: end + 1] in ("，", ",") and at or (name.endswith("街道") and end in starts):
+        return True
+    if name.endswith("街道") and not (at or _LOCATIVE_BEFORE.search(text[max(0, opening - 12): opening])):
+        # a subdistrict is an administrative area or its office (…街道推动…): a place only where one is in it
+        # or goes to it (在枫林街道的…, 来到枫林街道)
+        return True
+    if name.endswith(_TOWNSHIP_SUFFIXES) and not at and _owns_next(text, end, starts):
+        return True  # 松风镇的云杉古镇: the town sets the scene for the place in it
     short = not text[township.start: end].endswith(_TOWNSHIP_SUFFIXES)
     return short and text[end: end + 1] == "的" and end + 1 in starts
+
+
+def _owns_next(text: str, end: int, starts: set[int]) -> bool:
+    """Whether a place follows ``end`` as the thing owned (…的, …境内的): 松风镇的云杉古镇."""
+    for link in ("境内的", "境内", "的"):
+        if text.startswith(link, end):
+            return end + len(link) in starts
+    return False
 
 
 def section_district(districts: list[tuple[int, str]], order: int) -> str | None:
@@ -309,20 +326,23 @@ def section_district(districts: list[tuple[int, str]], order: int) -> str | None
 def _candidates(text: str, tokens: list[Token], names: RegionNames, full_forms: set[str],
                 common_word) -> list[Candidate]:
     boundaries = {0, len(text)} | {t.start for t in tokens} | {t.end for t in tokens}
-    return [*dictionary_candidates(text, boundaries, names, full_forms),
+    not_names = {(t.start, t.end) for t in tokens if t.flag not in _TOWNSHIP_WORD_FLAGS}
+    return [*dictionary_candidates(text, boundaries, names, full_forms, not_names),
             *analyser_candidates(text, tokens, names, common_word),
             *shape_candidates(text, tokens, names),
             *quoted_candidates(text, tokens),
             *dotted_candidates(text, tokens)]
 
 
-def dictionary_candidates(text: str, boundaries: set[int], names: RegionNames, full_forms: set[str]) -> list[Candidate]:
+def dictionary_candidates(text: str, boundaries: set[int], names: RegionNames, full_forms: set[str],
+                          not_names: set[tuple[int, int]] = frozenset()) -> list[Candidate]:
     """The region's districts, townships and gazetteer names printed in ``text``.
 
     Long forms count anywhere; a short form (青溪, 松风) only as a whole word of
     the analyser and not run into a geographic word (青溪河); a district's short
     form only when the article prints its full name somewhere (``full_forms``), and
-    a township's short form gives a district only if the article names that district.
+    a township's short form gives a district only if the article names that district. A short form the
+    analyser reads as a person, verb or adjective (``not_names``: a town named 云集 in 高校云集) is that word.
     """
     found = []
     for name, code in names.districts.items():
@@ -340,7 +360,7 @@ def dictionary_candidates(text: str, boundaries: set[int], names: RegionNames, f
             end = start + len(name)
             if full and len(name) == 2 and start > 0 and text[start - 1] in _BEFORE_SHORT_TOWN:
                 continue
-            if not full and not _whole_word(text, start, end, boundaries):
+            if not full and (not _whole_word(text, start, end, boundaries) or (start, end) in not_names):
                 continue
             # a short name shared with a township (枫林 of 枫林街道) gives its district only in an article that is
             # set in that district: elsewhere a landmark of the same name is as likely
@@ -391,6 +411,9 @@ def _trim(text: str, start: int, end: int, names: RegionNames) -> tuple[int, int
             break
     for suffix in _LOCATIVE_SUFFIXES:
         if text.endswith(suffix, start, end) and end - start - len(suffix) >= 2 and not _class_word(text[start:end]):
+            rest = text[start: end - len(suffix)]
+            if suffix == "里" and not rest.endswith(CLASS_WORDS + _LINEAR):
+                break  # 里 ends many a lane's or a mall's name (云杉里, 太平里): only 公园里, 河里 are "inside"
             end -= len(suffix)
             break
     return start, end
@@ -538,9 +561,12 @@ def echo_names(found: list[tuple[str, list[Candidate]]], names: RegionNames) -> 
 
 
 def echo_candidates(text: str, tokens: list[Token], known: set[str]) -> list[Candidate]:
+    """The known names printed here as whole words; not where the analyser reads the word as a company or a
+    person (a museum's stem 云杉啤酒 printed alone is the brewery)."""
     boundaries = {t.start for t in tokens} | {t.end for t in tokens} | {len(text)}
+    actors = {(t.start, t.end) for t in tokens if t.flag in ("nt", "nr")}
     return [Candidate(start, start + len(name), "landmark") for name in known for start in _occurrences(text, name)
-            if start in boundaries and start + len(name) in boundaries]
+            if start in boundaries and start + len(name) in boundaries and (start, start + len(name)) not in actors]
 
 
 def in_saying(candidate: Candidate, text: str, tokens: list[Token]) -> bool:
