@@ -140,6 +140,9 @@ def test_a_name_with_its_class_word_and_without_is_one_place(language):
     ("后花园", "figure of speech"),
     ("发展之路", "figure of speech"),
     ("城市公园", "a kind of place"),
+    ("江淮地区", "a region"),
+    ("云杉新区", "a zone of several districts"),
+    ("青溪人", "a people"),
 ])
 def test_refused_says_why(name, why):
     assert why in refused(name, NAMES)
@@ -211,3 +214,18 @@ def test_a_township_short_name_read_as_a_verb_is_that_word(language):
 def test_a_stem_read_as_a_company_is_not_the_place_named_after_it(language):
     found = find(language, "在青溪区，云杉电器博物馆由百年老厂房改建而成。", "游客可以了解云杉电器的发展历史。")
     assert "云杉电器博物馆" in found and "云杉电器" not in found
+
+
+def test_what_a_place_is_called_is_no_place(language):
+    found = find(language, "在青溪区，云杉老街被游客称作“东方水城”。这里曾是一片污水横流的“臭水塘”。")
+    assert set(found) == {"青溪区", "云杉老街"}
+
+
+def test_all_the_way_is_not_a_road(language):
+    found = find(language, "从青溪区云杉门一路向西，竹林古道连着老城。")
+    assert not any(name.endswith("一路") for name in found)
+
+
+def test_the_grounds_of_a_place_are_the_place(language):
+    found = find(language, "在青溪区，竹溪书院就坐落在云杉大学校园内。")
+    assert "云杉大学" in found and "云杉大学校园" not in found

@@ -105,12 +105,21 @@ _LINEAR = ("江", "河", "运河", "水系", "水道", "绿道", "碧道", "干�
 _ORGANISATIONS = ("部门", "局", "委", "办", "政府", "委员会", "办公室", "集团", "公司", "协会", "组织", "联合会")
 # A name ending in one of these is a part of the city, not a place (补齐郊区, 中心城区).
 _GENERIC_AREAS = ("郊区", "城区", "市区", "老城区", "主城区", "中心区域")
+# A name ending in one of these is a region (京津冀地区, 长三角地区), a planning zone of several districts that is
+# no district itself (…新区), or a people (松风人), not a point.
+_REGIONS = ("地区", "新区", "人")
 # Words after a place name that say "beside / around it", not part of the name (青溪河畔, 老城一带).
-_LOCATIVE_SUFFIXES = ("沿岸", "两岸", "东岸", "西岸", "南岸", "北岸", "一带", "周边", "附近", "沿线", "之畔", "畔",
+_LOCATIVE_SUFFIXES = ("校园内", "校园", "校区内", "沿岸", "两岸", "东岸", "西岸", "南岸", "北岸", "一带", "周边", "附近",
+                      "沿线", "之畔", "畔",
                       "边", "旁", "内", "里", "外", "上", "下", "段", "片区内")
 # Words before a quoted name that make it a location: one goes *to* or *into* it.
 _LOCATIVE_BEFORE = re.compile(r"(?:来到|走进|步入|走入|落地|落户|入驻|位于|前往|探访|打卡|参观|造访|进入|坐落于|地处)"
                               r"[^，,。；;！？“”]{0,6}$")
+# 一路 before a direction or a motion is "all the way" (一路向东), not the first road of a name (中山一路).
+_ALL_THE_WAY = re.compile(r"一路(?:向|往|朝|前行|走|东|西|南|北|上|下|延伸|蜿蜒|跟随|相伴|小跑|狂奔)")
+# Words before a quotation that make it what a place is called or was: a nickname or a description.
+_DESCRIBED = re.compile(r"(?:称作|称为|誉为|叫作|叫做|号称|俗称|人称|昵称|称之为|被称|"
+                        r"一[片座个条处块][^，,。；;！？“”]{0,8}的)$")
 _LOCATIVE_AFTER = re.compile(r"^(?:\d+层|\d+楼|[一二三四五六七八九十]+层|内|里|门口|园区|大楼|一楼|二楼|附近|周边|旁)")
 # a year ends the name: punctuation, 的 or the end of the text follows (活动6862场 is a count)
 _DOTTED = re.compile(r"(?:·(?:\d{4}|[A-Za-z]{2,8})|(?<=[\u3400-\u9fff])\d{4})(?=[^\u3400-\u9fffA-Za-z0-9.%％]|的|$)")
@@ -410,7 +419,10 @@ def _trim(text: str, start: int, end: int, names: RegionNames) -> tuple[int, int
             start += len(prefix)
             break
     for suffix in _LOCATIVE_SUFFIXES:
-        if text.endswith(suffix, start, end) and end - start - len(suffix) >= 2 and not _class_word(text[start:end]):
+        # a word of two or more characters is locative whatever ends it (云杉大学校园); one character only
+        # where it ends no class word (云杉园 keeps its 园)
+        if text.endswith(suffix, start, end) and end - start - len(suffix) >= 2 and (
+                len(suffix) >= 2 or not _class_word(text[start:end])):
             rest = text[start: end - len(suffix)]
             if suffix == "里" and not rest.endswith(CLASS_WORDS + _LINEAR):
                 break  # 里 ends many a lane's or a mall's name (云杉里, 太平里): only 公园里, 河里 are "inside"
@@ -457,6 +469,8 @@ def shape_candidates(text: str, tokens: list[Token], names: RegionNames) -> list
                   or _after_district(text, first, names))
         if not proper and (klass in _WEAK_CLASS_WORDS or not name_tokens):
             continue
+        if _ALL_THE_WAY.match(text, class_start - 1):
+            continue  # 从云杉门一路向西: "all the way", not a road named 云杉门一路
         start, end = _trim(text, first, end, names)
         if end - start >= 2:
             found.append(Candidate(start, end, "named"))
@@ -513,6 +527,8 @@ def quoted_candidates(text: str, tokens: list[Token]) -> list[Candidate]:
         inside = [t for t in tokens if start <= t.start and t.end <= before_class]
         if any(t.flag in _CLAUSE_FLAGS or t.word in _STOP_WORDS for t in inside):
             continue  # a slogan or a saying (“好山好水就是财富”), not a name (“云杉创新港” is: 创新 is a noun here)
+        if _DESCRIBED.search(text[max(0, match.start() - 12): match.start()]):
+            continue  # what a place is called or was (称作“水上之城”, 一片…的“臭水塘”): a description, not its name
         located = _LOCATIVE_BEFORE.search(text[max(0, match.start() - 12): match.start()]) is not None \
             or _LOCATIVE_AFTER.match(text[match.end(): match.end() + 4]) is not None
         if shaped or located:
@@ -570,8 +586,15 @@ def echo_candidates(text: str, tokens: list[Token], known: set[str]) -> list[Can
 
 
 def in_saying(candidate: Candidate, text: str, tokens: list[Token]) -> bool:
-    """Whether a name is a word inside a quoted saying (“山高水长，人杰地灵”, “好山好水就是财富”)."""
-    if candidate.kind in ("district", "gazetteer", "quoted"):
+    """Whether a name is a word inside a quoted saying (“山高水长，人杰地灵”, “好山好水就是财富”) or inside
+    what a place is called (被称作“东方水城”)."""
+    if candidate.kind in ("district", "gazetteer"):
+        return False
+    for match in _QUOTATION.finditer(text):
+        if match.start(1) <= candidate.start and candidate.end <= match.end(1) and _DESCRIBED.search(
+                text[max(0, match.start() - 12): match.start()]):
+            return True
+    if candidate.kind == "quoted":
         return False
     for match in _QUOTATION.finditer(text):
         inner_start, inner_end = match.start(1), match.end(1)
@@ -612,6 +635,8 @@ def refused(name: str, names: RegionNames, common_word=lambda word: False) -> st
         return "a line on the map (river, greenway, route), not a point"
     if name.endswith(_ORGANISATIONS):
         return "an organisation, not a place"
+    if name.endswith(_REGIONS) and name not in names.districts:
+        return "a region, a zone of several districts or a people, not a point"
     if name.endswith(_GENERIC_AREAS) and name not in names.districts:
         return "a kind of area (郊区, 城区), not a place"
     klass = _class_word(name)
