@@ -229,3 +229,8 @@ def test_all_the_way_is_not_a_road(language):
 def test_the_grounds_of_a_place_are_the_place(language):
     found = find(language, "在青溪区，竹溪书院就坐落在云杉大学校园内。")
     assert "云杉大学" in found and "云杉大学校园" not in found
+
+
+def test_an_adjective_before_common_words_describes_a_place(language):
+    found = find(language, "在青溪区，老厂房和小渔村都保留下来，云杉老街也修缮一新。")
+    assert "云杉老街" in found and not {"老厂房", "小渔村"} & set(found)

@@ -141,6 +141,9 @@ _TOWNSHIP_WORD_FLAGS = {"ns", "nz", "nt", "n", "s", "j", "nw"}
 _NAME_FLAGS = _PROPER_FLAGS | {"n", "m", "s", "an", "ng", "nrfg", "x"}
 _STOP_WORDS = {"的", "之", "在", "由", "从", "到", "于", "与", "和", "及", "或", "将", "把", "被", "向", "对", "是", "了",
                "也", "都", "还", "又", "就", "等", "让", "使", "给", "为", "以", "这", "那", "其", "每", "各", "该"}
+_TRUSTED_KINDS = ("gazetteer", "district", "township")
+# One-character adjectives that, before common words, describe a place instead of naming it (老洋楼, 小渔村).
+_DESCRIPTIVE = frozenset("老小大旧古新")
 # Kinds of candidates, most trusted first (an equal span keeps the more trusted kind).
 _KIND_PRIORITY = {"gazetteer": 0, "district": 1, "township": 2, "quoted": 3, "landmark": 4, "named": 5}
 
@@ -267,7 +270,8 @@ def find_places(passages: list[Passage], names: RegionNames, language: Language)
         text = simplified[passage.key]
         tokens = language.place_tokens(text)
         candidates = [c for c in _candidates(text, tokens, names, full_forms, language.common_word)
-                      if _keep(c, text, names, language.common_word) and not in_saying(c, text, tokens)]
+                      if _keep(c, text, names, language.common_word) and not in_saying(c, text, tokens)
+                      and not (_untrusted(c, text) and description(text[c.start: c.end], language))]
         first.append((passage, text, tokens, candidates))
     known = echo_names([(text, choose(candidates)) for _, text, _, candidates in first], names)
     read = []
@@ -611,6 +615,20 @@ def _keep(candidate: Candidate, text: str, names: RegionNames, common_word) -> b
     if candidate.kind in ("gazetteer", "district"):
         return True
     return not refused(text[candidate.start: candidate.end], names, common_word)
+
+
+def _untrusted(candidate: Candidate, text: str) -> bool:
+    """A name not from the region's lists, or a township's short name (a town named 老码头 is as likely an old pier)."""
+    return candidate.kind not in _TRUSTED_KINDS or (
+        candidate.kind == "township" and not text[candidate.start: candidate.end].endswith(_TOWNSHIP_SUFFIXES))
+
+
+def description(name: str, language: Language) -> bool:
+    """Whether a name is an adjective before common words (老 + 洋楼, 小 + 渔村, 老 + 港区 + 码头): an old
+    house, a small fishing village, not a proper name (a dictionary's own word, 大栅栏, stays a name)."""
+    words = [t.word for t in language.tokens(name)]
+    return len(words) >= 2 and words[0] in _DESCRIPTIVE and all(
+        language.common_word(w) or w in CLASS_WORDS for w in words[1:])
 
 
 def refused(name: str, names: RegionNames, common_word=lambda word: False) -> str | None:
