@@ -234,3 +234,14 @@ def test_the_grounds_of_a_place_are_the_place(language):
 def test_an_adjective_before_common_words_describes_a_place(language):
     found = find(language, "在青溪区，老厂房和小渔村都保留下来，云杉老街也修缮一新。")
     assert "云杉老街" in found and not {"老厂房", "小渔村"} & set(found)
+
+
+def test_a_landmark_set_right_after_its_district_is_a_place_whatever_its_shape(language):
+    found = find(language, "初冬的午后，青溪区的三里桥上挤满了游客。")
+    assert found["三里桥"].district == "990101"
+    assert refused("三里桥", NAMES)  # alone, its shape is a count
+
+
+def test_a_common_word_or_an_office_after_a_district_is_no_landmark(language):
+    found = find(language, "青溪区沿海一线的老码头，青溪区文旅部门的工作人员常来看看。")
+    assert not {"沿海", "文旅", "老码头"} & set(found)

@@ -117,6 +117,8 @@ _LOCATIVE_BEFORE = re.compile(r"(?:来到|走进|步入|走入|落地|落户|入
                               r"[^，,。；;！？“”]{0,6}$")
 # 一路 before a direction or a motion is "all the way" (一路向东), not the first road of a name (中山一路).
 _ALL_THE_WAY = re.compile(r"一路(?:向|往|朝|前行|走|东|西|南|北|上|下|延伸|蜿蜒|跟随|相伴|小跑|狂奔)")
+# What may link a district to the landmark it sets (青溪区的…, 在青溪区，…).
+_AFTER_LINK = re.compile(r"(?:的|，|,)$")
 # Words before a quotation that make it what a place is called or was: a nickname or a description.
 _DESCRIBED = re.compile(r"(?:称作|称为|誉为|叫作|叫做|号称|俗称|人称|昵称|称之为|被称|"
                         r"一[片座个条处块][^，,。；;！？“”]{0,8}的)$")
@@ -145,7 +147,9 @@ _TRUSTED_KINDS = ("gazetteer", "district", "township")
 # One-character adjectives that, before common words, describe a place instead of naming it (老洋楼, 小渔村).
 _DESCRIPTIVE = frozenset("老小大旧古新")
 # Kinds of candidates, most trusted first (an equal span keeps the more trusted kind).
-_KIND_PRIORITY = {"gazetteer": 0, "district": 1, "township": 2, "quoted": 3, "landmark": 4, "named": 5}
+_KIND_PRIORITY = {"gazetteer": 0, "district": 1, "township": 2, "quoted": 3, "landmark": 4, "located": 5, "named": 6}
+# What a landmark set right after its district may look like and still be a name (五里桥, 古文化坊, 水上公园).
+_SHAPES_A_DISTRICT_NAMES = ("a count", "a common word", "a kind of place")
 
 
 @dataclass(frozen=True)
@@ -343,6 +347,7 @@ def _candidates(text: str, tokens: list[Token], names: RegionNames, full_forms: 
     return [*dictionary_candidates(text, boundaries, names, full_forms, not_names),
             *analyser_candidates(text, tokens, names, common_word),
             *shape_candidates(text, tokens, names),
+            *located_candidates(text, tokens, names, common_word),
             *quoted_candidates(text, tokens),
             *dotted_candidates(text, tokens)]
 
@@ -481,6 +486,27 @@ def shape_candidates(text: str, tokens: list[Token], names: RegionNames) -> list
     return found
 
 
+def located_candidates(text: str, tokens: list[Token], names: RegionNames, common_word) -> list[Candidate]:
+    """A noun the text sets right after a district it names (青溪区的五里桥, 在青溪区，古文化坊…): a landmark
+    of that district, even when its shape alone would be a count or a kind of place. The analyser's place
+    words count whatever the dictionary says; a locality word or another noun only with a class word or
+    when it is no common word."""
+    found = []
+    for token in tokens:
+        if len(token.word) < 2 or not _CJK.match(token.word) or token.word in names.districts:
+            continue
+        if not (token.flag == "ns" or (token.flag in ("s", "n", "nz") and (
+                _class_word(token.word) or not common_word(token.word)))):
+            continue  # 沿海 (s), 居民 (n): common words
+        if text.startswith(_ORGANISATIONS, token.end):
+            continue  # 青溪区文旅部门: an office's name
+        before = _AFTER_LINK.sub("", text[max(0, token.start - 10): token.start])
+        if before.endswith(tuple(names.district_names.values())):
+            start, end = _trim(text, token.start, token.end, names)
+            found.append(Candidate(start, end, "located"))
+    return found
+
+
 def _count_word(token: Token) -> bool:
     """一位, 10个, 两座: a number with its measure word starts no name (515 does: 515咖啡艺术中心)."""
     return token.flag in ("m", "q") and _CJK.search(token.word) is not None
@@ -571,7 +597,7 @@ def echo_names(found: list[tuple[str, list[Candidate]]], names: RegionNames) -> 
     known = set()
     for text, chosen in found:
         for c in chosen:
-            if c.kind not in ("landmark", "named", "quoted"):
+            if c.kind not in ("landmark", "located", "named", "quoted"):
                 continue
             name = text[c.start: c.end]
             klass = _class_word(name)
@@ -614,7 +640,8 @@ def in_saying(candidate: Candidate, text: str, tokens: list[Token]) -> bool:
 def _keep(candidate: Candidate, text: str, names: RegionNames, common_word) -> bool:
     if candidate.kind in ("gazetteer", "district"):
         return True
-    return not refused(text[candidate.start: candidate.end], names, common_word)
+    why = refused(text[candidate.start: candidate.end], names, common_word)
+    return why is None or (candidate.kind == "located" and why.startswith(_SHAPES_A_DISTRICT_NAMES))
 
 
 def _untrusted(candidate: Candidate, text: str) -> bool:
