@@ -245,3 +245,18 @@ def test_a_landmark_set_right_after_its_district_is_a_place_whatever_its_shape(l
 def test_a_common_word_or_an_office_after_a_district_is_no_landmark(language):
     found = find(language, "青溪区沿海一线的老码头，青溪区文旅部门的工作人员常来看看。")
     assert not {"沿海", "文旅", "老码头"} & set(found)
+
+
+def test_a_name_run_into_an_idioms_verb_is_cut_before_it(language):
+    found = find(language, "在青溪区，竹溪老街依山而建，保留了不少老宅。")
+    assert "竹溪老街" in found and not any("依山" in name for name in found)
+
+
+def test_a_centre_whose_officer_speaks_is_an_institution(language):
+    found = find(language, "“改造前征求了三轮意见。”青溪区云杉保护中心相关负责人告诉记者。")
+    assert not any(name.endswith("中心") for name in found)
+
+
+def test_an_indefinite_description_is_no_name(language):
+    found = find(language, "同在青溪区的竹溪巷，是一条依崖而建的步道老街。")
+    assert "竹溪巷" in found and "步道老街" not in found

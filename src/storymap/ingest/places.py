@@ -117,6 +117,12 @@ _LOCATIVE_BEFORE = re.compile(r"(?:来到|走进|步入|走入|落地|落户|入
                               r"[^，,。；;！？“”]{0,6}$")
 # 一路 before a direction or a motion is "all the way" (一路向东), not the first road of a name (中山一路).
 _ALL_THE_WAY = re.compile(r"一路(?:向|往|朝|前行|走|东|西|南|北|上|下|延伸|蜿蜒|跟随|相伴|小跑|狂奔)")
+# Who speaks for an institution (…中心相关负责人说), and the names of institutions rather than buildings.
+_SPOKESPERSON = re.compile(r"(?:相关)?(?:负责人|工作人员|主任|副主任|党委|书记)")
+_INSTITUTIONS = ("中心", "基地", "实验室", "研究院", "研究所")
+# An indefinite description: a measure word before the name (一条…的老街, 一片城中村).
+_INDEFINITE = re.compile(r"(?:^|[^\u3400-\u9fff0-9])?[一两几]\s?[条座个片处栋间块家][^，,。；;！？“”]{0,8}的$")
+_INDEFINITE_NAME = re.compile(r"[从在到向于]?[一两几][条座个片处栋间块家]")
 # What may link a district to the landmark it sets (青溪区的…, 在青溪区，…).
 _AFTER_LINK = re.compile(r"(?:的|，|,)$")
 # Words before a quotation that make it what a place is called or was: a nickname or a description.
@@ -408,6 +414,8 @@ def analyser_candidates(text: str, tokens: list[Token], names: RegionNames,
         if token.flag not in ("ns", "nt", "nz"):
             continue
         start, end = _trim(text, token.start, token.end, names)
+        if text.startswith("而", end) and end - start >= 4:
+            end -= 2  # the analyser ran the name into an idiom's verb (云杉老街依山 + 而建, 青溪穿城 + 而过)
         if end - start < 2:
             continue
         word = text[start:end]
@@ -640,6 +648,13 @@ def in_saying(candidate: Candidate, text: str, tokens: list[Token]) -> bool:
 def _keep(candidate: Candidate, text: str, names: RegionNames, common_word) -> bool:
     if candidate.kind in ("gazetteer", "district"):
         return True
+    if text.startswith("而", candidate.end) and candidate.end - candidate.start >= 4:
+        return False  # run into an idiom's verb (云杉老街依山 + 而建): the name without it is a candidate of its own
+    if _SPOKESPERSON.match(text, candidate.end) and text.endswith(_INSTITUTIONS, candidate.start, candidate.end):
+        return False  # 云杉保护中心相关负责人: a centre whose officer speaks is an institution, not a place
+    if _INDEFINITE.search(text[max(0, candidate.start - 12): candidate.start]) or _INDEFINITE_NAME.match(
+            text, candidate.start):
+        return False  # 一条依崖而建的步道老街, 从一片城中村: a kind of place said of another, not a name
     why = refused(text[candidate.start: candidate.end], names, common_word)
     return why is None or (candidate.kind == "located" and why.startswith(_SHAPES_A_DISTRICT_NAMES))
 
