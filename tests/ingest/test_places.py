@@ -260,3 +260,8 @@ def test_a_centre_whose_officer_speaks_is_an_institution(language):
 def test_an_indefinite_description_is_no_name(language):
     found = find(language, "同在青溪区的竹溪巷，是一条依崖而建的步道老街。")
     assert "竹溪巷" in found and "步道老街" not in found
+
+
+def test_a_noun_modifying_the_next_after_a_district_is_no_landmark(language):
+    found = find(language, "在青溪区，社区口袋公园已建成120个。")
+    assert set(found) == {"青溪区"}

@@ -13,11 +13,16 @@ offsets stay those of the printed text):
      names and aliases;
    - name shapes: a proper name ending in a class word (…公园, …湿地, …老街,
      …桥, …基地, …大学) and quoted names (“模速空间”) that are a place by
-     their shape or their context (来到“…”, 走进“…”).
+     their shape or their context (来到“…”, 走进“…”);
+   - the setting: a noun printed right after a district the text names
+     (…区的五里桥, 在…区，古文化坊) is its landmark whatever its shape.
 2. **Filters**: figures of speech that only look like places (后花园, 会客厅,
-   发展之路), generic class phrases (城市公园, 口袋公园), linear features that
-   are no point (rivers, greenways, metro lines), names of units outside the
-   region, and words inside other words (青溪 in 青溪河 is not 青溪区).
+   发展之路) and what a place is called (被称作“…”), generic class phrases
+   (城市公园, 口袋公园), descriptions (老 + 洋楼, 一条…的老街), linear features
+   that are no point (rivers, greenways, metro lines), regions, zones and
+   peoples (…地区, …新区, …人), institutions whose officers speak, names of
+   units outside the region, and words inside other words (青溪 in 青溪河 is
+   not 青溪区; 一路向西 is no road).
 3. **Overlaps**: the longest name wins; the shorter ones inside it are
    evidence for its district (松风 in 松风科学城 -> 松风镇 -> its district).
 4. **District attribution**, strongest first: the gazetteer's sourced point;
@@ -27,8 +32,9 @@ offsets stay those of the printed text):
    the district the section was set in before. A district short form (青溪 of
    青溪区) counts only when the article also prints the district's full name,
    since such short forms are mostly the river, lake or hill the district is
-   named after. A subdistrict printed only as the setting of another place is
-   context, not a place (:func:`administrative_context`).
+   named after. A township printed only as the setting of another place, or a
+   subdistrict as its office, is context, not a place
+   (:func:`administrative_context`).
 5. Names found once are looked for again in every passage (the analyser may
    tag a name in one sentence and not in the next), and a name printed with and
    without its class word is one place, named by the shorter form.
@@ -155,7 +161,7 @@ _DESCRIPTIVE = frozenset("老小大旧古新")
 # Kinds of candidates, most trusted first (an equal span keeps the more trusted kind).
 _KIND_PRIORITY = {"gazetteer": 0, "district": 1, "township": 2, "quoted": 3, "landmark": 4, "located": 5, "named": 6}
 # What a landmark set right after its district may look like and still be a name (五里桥, 古文化坊, 水上公园).
-_SHAPES_A_DISTRICT_NAMES = ("a count", "a common word", "a kind of place")
+_SHAPES_A_DISTRICT_NAMES = ("a count", "a kind of place")
 
 
 @dataclass(frozen=True)
@@ -500,9 +506,11 @@ def located_candidates(text: str, tokens: list[Token], names: RegionNames, commo
     words count whatever the dictionary says; a locality word or another noun only with a class word or
     when it is no common word."""
     found = []
-    for token in tokens:
+    for token, following in zip(tokens, [*tokens[1:], None]):
         if len(token.word) < 2 or not _CJK.match(token.word) or token.word in names.districts:
             continue
+        if following is not None and following.flag in ("n", "ns", "nz", "vn"):
+            continue  # it modifies the noun after it (青溪区社区口袋公园): it ends no name
         if not (token.flag == "ns" or (token.flag in ("s", "n", "nz") and (
                 _class_word(token.word) or not common_word(token.word)))):
             continue  # 沿海 (s), 居民 (n): common words
