@@ -143,6 +143,7 @@ def test_a_name_with_its_class_word_and_without_is_one_place(language):
     ("江淮地区", "a region"),
     ("云杉新区", "a zone of several districts"),
     ("青溪人", "a people"),
+    ("溪西岸", "a side of something"),
 ])
 def test_refused_says_why(name, why):
     assert why in refused(name, NAMES)

@@ -703,6 +703,8 @@ def refused(name: str, names: RegionNames, common_word=lambda word: False) -> st
         return "a line on the map (river, greenway, route), not a point"
     if name.endswith(_ORGANISATIONS):
         return "an organisation, not a place"
+    if any(name.endswith(s) for s in _LOCATIVE_SUFFIXES if len(s) >= 2) and _class_word(name) is None:
+        return "a side of something (…西岸, …一带), not a name"  # what the locative is of was cut off (江 + 西岸)
     if name.endswith(_REGIONS) and name not in names.districts:
         return "a region, a zone of several districts or a people, not a point"
     if name.endswith(_GENERIC_AREAS) and name not in names.districts:
