@@ -266,3 +266,8 @@ def test_an_indefinite_description_is_no_name(language):
 def test_a_noun_modifying_the_next_after_a_district_is_no_landmark(language):
     found = find(language, "在青溪区，社区口袋公园已建成120个。")
     assert set(found) == {"青溪区"}
+
+
+def test_a_townships_name_with_a_class_word_is_another_place(language):
+    found = find(language, "枫林的老街很热闹。", "古港就坐落在青溪区的枫林村旁。")
+    assert found["枫林村"].district == "990101"

@@ -812,11 +812,13 @@ def _group(mentions: list[Mention], names: RegionNames) -> list[FoundPlace]:
         if full is not None:
             full.mentions.extend(place.mentions)
             del places[key]
-    # 云杉记忆 … 云杉记忆园区: the name with a class word added is the same place, named by its shorter form.
+    # 云杉记忆 … 云杉记忆园区: the name with a class word added is the same place, named by its shorter form
+    # (a township's name with one added is another place: 松风 + 村 is a village, not the town).
     for key, place in list(places.items()):
         if place.gazetteer or place.kind == "district":
             continue
-        shorter = next((p for k, p in places.items() if k != key and p.kind != "district" and len(p.name) >= 2
+        shorter = next((p for k, p in places.items() if k != key and p.kind not in ("district", "township")
+                        and len(p.name) >= 2
                         and place.name.startswith(p.name) and place.name[len(p.name):] in CLASS_WORDS), None)
         if shorter is not None:
             shorter.mentions.extend(place.mentions)
