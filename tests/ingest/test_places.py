@@ -271,3 +271,9 @@ def test_a_noun_modifying_the_next_after_a_district_is_no_landmark(language):
 def test_a_townships_name_with_a_class_word_is_another_place(language):
     found = find(language, "枫林的老街很热闹。", "古港就坐落在青溪区的枫林村旁。")
     assert found["枫林村"].district == "990101"
+
+
+def test_toponymic_class_words_name_places_and_refuse_their_generic_uses(language):
+    found = find(language, "在青溪区，云杉泉和竹溪坛吸引了大批游客。傍晚，不少人坐船上洲看日落。")
+    assert {"云杉泉", "竹溪坛"} <= set(found) and "上洲" not in found
+    assert refused("上洲", NAMES) and refused("古庙", NAMES)
