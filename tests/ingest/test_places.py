@@ -277,3 +277,9 @@ def test_toponymic_class_words_name_places_and_refuse_their_generic_uses(languag
     found = find(language, "在青溪区，云杉泉和竹溪坛吸引了大批游客。傍晚，不少人坐船上洲看日落。")
     assert {"云杉泉", "竹溪坛"} <= set(found) and "上洲" not in found
     assert refused("上洲", NAMES) and refused("古庙", NAMES)
+
+
+def test_a_common_word_before_a_class_word_is_a_kind_of_place_unless_set_in_a_township(language):
+    found = find(language, "在青溪区，游船码头改成了步道。", "松风区枫林街道的希望小镇聚集了一批创业团队。")
+    assert "游船码头" not in found
+    assert found["希望小镇"].district == "990102"

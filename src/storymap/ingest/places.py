@@ -360,7 +360,7 @@ def _candidates(text: str, tokens: list[Token], names: RegionNames, full_forms: 
     not_names = {(t.start, t.end) for t in tokens if t.flag not in _TOWNSHIP_WORD_FLAGS}
     return [*dictionary_candidates(text, boundaries, names, full_forms, not_names),
             *analyser_candidates(text, tokens, names, common_word),
-            *shape_candidates(text, tokens, names),
+            *shape_candidates(text, tokens, names, common_word),
             *located_candidates(text, tokens, names, common_word),
             *quoted_candidates(text, tokens),
             *dotted_candidates(text, tokens)]
@@ -456,7 +456,8 @@ def _trim(text: str, start: int, end: int, names: RegionNames) -> tuple[int, int
     return start, end
 
 
-def shape_candidates(text: str, tokens: list[Token], names: RegionNames) -> list[Candidate]:
+def shape_candidates(text: str, tokens: list[Token], names: RegionNames,
+                     common_word=lambda word: False) -> list[Candidate]:
     """Proper names ending in a class word (竹溪 + 公园, 云杉 + 历史风貌区, 松风人工智能 + 岛上).
 
     The class word ends where a word of the analyser ends (or one locative character before: 岛上,
@@ -492,7 +493,7 @@ def shape_candidates(text: str, tokens: list[Token], names: RegionNames) -> list
                   or re.search(r"[A-Za-z0-9]", stem) is not None or stem in names.townships
                   or sum(1 for t in name_tokens if len(t.word) == 1) >= 2
                   or _after_district(text, first, names))
-        if not proper and (klass in _WEAK_CLASS_WORDS or not name_tokens):
+        if not proper and (klass in _WEAK_CLASS_WORDS or not name_tokens or common_word(stem)):
             continue
         if _ALL_THE_WAY.match(text, class_start - 1):
             continue  # 从云杉门一路向西: "all the way", not a road named 云杉门一路
@@ -531,9 +532,11 @@ def _count_word(token: Token) -> bool:
 
 
 def _after_district(text: str, start: int, names: RegionNames) -> bool:
-    """Whether a district is printed right before ``start`` (青溪区枫林门, 青溪区的枫林门): the name is proper."""
+    """Whether a district (or a township) is printed right before ``start`` (青溪区枫林门, 青溪区的枫林门,
+    枫林街道的云杉小镇): the name is proper."""
     before = text[max(0, start - 8): start].removesuffix("的")
-    return any(before.endswith(name) for name in names.district_names.values())
+    return any(before.endswith(name) for name in names.district_names.values()) or any(
+        before.endswith(name) for name in names.townships if name.endswith(_TOWNSHIP_SUFFIXES))
 
 
 def _name_like(token: Token, names: RegionNames, text: str) -> bool:
