@@ -140,6 +140,10 @@ def test_a_name_with_its_class_word_and_without_is_one_place(language):
     ("后花园", "figure of speech"),
     ("发展之路", "figure of speech"),
     ("城市公园", "a kind of place"),
+    ("江淮地区", "a region"),
+    ("云杉新区", "a zone of several districts"),
+    ("青溪人", "a people"),
+    ("溪西岸", "a side of something"),
 ])
 def test_refused_says_why(name, why):
     assert why in refused(name, NAMES)
@@ -183,3 +187,99 @@ def test_a_township_named_like_a_district_makes_the_bare_name_its_landmark():
     names = region_names("青溪市", [*DISTRICTS, ("990103", "白鹭区")], [], [*TOWNSHIPS, Township("白鹭街道", "990101")])
     assert "白鹭" not in names.districts and names.districts["白鹭区"] == "990103"
     assert names.townships["白鹭"] == "990101"  # the bare name is read as the township's, in 青溪区
+
+
+def find_in(names, language, *paragraphs):
+    passages = [Passage(f"p-{i}", text, 0) for i, text in enumerate(paragraphs, start=1)]
+    return {p.name: p for p in find_places(passages, names, language)}
+
+
+def test_a_subdistrict_is_its_office_or_the_setting_of_a_place_not_a_place(language):
+    found = find(language, "松风区枫林街道的云杉老街修缮一新。", "枫林街道推动老旧小区加装电梯。")
+    assert "枫林街道" not in found
+    assert found["云杉老街"].district == "990102"
+
+
+def test_a_town_owning_a_place_is_its_setting(language):
+    found = find(language, "松风镇的云杉古镇依山傍水，吸引了大批游客。")
+    assert "松风镇" not in found
+    assert found["云杉古镇"].district == "990102"
+
+
+def test_a_township_short_name_read_as_a_verb_is_that_word(language):
+    names = region_names("青溪市", DISTRICTS, [], [*TOWNSHIPS, Township("云集镇", "990101")])
+    assert names.townships["云集"] == "990101"
+    assert "云集" not in find_in(names, language, "青溪区高校云集，每年都有大批毕业生留下来。")
+
+
+def test_a_stem_read_as_a_company_is_not_the_place_named_after_it(language):
+    found = find(language, "在青溪区，云杉电器博物馆由百年老厂房改建而成。", "游客可以了解云杉电器的发展历史。")
+    assert "云杉电器博物馆" in found and "云杉电器" not in found
+
+
+def test_what_a_place_is_called_is_no_place(language):
+    found = find(language, "在青溪区，云杉老街被游客称作“东方水城”。这里曾是一片污水横流的“臭水塘”。")
+    assert set(found) == {"青溪区", "云杉老街"}
+
+
+def test_all_the_way_is_not_a_road(language):
+    found = find(language, "从青溪区云杉门一路向西，竹林古道连着老城。")
+    assert not any(name.endswith("一路") for name in found)
+
+
+def test_the_grounds_of_a_place_are_the_place(language):
+    found = find(language, "在青溪区，竹溪书院就坐落在云杉大学校园内。")
+    assert "云杉大学" in found and "云杉大学校园" not in found
+
+
+def test_an_adjective_before_common_words_describes_a_place(language):
+    found = find(language, "在青溪区，老厂房和小渔村都保留下来，云杉老街也修缮一新。")
+    assert "云杉老街" in found and not {"老厂房", "小渔村"} & set(found)
+
+
+def test_a_landmark_set_right_after_its_district_is_a_place_whatever_its_shape(language):
+    found = find(language, "初冬的午后，青溪区的三里桥上挤满了游客。")
+    assert found["三里桥"].district == "990101"
+    assert refused("三里桥", NAMES)  # alone, its shape is a count
+
+
+def test_a_common_word_or_an_office_after_a_district_is_no_landmark(language):
+    found = find(language, "青溪区沿海一线的老码头，青溪区文旅部门的工作人员常来看看。")
+    assert not {"沿海", "文旅", "老码头"} & set(found)
+
+
+def test_a_name_run_into_an_idioms_verb_is_cut_before_it(language):
+    found = find(language, "在青溪区，竹溪老街依山而建，保留了不少老宅。")
+    assert "竹溪老街" in found and not any("依山" in name for name in found)
+
+
+def test_a_centre_whose_officer_speaks_is_an_institution(language):
+    found = find(language, "“改造前征求了三轮意见。”青溪区云杉保护中心相关负责人告诉记者。")
+    assert not any(name.endswith("中心") for name in found)
+
+
+def test_an_indefinite_description_is_no_name(language):
+    found = find(language, "同在青溪区的竹溪巷，是一条依崖而建的步道老街。")
+    assert "竹溪巷" in found and "步道老街" not in found
+
+
+def test_a_noun_modifying_the_next_after_a_district_is_no_landmark(language):
+    found = find(language, "在青溪区，社区口袋公园已建成120个。")
+    assert set(found) == {"青溪区"}
+
+
+def test_a_townships_name_with_a_class_word_is_another_place(language):
+    found = find(language, "枫林的老街很热闹。", "古港就坐落在青溪区的枫林村旁。")
+    assert found["枫林村"].district == "990101"
+
+
+def test_toponymic_class_words_name_places_and_refuse_their_generic_uses(language):
+    found = find(language, "在青溪区，云杉泉和竹溪坛吸引了大批游客。傍晚，不少人坐船上洲看日落。")
+    assert {"云杉泉", "竹溪坛"} <= set(found) and "上洲" not in found
+    assert refused("上洲", NAMES) and refused("古庙", NAMES)
+
+
+def test_a_common_word_before_a_class_word_is_a_kind_of_place_unless_set_in_a_township(language):
+    found = find(language, "在青溪区，游船码头改成了步道。", "松风区枫林街道的希望小镇聚集了一批创业团队。")
+    assert "游船码头" not in found
+    assert found["希望小镇"].district == "990102"

@@ -173,8 +173,9 @@ def choose_story_points(found: list[FoundPlace], section_count: int) -> tuple[se
     """The places each section is about, and the districts named only around finer places.
 
     In each section, a district's mentions count for the first finer place
-    named in it (崇明区 … 崇明区庙镇 -> 庙镇). The place named most is a story
-    point, and so is any other named at least twice.
+    named in it (崇明区 … 崇明区庙镇 -> 庙镇); in the lede and captions, a district
+    with finer places anywhere in the article is theirs. The place named most is
+    a story point, and so is any other named at least twice.
     """
     story: set[str] = set()
     kept_districts: set[str] = set()
@@ -194,6 +195,8 @@ def choose_story_points(found: list[FoundPlace], section_count: int) -> tuple[se
                            if p.key in counts and p.kind != "district" and p.district == district.key)
             if finer:
                 counts[finer[0][1]] += counts.pop(district.key)
+            elif section is None and any(p.kind != "district" and p.district == district.key for p in found):
+                counts.pop(district.key)  # a caption's district with places of its own in the sections
             else:
                 kept_districts.add(district.key)
         if section is None or not counts:

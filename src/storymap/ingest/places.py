@@ -13,11 +13,16 @@ offsets stay those of the printed text):
      names and aliases;
    - name shapes: a proper name ending in a class word (…公园, …湿地, …老街,
      …桥, …基地, …大学) and quoted names (“模速空间”) that are a place by
-     their shape or their context (来到“…”, 走进“…”).
+     their shape or their context (来到“…”, 走进“…”);
+   - the setting: a noun printed right after a district the text names
+     (…区的五里桥, 在…区，古文化坊) is its landmark whatever its shape.
 2. **Filters**: figures of speech that only look like places (后花园, 会客厅,
-   发展之路), generic class phrases (城市公园, 口袋公园), linear features that
-   are no point (rivers, greenways, metro lines), names of units outside the
-   region, and words inside other words (青溪 in 青溪河 is not 青溪区).
+   发展之路) and what a place is called (被称作“…”), generic class phrases
+   (城市公园, 口袋公园), descriptions (老 + 洋楼, 一条…的老街), linear features
+   that are no point (rivers, greenways, metro lines), regions, zones and
+   peoples (…地区, …新区, …人), institutions whose officers speak, names of
+   units outside the region, and words inside other words (青溪 in 青溪河 is
+   not 青溪区; 一路向西 is no road).
 3. **Overlaps**: the longest name wins; the shorter ones inside it are
    evidence for its district (松风 in 松风科学城 -> 松风镇 -> its district).
 4. **District attribution**, strongest first: the gazetteer's sourced point;
@@ -27,8 +32,9 @@ offsets stay those of the printed text):
    the district the section was set in before. A district short form (青溪 of
    青溪区) counts only when the article also prints the district's full name,
    since such short forms are mostly the river, lake or hill the district is
-   named after. A subdistrict printed only as the setting of another place is
-   context, not a place (:func:`administrative_context`).
+   named after. A township printed only as the setting of another place, or a
+   subdistrict as its office, is context, not a place
+   (:func:`administrative_context`).
 5. Names found once are looked for again in every passage (the analyser may
    tag a name in one sentence and not in the next), and a name printed with and
    without its class word is one place, named by the shorter form.
@@ -57,6 +63,7 @@ CLASS_WORDS = tuple(sorted({
     "景区", "风景区", "植物园", "动物园", "寺", "塔", "楼", "阁", "宫", "祠", "故居", "城", "科学城", "商圈", "市场",
     "村", "新村", "小区", "山", "湾", "江滩", "滩", "池", "路", "大道", "大街", "街", "巷", "弄", "坊", "门",
     "空间", "工厂", "厂", "实验室", "港区", "片区", "书店", "站", "校区", "园", "风貌区", "历史风貌区", "超市",
+    "庙", "陵", "泉", "坛", "苑", "亭", "洲", "堤", "府", "渡口", "古村", "商业街", "风情区", "风情街",
 }, key=len, reverse=True))
 _ROAD_WORDS = ("大道", "大街", "路", "街", "巷", "弄")
 # Class words that make an organisation's name the name of its building (a research centre or a base is
@@ -67,7 +74,8 @@ _FACILITY_WORDS = ("大学", "学院", "中学", "小学", "学校", "医院", "
 # One class word alone is too weak after a common noun (…中心, …空间, …站): the name must be proper.
 _WEAK_CLASS_WORDS = {"中心", "空间", "城", "站", "门", "楼", "池", "滩", "山", "湾", "港", "塔", "宫", "坊", "社区",
                      "市场", "工厂", "厂", "片区", "街区", "小区", "新城", "基地", "园区", "广场", "湖", "岛", "桥",
-                     "路", "街", "村", "大道", "大街", "巷", "弄", "实验室", "书店", "园", "超市"}
+                     "路", "街", "村", "大道", "大街", "巷", "弄", "实验室", "书店", "园", "超市",
+                     "庙", "陵", "泉", "坛", "苑", "亭", "洲", "堤", "府"}
 # Metaphors of the genre that only look like places (a city's 后花园, 会客厅, 名片, 发展之路).
 FIGURES_OF_SPEECH = frozenset({
     "后花园", "会客厅", "客厅", "桥头堡", "试验田", "排头兵", "大本营", "主阵地", "主战场",
@@ -105,12 +113,29 @@ _LINEAR = ("江", "河", "运河", "水系", "水道", "绿道", "碧道", "干�
 _ORGANISATIONS = ("部门", "局", "委", "办", "政府", "委员会", "办公室", "集团", "公司", "协会", "组织", "联合会")
 # A name ending in one of these is a part of the city, not a place (补齐郊区, 中心城区).
 _GENERIC_AREAS = ("郊区", "城区", "市区", "老城区", "主城区", "中心区域")
+# A name ending in one of these is a region (京津冀地区, 长三角地区), a planning zone of several districts that is
+# no district itself (…新区), or a people (松风人), not a point.
+_REGIONS = ("地区", "新区", "人")
 # Words after a place name that say "beside / around it", not part of the name (青溪河畔, 老城一带).
-_LOCATIVE_SUFFIXES = ("沿岸", "两岸", "东岸", "西岸", "南岸", "北岸", "一带", "周边", "附近", "沿线", "之畔", "畔",
+_LOCATIVE_SUFFIXES = ("校园内", "校园", "校区内", "沿岸", "两岸", "东岸", "西岸", "南岸", "北岸", "一带", "周边", "附近",
+                      "沿线", "之畔", "畔",
                       "边", "旁", "内", "里", "外", "上", "下", "段", "片区内")
 # Words before a quoted name that make it a location: one goes *to* or *into* it.
 _LOCATIVE_BEFORE = re.compile(r"(?:来到|走进|步入|走入|落地|落户|入驻|位于|前往|探访|打卡|参观|造访|进入|坐落于|地处)"
                               r"[^，,。；;！？“”]{0,6}$")
+# 一路 before a direction or a motion is "all the way" (一路向东), not the first road of a name (中山一路).
+_ALL_THE_WAY = re.compile(r"一路(?:向|往|朝|前行|走|东|西|南|北|上|下|延伸|蜿蜒|跟随|相伴|小跑|狂奔)")
+# Who speaks for an institution (…中心相关负责人说), and the names of institutions rather than buildings.
+_SPOKESPERSON = re.compile(r"(?:相关)?(?:负责人|工作人员|主任|副主任|党委|书记)")
+_INSTITUTIONS = ("中心", "基地", "实验室", "研究院", "研究所")
+# An indefinite description: a measure word before the name (一条…的老街, 一片城中村).
+_INDEFINITE = re.compile(r"(?:^|[^\u3400-\u9fff0-9])?[一两几]\s?[条座个片处栋间块家][^，,。；;！？“”]{0,8}的$")
+_INDEFINITE_NAME = re.compile(r"[从在到向于]?[一两几][条座个片处栋间块家]")
+# What may link a district to the landmark it sets (青溪区的…, 在青溪区，…).
+_AFTER_LINK = re.compile(r"(?:的|，|,)$")
+# Words before a quotation that make it what a place is called or was: a nickname or a description.
+_DESCRIBED = re.compile(r"(?:称作|称为|誉为|叫作|叫做|号称|俗称|人称|昵称|称之为|被称|"
+                        r"一[片座个条处块][^，,。；;！？“”]{0,8}的)$")
 _LOCATIVE_AFTER = re.compile(r"^(?:\d+层|\d+楼|[一二三四五六七八九十]+层|内|里|门口|园区|大楼|一楼|二楼|附近|周边|旁)")
 # a year ends the name: punctuation, 的 or the end of the text follows (活动6862场 is a count)
 _DOTTED = re.compile(r"(?:·(?:\d{4}|[A-Za-z]{2,8})|(?<=[\u3400-\u9fff])\d{4})(?=[^\u3400-\u9fffA-Za-z0-9.%％]|的|$)")
@@ -127,11 +152,18 @@ _COUNT_CHARS = "一二三四五六七八九十两几多百千万"
 _SENTENCE_END = re.compile(r"[。！？!?；;]")
 _PROPER_FLAGS = {"ns", "nr", "nrt", "nz", "nt", "j", "eng", "nw"}
 _PLACE_FLAGS = {"ns"}
+# The analyser's tags a township's short name may carry where it names the township (not nr 黄兴, v 云集, an 宜居).
+_TOWNSHIP_WORD_FLAGS = {"ns", "nz", "nt", "n", "s", "j", "nw"}
 _NAME_FLAGS = _PROPER_FLAGS | {"n", "m", "s", "an", "ng", "nrfg", "x"}
 _STOP_WORDS = {"的", "之", "在", "由", "从", "到", "于", "与", "和", "及", "或", "将", "把", "被", "向", "对", "是", "了",
                "也", "都", "还", "又", "就", "等", "让", "使", "给", "为", "以", "这", "那", "其", "每", "各", "该"}
+_TRUSTED_KINDS = ("gazetteer", "district", "township")
+# One-character adjectives that, before common words, describe a place instead of naming it (老洋楼, 小渔村).
+_DESCRIPTIVE = frozenset("老小大旧古新")
 # Kinds of candidates, most trusted first (an equal span keeps the more trusted kind).
-_KIND_PRIORITY = {"gazetteer": 0, "district": 1, "township": 2, "quoted": 3, "landmark": 4, "named": 5}
+_KIND_PRIORITY = {"gazetteer": 0, "district": 1, "township": 2, "quoted": 3, "landmark": 4, "located": 5, "named": 6}
+# What a landmark set right after its district may look like and still be a name (五里桥, 古文化坊, 水上公园).
+_SHAPES_A_DISTRICT_NAMES = ("a count", "a kind of place")
 
 
 @dataclass(frozen=True)
@@ -256,7 +288,8 @@ def find_places(passages: list[Passage], names: RegionNames, language: Language)
         text = simplified[passage.key]
         tokens = language.place_tokens(text)
         candidates = [c for c in _candidates(text, tokens, names, full_forms, language.common_word)
-                      if _keep(c, text, names, language.common_word) and not in_saying(c, text, tokens)]
+                      if _keep(c, text, names, language.common_word) and not in_saying(c, text, tokens)
+                      and not (_untrusted(c, text) and description(text[c.start: c.end], language))]
         first.append((passage, text, tokens, candidates))
     known = echo_names([(text, choose(candidates)) for _, text, _, candidates in first], names)
     read = []
@@ -279,19 +312,34 @@ def find_places(passages: list[Passage], names: RegionNames, language: Language)
 
 def administrative_context(township: Candidate, text: str, chosen: list[Candidate]) -> bool:
     """Whether a township is printed only as the administrative setting of another place, not as a place:
-    a subdistrict right before it (枫林街道竹溪村), setting the scene (在松风镇，…), or a short form
-    owning it (位于枫林的…). A full name owning a place stays a place (外滩街道的善淘慈善超市)."""
+    setting the scene (在松风镇，…), a town owning a place (松风镇的云杉古镇), a subdistrict anywhere but
+    where one is in it or goes to it (枫林街道竹溪村, 枫林街道推动…), or a short form owning a place
+    (位于枫林的…). A town before its village stays a place (松风镇竹林村), and so does a township one is
+    in (在枫林街道的云杉超市)."""
     starts = {c.start for c in chosen if c is not township}
     end = township.end
-    if end in starts and text[township.start: end].endswith("街道"):
-        return True  # a town (镇, 乡) is a settlement, a point on the map even before its village (庙镇镇东村)
-    if text[end: end + 1] in ("，", ","):
-        before = [c for c in chosen if c.end == township.start and c.kind == "district"]
-        opening = before[0].start if before else township.start  # 在青溪区松风镇，…
-        if text[max(0, opening - 1): opening] == "在":
-            return True
+    name = text[township.start: end]
+    before = [c for c in chosen if c.end == township.start and c.kind == "district"]
+    opening = before[0].start if before else township.start  # 在青溪区松风镇，…
+    at = text[max(0, opening - 1): opening] == "在"
+    if text[end: end + 1] in ("，", ",") and at or (name.endswith("街道") and end in starts):
+        return True
+    if name.endswith("街道") and not (at or _LOCATIVE_BEFORE.search(text[max(0, opening - 12): opening])):
+        # a subdistrict is an administrative area or its office (…街道推动…): a place only where one is in it
+        # or goes to it (在枫林街道的…, 来到枫林街道)
+        return True
+    if name.endswith(_TOWNSHIP_SUFFIXES) and not at and _owns_next(text, end, starts):
+        return True  # 松风镇的云杉古镇: the town sets the scene for the place in it
     short = not text[township.start: end].endswith(_TOWNSHIP_SUFFIXES)
     return short and text[end: end + 1] == "的" and end + 1 in starts
+
+
+def _owns_next(text: str, end: int, starts: set[int]) -> bool:
+    """Whether a place follows ``end`` as the thing owned (…的, …境内的): 松风镇的云杉古镇."""
+    for link in ("境内的", "境内", "的"):
+        if text.startswith(link, end):
+            return end + len(link) in starts
+    return False
 
 
 def section_district(districts: list[tuple[int, str]], order: int) -> str | None:
@@ -309,20 +357,24 @@ def section_district(districts: list[tuple[int, str]], order: int) -> str | None
 def _candidates(text: str, tokens: list[Token], names: RegionNames, full_forms: set[str],
                 common_word) -> list[Candidate]:
     boundaries = {0, len(text)} | {t.start for t in tokens} | {t.end for t in tokens}
-    return [*dictionary_candidates(text, boundaries, names, full_forms),
+    not_names = {(t.start, t.end) for t in tokens if t.flag not in _TOWNSHIP_WORD_FLAGS}
+    return [*dictionary_candidates(text, boundaries, names, full_forms, not_names),
             *analyser_candidates(text, tokens, names, common_word),
-            *shape_candidates(text, tokens, names),
+            *shape_candidates(text, tokens, names, common_word),
+            *located_candidates(text, tokens, names, common_word),
             *quoted_candidates(text, tokens),
             *dotted_candidates(text, tokens)]
 
 
-def dictionary_candidates(text: str, boundaries: set[int], names: RegionNames, full_forms: set[str]) -> list[Candidate]:
+def dictionary_candidates(text: str, boundaries: set[int], names: RegionNames, full_forms: set[str],
+                          not_names: set[tuple[int, int]] = frozenset()) -> list[Candidate]:
     """The region's districts, townships and gazetteer names printed in ``text``.
 
     Long forms count anywhere; a short form (青溪, 松风) only as a whole word of
     the analyser and not run into a geographic word (青溪河); a district's short
     form only when the article prints its full name somewhere (``full_forms``), and
-    a township's short form gives a district only if the article names that district.
+    a township's short form gives a district only if the article names that district. A short form the
+    analyser reads as a person, verb or adjective (``not_names``: a town named 云集 in 高校云集) is that word.
     """
     found = []
     for name, code in names.districts.items():
@@ -340,7 +392,7 @@ def dictionary_candidates(text: str, boundaries: set[int], names: RegionNames, f
             end = start + len(name)
             if full and len(name) == 2 and start > 0 and text[start - 1] in _BEFORE_SHORT_TOWN:
                 continue
-            if not full and not _whole_word(text, start, end, boundaries):
+            if not full and (not _whole_word(text, start, end, boundaries) or (start, end) in not_names):
                 continue
             # a short name shared with a township (枫林 of 枫林街道) gives its district only in an article that is
             # set in that district: elsewhere a landmark of the same name is as likely
@@ -370,6 +422,8 @@ def analyser_candidates(text: str, tokens: list[Token], names: RegionNames,
         if token.flag not in ("ns", "nt", "nz"):
             continue
         start, end = _trim(text, token.start, token.end, names)
+        if text.startswith("而", end) and end - start >= 4:
+            end -= 2  # the analyser ran the name into an idiom's verb (云杉老街依山 + 而建, 青溪穿城 + 而过)
         if end - start < 2:
             continue
         word = text[start:end]
@@ -390,13 +444,20 @@ def _trim(text: str, start: int, end: int, names: RegionNames) -> tuple[int, int
             start += len(prefix)
             break
     for suffix in _LOCATIVE_SUFFIXES:
-        if text.endswith(suffix, start, end) and end - start - len(suffix) >= 2 and not _class_word(text[start:end]):
+        # a word of two or more characters is locative whatever ends it (云杉大学校园); one character only
+        # where it ends no class word (云杉园 keeps its 园)
+        if text.endswith(suffix, start, end) and end - start - len(suffix) >= 2 and (
+                len(suffix) >= 2 or not _class_word(text[start:end])):
+            rest = text[start: end - len(suffix)]
+            if suffix == "里" and not rest.endswith(CLASS_WORDS + _LINEAR):
+                break  # 里 ends many a lane's or a mall's name (云杉里, 太平里): only 公园里, 河里 are "inside"
             end -= len(suffix)
             break
     return start, end
 
 
-def shape_candidates(text: str, tokens: list[Token], names: RegionNames) -> list[Candidate]:
+def shape_candidates(text: str, tokens: list[Token], names: RegionNames,
+                     common_word=lambda word: False) -> list[Candidate]:
     """Proper names ending in a class word (竹溪 + 公园, 云杉 + 历史风貌区, 松风人工智能 + 岛上).
 
     The class word ends where a word of the analyser ends (or one locative character before: 岛上,
@@ -432,11 +493,36 @@ def shape_candidates(text: str, tokens: list[Token], names: RegionNames) -> list
                   or re.search(r"[A-Za-z0-9]", stem) is not None or stem in names.townships
                   or sum(1 for t in name_tokens if len(t.word) == 1) >= 2
                   or _after_district(text, first, names))
-        if not proper and (klass in _WEAK_CLASS_WORDS or not name_tokens):
+        if not proper and (klass in _WEAK_CLASS_WORDS or not name_tokens or common_word(stem)):
             continue
+        if _ALL_THE_WAY.match(text, class_start - 1):
+            continue  # 从云杉门一路向西: "all the way", not a road named 云杉门一路
         start, end = _trim(text, first, end, names)
         if end - start >= 2:
             found.append(Candidate(start, end, "named"))
+    return found
+
+
+def located_candidates(text: str, tokens: list[Token], names: RegionNames, common_word) -> list[Candidate]:
+    """A noun the text sets right after a district it names (青溪区的五里桥, 在青溪区，古文化坊…): a landmark
+    of that district, even when its shape alone would be a count or a kind of place. The analyser's place
+    words count whatever the dictionary says; a locality word or another noun only with a class word or
+    when it is no common word."""
+    found = []
+    for token, following in zip(tokens, [*tokens[1:], None]):
+        if len(token.word) < 2 or not _CJK.match(token.word) or token.word in names.districts:
+            continue
+        if following is not None and following.flag in ("n", "ns", "nz", "vn"):
+            continue  # it modifies the noun after it (青溪区社区口袋公园): it ends no name
+        if not (token.flag == "ns" or (token.flag in ("s", "n", "nz") and (
+                _class_word(token.word) or not common_word(token.word)))):
+            continue  # 沿海 (s), 居民 (n): common words
+        if text.startswith(_ORGANISATIONS, token.end):
+            continue  # 青溪区文旅部门: an office's name
+        before = _AFTER_LINK.sub("", text[max(0, token.start - 10): token.start])
+        if before.endswith(tuple(names.district_names.values())):
+            start, end = _trim(text, token.start, token.end, names)
+            found.append(Candidate(start, end, "located"))
     return found
 
 
@@ -446,9 +532,11 @@ def _count_word(token: Token) -> bool:
 
 
 def _after_district(text: str, start: int, names: RegionNames) -> bool:
-    """Whether a district is printed right before ``start`` (青溪区枫林门, 青溪区的枫林门): the name is proper."""
+    """Whether a district (or a township) is printed right before ``start`` (青溪区枫林门, 青溪区的枫林门,
+    枫林街道的云杉小镇): the name is proper."""
     before = text[max(0, start - 8): start].removesuffix("的")
-    return any(before.endswith(name) for name in names.district_names.values())
+    return any(before.endswith(name) for name in names.district_names.values()) or any(
+        before.endswith(name) for name in names.townships if name.endswith(_TOWNSHIP_SUFFIXES))
 
 
 def _name_like(token: Token, names: RegionNames, text: str) -> bool:
@@ -490,6 +578,8 @@ def quoted_candidates(text: str, tokens: list[Token]) -> list[Candidate]:
         inside = [t for t in tokens if start <= t.start and t.end <= before_class]
         if any(t.flag in _CLAUSE_FLAGS or t.word in _STOP_WORDS for t in inside):
             continue  # a slogan or a saying (“好山好水就是财富”), not a name (“云杉创新港” is: 创新 is a noun here)
+        if _DESCRIBED.search(text[max(0, match.start() - 12): match.start()]):
+            continue  # what a place is called or was (称作“水上之城”, 一片…的“臭水塘”): a description, not its name
         located = _LOCATIVE_BEFORE.search(text[max(0, match.start() - 12): match.start()]) is not None \
             or _LOCATIVE_AFTER.match(text[match.end(): match.end() + 4]) is not None
         if shaped or located:
@@ -528,7 +618,7 @@ def echo_names(found: list[tuple[str, list[Candidate]]], names: RegionNames) -> 
     known = set()
     for text, chosen in found:
         for c in chosen:
-            if c.kind not in ("landmark", "named", "quoted"):
+            if c.kind not in ("landmark", "located", "named", "quoted"):
                 continue
             name = text[c.start: c.end]
             klass = _class_word(name)
@@ -538,14 +628,24 @@ def echo_names(found: list[tuple[str, list[Candidate]]], names: RegionNames) -> 
 
 
 def echo_candidates(text: str, tokens: list[Token], known: set[str]) -> list[Candidate]:
+    """The known names printed here as whole words; not where the analyser reads the word as a company or a
+    person (a museum's stem 云杉啤酒 printed alone is the brewery)."""
     boundaries = {t.start for t in tokens} | {t.end for t in tokens} | {len(text)}
+    actors = {(t.start, t.end) for t in tokens if t.flag in ("nt", "nr")}
     return [Candidate(start, start + len(name), "landmark") for name in known for start in _occurrences(text, name)
-            if start in boundaries and start + len(name) in boundaries]
+            if start in boundaries and start + len(name) in boundaries and (start, start + len(name)) not in actors]
 
 
 def in_saying(candidate: Candidate, text: str, tokens: list[Token]) -> bool:
-    """Whether a name is a word inside a quoted saying (“山高水长，人杰地灵”, “好山好水就是财富”)."""
-    if candidate.kind in ("district", "gazetteer", "quoted"):
+    """Whether a name is a word inside a quoted saying (“山高水长，人杰地灵”, “好山好水就是财富”) or inside
+    what a place is called (被称作“东方水城”)."""
+    if candidate.kind in ("district", "gazetteer"):
+        return False
+    for match in _QUOTATION.finditer(text):
+        if match.start(1) <= candidate.start and candidate.end <= match.end(1) and _DESCRIBED.search(
+                text[max(0, match.start() - 12): match.start()]):
+            return True
+    if candidate.kind == "quoted":
         return False
     for match in _QUOTATION.finditer(text):
         inner_start, inner_end = match.start(1), match.end(1)
@@ -561,7 +661,29 @@ def in_saying(candidate: Candidate, text: str, tokens: list[Token]) -> bool:
 def _keep(candidate: Candidate, text: str, names: RegionNames, common_word) -> bool:
     if candidate.kind in ("gazetteer", "district"):
         return True
-    return not refused(text[candidate.start: candidate.end], names, common_word)
+    if text.startswith("而", candidate.end) and candidate.end - candidate.start >= 4:
+        return False  # run into an idiom's verb (云杉老街依山 + 而建): the name without it is a candidate of its own
+    if _SPOKESPERSON.match(text, candidate.end) and text.endswith(_INSTITUTIONS, candidate.start, candidate.end):
+        return False  # 云杉保护中心相关负责人: a centre whose officer speaks is an institution, not a place
+    if _INDEFINITE.search(text[max(0, candidate.start - 12): candidate.start]) or _INDEFINITE_NAME.match(
+            text, candidate.start):
+        return False  # 一条依崖而建的步道老街, 从一片城中村: a kind of place said of another, not a name
+    why = refused(text[candidate.start: candidate.end], names, common_word)
+    return why is None or (candidate.kind == "located" and why.startswith(_SHAPES_A_DISTRICT_NAMES))
+
+
+def _untrusted(candidate: Candidate, text: str) -> bool:
+    """A name not from the region's lists, or a township's short name (a town named 老码头 is as likely an old pier)."""
+    return candidate.kind not in _TRUSTED_KINDS or (
+        candidate.kind == "township" and not text[candidate.start: candidate.end].endswith(_TOWNSHIP_SUFFIXES))
+
+
+def description(name: str, language: Language) -> bool:
+    """Whether a name is an adjective before common words (老 + 洋楼, 小 + 渔村, 老 + 港区 + 码头): an old
+    house, a small fishing village, not a proper name (a dictionary's own word, 大栅栏, stays a name)."""
+    words = [t.word for t in language.tokens(name)]
+    return len(words) >= 2 and words[0] in _DESCRIPTIVE and all(
+        language.common_word(w) or w in CLASS_WORDS for w in words[1:])
 
 
 def refused(name: str, names: RegionNames, common_word=lambda word: False) -> str | None:
@@ -586,6 +708,10 @@ def refused(name: str, names: RegionNames, common_word=lambda word: False) -> st
         return "a line on the map (river, greenway, route), not a point"
     if name.endswith(_ORGANISATIONS):
         return "an organisation, not a place"
+    if any(name.endswith(s) for s in _LOCATIVE_SUFFIXES if len(s) >= 2) and _class_word(name) is None:
+        return "a side of something (…西岸, …一带), not a name"  # what the locative is of was cut off (江 + 西岸)
+    if name.endswith(_REGIONS) and name not in names.districts:
+        return "a region, a zone of several districts or a people, not a point"
     if name.endswith(_GENERIC_AREAS) and name not in names.districts:
         return "a kind of area (郊区, 城区), not a place"
     klass = _class_word(name)
@@ -691,11 +817,13 @@ def _group(mentions: list[Mention], names: RegionNames) -> list[FoundPlace]:
         if full is not None:
             full.mentions.extend(place.mentions)
             del places[key]
-    # 云杉记忆 … 云杉记忆园区: the name with a class word added is the same place, named by its shorter form.
+    # 云杉记忆 … 云杉记忆园区: the name with a class word added is the same place, named by its shorter form
+    # (a township's name with one added is another place: 松风 + 村 is a village, not the town).
     for key, place in list(places.items()):
         if place.gazetteer or place.kind == "district":
             continue
-        shorter = next((p for k, p in places.items() if k != key and p.kind != "district" and len(p.name) >= 2
+        shorter = next((p for k, p in places.items() if k != key and p.kind not in ("district", "township")
+                        and len(p.name) >= 2
                         and place.name.startswith(p.name) and place.name[len(p.name):] in CLASS_WORDS), None)
         if shorter is not None:
             shorter.mentions.extend(place.mentions)
