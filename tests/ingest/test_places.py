@@ -17,7 +17,9 @@ from storymap.ingest.places import (
     Passage,
     attribute_district,
     choose,
+    credit_district,
     find_places,
+    object_cut,
     refused,
     region_names,
     section_district,
@@ -283,3 +285,19 @@ def test_a_common_word_before_a_class_word_is_a_kind_of_place_unless_set_in_a_to
     found = find(language, "在青溪区，游船码头改成了步道。", "松风区枫林街道的希望小镇聚集了一批创业团队。")
     assert "游船码头" not in found
     assert found["希望小镇"].district == "990102"
+
+
+def test_a_caption_credited_to_a_district_office_sets_its_places_in_that_district(language):
+    caption = Passage("photo-1", "夜色中的云杉博物馆。", None, "松风区委宣传部供图")
+    found = {p.name: p for p in find_places([caption], NAMES, language)}
+    assert (found["云杉博物馆"].district, found["云杉博物馆"].district_evidence.split(" ")[0]) == ("990102", "the")
+    assert "credit" in found["云杉博物馆"].district_evidence
+    assert credit_district("中国城市报记者 张三摄", NAMES) is None
+    assert credit_district("青溪区与松风区联合供图", NAMES) is None  # two districts: no evidence for either
+
+
+def test_a_place_run_into_a_common_thing_after_it_ends_at_its_class_word(language):
+    assert object_cut("云杉古镇年画作坊", language.common_word) == "云杉古镇"
+    assert object_cut("竹溪公园管理处", language.common_word) == "竹溪公园"
+    assert object_cut("竹溪湿地公园", language.common_word) == "竹溪湿地公园"  # a class word after a class word
+    assert object_cut("云杉老街", language.common_word) == "云杉老街"

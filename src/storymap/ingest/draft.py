@@ -97,7 +97,7 @@ def passages(article: Article, sections: list[str]) -> list[Passage]:
     for number, paragraph in enumerate(article.lede, start=1):
         result.append(Passage(f"lede-{number}", paragraph.text, None))
     for number, caption in enumerate(article.captions, start=1):
-        result.append(Passage(f"photo-{caption.number or number}", caption.caption, None))
+        result.append(Passage(f"photo-{caption.number or number}", caption.caption, None, caption.credit))
     return result
 
 
