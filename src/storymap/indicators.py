@@ -2,7 +2,8 @@
 
 ``geodata/<region>/district_indicators.csv`` has a ``code`` column and one
 column per indicator; ``district_indicators.json`` beside it describes each
-column (label_zh, label_en, unit_zh, unit_en, year, source). Nothing here
+column (label_zh, label_en, unit_zh, unit_en, year, source; optional source_en, the
+source note in English: ``source`` is the Chinese one). Nothing here
 knows which indicators exist: whatever columns a region ships are shown.
 A region without the files simply has no indicators.
 """

@@ -11,6 +11,7 @@ replaced on each instance, never on the shared class lists.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -29,6 +30,9 @@ SCRIPTS_DIR = Path(__file__).resolve().parent / "static" / "js"
 # Lower bounds of the district shades (passages per district); the colours are
 # the .sm-shade-N classes of storymap.css, applied by districts.js.
 SHADE_THRESHOLDS = (0, 1, 2, 4)
+# folium's header declares a viewport that forbids zooming (maximum-scale=1.0, user-scalable=no:
+# WCAG 1.4.4); every page template declares its own, which allows it.
+FOLIUM_VIEWPORT = re.compile(r'\s*<meta name="viewport"[^>]*>')
 
 
 @dataclass(frozen=True)
@@ -247,11 +251,11 @@ def build_map(
 
 
 def render_parts(fmap: folium.Map) -> dict[str, str]:
-    """folium's header, body and script parts, for our own page template."""
+    """folium's header, body and script parts, for our own page template (which sets the viewport)."""
     root = fmap.get_root()
     root.render()
     return {
-        "header": root.header.render(),
+        "header": FOLIUM_VIEWPORT.sub("", root.header.render(), count=1),
         "html": root.html.render(),
         "script": root.script.render(),
     }

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import shapely
 
+from .figures import format_change, format_figure
 from .geodata import Geodata
 from .indicators import Indicators
 from .join import JoinedPlace
@@ -124,9 +125,10 @@ class StoryModel:
         The city-wide facts stay: the contents panel lists them. Place names keep both
         languages, since Latin search (names, pinyin ids) works on the Chinese page too.
         """
+        other_area = "area_figure_en" if lang == "zh" else "area_figure"  # the area as this language prints it
         return {
             "region": self.region,
-            "districts": self.districts,
+            "districts": [{k: v for k, v in d.items() if k != other_area} for d in self.districts],
             "places": [{k: v for k, v in p.items() if k in _FIRST_VIEW_PLACE_KEYS} for p in self.places],
             "stories": [_in_language(_story_brief(s), lang) for s in self.stories],
             "excerpts": [{k: e[k] for k in _FIRST_VIEW_EXCERPT_KEYS} for e in self.excerpts],
@@ -232,7 +234,9 @@ def assemble_model(stories: list[Story], joined: list[JoinedPlace], geodata: Geo
         {
             "id": f.id, "story": s.id, "label": f.label, "label_en": f.label_en, "value": f.value,
             "unit": f.unit, "unit_en": f.unit_en, "qualifier": f.qualifier, "period": f.period,
-            "period_en": f.period_en, "change": f.change,
+            "period_en": f.period_en, "change": _change_record(f.change),
+            "figure": format_figure(f.value, f.unit, "zh", f.qualifier),
+            "figure_en": format_figure(f.value, f.unit, "en", f.qualifier, f.unit_en),
             "place": f.place, "excerpt": f.excerpt, "quote": f.quote,
             "district_code": place_district[f.place] if f.place else f.district,
         }
@@ -268,6 +272,13 @@ def assemble_model(stories: list[Story], joined: list[JoinedPlace], geodata: Geo
         indicators=indicators or Indicators(),
         english_gaps=[gap for s in stories for gap in s.english_gaps],
     )
+
+
+def _change_record(change: dict | None) -> dict | None:
+    """A stated change with its printed form in each language (one formatter: :mod:`storymap.figures`)."""
+    if not change:
+        return change
+    return {**change, "figure": format_change(change, "zh"), "figure_en": format_change(change, "en")}
 
 
 def _district_sections(stories: list[Story], excerpts: list[dict]) -> dict[str, list[dict]]:
@@ -340,6 +351,8 @@ def _district_records(geodata: Geodata, places: list[dict], excerpts: list[dict]
     for d in geodata.districts:
         records.append({
             "code": d.code, "name_zh": d.name_zh, "name_en": d.name_en, "area_km2": d.area_km2,
+            "area_figure": format_figure(round(d.area_km2, 1), "km²", "zh"),
+            "area_figure_en": format_figure(round(d.area_km2, 1), "km²", "en"),
             "place_count": place_counts[d.code],
             "story_point_count": story_point_counts[d.code],
             "excerpt_count": excerpt_counts[d.code],

@@ -26,6 +26,8 @@ from .errors import StorymapError
 
 # A child still building after this long (it never should) is stopped, and the server builds itself.
 PREBUILD_WAIT_SECONDS = 120.0
+# waitress's logger of requests waiting for a thread (see waitress_server).
+QUEUE_LOGGER = "waitress.queue"
 
 
 @dataclass(frozen=True)
@@ -73,9 +75,16 @@ def check_port_free(host: str, port: int) -> None:
 
 
 def waitress_server(app, host: str, port: int, threads: int):
-    """A waitress server already listening on host:port; ``.run()`` serves until interrupted."""
+    """A waitress server already listening on host:port; ``.run()`` serves until interrupted.
+
+    waitress warns "Task queue depth is N" whenever a request waits for a free
+    thread, which one browser opening a page (six connections at once, a
+    dozen files) does in passing; nothing in it asks for a person, so that
+    logger reports errors only. Everything else waitress logs is kept.
+    """
     from waitress import create_server
 
+    logging.getLogger(QUEUE_LOGGER).setLevel(logging.ERROR)
     try:
         return create_server(app, host=host, port=port, threads=threads)
     except OSError as exc:

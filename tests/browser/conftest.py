@@ -135,6 +135,32 @@ def open_page(browser):
 
 
 @pytest.fixture
+def file_page(browser):
+    """A page for the static copy: it may load file:// (and blob:, its downloads) URLs and nothing else.
+
+    Fails the test on any other request and on any script or console error.
+    """
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN", accept_downloads=True)
+    blocked, errors = [], []
+
+    def only_files(route):
+        if route.request.url.startswith(("file://", "blob:")):
+            return route.continue_()
+        blocked.append(route.request.url)
+        return route.abort("internetdisconnected")
+
+    context.route("**/*", only_files)
+    page = context.new_page()
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+    assert not blocked, f"network requests from the static copy: {blocked}"
+    assert not errors, errors
+
+
+@pytest.fixture
 def page(open_page):
     page, _ = open_page(viewport={"width": 1280, "height": 800}, locale="zh-CN")
     return page

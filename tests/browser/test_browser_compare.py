@@ -196,29 +196,6 @@ def server_answer():
     return answer
 
 
-@pytest.fixture
-def file_page(browser):
-    """A page that may load file:// URLs and nothing else; fails the test on any script or console error."""
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN", accept_downloads=True)
-    blocked, errors = [], []
-
-    def only_files(route):
-        if route.request.url.startswith(("file://", "blob:")):
-            return route.continue_()
-        blocked.append(route.request.url)
-        return route.abort("internetdisconnected")
-
-    context.route("**/*", only_files)
-    page = context.new_page()
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
-    assert not blocked, f"network requests from the static copy: {blocked}"
-    assert not errors, errors
-
-
 def assert_same_table(mine: list[dict], theirs: list[dict]) -> None:
     """The page's CSV table is the server's: same columns, rows and text; numbers within the agreed tolerances."""
     assert [list(r) for r in mine] == [list(r) for r in theirs] and len(mine) == len(theirs)
@@ -266,6 +243,11 @@ def test_static_copy_compares_in_the_page_as_the_server_does(file_page, exported
         bearing = float(re.search(r"([\d.]+)°", cell.get_attribute("title")).group(1))
         assert abs((bearing - pair["bearing_deg"] + 180) % 360 - 180) <= 0.5  # the title shows whole degrees
     expect(page.locator("path.cmp-circle")).to_have_count(4)
+    # figures as the newspaper prints them (the model's strings, storymap.figures), cell for cell as the server's
+    facts = page.locator('.cmp-table tr[data-key="facts"] td')
+    expect(facts.first).to_contain_text("近5万平方米")  # 模速空间's floor space, as the article gives it
+    server_facts = next(r for r in server["table"]["rows"] if r["key"] == "facts")["cells"]
+    assert [facts.nth(i).inner_text().strip() for i in range(len(server_facts))] == [c["text"] for c in server_facts]
 
     # the downloads are made in the page, in the server's tidy format, with the same numbers
     pairs = downloaded_rows(page, "#cmp-csv-pairs")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -454,7 +456,7 @@ def test_first_view_labels_the_story_districts_and_no_label_covers_a_marker(open
     assert len(central) == 4
     labels = page.evaluate("""() => [...document.querySelectorAll('.sm-label')].map(e => {
         const r = e.getBoundingClientRect();
-        return {code: e.dataset.code, text: e.textContent, left: r.left, top: r.top, right: r.right, bottom: r.bottom};
+        return {code: e.dataset.code || e.dataset.place, text: e.textContent, left: r.left, top: r.top, right: r.right, bottom: r.bottom};
     })""")
     labelled = {label["code"] for label in labels}
     assert codes <= labelled, codes - labelled
@@ -801,3 +803,238 @@ def test_an_unbroken_100kb_word_keeps_the_search_box_on_screen(open_page, long_t
     page.locator("#sm-search-input").fill("谈家桥")
     results = rect(page, "#sm-search-results")
     assert results["right"] <= width and results["bottom"] - results["top"] <= SIZES[size]["viewport"]["height"]
+
+
+# ---------- zoom and credit (WCAG 1.4.4; what a newspaper prints) ----------
+
+
+@pytest.mark.parametrize("path", ["/", "/embed", "/?lang=en", "/present", "/quiz"])
+def test_the_page_can_be_zoomed_and_credits_leaflet_plainly(page, live_server, path):
+    page.goto(live_server + path)
+    page.wait_for_function("() => document.querySelectorAll('path.district').length")
+    viewports = page.evaluate("[...document.querySelectorAll('meta[name=viewport]')].map(m => m.content)")
+    assert len(viewports) == 1, viewports
+    assert "maximum-scale" not in viewports[0] and "user-scalable" not in viewports[0], viewports
+    credit = page.locator(".leaflet-control-attribution")
+    expect(credit.locator("a[href*='leafletjs']")).to_have_text("Leaflet")
+    assert credit.locator("svg, img").count() == 0, credit.inner_html()
+
+
+# ---------- story point labels (numbered as the tour), one collision placer for every label ----------
+
+LABEL_BOXES = """() => [...document.querySelectorAll('.sm-label')].map(e => {
+    const r = e.getBoundingClientRect();
+    const number = e.querySelector('.sm-label__number');
+    const name = e.querySelector('.sm-label__name');
+    return {code: e.dataset.code || null, place: e.dataset.place || null, text: e.innerText,
+            number: number ? number.textContent : null,
+            named: !!name && getComputedStyle(name).display !== 'none',
+            size: parseFloat(getComputedStyle(e).fontSize),
+            left: r.left, top: r.top, right: r.right, bottom: r.bottom};
+})"""
+LABEL_GAP = 2  # px: two labels closer than this read as one ("长宁区徐汇区")
+
+
+def apart(a, b, gap: float = LABEL_GAP) -> bool:
+    return (a["right"] + gap <= b["left"] or b["right"] + gap <= a["left"]
+            or a["bottom"] + gap <= b["top"] or b["bottom"] + gap <= a["top"])
+
+
+def story_marker_centres(page) -> dict:
+    return page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('path.place-story')].map(e => {
+        const r = e.getBoundingClientRect();
+        const id = [...e.classList].find(c => c.startsWith('place-') && c !== 'place-story').slice(6);
+        return [id, {x: (r.left + r.right) / 2, y: (r.top + r.bottom) / 2, r: r.width / 2}];
+    }))""")
+
+
+def settle_map(page) -> None:
+    """Wait until the map has stopped moving (a tour step flies for 0.8 s) and its labels are placed."""
+    page.evaluate("() => { window.__lastView = null; }")
+    page.wait_for_function("""() => {
+        const map = StoryMapLayers.map, c = map.getCenter();
+        const view = [c.lat, c.lng, map.getZoom()].join();
+        const still = window.__lastView === view && !map._animatingZoom;
+        window.__lastView = view;
+        return still;
+    }""", polling=200)
+
+
+def check_labels(page, expected_tour, where: str, numbered: bool = True) -> list[dict]:
+    """No two labels touch; every story point on the map carries its tour number beside its marker."""
+    labels = page.evaluate(LABEL_BOXES)
+    for i, a in enumerate(labels):
+        for b in labels[i + 1:]:
+            assert apart(a, b), f"{where}: {a['text']!r} and {b['text']!r} touch: {a} {b}"
+    if not numbered:
+        return labels
+    map_box = rect(page, ".folium-map")
+    sheet = rect(page, "#sidebar") or {"left": 1e9, "top": 1e9, "right": 1e9, "bottom": 1e9}
+    by_place = {label["place"]: label for label in labels if label["place"]}
+    centres = story_marker_centres(page)
+    for place_id, centre in centres.items():
+        on_map = (map_box["left"] + 20 < centre["x"] < map_box["right"] - 20
+                  and map_box["top"] + 20 < centre["y"] < map_box["bottom"] - 20
+                  and not (sheet["left"] - 20 <= centre["x"] <= sheet["right"] + 20
+                           and sheet["top"] - 20 <= centre["y"] <= sheet["bottom"] + 20))
+        # Markers a few pixels apart (the city centre on a phone, zoomed out) leave no room for every number.
+        crowded = any(((centre["x"] - other["x"]) ** 2 + (centre["y"] - other["y"]) ** 2) ** 0.5 < 24
+                      for other_id, other in centres.items() if other_id != place_id)
+        if not on_map or crowded:
+            continue
+        label = by_place.get(place_id)
+        assert label, f"{where}: story point {place_id} on the map has no label"
+        assert label["number"] == str(expected_tour.index(place_id) + 1), (where, label)
+        # beside its own marker: the nearest edge of the label within two marker radii plus a label height
+        dx = max(label["left"] - centre["x"], 0, centre["x"] - label["right"])
+        dy = max(label["top"] - centre["y"], 0, centre["y"] - label["bottom"])
+        assert (dx * dx + dy * dy) ** 0.5 <= 2 * centre["r"] + 30, (where, place_id, label, centre)
+    return labels
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_story_points_are_numbered_as_the_tour_and_no_labels_touch(open_page, live_server, ui, expected_tour,
+                                                                   places_by_id, size):
+    page = open_at(open_page, ui, live_server, size)
+    labels = check_labels(page, expected_tour, "first view")
+    numbered = [label for label in labels if label["place"]]
+    assert len(numbered) == len(expected_tour), numbered
+    named = [label for label in numbered if label["named"]]
+    assert named, "no story point shows its name on the first view"
+    for label in named:
+        assert places_by_id[label["place"]]["name"] in label["text"], label
+    # Tab reaches the story markers in tour order, each named with its number, as the labels show them.
+    names = page.evaluate("() => [...document.querySelectorAll('path.place-story')].map(e => e.getAttribute('aria-label'))")
+    assert names == [f"{n} {places_by_id[i]['name']}" for n, i in enumerate(expected_tour, start=1)], names
+    for stop, place_id in enumerate(expected_tour, start=1):
+        page.evaluate("id => { location.hash = 'place=' + id; }", place_id)
+        expect(page.locator("#sm-tour-status")).to_contain_text(str(stop))
+        settle_map(page)
+        check_labels(page, expected_tour, f"{size} tour stop {stop} ({place_id})")
+
+
+def test_changning_and_xuhui_labels_stand_apart_at_every_zoom(page, live_server, ui, expected_tour):
+    """Two small neighbours, central: their names must never run together as one."""
+    ui.open(page, live_server + "/")
+    for zoom in (9, 9.5, 10, 10.5, 11, 12):
+        page.evaluate("z => StoryMap.app.map.setView([31.2, 121.44], z, {animate: false})", zoom)
+        page.wait_for_timeout(100)
+        # Zoomed out, the central story points lie within a marker of each other: no room for every number.
+        check_labels(page, expected_tour, f"zoom {zoom}", numbered=zoom >= 10.5)
+
+
+def test_presenter_map_labels_are_projector_sized_and_apart(open_page, live_server, expected_tour):
+    page, _ = open_page(viewport={"width": 1280, "height": 720}, locale="zh-CN")
+    for slide in range(1, len(expected_tour) + 3):
+        page.goto(f"{live_server}/present#slide={slide}")
+        page.wait_for_function("() => window.StoryMapPresent && document.querySelectorAll('.sm-label').length")
+        settle_map(page)
+        labels = page.evaluate(LABEL_BOXES)
+        assert labels
+        for label in labels:
+            assert label["size"] >= 18, (slide, label)
+            assert label["bottom"] - label["top"] >= 18, (slide, label)
+        for i, a in enumerate(labels):
+            for b in labels[i + 1:]:
+                assert apart(a, b), (slide, a["text"], b["text"])
+        numbers = {label["number"] for label in labels if label["place"]}
+        assert numbers, f"slide {slide}: no numbered story point"
+
+
+def test_quiz_map_names_no_story_point(open_page, live_server):
+    """A quiz asks where the places are: its map labels districts only."""
+    page, _ = open_page(viewport={"width": 1280, "height": 720}, locale="zh-CN")
+    page.goto(f"{live_server}/quiz")
+    page.wait_for_function("() => document.querySelectorAll('.sm-label').length")
+    assert page.locator(".sm-label--place").count() == 0
+
+
+# ---------- the map page on paper ----------
+
+SCREEN_ONLY = (".leaflet-control-zoom", ".sm-whole-city", ".leaflet-control-layers", ".sm-button", ".cmp-add", ".cmp-open",
+               ".cmp-entry", ".sm-tour", ".sm-search", ".sm-sheet-handle", ".leaflet-popup")
+
+
+def printed_pdf(page, tmp_path, name: str) -> list[Path]:
+    """Print the page as the browser does (print media, then the PDF) and render each A4 page at 40 dpi."""
+    page.emulate_media(media="print")
+    page.wait_for_function("() => matchMedia('print').matches && document.querySelector('.sm-map').style.width")
+    # print.js unfolds the folded text; what must still be fetched (a first view's 编者按) arrives first.
+    page.wait_for_function("() => !document.querySelector('#sm-panel details:not([open]), #sm-panel .sm-loading')")
+    pdf = tmp_path / f"{name}.pdf"
+    page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
+    subprocess.run(["pdftoppm", "-r", "40", "-gray", str(pdf), str(tmp_path / name)], check=True)
+    return sorted(tmp_path.glob(f"{name}-*.pgm"))
+
+
+def pdf_text(path: Path, first: int | None = None, last: int | None = None) -> str:
+    pages = ["-f", str(first), "-l", str(last)] if first else []
+    return subprocess.run(["pdftotext", "-layout", *pages, str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def inked_to(pgm: Path) -> float:
+    """How far down the page its lowest mark lies, as a fraction of the page's height."""
+    data = pgm.read_bytes()
+    header = data.split(b"\n", 3)  # P5, width height, maxval, pixels
+    width, height = map(int, header[1].split())
+    pixels = header[3]
+    for row in range(height - 1, -1, -1):
+        if min(pixels[row * width:(row + 1) * width]) < 200:
+            return (row + 1) / height
+    return 0.0
+
+
+@pytest.mark.parametrize("view", ["", "#district=310106", "#place=modu-space", "#city", "?lang=en"])
+def test_the_printed_map_page_is_one_tidy_page_then_the_passages(open_page, live_server, ui, story, tmp_path, view):
+    page, _ = open_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+    ui.open(page, f"{live_server}/{view}")
+    page.wait_for_function("() => !StoryMap.app.map._animatingZoom")
+    en = "lang=en" in view
+    # (the 全市 button's word is also the city-wide view's name: the control is checked in the page instead)
+    screen_labels = page.evaluate("() => [...document.querySelectorAll('.cmp-add, .cmp-open')].map(e => e.textContent.trim())")
+    assert screen_labels or view == "#city", "the compare buttons are on screen (the city view has none)"
+    pages = printed_pdf(page, tmp_path, "map")
+    shown = page.evaluate("(sels) => sels.filter(s => [...document.querySelectorAll(s)].some(e => e.getClientRects().length))",
+                          list(SCREEN_ONLY))
+    assert not shown, f"controls on paper: {shown}"
+    pdf = tmp_path / "map.pdf"
+    text = pdf_text(pdf)
+    for label in screen_labels:
+        assert not re.search(rf"(^|\s){re.escape(label)}(\s|$)", text, re.M), f"the {label!r} button is printed"
+    # Page 1: title, source and date, legend, map labels and scale.
+    first = pdf_text(pdf, 1, 1)
+    title, newspaper = (story["title_en"], story["newspaper_en"]) if en else (story["title"], story["newspaper"])
+    assert title.split(":")[0][:20] in " ".join(first.split()), first
+    assert newspaper in first and story["date"] in first, first
+    legend = page.evaluate("() => document.querySelector('.sm-legend__title').textContent")
+    assert legend in first
+    assert re.search(r"\d+ k?m\b", first), "no scale on page 1"
+    assert page.evaluate("() => document.querySelector('.sm-legend').open")
+    # The legend is not covered by anything printed over the map.
+    assert page.evaluate("""() => { const r = document.querySelector('.sm-legend').getBoundingClientRect();
+        const e = document.elementFromPoint(r.left + 6, r.top + 6); return !!e.closest('.sm-legend'); }""")
+    if not view or en:
+        note = story["editor_note_en" if en else "editor_note"].split("\n")[0].strip()
+        assert note[:20] in " ".join(text.split()), "the 编者按 is printed folded"
+    # No page but the last ends early: no orphaned heading before a blank half page.
+    fill = [inked_to(p) for p in pages]
+    assert all(f > 0.75 for f in fill[:-1]), fill
+    page.emulate_media(media="screen")
+    page.wait_for_function("() => document.querySelector('.sm-map').style.width === ''")
+    assert not page.evaluate("() => document.querySelector('#sm-panel details[open]')"), "folded again on screen"
+
+
+def test_ctrl_p_prints_once_the_folded_editor_note_has_come(page, live_server, ui, story):
+    ui.open(page, live_server + "/")
+    page.wait_for_load_state("networkidle")
+    # The dialog itself cannot be driven headless: record what the page holds when print is called.
+    page.evaluate("""() => { window.print = () => { window.__printed = {
+        note: document.querySelector('.sm-editor-note').textContent, open: document.querySelector('.sm-editor-note').open,
+        legend: document.querySelector('.sm-legend').open }; }; }""")
+    page.locator("#sm-panel h2").click()
+    page.keyboard.press("Control+p")
+    page.wait_for_function("() => window.__printed")
+    printed = page.evaluate("() => window.__printed")
+    assert printed["open"] and printed["legend"]
+    assert story["editor_note"].split("\n")[0].strip()[:20] in printed["note"], printed

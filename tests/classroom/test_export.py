@@ -156,3 +156,16 @@ def test_bad_base_url_is_a_clear_error(tmp_path):
     assert result.returncode == 1
     assert "the base URL is 'sub/path'; expected a path such as /sub/path/" in result.stderr
     assert not (tmp_path / "x").exists()
+
+
+def test_the_copy_holds_one_variant_per_page_and_links_the_others_to_it(exported):
+    """The classroom entry links /quiz (a new set) and /handout?key=1: the copy keeps its fixed quiz set and
+    the two-page handout, and those links point at them."""
+    hub = (exported / "classroom.html").read_text("utf-8")
+    assert 'href="quiz.html"' in hub and 'href="handout.html"' in hub
+    quiz = json.loads(re.search(r'id="storymap-data">(.*?)</script>', (exported / "quiz.html").read_text("utf-8"),
+                                re.S)[1])["quiz"]
+    assert quiz["seed"] == 1
+    assert (exported / "handout.html").read_text("utf-8").count('<section class="sheet') == 2
+    assert 'href="classroom.html"' in (exported / "index.html").read_text("utf-8")
+    assert 'href="../classroom.html"' not in (exported / "en" / "index.html").read_text("utf-8")

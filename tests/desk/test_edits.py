@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import errno
 import math
 import os
 import threading
@@ -199,3 +200,62 @@ def test_write_with_history_refuses_paths_outside(project, tmp_path):
     with pytest.raises(OutsideProject):
         write_with_history(project, {tmp_path / "escape.txt": "x"})
     assert not (tmp_path / "escape.txt").exists()
+
+
+class _FailingOs:
+    """Stands in for the ``os`` module of storymap.fileio: the Nth call of ``fail`` raises (a full disk, say)."""
+
+    def __init__(self, fail: str, on: int):
+        self.fail, self.on, self.calls = fail, on, 0
+
+    def __getattr__(self, name):
+        real = getattr(os, name)
+        if name != self.fail:
+            return real
+
+        def call(*args, **kwargs):
+            self.calls += 1
+            if self.calls == self.on:
+                raise OSError(errno.ENOSPC, "No space left on device", str(args[-1]))
+            return real(*args, **kwargs)
+
+        return call
+
+
+@pytest.mark.parametrize("fail, on", [("fdopen", 2), ("replace", 2)], ids=["staging-second-file", "second-rename"])
+@pytest.mark.parametrize("gazetteer_exists", [True, False], ids=["gazetteer", "no-gazetteer-yet"])
+def test_a_save_that_fails_part_way_changes_no_file(project, labels, monkeypatch, fail, on, gazetteer_exists):
+    """A point writes the story and the gazetteer: if the second cannot be written, the first is put back."""
+    import storymap.fileio
+
+    if not gazetteer_exists:
+        gazetteer_path(project).unlink()
+    before = {p: b for p, b in snapshot(project).items() if HISTORY_DIR not in p.parts}
+    monkeypatch.setattr(storymap.fileio, "os", _FailingOs(fail, on))
+    lon, lat = labels["310104"]
+    with pytest.raises(StorymapError, match="No space left on device.*nothing was changed"):
+        edits.place_point(project, REGION, STORY_ID, "mo-su-kongjian", lon=lon, lat=lat, crs="wgs84",
+                          precision="point", source="test")
+    after = {p: b for p, b in snapshot(project).items() if HISTORY_DIR not in p.parts}
+    assert after == before
+
+
+def test_a_new_file_is_taken_away_again_when_a_later_one_fails(project, monkeypatch):
+    import storymap.fileio
+
+    new, old = project / "stories" / REGION / "new.txt", story_path(project)
+    before = old.read_bytes()
+    monkeypatch.setattr(storymap.fileio, "os", _FailingOs("replace", 2))
+    with pytest.raises(StorymapError, match="nothing was changed"):
+        write_with_history(project, {new: "new\n", old: "changed\n"})
+    assert not new.exists() and old.read_bytes() == before
+
+
+def test_a_point_in_another_district_than_the_draft_said_is_reported(project, labels):
+    """The draft put 模速空间 in 徐汇区 (from the text); the editor's point is in 静安区: the save says so."""
+    lon, lat = labels["310106"]
+    saved = edits.place_point(project, REGION, STORY_ID, "mo-su-kongjian", lon=lon, lat=lat, crs="wgs84",
+                              precision="point", source="test")
+    assert saved.point["district"]["code"] == "310106" and saved.point["story_district"] == "310104"
+    assert "in 静安区 (310106) (the story said 310104)" in saved.message
+    assert places(project)["mo-su-kongjian"]["district"] == "310106"

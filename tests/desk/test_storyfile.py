@@ -144,3 +144,28 @@ def test_accept_in_a_hand_written_story_adds_a_note(story_file):
     assert removed == [] and added == ["  # checked on the desk"] * 2
     assert storyfile.checked(storyfile.load(after)) == {first, third}
     assert yaml.safe_load(after) == yaml.safe_load(text)
+
+
+
+def test_add_a_place_the_draft_missed():
+    """Appended after the last place (the lines that follow the list stay there), anchored where passages name it."""
+    data = storyfile.load(DRAFT)
+    storyfile.add_place(data, "xu-hui-qu", "徐汇区", "mentioned")
+    text = storyfile.dump(data)
+    assert '  # added on the desk\n  - id: xu-hui-qu\n    name: "徐汇区"\n    role: mentioned\n\nexcerpts:\n  # --- gengxin\n' in text
+    # Mentioned where a passage names it; the draft's note stays right above the text.
+    assert "    place: mo-su-kongjian\n    mentions: [xu-hui-qu]\n    # source line 7\n    text: |-\n" in text
+    assert [e["id"] for e in yaml.safe_load(text)["excerpts"] if "xu-hui-qu" in e.get("mentions", [])] == ["chuangxin-1"]
+    assert "xu-hui-qu" not in storyfile.checked(data) | storyfile.unchecked(data)  # the editor's own: no candidate
+    with pytest.raises(StorymapError, match="is a place of the story already"):
+        storyfile.add_place(data, "other", "徐汇区", "story")
+    with pytest.raises(StorymapError, match="id 'waitan' is taken"):
+        storyfile.add_place(data, "waitan", "外滩源", "story")
+
+
+def test_an_added_story_point_is_the_place_of_a_passage_without_one():
+    data = storyfile.load(DRAFT)
+    storyfile.reject(data, "tan-jia-qiao-lu-xiaoqu")
+    storyfile.add_place(data, "jing-an-qu", "静安区", "story")
+    text = storyfile.dump(data)
+    assert "  - id: gengxin-1\n    section: gengxin\n    place: jing-an-qu\n    # source line 5\n" in text

@@ -88,3 +88,52 @@ def test_a_file_edited_on_disk_is_minified_again_under_a_new_hash(tmp_path):
 @pytest.mark.parametrize("name", ["js", "vendor/leaflet", "no-such-file.js", "../../cli.py", "%00", "js/%00main.js"])
 def test_only_files_inside_the_static_folder_are_assets(client, name):
     assert client.get(f"/static/{name}").status_code == 404
+
+
+def _css_classes_and_producers():
+    """Every class a stylesheet names (desk.css is the map desk's), and the text of everything that makes markup."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    static = root / "src" / "storymap" / "static"
+    producers = [*static.glob("js/*.js"), *(root / "templates").glob("*.html"), *(root / "src" / "storymap").rglob("*.py")]
+    text = "\n".join(p.read_text("utf-8") for p in producers)
+    classes = {}
+    for sheet in sorted(static.glob("css/*.css")):
+        if sheet.name == "desk.css":
+            continue
+        css = re.sub(r"\{[^{}]*\}", "{}", re.sub(r"/\*.*?\*/", "", sheet.read_text("utf-8"), flags=re.S))
+        for name in re.findall(r"\.([A-Za-z_][\w-]*)", css):
+            classes.setdefault(name, sheet.name)
+    return classes, text
+
+
+def test_every_class_a_stylesheet_names_is_made_by_a_template_script_or_folium():
+    """No dead CSS: a class no template, script or Python module produces (sm-shade-{{ n }} counts) is a leftover."""
+    import re
+
+    classes, text = _css_classes_and_producers()
+    folium_or_leaflet = ("leaflet-", "folium-")
+    dead = []
+    for name, sheet in classes.items():
+        if name.startswith(folium_or_leaflet) or name in text:
+            continue
+        prefix = name[:name.rindex("-") + 1] if "-" in name else None  # a class built from data: sm-theme-${theme}
+        if prefix and re.search(re.escape(prefix) + r"""(\$\{|\{\{|" \+)""", text):
+            continue
+        dead.append(f"{sheet}: .{name}")
+    assert not dead, dead
+
+
+def test_a_class_styled_as_a_leaflet_tooltip_is_given_to_a_tooltip():
+    """`.x.leaflet-tooltip` matches only if a script binds a tooltip with className x (Leaflet adds the rest)."""
+    import re
+
+    static = STATIC / "css"
+    _, text = _css_classes_and_producers()
+    styled = {(sheet.name, name) for sheet in static.glob("*.css") if sheet.name != "desk.css"
+              for name in re.findall(r"\.([\w-]+)\.leaflet-tooltip", sheet.read_text("utf-8"))}
+    unmatched = [f"{sheet}: .{name}.leaflet-tooltip" for sheet, name in sorted(styled)
+                 if not re.search(r"bindTooltip\([^;]*className:\s*[\"'`][^\"'`]*\b" + re.escape(name), text)]
+    assert not unmatched, unmatched

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from html import unescape
 
@@ -84,9 +85,82 @@ def test_handout_qr_code_for_a_public_url(client):
     assert html.count("<svg") == 3 and "https://example.org/map/" in html and "Scan to open the live map" in html
 
 
+@pytest.mark.parametrize("query", ["key=1", "key=1&lang=en", "key=1&url=https://example.org/map/"])
+def test_handout_with_its_key_page_has_no_duplicate_id(client, query):
+    """The key page repeats the map: every copy names its own ids (a repeated id is invalid HTML)."""
+    html = client.get(f"/handout?{query}").get_data(as_text=True)
+    assert html.count("<svg") >= 3  # the named map, the worksheet's, the key's
+    ids = re.findall(r"""\sid=["']([^"']+)["']""", html)
+    assert ids, "the maps' inset has a clip path with an id"
+    assert sorted(i for i in set(ids) if ids.count(i) > 1) == []
+    for ref in re.findall(r"url\(#([^)]+)\)", html):
+        assert ref in ids, ref  # each copy clips with its own clip path
+
+
 def test_handout_pdf_is_printed_once_per_model_and_language(client):
     first = client.get("/handout.pdf?lang=en")
     assert first.status_code == 200 and first.mimetype == "application/pdf"
     assert first.data.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page(?!s)", first.data)) == 2
     again = client.get("/handout.pdf?lang=en", headers={"If-None-Match": first.headers["ETag"].strip('"')})
     assert again.status_code == 304
+
+
+def test_answer_key_numbers_options_as_the_keys_students_press(client):
+    """Students answer with 1-4: the key (and the handout) number the options 1-4 too, never A-D."""
+    for path in ("/quiz/key?seed=4&n=6", "/handout?key=1"):
+        html = client.get(path).get_data(as_text=True)
+        assert 'type="A"' not in html and "type='A'" not in html
+
+
+def test_handout_seed_is_on_the_sheet_and_the_key_page_is_asked_for(client):
+    plain = client.get("/handout?seed=7").get_data(as_text=True)
+    assert "题组 7" in plain and plain.count('<section class="sheet') == 2
+    keyed = client.get("/handout?seed=7&key=1&lang=en").get_data(as_text=True)
+    assert keyed.count('<section class="sheet') == 3 and "Answer key for the teacher · Question set 7" in keyed
+    assert client.get("/handout?seed=x").status_code == 400
+
+
+@pytest.mark.parametrize("path, hub", [("/", "/classroom?lang=zh"), ("/?lang=en", "/classroom?lang=en"),
+                                       ("/stories", "/classroom?lang=zh"), ("/stories?lang=en", "/classroom?lang=en")])
+def test_map_and_reading_view_link_to_the_classroom(client, path, hub):
+    html = unescape(client.get(path).get_data(as_text=True))
+    label = "Classroom" if "lang=en" in path else "课堂"
+    assert f'<a href="{hub}">{label}</a>' in html
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_classroom_entry_leads_to_present_quiz_and_handout(client, lang):
+    response = client.get(f"/classroom?lang={lang}")
+    assert response.status_code == 200
+    html = unescape(response.get_data(as_text=True))
+    titles = {"zh": ("课堂演示", "课堂测验", "课堂讲义"),
+              "en": ("Classroom presentation", "Classroom quiz", "Classroom handout")}[lang]
+    for path, title in zip(("/present", "/quiz", "/handout"), titles):
+        assert f'<a href="{path}?lang={lang}">{title}</a>' in html
+    for path in ("/present", "/quiz", "/handout", "/handout.pdf"):
+        assert f'href="{path}?lang={lang}"' in html
+        assert client.get(f"{path}?lang={lang}").status_code == 200 or path.endswith(".pdf")
+    assert f'href="/handout?lang={lang}&key=1"' in html
+    if lang == "en":
+        assert not re.search(r"[\u4e00-\u9fff]", html.split("<main", 1)[1].replace("中文", ""))
+
+
+def _visible_text(html: str) -> str:
+    """The page's words: no script or style blocks, no tags, no attribute values."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return unescape(re.sub(r"<[^>]+>", " ", html))
+
+
+@pytest.mark.parametrize("path", ["/quiz/key?seed=7&n=8&lang=en", "/handout?lang=en&seed=7&key=1",
+                                  "/classroom?lang=en"])
+def test_english_classroom_pages_are_in_english(client, path):
+    """Masthead, series, reporters (in pinyin), figures, explanations: nothing in Chinese but the switch to it."""
+    text = _visible_text(client.get(path).get_data(as_text=True)).replace("中文", "")
+    han = re.findall(r"[\u3400-\u9fff]+", text)
+    assert not han, han[:10]
+
+
+def test_english_quiz_data_is_in_english(client):
+    quiz = client.get("/api/quiz?seed=7&n=8&lang=en").get_json()
+    text = json.dumps(quiz, ensure_ascii=False)
+    assert not re.findall(r"[\u3400-\u9fff]+", text)

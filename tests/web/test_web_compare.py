@@ -370,3 +370,25 @@ def test_offline_data_carries_the_full_resolution_polygons(client, app):
                                for ring in (p.exterior, *p.interiors))
     assert {p["id"] for p in data["places"]} == {p["id"] for p in model.places}
     assert data["reference_point"]["name_zh"] == "人民广场"
+
+
+def test_facts_are_printed_as_the_newspaper_prints_them_in_both_languages(story_copy, make_client):
+    """The comparison shows the model's figure strings (storymap.figures), never a number of its own: 964万户."""
+    import storymap
+
+    story = next(story_copy.stories_dir.rglob("*.yaml"))
+    text = story.read_text("utf-8")
+    households = '    unit_en: "households"\n    excerpt: livelihood-families\n'
+    assert households in text
+    story.write_text(text.replace(households, households + "    place: modu-space\n"), "utf-8")  # a fact at a place
+    client = make_client(storymap.create_app({
+        "TESTING": True, "STORIES_DIR": str(story_copy.stories_dir), "GEODATA_DIR": str(story_copy.geodata_dir)}))
+    for lang, words in (("zh", ("上海家庭户数 964万户", "近5万平方米")),
+                        ("en", ("Households in Shanghai 9.64 million households", "about 50,000 m²"))):
+        answer = client.get("/api/compare", query_string={"items": TWO, "lang": lang}).get_json()
+        facts = next(r for r in answer["table"]["rows"] if r["key"] == "facts")["cells"][0]["text"]
+        for word in words:
+            assert word in facts, (lang, facts)
+        assert "9,640,000" not in facts and "9640000" not in facts
+        printed = client.get("/compare/print", query_string={"items": TWO, "lang": lang}).get_data(as_text=True)
+        assert words[0] in printed

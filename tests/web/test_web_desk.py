@@ -128,10 +128,11 @@ def test_loopback_hosts_are_answered(desk, host):
     ({"lon": "Infinity", "lat": 31.2}, "expected a finite number"),
     ({"lon": 190, "lat": 31.2}, "outside China"),
     ({"lon": 121.4, "lat": -95}, "outside China"),
-    ({"lon": 120.15, "lat": 30.28}, "outside every district of"),
+    ({"lon": 120.15, "lat": 30.28}, "outside every district of Shanghai (310000); expected a point inside 上海市"),
     ({"lon": 121.4, "lat": 31.2, "crs": "mercator"}, "crs is 'mercator'"),
     ({"lat": 31.2}, "lon is None"),
-    ("not json", "expected a JSON object body"),
+    ("not json", "the request body is application/json that is not JSON; expected a JSON object"),
+    ("[121.4, 31.2]", "the request body is a JSON list; expected a JSON object"),
 ])
 def test_bad_coordinates_are_400_with_the_reason_and_change_no_file(desk, project, body, reason):
     before = files(project)
@@ -165,7 +166,10 @@ def test_placing_and_rejecting_then_validate_passes(desk, project, inside, cli):
     result = cli("validate", "--stories", project / "stories" / REGION, "--geodata", project / "geodata" / REGION)
     assert result.exit_code == 0, result.output
     # The preview is the reader's map of the saved files: 模速空间 in 徐汇区.
-    places = desk.get(f"/preview/{REGION}/api/places.geojson").get_json()
+    answer = desk.get(f"/preview/{REGION}/api/places.geojson", headers={"Origin": "https://elsewhere.example"})
+    # The reader's API is open to any site once published; the unpublished draft on the desk is not.
+    assert not [name for name in answer.headers.keys() if name.lower().startswith("access-control-")]
+    places = answer.get_json()
     located = {f["properties"]["id"]: f["properties"]["district_code"] for f in places["features"]}
     assert located["mo-su-kongjian"] == "310104"
     assert desk.get(f"/preview/{REGION}/").status_code == 200
@@ -227,7 +231,8 @@ def test_edit_refuses_the_bundled_example_and_a_folder_that_is_no_project(cli, t
     monkeypatch.chdir(tmp_path)  # not in a project folder: commands read the bundled example
     monkeypatch.delenv("STORYMAP_ROOT", raising=False)
     refused = cli("edit", "--port", "1")
-    assert refused.exit_code == 1 and "the bundled example is read-only" in refused.output
+    assert refused.exit_code == 1 and f"{tmp_path} is not in one" in refused.output
+    assert "expected `storymap init DIR`" in refused.output
     empty = cli("edit", "--root", tmp_path, "--port", "1")
     assert empty.exit_code == 1 and "expected a project folder" in empty.output
 
@@ -246,3 +251,60 @@ def test_tiles_are_offered_with_the_gcj02_shift_for_amap(project, make_client):
     assert grid["cols"] * grid["rows"] == len(grid["dlon"]) and 0.003 < max(grid["dlon"]) < 0.006
     with pytest.raises(Exception, match="unknown tile layer"):
         create_desk_app(project, ("google",))
+
+
+def test_every_string_of_the_desk_is_in_both_languages(repo_root):
+    """Chinese first, English complete: the same keys, and every key the page's script and templates use."""
+    from storymap.web.desk import STRINGS
+
+    assert set(STRINGS["zh"]) == set(STRINGS["en"])
+    script = (repo_root / "src/storymap/static/js/desk.js").read_text("utf-8")
+    templates = "".join((repo_root / "templates" / name).read_text("utf-8") for name in ("desk.html", "desk_index.html"))
+    used = set(re.findall(r'tr\("(\w+)"', script)) | set(re.findall(r"\bt\.(\w+)", templates))
+    assert used <= set(STRINGS["zh"]), sorted(used - set(STRINGS["zh"]))
+
+
+def test_a_wrong_method_names_the_one_expected(desk):
+    answer = desk.get(f"{API}/places/waitan/reject")
+    assert answer.status_code == 405
+    assert answer.get_json()["error"]["message"] == "method GET is not allowed here; expected OPTIONS, POST"
+    page = desk.get("/edit/nowhere/nostory")
+    assert page.status_code == 404 and "no region &#39;nowhere&#39;" in page.text and b"<!doctype html>" in page.data
+
+
+def test_the_index_shows_problems_of_files_it_cannot_list(desk, project):
+    """A story file the desk cannot open is not a row, but validate's problems with it are on the index."""
+    (project / "stories" / REGION / "broken.yaml").write_text("id: [\n", "utf-8")
+    page = desk.get("/edit/").get_data(as_text=True)
+    assert f"stories/{REGION}/broken.yaml:" in page
+    [region] = desk.get("/edit/api/project").get_json()["regions"]
+    assert [p.split(":")[0] for p in region["other_problems"]] == [f"stories/{REGION}/broken.yaml"]
+    assert STORY_ID in {s["story_id"] for s in region["stories"]}
+
+
+def test_a_hand_written_story_has_no_candidates_left_to_check(desk, project, repo_root):
+    """Only the draft's places (ingest's note above them) wait to be accepted; the Shanghai story was written by hand."""
+    import shutil
+
+    shutil.copy(repo_root / "stories" / "shanghai" / "people-city-shanghai.yaml", project / "stories" / REGION)
+    stories = {s["story_id"]: s for s in desk.get("/edit/api/project").get_json()["regions"][0]["stories"]}
+    assert stories["people-city-shanghai"]["unchecked"] == 0
+    assert stories[STORY_ID]["unchecked"] == 5
+
+
+def test_add_a_place_the_draft_missed_then_place_it(desk, project, inside):
+    answer = post(desk, f"{API}/places", {"name": "徐汇区", "role": "mentioned"})
+    assert answer.status_code == 200, answer.get_json()
+    added = {p["id"]: p for p in answer.get_json()["places"]}["xu-hui-qu"]
+    assert (added["status"], added["role"], added["evidence"]) == ("todo", "mentioned", ["来到徐汇区的“模速空间”,大模型企业在这里集聚。"])
+    page = desk.get(f"/edit/{REGION}/{STORY_ID}").get_data(as_text=True)
+    assert '["徐汇区", "xu-hui-qu"]' in page  # marked in the source text
+    placed = point(desk, "xu-hui-qu", lon=inside["310104"][0], lat=inside["310104"][1], precision="district")
+    assert placed.status_code == 200 and placed.get_json()["point"]["district"]["code"] == "310104"
+    again = post(desk, f"{API}/places", {"name": "徐汇区", "role": "story"})
+    assert again.status_code == 400 and "is a place of the story already" in again.get_json()["error"]["message"]
+    before = files(project)
+    assert post(desk, f"{API}/places", {"name": "  ", "role": "story"}).status_code == 400
+    assert post(desk, f"{API}/places", {"name": "静安区", "role": "hero"}).status_code == 400
+    assert post(desk, f"{API}/places", {"name": "静安区", "role": "story"}, token=False).status_code == 403
+    assert files(project) == before

@@ -71,12 +71,12 @@ def test_requests_are_answered_from_the_last_good_model_while_a_slow_rebuild_run
     story_copy.story_file.write_text(text.replace(ORIGINAL_PHRASE, "重建中:" + ORIGINAL_PHRASE), "utf-8")
 
     client.get("/")  # notices nothing yet; starts the background check
-    wait_for(lambda: holder._check_lock.locked())
+    wait_for(lambda: holder.checks.lock.locked())
     for index in range(20):
         path = paths[index % len(paths)]
         assert client.get(path).status_code == 200, path
     # Every answer came while the build was still held back: none of them waited for it.
-    assert not release.exists() and holder._check_lock.locked()
+    assert not release.exists() and holder.checks.lock.locked()
     assert ORIGINAL_PHRASE in sun_ayi_text(client) and not sun_ayi_text(client).startswith("重建中")
 
     release.touch()

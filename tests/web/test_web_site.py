@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 import shutil
 
 import pytest
@@ -102,6 +103,22 @@ def test_index_lists_every_article_with_city_date_and_locator(client):
     assert 'id="storymap-index"' in html and "js/index.js" in html
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_index_links_each_article_to_its_classroom(client, lang):
+    html = client.get(f"/?lang={lang}" if lang == "en" else "/").get_data(as_text=True)
+    suffix = "?lang=en" if lang == "en" else ""
+    assert f'href="/shanghai/classroom{suffix}">{"Classroom" if lang == "en" else "课堂"}</a>' in html
+    assert f'href="/shenzhen/classroom{suffix}"' in html
+    assert client.get(f"/shanghai/classroom{suffix}").status_code == 200
+
+
+def test_english_index_gives_newspaper_and_series_in_english(client, story):
+    html = unescape(client.get("/?lang=en").get_data(as_text=True))
+    assert f"{story['newspaper_en']} · {story['series_en']}" in html
+    # the test's Shenzhen article has no English fields: only its line keeps the Chinese
+    assert html.count(f"{story['newspaper']} · {story['series']}") == 1
+
+
 def test_index_in_english_and_its_json_twin(client):
     html = client.get("/?lang=en").get_data(as_text=True)
     assert "Story maps" in html and "Shenzhen" in html and 'href="/shenzhen/?lang=en"' in html
@@ -132,6 +149,37 @@ def test_old_links_go_to_the_shanghai_map(client, old, status, new):
     response = client.get(old)
     assert response.status_code == status and response.headers["Location"] == new
     assert client.get(new).status_code == 200
+
+
+@pytest.mark.parametrize("first, new", [
+    ("/present?lang=en", "/shanghai/present?lang=en"),
+    ("/quiz?seed=7&n=8", "/shanghai/quiz?seed=7&n=8"),
+    ("/quiz/key?seed=7&n=8&lang=en", "/shanghai/quiz/key?seed=7&n=8&lang=en"),
+    ("/handout", "/shanghai/handout"),
+    ("/handout.pdf?lang=en", "/shanghai/handout.pdf?lang=en"),
+])
+def test_the_readmes_classroom_links_go_to_the_region(client, first, new):
+    response = client.get(first)
+    assert response.status_code == 301 and response.headers["Location"] == new
+
+
+@pytest.fixture(scope="module")
+def one_region_client(repo_root):
+    return create_site({"GEODATA_ROOT": str(repo_root / "geodata"), "STORIES_ROOT": str(repo_root / "stories"),
+                        "TESTING": True}).test_client()
+
+
+def test_with_one_region_classroom_links_go_straight_to_it(one_region_client):
+    response = one_region_client.get("/quiz?seed=3")
+    assert response.status_code == 301 and response.headers["Location"] == "/shanghai/quiz?seed=3"
+    assert one_region_client.get("/shanghai/quiz?seed=3").status_code == 200
+
+
+def test_the_handout_pdf_is_printed_from_the_regions_path(one_region_client):
+    """As `storymap serve` runs it: the region is mounted at /shanghai/, and the PDF prints its handout."""
+    response = one_region_client.get("/shanghai/handout.pdf")
+    assert response.status_code == 200, response.get_data(as_text=True)[-300:]
+    assert response.mimetype == "application/pdf" and response.data.startswith(b"%PDF")
 
 
 def test_with_one_region_the_index_is_its_map(repo_root):

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from ..errors import StorymapError
 from ..model import StoryModel
 from .quiz import build_quiz, pool_size
+from .strings import STRINGS
 
 WORKSHEET_QUESTIONS = 4
 WORKSHEET_SEED = 1
@@ -31,7 +32,11 @@ APP_ORIGIN = "http://storymap.invalid"  # never resolved: every request is answe
 
 
 def handout_content(model: StoryModel, lang: str, seed: int = WORKSHEET_SEED) -> dict:
-    """The numbered stops (with shortened excerpts) and the worksheet's questions."""
+    """The numbered stops (with shortened excerpts) and the worksheet's questions for ``seed``.
+
+    "Which district" asks only about the numbered stops (the sheet's map marks no other
+    place) and names the stop's number.
+    """
     en = lang == "en"
     budget = EXCERPT_BUDGET[lang] // max(1, len(model.tour))
     stops = []
@@ -45,7 +50,13 @@ def handout_content(model: StoryModel, lang: str, seed: int = WORKSHEET_SEED) ->
             "district": place["district_name_en"] if en else place["district_name"],
             "text": shorten(text, budget),
         })
-    questions = build_quiz(model, seed, min(WORKSHEET_QUESTIONS, pool_size(model)), lang)["questions"]
+    count = min(WORKSHEET_QUESTIONS, pool_size(model, model.tour))
+    questions = build_quiz(model, seed, count, lang, marked=model.tour)["questions"]
+    for question in questions:
+        if question["kind"] == "district":
+            number = model.tour.index(question["place"]) + 1
+            question["subject"] += STRINGS[lang]["stop_number"].format(n=number)
+        question["answer_number"] = 1 + [o["id"] for o in question["options"]].index(question["answer"])
     return {"stops": stops, "questions": questions, "seed": seed}
 
 
@@ -95,8 +106,12 @@ def chromium_path() -> str:
         "PDF output needs Debian's chromium package (apt-get install chromium)")
 
 
-def print_pdf(app, path: str) -> bytes:
-    """Print the app's page at ``path`` (e.g. ``/handout?lang=en``) to A4 PDF bytes."""
+def print_pdf(app, path: str, script_root: str = "") -> bytes:
+    """Print the app's page at ``path`` (e.g. ``/handout?lang=en``) to A4 PDF bytes.
+
+    ``script_root`` is where the app is mounted (``/shanghai`` on the series site): ``path``
+    and the page's links start with it, as the browser of a reader sees them.
+    """
     check_cjk_font()
     executable = chromium_path()
     try:
@@ -106,17 +121,19 @@ def print_pdf(app, path: str) -> bytes:
     # Playwright's sync API refuses a thread that runs an asyncio loop (or its own session):
     # printing in a thread of its own works from any caller.
     with ThreadPoolExecutor(max_workers=1) as worker:
-        return worker.submit(_print, sync_playwright, executable, app, path).result()
+        return worker.submit(_print, sync_playwright, executable, app, path, script_root).result()
 
 
-def _print(sync_playwright, executable: str, app, path: str) -> bytes:
+def _print(sync_playwright, executable: str, app, path: str, script_root: str) -> bytes:
     client = app.test_client()
 
     def answer(route):
         url = urlsplit(route.request.url)
         if f"{url.scheme}://{url.netloc}" != APP_ORIGIN:
             return route.abort("blockedbyclient")  # the page may reach nothing but the app
-        response = client.get(url.path + (f"?{url.query}" if url.query else ""))
+        inside = url.path.removeprefix(script_root) if url.path.startswith(script_root + "/") else url.path
+        response = client.get(inside + (f"?{url.query}" if url.query else ""),
+                              base_url=APP_ORIGIN + (script_root if inside != url.path else ""))
         route.fulfill(status=response.status_code, headers=dict(response.headers), body=response.get_data())
 
     with sync_playwright() as playwright:

@@ -7,7 +7,8 @@ Three kinds, each built from what the pipeline established:
 - ``excerpt``: which place does this passage describe? The passage is shown
   with every place and district name blanked out.
 - ``fact``: what does this figure describe? A quoted figure is matched to its
-  label; the excerpt that states it is the explanation.
+  label; the sentence that states it is shown with it (so the page holds the
+  answer) and the article's words are the explanation.
 
 :func:`build_quiz` is pure: the same model, seed and count always give the
 same questions (``random.Random(seed)``), so a class shares one set and the
@@ -22,12 +23,14 @@ import re
 from typing import TYPE_CHECKING
 
 from ..errors import StorymapError
+from ..figures import format_number
 from .strings import STRINGS
 
 if TYPE_CHECKING:  # the CLI reads this module's defaults without importing the model's libraries
     from ..model import StoryModel
 
 DEFAULT_COUNT = 8
+MAX_SEED = 10**9  # a seed a link or the command line may give
 OPTION_COUNT = 4
 KINDS = ("district", "excerpt", "fact")
 MIN_EXCERPT_LENGTH = 40  # shorter fragments (a truncated tail) give a student nothing to go on
@@ -38,8 +41,12 @@ class QuizError(StorymapError):
     """A quiz request the model cannot satisfy (e.g. more questions than it has)."""
 
 
-def build_quiz(model: StoryModel, seed: int, count: int = DEFAULT_COUNT, lang: str = "zh") -> dict:
+def build_quiz(model: StoryModel, seed: int, count: int = DEFAULT_COUNT, lang: str = "zh",
+               marked: list[str] | None = None) -> dict:
     """``count`` questions for ``seed``, in ``lang``, with answers and explanations.
+
+    Each question can be answered from the page that shows it; no two in a set
+    show the same figure or place.
 
     Parameters
     ----------
@@ -49,48 +56,58 @@ def build_quiz(model: StoryModel, seed: int, count: int = DEFAULT_COUNT, lang: s
     count : int
         Number of questions, from 1 to :func:`pool_size`.
     lang : {'zh', 'en'}
+    marked : list of place ids, optional
+        The places the page's map marks (the handout: its numbered stops): "which
+        district" asks only about those. Default: any place (the quiz page marks it).
 
     Raises
     ------
     QuizError
         ``count`` outside 1 .. the number of questions the model supports.
     """
-    available = pool_size(model)
+    available = pool_size(model, marked)
     if not 1 <= count <= available:
         raise QuizError(f"the number of questions is {count}; expected a whole number from 1 to {available}")
     rng = random.Random(seed)
-    chosen = _choose(_pool(model), count, rng)
+    chosen = _choose(_pool(model, marked), count, rng)
     text = _Text(model, lang)
     questions = [text.question(number, spec, rng) for number, spec in enumerate(chosen, start=1)]
     return {"seed": seed, "count": count, "lang": lang, "questions": questions}
 
 
-def pool_size(model: StoryModel) -> int:
+def pool_size(model: StoryModel, marked: list[str] | None = None) -> int:
     """How many different questions the model supports."""
-    return sum(len(specs) for specs in _pool(model).values())
+    return sum(len(specs) for specs in _pool(model, marked).values())
 
 
-def _pool(model: StoryModel) -> dict[str, list[dict]]:
-    """Every possible question, by kind, as references into the model."""
+def _pool(model: StoryModel, marked: list[str] | None = None) -> dict[str, list[dict]]:
+    """Every possible question, by kind, as references into the model.
+
+    Facts that state the same figure (two of "10个") are one question: its prompt
+    would be the same, and a set never shows one prompt twice.
+    """
     excerpts_by_place: dict[str, list[dict]] = {}
     for excerpt in model.excerpts:
         if excerpt["place"]:
             excerpts_by_place.setdefault(excerpt["place"], []).append(excerpt)
     places_with_text = [p for p in model.places if p["id"] in excerpts_by_place]
     facts_with_excerpt = [f for f in model.facts if f["excerpt"]]
+    facts_by_figure: dict[tuple, list[str]] = {}
+    for fact in facts_with_excerpt:
+        facts_by_figure.setdefault(_figure_key(fact), []).append(fact["id"])
+    districts = {d["name_zh"] for d in model.districts}
     return {
         # A place that is a whole district ("长宁区") cannot be asked about.
         "district": [
             {"kind": "district", "place": p["id"]}
-            for p in model.places if p["name"] not in {d["name_zh"] for d in model.districts}
+            for p in model.places if p["name"] not in districts and (marked is None or p["id"] in marked)
         ] if len(model.districts) >= 2 else [],
         "excerpt": [
             {"kind": "excerpt", "excerpt": e["id"]}
             for e in model.excerpts if e["place"] and len(e["text"]) >= MIN_EXCERPT_LENGTH
         ] if len(places_with_text) >= 2 else [],
-        "fact": [
-            {"kind": "fact", "fact": f["id"], "subject_key": _figure_key(f)} for f in facts_with_excerpt
-        ] if len({_figure_key(f) for f in facts_with_excerpt}) >= 2 else [],
+        "fact": [{"kind": "fact", "facts": ids} for ids in facts_by_figure.values()]
+        if len(facts_by_figure) >= 2 else [],
     }
 
 
@@ -103,23 +120,11 @@ def _choose(pool: dict[str, list[dict]], count: int, rng: random.Random) -> list
         for kind in order:
             if queues[kind] and len(chosen) < count:
                 chosen.append(queues[kind].pop())
-    # Questions that repeat a subject (two facts of "10 个") go to the end.
-    seen: set = set()
-    fresh, repeats = [], []
-    for spec in chosen:
-        key = spec.get("subject_key")
-        (repeats if key is not None and key in seen else fresh).append(spec)
-        seen.add(key)
-    return fresh + repeats
+    return chosen
 
 
 def _figure_key(fact: dict) -> tuple:
     return (fact["qualifier"], fact["value"], fact["unit"])
-
-
-def format_figure(value: float) -> str:
-    """A figure as readers write it: 9640000 -> 9,640,000; 25.3 -> 25.3."""
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
 
 
 class _Text:
@@ -180,7 +185,7 @@ class _Text:
         }
 
     def _fact(self, spec: dict, rng: random.Random) -> dict:
-        fact = self.facts[spec["fact"]]
+        fact = self.facts[rng.choice(spec["facts"])]
         # Distractors state a different figure, so exactly one option is right.
         others = sorted(
             (f for f in self.facts.values() if f["excerpt"] and _figure_key(f) != _figure_key(fact)
@@ -194,12 +199,14 @@ class _Text:
             "kind": "fact",
             "prompt": self.t["prompt_fact"],
             "subject": self.figure(fact),
+            # what makes it answerable on the page: the sentence that states the figure
+            "context": self.fact_sentence(fact, excerpt),
             "options": [{"id": f["id"], "label": self.fact_label(f)} for f in options],
             "answer": fact["id"],
             "answer_label": self.fact_label(fact),
             "district_code": fact["district_code"],
             "place": fact["place"] or excerpt["place"],
-            "explanation": fact["quote"],
+            "explanation": self.fact_source(fact, excerpt),
             "excerpt": excerpt["id"],
         }
 
@@ -218,13 +225,29 @@ class _Text:
     def fact_label(self, fact: dict) -> str:
         return fact["label_en"] if self.lang == "en" and fact.get("label_en") else fact["label"]
 
+    def fact_source(self, fact: dict, excerpt: dict) -> str:
+        """The article's words that state the figure: the quote, or in English the translated sentence with it."""
+        return self.fact_sentence(fact, excerpt) if self.lang == "en" else fact["quote"]
+
+    def fact_sentence(self, fact: dict, excerpt: dict) -> str:
+        """The sentence of the passage, in this language, in which the figure stands."""
+        if self.lang == "en" and excerpt.get("text_en"):
+            sentences = re.split(r"(?<=[.!?])\s+", " ".join(excerpt["text_en"].split()))
+            value = abs(fact["value"])
+            spellings = {format_number(value, "en"), format_number(value, "en", year=True), f"{value:,g}", f"{value:g}"}
+            found = next((s for s in sentences if any(re.search(rf"(?<![\d.,]){re.escape(w)}(?![\d])", s)
+                                                       for w in spellings)), None)
+            return found or _shorten(excerpt["text_en"], SUBJECT_LENGTH["en"])
+        sentences = re.split(r"(?<=[。！？；])", "".join(excerpt["text"].split()))
+        return next((s for s in sentences if fact["quote"] in s), fact["quote"])
+
     def figure(self, fact: dict) -> str:
-        qualifier = {"zh": {"approx": "近", "over": "逾"}, "en": {"approx": "about ", "over": "over "}}[self.lang]
-        change = ""
+        """The figure as the model prints it (:mod:`storymap.figures`), with any stated change."""
+        en = self.lang == "en"
+        text = fact["figure_en"] if en else fact["figure"]
         if fact.get("change"):
-            c = fact["change"]
-            change = f" ({'+' if c['value'] > 0 else ''}{format_figure(c['value'])}{c['unit']})"
-        return f"{qualifier.get(fact['qualifier'], '')}{format_figure(fact['value'])} {fact['unit']}{change}"
+            text += f" ({fact['change']['figure_en'] if en else fact['change']['figure']})"
+        return text
 
     def mask(self, text: str, names: list[str]) -> str:
         """``text`` with each of ``names`` blanked out (whole words in English)."""
@@ -286,6 +309,8 @@ def quiz_markdown(quiz: dict) -> str:
     lines = [f"# {t['key_title']}", "", t["seed_note"].format(seed=quiz["seed"]), ""]
     for q in quiz["questions"]:
         lines += [f"## {q['number']}. {q['prompt']}", "", f"> {q['subject']}", ""]
+        if q.get("context"):
+            lines += [f"> {q['context']}", ""]
         lines += [f"{i}. {o['label']}{' ✔' if o['id'] == q['answer'] else ''}" for i, o in enumerate(q["options"], 1)]
         lines += ["", f"**{t['answer']}:** {q['answer_label']}", ""]
         if q["explanation"]:

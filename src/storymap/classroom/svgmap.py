@@ -24,7 +24,8 @@ INSET_SHARE = 0.38  # the inset's width as a share of the map's
 POINT_RADIUS = 13  # the look (fills, label size) is in static/css/handout.css: no inline style
 
 
-def district_map_svg(model: StoryModel, lang: str = "zh", names: bool = True, title: str = "") -> str:
+def district_map_svg(model: StoryModel, lang: str = "zh", names: bool = True, title: str = "",
+                     id_prefix: str = "") -> str:
     """The SVG document (as a string) of the region's districts and tour stops.
 
     Parameters
@@ -36,6 +37,9 @@ def district_map_svg(model: StoryModel, lang: str = "zh", names: bool = True, ti
         False for the worksheet: outlines and numbers only.
     title : str
         Accessible name of the image.
+    id_prefix : str
+        Starts every id inside the SVG: a page showing the map more than once gives
+        each copy its own prefix, so no id repeats (the handout's key page).
     """
     districts = {d["code"]: d for d in model.districts}
     shapes = {
@@ -63,8 +67,9 @@ def district_map_svg(model: StoryModel, lang: str = "zh", names: bool = True, ti
     if inset:
         parts.append(f'<rect class="extent" {_rect_attrs(inset.source)}/>')
         parts.append(f'<rect class="frame" {_rect_attrs(inset.frame)}/>')
-        parts.append(f'<clipPath id="inset-clip"><rect {_rect_attrs(inset.frame)}/></clipPath>')
-        parts.append('<g class="inset" clip-path="url(#inset-clip)">')
+        clip_id = f"{id_prefix}inset-clip"
+        parts.append(f'<clipPath id="{escape(clip_id)}"><rect {_rect_attrs(inset.frame)}/></clipPath>')
+        parts.append(f'<g class="inset" clip-path="url(#{escape(clip_id)})">')
         parts += [_district_path(code, inset.geometry(geom), districts[code]) for code, geom in projected.items()
                   if geom.intersects(inset.source)]
         parts.append("</g>")

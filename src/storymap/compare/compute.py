@@ -186,8 +186,8 @@ def _story_content(model: StoryModel, item: Item, radius_m: float) -> tuple[list
         [{"id": e["id"], "place": e["place"], "text": _first_line(e["text"]),
           "text_en": _first_line(e.get("text_en"))} for e in excerpts],
         [{"id": f["id"], "place": f["place"], "label": f["label"], "label_en": f.get("label_en"),
-          "value": f["value"], "unit": f["unit"], "unit_en": f.get("unit_en"), "qualifier": f.get("qualifier")}
-         for f in facts],
+          "value": f["value"], "unit": f["unit"], "figure": f["figure"], "figure_en": f["figure_en"]}
+         for f in facts],  # the figure as the model prints it (storymap.figures): no second formatter
     )
 
 

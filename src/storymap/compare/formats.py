@@ -26,7 +26,7 @@ LABELS = {
             "district": "区级位置：代表整个区", "typed": "按输入的小数位数",
         },
         "outside": "区外（水域或市界外）", "none": "—", "bearing_word": "方位",
-        "of_circle": "占本圈", "qualifiers": {"approx": "近", "over": "逾"},
+        "of_circle": "占本圈",
     },
     "en": {
         "item": "Item", "kind": "Kind", "wgs84": "WGS-84 (lon, lat)", "gcj02": "GCJ-02 (Amap)",
@@ -43,7 +43,7 @@ LABELS = {
             "district": "district-level: stands for the whole district", "typed": "from the decimals typed",
         },
         "outside": "outside the districts (water or beyond)", "none": "—", "bearing_word": "bearing",
-        "of_circle": "of this circle", "qualifiers": {"approx": "about ", "over": "over "},
+        "of_circle": "of this circle",
     },
 }
 
@@ -164,14 +164,10 @@ def _excerpt(excerpt: dict, lang: str) -> str:
 
 
 def _fact(fact: dict, lang: str) -> str:
-    label = (fact.get("label_en") or fact["label"]) if lang == "en" else fact["label"]
-    value = fact["value"]
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    number = f"{value:,}" if isinstance(value, (int, float)) else str(value)
-    unit = (fact.get("unit_en") if fact.get("unit_en") is not None else fact.get("unit")) if lang == "en" else fact.get("unit")
-    qualifier = LABELS[lang]["qualifiers"].get(fact.get("qualifier") or "", "")
-    return f"{label} {qualifier}{number}{(' ' if lang == 'en' else '') + unit if unit else ''}"
+    """A fact's label and its figure as the model prints it (storymap.figures is the one formatter)."""
+    if lang == "en":
+        return f"{fact.get('label_en') or fact['label']} {fact['figure_en']}"
+    return f"{fact['label']} {fact['figure']}"
 
 
 CSV_TABLES = ("items", "pairs", "shares")

@@ -6,14 +6,14 @@ is) and ``static/js/compare-local.js`` computes the same result in the
 browser. The document holds the model's own values, never a second
 computation of them: the full-resolution district polygons (the ones the
 server joins with), the districts' label points, areas and indicators, the
-places, the first line of each passage, the facts, the reference point in
+places, the first line of each passage, the facts (with their printed figures), the reference point in
 WGS-84, and every name an item may be typed as (normalised, as :class:`.items.Names` has them).
 """
 
 from __future__ import annotations
 
 from ..model import StoryModel
-from .compute import METRES_PER_DEGREE_LAT, PRECISION_M, _first_line, context_for
+from .compute import METRES_PER_DEGREE_LAT, PRECISION_M, _first_line, _public_reference, context_for
 from .items import DEFAULT_RADIUS_M, MAX_ITEMS, MAX_RADIUS_M, MIN_ITEMS, MIN_RADIUS_M, names_of
 
 
@@ -26,8 +26,7 @@ def offline_data(model: StoryModel) -> dict:
     return {
         "region": model.region,
         "bounds": [west, south, east, north],
-        "reference_point": context.reference and {
-            k: context.reference[k] for k in ("name_zh", "name_en", "lon", "lat", "source") if k in context.reference},
+        "reference_point": _public_reference(context.reference),
         "indicator_columns": context.indicators.columns,
         "precision_m": PRECISION_M,
         "metres_per_degree_lat": METRES_PER_DEGREE_LAT,
@@ -47,8 +46,8 @@ def offline_data(model: StoryModel) -> dict:
         "excerpts": [{"id": e["id"], "place": e["place"], "district_code": e["district_code"],
                       "text": _first_line(e["text"]), "text_en": _first_line(e.get("text_en"))} for e in model.excerpts],
         "facts": [{"id": f["id"], "place": f["place"], "district_code": f["district_code"], "label": f["label"],
-                   "label_en": f.get("label_en"), "value": f["value"], "unit": f["unit"], "unit_en": f.get("unit_en"),
-                   "qualifier": f.get("qualifier")} for f in model.facts],
+                   "label_en": f.get("label_en"), "value": f["value"], "unit": f["unit"], "figure": f["figure"],
+                   "figure_en": f["figure_en"]} for f in model.facts],
     }
 
 

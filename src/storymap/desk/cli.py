@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from ..cli_common import UserError, domain_errors, root_option
+from ..cli_common import domain_errors, root_option
+from ..project import resolve_project
 
 LOOPBACK = "127.0.0.1"
 
@@ -21,13 +22,9 @@ def edit(root, port, tiles):
     never the example bundled with storymap.
     """
     from .. import serving
-    from ..project import resolve_project
     from ..web.desk import create_desk_app
 
-    project = resolve_project(root)
-    if project.is_bundled:
-        raise UserError("Error: storymap edit writes into a project folder, and the working directory is not in one; "
-                        "expected `storymap init DIR` then `cd DIR` (or --root DIR): the bundled example is read-only")
+    project = resolve_project(root).writable("storymap edit")
     app = create_desk_app(project.root, tuple(t.strip() for t in tiles.split(",") if t.strip()))
     listening = serving.waitress_server(app, LOOPBACK, port, 4)
     click.echo(f"storymap edit: {project.root}\n  the desk at http://{LOOPBACK}:{port}/edit/  (Ctrl+C to stop)")

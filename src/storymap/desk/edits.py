@@ -20,6 +20,7 @@ from ..checks import PRECISIONS, Checker
 from ..errors import OutsideDistrictsError, StorymapError
 from ..gazetteer import COLUMNS, Gazetteer
 from ..ingest.gazetteer_add import build_row
+from ..ingest.ids import slug
 from . import storyfile
 from .files import project_lock, write_with_history
 from .scan import (Checks, StoryRef, UnknownItem, check_region, find_story, project_regions, region_gazetteer,
@@ -30,14 +31,18 @@ INPUT_CRS = (*coords.CRS_NAMES, coords.BD09)
 
 @dataclass(frozen=True)
 class Saved:
-    """What a save did: its message, the history folder of the previous versions, validate's verdict."""
+    """What a save did: its message, the history folder of the previous versions, validate's verdict.
+
+    ``point`` is the stored point of a place (what the message says, as data the page words in its language).
+    """
 
     message: str
     history: Path | None
     checks: Checks
+    point: dict | None = None
 
     def as_json(self, root: Path) -> dict:
-        return {"message": self.message,
+        return {"message": self.message, "point": self.point,
                 "history": str(self.history.relative_to(Path(root).resolve())) if self.history else None,
                 "checks": self.checks.as_json(root)}
 
@@ -72,16 +77,20 @@ def locate(root: Path, region_name: str, lon, lat, crs: str) -> dict:
         raise UnknownItem(f"no region {region_name!r}; expected one of {', '.join(regions) or 'none'}")
     geodata = region_geodata(regions[region_name])
     lon, lat = number(lon, "lon"), number(lat, "lat")
-    in_lon, in_lat, in_crs, _ = to_input_crs(lon, lat, crs)
-    check = Checker("lon/lat")
-    if not check.lon_lat(in_lon, in_lat, None):
-        raise StorymapError(check.problems[0].message)
-    try:
-        district, w_lon, w_lat = geodata.locate(in_lon, in_lat, in_crs)
-    except OutsideDistrictsError as exc:
-        raise StorymapError(f"{exc}; expected a point inside {geodata.region_name_zh}") from exc
+    district, w_lon, w_lat = _district_of(geodata, *to_input_crs(lon, lat, crs)[:3])
     return {"district": {"code": district.code, "name_zh": district.name_zh, "name_en": district.name_en},
             "lon": round(w_lon, 7), "lat": round(w_lat, 7)}
+
+
+def _district_of(geodata, lon: float, lat: float, crs: str):
+    """(district, WGS-84 lon, lat) of a point in ``crs``; StorymapError saying why not (in the desk's words)."""
+    check = Checker("lon/lat")
+    if not check.lon_lat(lon, lat, None):
+        raise StorymapError(check.problems[0].message)
+    try:
+        return geodata.locate(lon, lat, crs)
+    except OutsideDistrictsError as exc:
+        raise StorymapError(f"{exc}; expected a point inside {geodata.region_name_zh}") from exc
 
 
 def place_point(root: Path, region: str, story_id: str, place_id: str, *, lon, lat, crs: str,
@@ -98,7 +107,9 @@ def place_point(root: Path, region: str, story_id: str, place_id: str, *, lon, l
         text = ref.path.read_text("utf-8")
         data = storyfile.load(text)
         place = storyfile.find_place(data, place_id)
+        before = str(place.get("district") or "") or None  # the district the draft gave (the save replaces it)
         geodata = region_geodata(ref.region)
+        _district_of(geodata, in_lon, in_lat, in_crs)  # refused here in the desk's words, before the row is built
         gazetteer = region_gazetteer(ref.region)
         name = str(place.get("name") or place_id)
         own = gazetteer.by_id(str(place["gazetteer"])) if place.get("gazetteer") else gazetteer.by_name(name)
@@ -111,10 +122,12 @@ def place_point(root: Path, region: str, story_id: str, place_id: str, *, lon, l
                  geodata.gazetteer_path: _gazetteer_text(geodata.gazetteer_path, row, own)}
         history = write_with_history(root, files)
     district = geodata.district(row["district_code"])
-    before = place.get("district")
     moved = f" (the story said {before})" if before and before != row["district_code"] else ""
+    point = {"name": name, "lon": row["lon"], "lat": row["lat"], "precision": row["precision"], "row": row["id"],
+             "district": {"code": district.code, "name_zh": district.name_zh, "name_en": district.name_en},
+             "story_district": before if moved else None}
     return _saved(ref, f"{name}: {row['lon']}, {row['lat']} WGS-84, {row['precision']}, in {district.name_zh} "
-                       f"({district.code}){moved}; gazetteer row {row['id']!r}", history)
+                       f"({district.code}){moved}; gazetteer row {row['id']!r}", history, point)
 
 
 def reject(root: Path, region: str, story_id: str, place_id: str) -> Saved:
@@ -146,6 +159,18 @@ def update(root: Path, region: str, story_id: str, place_id: str, changes: dict)
     return _story_edit(root, region, story_id, edit, message)
 
 
+def add(root: Path, region: str, story_id: str, name, role) -> Saved:
+    """A place the draft missed (its id from its name, like the draft's), to be placed like the others."""
+    if not isinstance(name, str) or not isinstance(role, str):
+        raise StorymapError(f"name is {name!r} and role {role!r}; expected the place's name and story or mentioned")
+    place_id = slug(name)
+
+    def edit(data):
+        storyfile.add_place(data, place_id, name, role)
+
+    return _story_edit(root, region, story_id, edit, f"added {name.strip()!r} as {place_id!r} ({role})")
+
+
 def merge(root: Path, region: str, story_id: str, place_id: str, into) -> Saved:
     if not isinstance(into, str):
         raise StorymapError(f"into is {into!r}; expected the id of the place to keep")
@@ -162,8 +187,8 @@ def _story_edit(root: Path, region: str, story_id: str, edit, message: str) -> S
     return _saved(ref, message, history)
 
 
-def _saved(ref: StoryRef, message: str, history: Path | None) -> Saved:
-    return Saved(message, history, check_region(ref.region))
+def _saved(ref: StoryRef, message: str, history: Path | None, point: dict | None = None) -> Saved:
+    return Saved(message, history, check_region(ref.region), point)
 
 
 def _gazetteer_text(path: Path, row: dict, replaced) -> str:

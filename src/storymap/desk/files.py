@@ -13,15 +13,14 @@ copied to ``.storymap-history/<time>/<path in the project>`` first.
 from __future__ import annotations
 
 import fcntl
-import os
 import shutil
-import tempfile
 import threading
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
 from ..errors import StorymapError
+from ..fileio import replace_files
 
 HISTORY_DIR = ".storymap-history"
 
@@ -77,7 +76,6 @@ def write_with_history(root: Path, files: dict[Path, str]) -> Path | None:
         return None
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
     history = root / HISTORY_DIR / stamp
-    staged: list[tuple[Path, Path]] = []
     done: list[Path] = []
     try:
         for path in changed:
@@ -85,23 +83,14 @@ def write_with_history(root: Path, files: dict[Path, str]) -> Path | None:
                 keep = history / path.relative_to(root)
                 keep.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(path, keep)
-        for path, text in changed.items():
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            staged.append((path, Path(tmp)))
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
-            os.chmod(tmp, 0o644)
-        for path, tmp in staged:
-            os.replace(tmp, path)
-            done.append(path)
+        replace_files(changed, done)
     except OSError as exc:
         for path in done:  # put back what was replaced already
             kept = history / path.relative_to(root)
             if kept.exists():
                 shutil.copy2(kept, path)
+            else:  # it was new: nothing before it
+                path.unlink(missing_ok=True)
         raise StorymapError(f"cannot write {exc.filename or root}: {exc.strerror or exc}; "
                             "expected a writable project folder (nothing was changed)") from exc
-    finally:
-        for _, tmp in staged:
-            tmp.unlink(missing_ok=True)
     return history if history.exists() else None

@@ -135,22 +135,19 @@ class Checks:
 def check_region(region: Region) -> Checks:
     """Run the region through the pipeline, as ``storymap validate`` does."""
     from ..pipeline import build_model
-
-    from ..stories import _english_gaps, story_files
+    from ..stories import load_stories
 
     try:
         build_model(region.stories_dir, region.geodata_dir)
         problems = ()
     except InvalidInputError as exc:
         problems = tuple(str(p) for p in exc.problems)
-    # The gaps validate warns about, read from each file even when the region has problems.
-    gaps = []
-    for path in story_files(region.stories_dir):
-        try:
-            gaps += _english_gaps(path, read_yaml(path))
-        except InvalidInputError:
-            continue
-    return Checks(problems, tuple(str(gap) for gap in gaps))
+    # The gaps validate warns about, of every story that could be read even when the region has problems.
+    try:
+        stories = load_stories(region.stories_dir)
+    except InvalidInputError as exc:
+        stories = exc.partial or []
+    return Checks(problems, tuple(str(gap) for story in stories for gap in story.english_gaps))
 
 
 def load_story(ref: StoryRef):
@@ -159,13 +156,15 @@ def load_story(ref: StoryRef):
 
 
 def places_of(data, gazetteer: Gazetteer, geodata: Geodata) -> list[dict]:
-    """Each place of a story (round-trip data) with its state, point, districts, evidence, and whether accepted."""
-    accepted = storyfile.checked(data)
+    """Each place of a story (round-trip data) with its state, point, districts, evidence, whether accepted,
+    and whether it is a draft's candidate still to be accepted."""
+    accepted, candidates = storyfile.checked(data), storyfile.unchecked(data)
     rows = []
     for place in data.get("places") or []:
         if not isinstance(place, dict):
             continue
-        rows.append({**_place_row(place, gazetteer, geodata), "accepted": place.get("id") in accepted})
+        rows.append({**_place_row(place, gazetteer, geodata), "accepted": place.get("id") in accepted,
+                     "candidate": place.get("id") in candidates})
     joined = district_codes([r["lon"] if r["lon"] is not None else 0.0 for r in rows],
                             [r["lat"] if r["lat"] is not None else 0.0 for r in rows], geodata)
     passages = _passages(data)
@@ -262,7 +261,7 @@ def story_summary(ref: StoryRef, data, gazetteer: Gazetteer, geodata: Geodata, c
         "exact": sum(p["status"] == "exact" for p in places),
         "approximate": sum(p["status"] == "approximate" for p in places),
         "todo": sum(p["status"] == "todo" for p in places),
-        "unchecked": sum(not p["accepted"] for p in places),
+        "unchecked": sum(p["candidate"] for p in places),
         "problems": len(own.problems), "english_missing": len(own.warnings),
     }
 
@@ -274,12 +273,16 @@ def project_summary(root: Path) -> list[dict]:
         geodata = region_geodata(region)
         gazetteer = region_gazetteer(region)
         checks = check_region(region)
-        stories = []
+        stories, listed = [], []
         for ref in story_refs(root, region):
             try:
                 stories.append(story_summary(ref, load_story(ref), gazetteer, geodata, checks))
-            except StorymapError:  # not a story the desk can edit; validate names what is wrong
+                listed.append(str(ref.path))
+            except StorymapError:  # not a story the desk can edit: its problems are listed with the region's
                 continue
+        # What validate finds outside the listed stories (a broken file, the gazetteer, geodata) is shown too.
+        others = Checks(tuple(p for p in checks.problems if not p.startswith(tuple(listed))), ())
         regions.append({"name": region.name, "name_zh": geodata.region_name_zh, "name_en": geodata.region_name_en,
-                        "ok": checks.ok, "problems": len(checks.problems), "stories": stories})
+                        "ok": checks.ok, "problems": len(checks.problems), "stories": stories,
+                        "other_problems": others.as_json(root)["problems"]})
     return regions

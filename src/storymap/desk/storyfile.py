@@ -32,6 +32,8 @@ DISTRICT_POINT = "# a point inside the district polygon"
 # The note `storymap ingest` writes above each place, and the mark of a place the editor accepted.
 DRAFT_NOTE = re.compile(r"^# \d+ mention\(s\); ")
 CHECKED = "# checked on the desk"
+ADDED = "# added on the desk"
+NO_STORY_PLACE = "# no story place named"  # ingest's note on a passage without a place
 
 
 class UnknownPlace(StorymapError):
@@ -109,6 +111,62 @@ def rename(data: CommentedMap, place_id: str, name: str | None = None, name_en: 
                 _delete_key(place, "name_en")
 
 
+def add_place(data: CommentedMap, place_id: str, name: str, role: str) -> None:
+    """A place the draft missed, after the others, anchored where the story's passages name it.
+
+    A story point becomes the place of each passage that has none and names it;
+    otherwise the passages that name it mention it. Its point is still to be given.
+    """
+    name = name.strip()
+    if not name:
+        raise StorymapError("name is empty; expected the place's name as the article prints it")
+    if role not in ROLES:
+        raise StorymapError(f"role is {role!r}; expected {' or '.join(ROLES)}")
+    places = data["places"]
+    taken = {p.get("id"): p.get("name") for p in places if isinstance(p, CommentedMap)}
+    if name in taken.values():
+        raise StorymapError(f"name {name!r} is a place of the story already; expected a place it does not have")
+    if place_id in taken:
+        raise StorymapError(f"id {place_id!r} is taken by {taken[place_id]!r}; expected a new id")
+    place = CommentedMap([("id", place_id), ("name", DoubleQuotedScalarString(name)), ("role", role)])
+    if places and isinstance(places[-1], CommentedMap) and places[-1]:
+        before = places[-1]
+        last = list(before)[-1]
+        eol, below = _split(_comment(before, last))
+        inner, tail = _split_below(before, below)  # the tail belongs to what follows the list
+        _set_comment(before, last, _join(eol, inner + f"{' ' * (before.lc.col - 2 if before.lc.col else 2)}{ADDED}\n"))
+        if tail:
+            _set_comment(place, "role", _join("", tail), like=_token(before, last))
+    places.append(place)
+    for excerpt in _records(data, "excerpts"):
+        if name not in str(excerpt.get("text") or ""):
+            continue
+        if role == "story" and excerpt.get("place") is None:
+            _insert_after(excerpt, "section", "place", place_id)
+            _drop_comment_lines(excerpt, (NO_STORY_PLACE,))
+        else:
+            mentions = excerpt.get("mentions")
+            if isinstance(mentions, list):
+                if place_id not in mentions:
+                    mentions.append(place_id)
+            else:
+                listed = CommentedSeq([place_id])
+                listed.fa.set_flow_style()
+                _insert_after(excerpt, "place" if "place" in excerpt else "section", "mentions", listed)
+
+
+def _insert_after(mapping: CommentedMap, key, new_key, value) -> None:
+    """Insert ``new_key`` after ``key`` (or first); the comment lines under ``key`` move under the new key."""
+    keys = list(mapping)
+    at = keys.index(key) + 1 if key in keys else 0
+    mapping.insert(at, new_key, value)
+    if key in keys:
+        eol, below = _split(_comment(mapping, key))
+        if below:
+            _set_comment(mapping, key, eol, like=_token(mapping, key))
+            _set_comment(mapping, new_key, _join("", below), like=_token(mapping, key))
+
+
 def set_role(data: CommentedMap, place_id: str, role: str) -> None:
     if role not in ROLES:
         raise StorymapError(f"role is {role!r}; expected {' or '.join(ROLES)}")
@@ -174,10 +232,22 @@ def accept(data: CommentedMap, place_id: str) -> None:
 
 def checked(data: CommentedMap) -> set[str]:
     """The ids of the places the editor has accepted on the desk."""
+    return _marked(data, lambda note: note.startswith(CHECKED))
+
+
+def unchecked(data: CommentedMap) -> set[str]:
+    """The ids of the draft's candidates not accepted yet (``storymap ingest``'s note above them, unmarked).
+
+    A place written by hand carries no such note: it is nobody's candidate.
+    """
+    return _marked(data, lambda note: bool(DRAFT_NOTE.match(note)))
+
+
+def _marked(data: CommentedMap, says) -> set[str]:
+    """The ids of the places whose note (the comment line right above them) ``says(note)``."""
     places = data["places"]
     return {place.get("id") for index, place in enumerate(places)
-            if isinstance(place, CommentedMap)
-            and (_header(places, index).splitlines() or [""])[-1].strip().startswith(CHECKED)}
+            if isinstance(place, CommentedMap) and says((_header(places, index).splitlines() or [""])[-1].strip())}
 
 
 def _records(data: CommentedMap, key: str) -> list[CommentedMap]:

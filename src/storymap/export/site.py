@@ -201,8 +201,11 @@ def _crawl_and_write(app: Flask, plan: ExportPlan, staging: Path, out_dir: Path)
     queue = list(plan.urls)
     adapter = app.url_map.bind("localhost")
     left_out = set(SERVER_ONLY) | skip
+    copied = set()  # (path, language) of each page in the copy: one file holds one variant
     while queue:
         url = queue.pop(0)
+        if _variant(url) in copied and _normal(url) not in crawler.by_url:
+            continue  # another variant (/quiz without ?seed=, /handout?key=1): linked to the one copied
         try:
             if adapter.match(urlsplit(url).path)[0] in left_out:  # a link to a route left out
                 continue
@@ -215,6 +218,7 @@ def _crawl_and_write(app: Flask, plan: ExportPlan, staging: Path, out_dir: Path)
                 raise StorymapError(str(exc)) from exc
             plan.refused[_normal(url)] = exc.reason  # e.g. a JSON route that needs query arguments
             continue
+        copied.add(_variant(url))
         if fetched.mimetype == "text/html" and fetched not in pages:
             pages.append(fetched)
             text = fetched.body.decode("utf-8")
@@ -246,6 +250,13 @@ def _normal(url: str) -> str:
     """The request for ``url``: its path and query without the fragment."""
     parts = urlsplit(url)
     return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def _variant(url: str) -> tuple[str, str | None]:
+    """What decides a URL's file in the copy: its path and language (its other arguments do not)."""
+    parts = urlsplit(url)
+    lang = dict(parse_qsl(parts.query)).get("lang")
+    return parts.path, lang if lang in LANG_VARIANTS else None
 
 
 def _with_lang(url: str, lang: str) -> str:
@@ -301,11 +312,8 @@ def _drop_unexported_query(url: str, crawler: _Crawler) -> str:
     """A link with query arguments the export fixed (?seed=&n=) points at the exported variant."""
     if _normal(url) in crawler.by_url:
         return url
-    parts = urlsplit(url)
-    lang = dict(parse_qsl(parts.query)).get("lang")
     for candidate in crawler.by_url.values():
-        c = urlsplit(candidate.url)
-        if c.path == parts.path and dict(parse_qsl(c.query)).get("lang") == lang:
+        if _variant(candidate.url) == _variant(url):
             return candidate.url
     return url
 

@@ -14,7 +14,6 @@ is ingested. The region's townships come from its divisions.csv (:mod:`.division
 
 from __future__ import annotations
 
-import json
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,20 +37,21 @@ def ingest_article(
     raw_path: Path,
     city: str,
     *,
-    geodata_dir: Path | None = None,
+    geodata_dir: Path,
     story_id: str | None = None,
     out_path: Path | None = None,
     force: bool = False,
     stories_root: Path | None = None,
     analyser: str = "lac",
 ) -> IngestResult:
-    """Draft a story file from ``raw_path`` for the region ``city`` (its adcode).
+    """Draft a story file from ``raw_path`` for the region ``city`` (its adcode), whose folder is ``geodata_dir``
+    (the CLI finds it with :meth:`storymap.project.Project.region_geodata_for`).
 
     Raises
     ------
     StorymapError
         One line naming the bad input: an unreadable or empty text, an
-        unknown adcode, a region folder without polygons, an output file that
+        adcode that is not the region folder's, a region folder without polygons, an output file that
         exists (without ``force``), a region whose townships the division list
         lacks. Nothing is written then.
 
@@ -67,9 +67,8 @@ def ingest_article(
     from .places import find_places, region_names
 
     raw = read_raw_text(raw_path)
-    geodata_root = bundled_path("geodata")
     stories_root = Path(stories_root) if stories_root else bundled_path("stories")
-    geodata = _region_geodata(Path(geodata_dir) if geodata_dir else _region_dir(city, geodata_root), city)
+    geodata = _region_geodata(Path(geodata_dir), city)
     gazetteer = _one_line(load_gazetteer, geodata.gazetteer_path)
     district_pairs = [(d.code, d.name_zh) for d in geodata.districts]
     townships = read_divisions(geodata.directory, city, district_pairs)
@@ -127,24 +126,6 @@ def ingest_article(
     todo = _check_draft({**files, source_name: raw.text}, out_path, geodata.directory)
     write_files_atomically(out_path.parent, files)
     return IngestResult(out_path, out_path.parent / source_name, draft, raw.encoding, todo)
-
-
-def _region_dir(city: str, geodata_root: Path) -> Path:
-    if not (len(city) == 6 and city.isdigit()):
-        raise StorymapError(f"--city must be a six-digit adcode, e.g. 440300 for 深圳市; got {city!r}")
-    known = {}
-    for manifest in sorted(geodata_root.glob("*/manifest.json")):
-        try:
-            known[json.loads(manifest.read_text("utf-8"))["region"]["adcode"]] = manifest.parent
-        except (OSError, ValueError, KeyError, TypeError):
-            continue
-    if city not in known:
-        have = ", ".join(f"{code} ({path.name})" for code, path in known.items()) or "none"
-        raise StorymapError(
-            f"no region folder for adcode {city} under {geodata_root} (found: {have}); "
-            f"run `storymap geodata import {city} --out {geodata_root}/NAME` or pass --geodata DIR"
-        )
-    return known[city]
 
 
 def _region_geodata(directory: Path, city: str):

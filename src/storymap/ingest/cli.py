@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from ..cli_common import domain_errors, project_at, region_option, root_option
+from ..cli_common import domain_errors, region_option, root_option
+from ..project import resolve_project
 
 
 @click.command()
@@ -29,7 +30,7 @@ def ingest(raw, city, geodata_dir, story_id, out_path, force, root):
     """
     from . import ingest_article
 
-    project = project_at(root) if out_path else project_at(root).writable("ingest")
+    project = resolve_project(root) if out_path else resolve_project(root).writable("ingest")
     result = ingest_article(raw, city, geodata_dir=geodata_dir or project.region_geodata_for(city),
                             story_id=story_id, out_path=out_path, force=force, stories_root=project.stories_root)
     for line in report_lines(result):
@@ -91,7 +92,7 @@ def gazetteer_add(name, lon, lat, crs, precision, source, district, entry_id, al
     """Append a checked row for NAME to the region's gazetteer.csv."""
     from .gazetteer_add import add_gazetteer_entry
 
-    geodata_dir = geodata_dir or project_at(root).writable("gazetteer add").geodata_dir(region)
+    geodata_dir = geodata_dir or resolve_project(root).writable("gazetteer add").geodata_dir(region)
     entry = add_gazetteer_entry(geodata_dir, name, lon, lat, crs, precision, source,
                                 district=district, entry_id=entry_id, aliases=aliases, note=note)
     row = entry.row

@@ -13,7 +13,7 @@ import secrets
 from flask import Blueprint, current_app, g, jsonify, make_response, render_template, request, url_for
 
 from ..classroom import handout as handout_kit
-from ..classroom.quiz import DEFAULT_COUNT, QuizError, build_quiz
+from ..classroom.quiz import DEFAULT_COUNT, MAX_SEED, QuizError, build_quiz
 from ..classroom.strings import STRINGS as CLASSROOM_STRINGS
 from ..classroom.svgmap import district_map_svg
 from ..errors import StorymapError
@@ -25,12 +25,18 @@ from .state import current_snapshot
 
 bp = Blueprint("classroom", __name__)
 
-MAX_SEED = 10**9
-
 
 def strings(lang: str) -> dict:
     """The map's strings (shared front-end modules use them) plus the classroom views' own."""
     return {**MAP_STRINGS[lang], **CLASSROOM_STRINGS[lang]}
+
+
+@bp.get("/classroom")
+def hub():
+    """The classroom entry: presenter, quiz and handout, each with what it is for."""
+    lang = pick_lang(request.args.get("lang"))
+    story = current_snapshot().model.stories[0]
+    return _page("classroom.html", lang, title=story["title_en"] if lang == "en" and story.get("title_en") else story["title"])
 
 
 @bp.get("/present")
@@ -73,8 +79,13 @@ def quiz_json():
 
 @bp.get("/handout")
 def handout():
-    """Two A4 pages: the map with the numbered stops and excerpts, then a worksheet."""
+    """Two A4 pages: the map with the numbered stops and excerpts, then a worksheet.
+
+    ``?seed=`` picks the worksheet's question set (printed on it); ``?key=1`` adds a
+    third page, the answer key for the teacher.
+    """
     lang = pick_lang(request.args.get("lang"))
+    seed, key = _handout_args()
     url = handout_kit.check_public_url(request.args.get("url") or None)
     model = current_snapshot().model
     t = strings(lang)
@@ -82,20 +93,28 @@ def handout():
     title = story["title_en"] if lang == "en" and story.get("title_en") else story["title"]
     return _page(
         "handout.html", lang,
-        content=handout_kit.handout_content(model, lang),
-        map_named=_once(("svg", lang, True), lambda: district_map_svg(model, lang, names=True, title=t["handout_map"])),
-        map_blank=_once(("svg", lang, False), lambda: district_map_svg(model, lang, names=False, title=t["worksheet"])),
+        content=handout_kit.handout_content(model, lang, seed), key=key,
+        # each copy of a map has its own id prefix: the key page repeats the named map
+        map_named=_handout_map(model, lang, True, t["handout_map"], "named-"),
+        map_blank=_handout_map(model, lang, False, t["worksheet"], "blank-"),
+        map_key=_handout_map(model, lang, True, t["handout_map"], "key-") if key else None,
         qr=handout_kit.qr_svg(url) if url else None, url=url, title=title,
     )
 
 
 @bp.get("/handout.pdf")
 def handout_pdf():
-    """The handout printed by headless Chromium; made once per model and language."""
+    """The handout printed by headless Chromium (``?seed=``, ``?key=1`` as on the page).
+
+    The default set is made once per model and language; another seed is printed on request.
+    """
     lang = pick_lang(request.args.get("lang"))
+    seed, key = _handout_args()
     app = current_app._get_current_object()
+    path = url_for("classroom.handout", lang=lang, seed=seed, key=1 if key else None)
+    make = lambda: handout_kit.print_pdf(app, path, request.script_root)  # noqa: E731
     try:
-        pdf = _once(("handout.pdf", lang), lambda: handout_kit.print_pdf(app, url_for("classroom.handout", lang=lang)))
+        pdf = _once(("handout.pdf", lang, key), make) if seed == handout_kit.WORKSHEET_SEED else make()
     except StorymapError as exc:  # no Chromium or no CJK font on this server
         return render_template("error.html", code=503, name=str(exc), lang=lang), 503
     response = make_response(pdf)
@@ -107,6 +126,12 @@ def handout_pdf():
 # --- helpers
 
 
+def _handout_map(model, lang: str, names: bool, title: str, id_prefix: str) -> str:
+    """One copy of the handout's SVG map, made once per model (its ids start with ``id_prefix``)."""
+    return _once(("svg", lang, names, id_prefix),
+                 lambda: district_map_svg(model, lang, names=names, title=title, id_prefix=id_prefix))
+
+
 def _parse_quiz_args(required_seed: bool) -> tuple[int, int]:
     values = {}
     for name, default, low, high in (("seed", None, 0, MAX_SEED), ("n", DEFAULT_COUNT, 1, None)):
@@ -116,11 +141,22 @@ def _parse_quiz_args(required_seed: bool) -> tuple[int, int]:
                 raise QuizError("missing query parameter 'seed'; expected a whole number such as ?seed=12")
             values[name] = default if default is not None else secrets.randbelow(10_000)
             continue
-        if not raw.isdigit() or int(raw) < low or (high is not None and int(raw) > high):
-            expected = f"a whole number from {low}" + (f" to {high}" if high else " up")
-            raise QuizError(f"{name} is {raw!r}; expected {expected}")
-        values[name] = int(raw)
+        values[name] = _whole_number(name, raw, low, high)
     return values["seed"], values["n"]
+
+
+def _handout_args() -> tuple[int, bool]:
+    """The handout's question set (``?seed=``, default the fixed one) and whether it has its key page."""
+    raw = request.args.get("seed", "").strip()
+    seed = _whole_number("seed", raw, 0, MAX_SEED) if raw else handout_kit.WORKSHEET_SEED
+    return seed, request.args.get("key") == "1"
+
+
+def _whole_number(name: str, raw: str, low: int, high: int | None) -> int:
+    if not raw.isdigit() or int(raw) < low or (high is not None and int(raw) > high):
+        expected = f"a whole number from {low}" + (f" to {high}" if high else " up")
+        raise QuizError(f"{name} is {raw!r}; expected {expected}")
+    return int(raw)
 
 
 @bp.errorhandler(StorymapError)

@@ -5,7 +5,8 @@ story files with what is left to do), ``/edit/<region>/<story-id>`` (the
 source text beside the map, one story's places to confirm and place) and the
 JSON API the page uses, all from :mod:`storymap.desk`. Each region's reader's
 map is mounted at ``/preview/<region>/`` (the reader app of
-``create_app``), made again after every save so it shows the saved files.
+``create_app``, without its CORS headers: other sites may not read a draft),
+made again after every save so it shows the saved files.
 
 Safety: only loopback Host names are answered (a page of another site that a
 DNS rebinding points at 127.0.0.1 gets 400), every write needs the CSRF token
@@ -23,7 +24,6 @@ import threading
 from pathlib import Path
 
 from flask import Blueprint, Flask, abort, current_app, jsonify, render_template, request, url_for
-from werkzeug.exceptions import HTTPException
 
 from .. import coords
 from ..checks import PRECISIONS
@@ -33,7 +33,7 @@ from ..desk.storyfile import UnknownPlace
 from ..errors import InvalidInputError, StorymapError
 from ..mapbuilder import TILE_SOURCES
 from ..resources import bundled_path
-from . import StrictJSONProvider, assets, security
+from . import StrictJSONProvider, assets, errors, security
 from .errors import error_response
 from .i18n import HTML_LANG, pick_lang
 
@@ -43,8 +43,8 @@ LOOPBACK_NAMES = ("localhost",)
 STRINGS = {
     "zh": {
         "app_title": "编辑台 · 故事地图", "heading": "编辑台", "intro": "确认草稿里的地点，并在地图上为它们定位。",
-        "region": "地区", "story": "文章", "exact": "精确定位", "approximate": "大致定位", "todo": "待定位",
-        "problems": "校验问题", "english_missing": "缺英文", "open": "打开", "no_regions":
+        "story": "文章", "exact": "精确定位", "approximate": "大致定位", "todo": "待定位",
+        "problems": "校验问题", "english_missing": "缺英文", "no_regions":
         "这个项目文件夹里没有地区：需要 stories/<地区>/ 和 geodata/<地区>/。",
         "source_text": "原文", "places": "地点", "map": "地图", "preview": "读者地图预览",
         "preview_note": "校验通过后显示读者看到的地图。", "back": "全部文章",
@@ -54,20 +54,24 @@ STRINGS = {
         "lon": "经度", "lat": "纬度", "crs": "坐标系", "precision": "精度", "source": "来源",
         "source_placeholder": "坐标来自哪里（地图、实地、网址）", "falls_in": "落在：{district}",
         "save_point": "保存位置", "reject": "删除候选", "rename": "改名", "name": "名称", "name_en": "英文名",
-        "role": "角色", "set_role": "改角色", "merge": "并入", "merge_into": "并入另一个地点", "save": "保存",
+        "role": "角色", "set_role": "改角色", "merge": "并入", "merge_into": "并入另一个地点",
         "confirm_reject": "从草稿中删除“{name}”及其锚点？", "checks_ok": "校验通过：storymap validate 没有问题。",
-        "checks_bad": "校验问题 {n} 个：", "warnings": "英文缺失 {n} 处（提示，不影响发布）",
-        "saving": "正在保存…", "select_place": "先在列表中选择一个地点，再点击地图。",
+        "checks_bad": "校验问题 {n} 个：", "checks": "校验结果", "colon": "：",
+        "add_place": "添加地点", "add_hint": "草稿漏掉的地点：在原文中选中它的名称，或在这里输入。",
+        "request_failed": "请求没有得到回应，没有保存任何内容（编辑台的服务器还在运行吗？）：{error}",
+        "other_problems": "上面文章之外的校验问题（storymap validate）：", "warnings": "英文缺失 {n} 处（提示，不影响发布）",
+        "saving": "正在保存…", "saved_point": "已保存：{name} {lon}, {lat}（WGS-84，精度：{precision}），位于{district}{moved}；地名库条目 {row}",
+        "saved_moved": "（草稿原先记为 {code}）", "select_place": "先在列表中选择一个地点，再点击地图。",
         "crs_wgs84": "WGS-84（GPS、OpenStreetMap）", "crs_gcj02": "GCJ-02（高德、腾讯）", "crs_bd09": "BD-09（百度）",
-        "precision_point": "点", "precision_street": "街道/道路", "precision_subdistrict": "街道/镇",
+        "precision_point": "点", "precision_street": "道路", "precision_subdistrict": "街道/乡镇",
         "precision_district": "区", "other_lang": "English", "tiles_none": "仅区界", "edit": "改名、角色、合并",
         "accept": "确认候选", "accepted": "已确认", "unchecked": "未确认",
     },
     "en": {
         "app_title": "Editor's desk · story map", "heading": "Editor's desk",
         "intro": "Confirm the draft's places and place them on the map.",
-        "region": "Region", "story": "Story", "exact": "Located exactly", "approximate": "Located approximately",
-        "todo": "To place", "problems": "Validate problems", "english_missing": "English missing", "open": "Open",
+        "story": "Story", "exact": "Located exactly", "approximate": "Located approximately",
+        "todo": "To place", "problems": "Validate problems", "english_missing": "English missing",
         "no_regions": "No region in this project folder: it needs stories/<region>/ beside geodata/<region>/.",
         "source_text": "Source text", "places": "Places", "map": "Map", "preview": "Reader's map preview",
         "preview_note": "The reader's map shows here once validate passes.", "back": "All stories",
@@ -78,10 +82,15 @@ STRINGS = {
         "source_placeholder": "where the coordinate came from (a map, a survey, a URL)",
         "falls_in": "Falls in: {district}", "save_point": "Save point", "reject": "Reject",
         "rename": "Rename", "name": "Name", "name_en": "English name", "role": "Role", "set_role": "Set role",
-        "merge": "Merge", "merge_into": "Merge into another place", "save": "Save",
+        "merge": "Merge", "merge_into": "Merge into another place",
         "confirm_reject": "Remove “{name}” and its anchors from the draft?",
-        "checks_ok": "Validate passes: storymap validate finds no problem.", "checks_bad": "{n} validate problem(s):",
+        "checks_ok": "Validate passes: storymap validate finds no problem.", "checks_bad": "{n} validate problem(s):", "checks": "Validate's verdict", "colon": ": ",
+        "add_place": "Add a place", "add_hint": "A place the draft missed: select its name in the source text, or type it here.",
+        "request_failed": "The request got no answer; nothing was saved (is the desk's server still running?): {error}",
+        "other_problems": "Validate problems outside these stories (storymap validate):",
         "warnings": "{n} English gap(s) (warnings; publishing is not blocked)", "saving": "Saving…",
+        "saved_point": "Saved: {name} at {lon}, {lat} (WGS-84, precision: {precision}) in {district}{moved}; gazetteer row {row}",
+        "saved_moved": " (the draft said {code})",
         "select_place": "Choose a place in the list first, then click the map.",
         "crs_wgs84": "WGS-84 (GPS, OpenStreetMap)", "crs_gcj02": "GCJ-02 (Amap, Tencent)", "crs_bd09": "BD-09 (Baidu)",
         "precision_point": "point", "precision_street": "street", "precision_subdistrict": "subdistrict",
@@ -109,7 +118,8 @@ def create_desk_app(project_root: Path, tiles: tuple[str, ...] = (), test_config
     app.json.ensure_ascii = False
     assets.init_app(app)
     security.init_app(app)
-    _errors(app)
+    errors.init_app(app, page="desk_error.html", api_prefix="/edit/api/",
+                    internal="internal error; the files were not changed by this request")
     app.register_blueprint(bp)
 
     @app.get("/")
@@ -200,10 +210,19 @@ class Previews:
                 if target is not None:
                     environ = {**environ, "SCRIPT_NAME": environ.get("SCRIPT_NAME", "") + f"/preview/{region}",
                                "PATH_INFO": "/" + rest}
-                    return target(environ, start_response)
+                    return target(environ, _same_origin_only(start_response))
             return desk_wsgi(environ, start_response)
 
         return dispatch
+
+
+def _same_origin_only(start_response):
+    """The reader app opens its API to every site (CORS); a draft's preview is for the desk's own pages only."""
+    def start(status, headers, exc_info=None):
+        kept = [(name, value) for name, value in headers if not name.lower().startswith("access-control-")]
+        return start_response(status, kept, exc_info)
+
+    return start
 
 
 class _NotReady:
@@ -219,27 +238,6 @@ class _NotReady:
                                         ("Content-Length", str(len(body))),
                                         ("Content-Security-Policy", "default-src 'none'; frame-ancestors 'self'")])
         return [body]
-
-
-def _errors(app: Flask) -> None:
-    def wants_json() -> bool:
-        return "/api/" in request.path
-
-    @app.errorhandler(HTTPException)
-    def http_error(exc: HTTPException):
-        if wants_json():
-            return error_response(exc.code or 500, exc.description or exc.name)
-        return render_template("desk_error.html", code=exc.code, message=exc.description, lang="zh"), exc.code
-
-    @app.errorhandler(Exception)
-    def unexpected(exc: Exception):
-        app.logger.exception("unhandled error on %s", request.path)
-        return http_error(_Internal())
-
-
-class _Internal(HTTPException):
-    code = 500
-    description = "internal error; the files were not changed by this request"
 
 
 def _root() -> Path:
@@ -329,6 +327,12 @@ def places_json(region, story_id):
     return _answer(lambda: {"places": _places(region, story_id)})
 
 
+@bp.post("/api/<region>/<story_id>/places")
+def add_place(region, story_id):
+    body = _body()
+    return _save(region, story_id, lambda: edits.add(_root(), region, story_id, body.get("name"), body.get("role")))
+
+
 @bp.post("/api/<region>/<story_id>/places/<place_id>/point")
 def place_point(region, story_id, place_id):
     body = _body()
@@ -369,7 +373,9 @@ def _answer_or_abort(make):
 def _body() -> dict:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        abort(400, "expected a JSON object body (Content-Type: application/json)")
+        got = (f"a JSON {type(body).__name__}" if body is not None
+               else f"{request.mimetype or 'no Content-Type'} that is not JSON" if request.data else "an empty body")
+        abort(400, f"the request body is {got}; expected a JSON object (Content-Type: application/json)")
     return body
 
 

@@ -18,12 +18,6 @@ bp = Blueprint("pages", __name__)
 COMPARE_ENTRY_STRINGS = ("compare", "add_to_compare", "in_compare")
 
 
-@bp.app_template_filter("figure")
-def figure(value: float) -> str:
-    """A quoted figure as readers write it: 9640000 -> 9,640,000; 25.3 -> 25.3."""
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
-
-
 @bp.get("/")
 def index():
     return _map_page(embed=False)

@@ -6,16 +6,15 @@ own story model, rebuilt when its files change) and mounts it at
 ``/<region>/``. The site itself serves the series index at ``/`` (each article
 with its city, date and a small locator in China) and its JSON twin
 ``/api/regions``; today's links (``/stories``, ``/embed``, ``/api/...``, and
-``/#district=…`` fragments, by the index's script) go on to the region they
-belong to. With one region only, ``/`` goes straight to its map. A region
+``/#district=…`` fragments, by the index's script) and the classroom pages
+(``/classroom``, ``/present``, ``/quiz``, ``/handout``…) go on to the region
+they belong to. With one region only, ``/`` goes straight to its map. A region
 added to the project while the site runs is served once its app is built
 (:class:`RegionApps`), as a changed file is.
 """
 
 from __future__ import annotations
 
-import threading
-import time
 from pathlib import Path
 
 from flask import (
@@ -43,6 +42,7 @@ from ..project import (
 from ..resources import bundled_path
 from . import assets, compression, create_app, security
 from .i18n import HTML_LANG, pick_lang
+from .periodic import PeriodicCheck
 
 STRINGS = {
     "zh": {
@@ -52,6 +52,7 @@ STRINGS = {
         "articles": "文章",
         "open_map": "地图",
         "reading": "阅读版",
+        "classroom": "课堂",
         "where": "{region}在中国的位置",
         "other_lang": "English",
     },
@@ -62,6 +63,7 @@ STRINGS = {
         "articles": "Articles",
         "open_map": "Map",
         "reading": "Reading view",
+        "classroom": "Classroom",
         "where": "Where {region} is in China",
         "other_lang": "中文",
     },
@@ -124,13 +126,11 @@ class RegionApps:
     def __init__(self, geodata_root: Path, stories_root: Path, make_app, check_seconds: float | None, logger):
         self.geodata_root, self.stories_root = geodata_root, stories_root
         self.make_app = make_app
-        self.check_seconds = check_seconds
         self.logger = logger
         # At start-up every region must build: bad data is one clean error before serving.
         self.apps: dict[str, Flask] = {r.name: make_app(r) for r in discover_regions(geodata_root, stories_root)}
         self._failed: dict[str, tuple] = {}  # region -> the input signature it failed with
-        self._check_lock = threading.Lock()
-        self._last_check = time.monotonic()
+        self.checks = PeriodicCheck(self._check, check_seconds, "storymap-regions")
         self._site_wsgi = self._dispatch = None
 
     def around(self, site_wsgi) -> RegionApps:
@@ -145,24 +145,13 @@ class RegionApps:
 
     def current(self) -> dict[str, Flask]:
         """The regions served now, at once; starts a background check when one is due."""
-        if self.check_seconds is not None and time.monotonic() - self._last_check >= self.check_seconds:
-            if self._check_lock.acquire(blocking=False):
-                self._last_check = time.monotonic()
-                threading.Thread(target=self._check_then_release, name="storymap-regions", daemon=True).start()
+        self.checks.start_if_due()
         return self.apps
 
     def refresh(self) -> dict[str, Flask]:
         """Check the region folders now, waiting for any new region's app (tests; never a request)."""
-        with self._check_lock:
-            self._check()
+        self.checks.run_now()
         return self.apps
-
-    def _check_then_release(self) -> None:
-        try:
-            self._check()
-        finally:
-            self._last_check = time.monotonic()
-            self._check_lock.release()
 
     def _check(self) -> None:
         # A story folder whose geodata is not imported yet is not a region yet (validate says so).
@@ -219,8 +208,14 @@ def regions_json():
 
 @bp.get("/stories")
 @bp.get("/embed")
+@bp.get("/classroom")
+@bp.get("/present")
+@bp.get("/quiz")
+@bp.get("/quiz/key")
+@bp.get("/handout")
+@bp.get("/handout.pdf")
 def old_page():
-    """Links from the one-region site: the page of the default region."""
+    """Links from the one-region site (and the README's classroom links): the page of the default region."""
     return redirect(_region_url(_default_region(), request.path.lstrip("/")), 301)
 
 
@@ -259,8 +254,10 @@ def _regions(lang: str) -> list[dict]:
             "point": _region_point(model.districts),
             "stories": [
                 {"id": s["id"], "title": s["title"] if lang == "zh" else s.get("title_en") or s["title"],
-                 "title_zh": s["title"], "date": s["date"], "newspaper": s["newspaper"],
-                 "reporters": s["reporters"], "series": s["series"]}
+                 "title_zh": s["title"], "date": s["date"],
+                 "newspaper": s["newspaper"] if lang == "zh" else s.get("newspaper_en") or s["newspaper"],
+                 "reporters": s["reporters"] if lang == "zh" else s.get("reporters_en") or s["reporters"],
+                 "series": s["series"] if lang == "zh" else s.get("series_en") or s["series"]}
                 for s in model.stories
             ],
             "districts": [d["code"] for d in model.districts],
@@ -278,6 +275,7 @@ def _articles(lang: str, locator) -> list[dict]:
                 **story, "region": region["name_zh"] if lang == "zh" else region["name_en"],
                 "url": region["url"] + (f"?lang={lang}" if lang != "zh" else ""),
                 "reading_url": region["url"] + "stories" + (f"?lang={lang}" if lang != "zh" else ""),
+                "classroom_url": region["url"] + "classroom" + (f"?lang={lang}" if lang != "zh" else ""),
                 "province_path": locator.province_path(region["code"]), "x": x, "y": y,
             })
     return sorted(articles, key=lambda a: a["date"], reverse=True)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import pickle
-import threading
 import time
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from ..model import StoryModel
 from ..modelcache import ModelCache, checked_model, input_signature, stored_or_built
 from ..pipeline import build_model
 from .lru import BoundedCache
+from .periodic import PeriodicCheck
 
 REBUILD_TIMEOUT_SECONDS = 120.0
 REBUILD_MEMORY_MB = 2048
@@ -78,14 +78,12 @@ class ModelHolder:
                  memory_mb: int = REBUILD_MEMORY_MB, cache: ModelCache | None = None):
         self.stories_dir = Path(stories_dir)
         self.geodata_dir = Path(geodata_dir)
-        self.check_seconds = check_seconds
         self.logger = logger
         self.builder = builder
         self.timeout_seconds = timeout_seconds
         self.memory_mb = memory_mb
         self.cache = cache
-        self._check_lock = threading.Lock()  # one check or rebuild at a time
-        self._last_check = time.monotonic()
+        self.checks = PeriodicCheck(self._check, check_seconds, "storymap-rebuild")  # one check or rebuild at a time
         self._failed_signature = None
         self.last_error: str | None = None
         # At start-up there is nothing to fall back on: build here (unless stored), and fail loudly.
@@ -112,24 +110,13 @@ class ModelHolder:
 
     def current(self) -> Snapshot:
         """The latest good snapshot, at once; starts a background check when one is due."""
-        if self.check_seconds is not None and time.monotonic() - self._last_check >= self.check_seconds:
-            if self._check_lock.acquire(blocking=False):
-                self._last_check = time.monotonic()
-                threading.Thread(target=self._check_then_release, name="storymap-rebuild", daemon=True).start()
+        self.checks.start_if_due()
         return self.snapshot
 
     def refresh(self) -> Snapshot:
         """Check the files and rebuild if they changed, waiting for it (CLI and tests; never a request)."""
-        with self._check_lock:
-            self._check()
+        self.checks.run_now()
         return self.snapshot
-
-    def _check_then_release(self) -> None:
-        try:
-            self._check()
-        finally:
-            self._last_check = time.monotonic()
-            self._check_lock.release()
 
     def _check(self) -> None:
         signature = input_signature(self.stories_dir, self.geodata_dir)

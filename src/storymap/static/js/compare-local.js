@@ -450,13 +450,9 @@ function excerptText(excerpt, lang) {
   return lang === "en" ? excerpt.text_en || excerpt.text : excerpt.text;
 }
 
-function factText(fact, labels, lang) {
-  const label = lang === "en" ? fact.label_en || fact.label : fact.label;
-  const value = fact.value;
-  const number = typeof value === "number" ? value.toLocaleString("en-US", { maximumFractionDigits: 20 }) : String(value);
-  const unit = lang === "en" ? (fact.unit_en !== undefined && fact.unit_en !== null ? fact.unit_en : fact.unit) : fact.unit;
-  const qualifier = labels.qualifiers[fact.qualifier || ""] || "";
-  return `${label} ${qualifier}${number}${unit ? (lang === "en" ? " " : "") + unit : ""}`;
+// The figure as the model prints it (storymap/figures.py, the one formatter), carried in the data.
+function factText(fact, lang) {
+  return lang === "en" ? `${fact.label_en || fact.label} ${fact.figure_en}` : `${fact.label} ${fact.figure}`;
 }
 
 export function table(result, labels, lang) {
@@ -485,7 +481,7 @@ export function table(result, labels, lang) {
     i.excerpts.map((e) => excerptText(e, lang)).join(" / ") || labels.none,
     i.excerpts.map((e) => ({ text: excerptText(e, lang), type: e.place ? "place" : null, id: e.place })))));
   row("facts", labels.facts, items.map((i) => cellOf(i.facts.length,
-    i.facts.map((f) => factText(f, labels, lang)).join("; ") || labels.none)));
+    i.facts.map((f) => factText(f, lang)).join("; ") || labels.none)));
   if (result.reference_point) {
     row("reference_m", labels.reference.replace("{name}", nameOf(result.reference_point, lang)), items.map((i) =>
       cellOf(i.reference.distance_m, `${km(i.reference.distance_m)}, ${labels.bearing_word} ${Math.round(i.reference.bearing_deg)}°`)));

@@ -12,7 +12,7 @@
  */
 import { h, translator } from "./dom.js";
 import { districtName, loadData, placeName, withLookups } from "./data.js";
-import { alignGcj02Layer } from "./map-layers.js";
+import { alignGcj02Layer, creditLeaflet } from "./map-layers.js";
 
 const data = loadData(document, "desk-data");
 const lang = data.lang;
@@ -27,6 +27,7 @@ const form = { lon: el("desk-lon"), lat: el("desk-lat"), crs: el("desk-crs"), pr
 
 // ---------- map ----------
 const map = L.map("desk-map", { zoomSnap: 0.25, attributionControl: data.tiles.length > 0 });
+creditLeaflet(map);
 const bases = {};
 for (const [index, tile] of data.tiles.entries()) {
   const layer = L.tileLayer(tile.url, { attribution: tile.attribution, maxZoom: tile.max_zoom,
@@ -49,13 +50,14 @@ fetch(data.urls.districts).then((response) => {
     onEachFeature: (feature, polygon) => {
       districtLayers.set(feature.properties.code, polygon);
       const district = data.by.district.get(feature.properties.code);
-      if (district) polygon.bindTooltip(districtName(district, lang), { sticky: true });
+      if (district) polygon.bindTooltip(h("span", null, districtName(district, lang)), { sticky: true });
     },
-  }).addTo(map);
-  layer.bringToBack();
+  });
+  // The view first: before it, layers wait to be drawn and bringToBack would leave the districts over the markers.
   map.fitBounds(layer.getBounds(), { padding: [8, 8] });
+  layer.addTo(map).bringToBack();
   document.body.dataset.mapReady = "true";
-});
+}).catch((error) => showDistrict(tr("request_failed", { error: error.message }), true));
 
 map.on("click", (event) => {
   if (!state.selected) {
@@ -74,9 +76,9 @@ function drawMarkers() {
     if (place.lon === null) continue;
     const marker = L.circleMarker([place.lat, place.lon], {
       radius: place.role === "story" ? 8 : 5,
-      className: `desk-marker desk-marker--${place.status}${place.id === state.selected ? " is-selected" : ""}`,
+      className: `desk-marker desk-marker--${place.status} place-${place.id}${place.id === state.selected ? " is-selected" : ""}`,
     });
-    marker.bindTooltip(placeName(place, lang));
+    marker.bindTooltip(h("span", null, placeName(place, lang)));  // an element: Leaflet sets a string as HTML
     marker.on("click", (event) => { L.DomEvent.stopPropagation(event); select(place.id); });
     marker.addTo(markers);
   }
@@ -91,6 +93,7 @@ async function checkPoint() {
   form.save.disabled = true;
   // Half-typed coordinates are not asked about (the server would answer why not, as a 400).
   if (!lon || !lat || !Number.isFinite(Number(lon)) || !Number.isFinite(Number(lat))) {
+    clearPending();
     showDistrict("", false);
     return;
   }
@@ -98,10 +101,8 @@ async function checkPoint() {
   const response = await fetch(`${data.urls.locate}?${query}`);
   const answer = await response.json();
   if (ticket !== locateRequest) return;  // a later point was asked for meanwhile
-  for (const polygon of districtLayers.values()) polygon.getElement()?.classList.remove("is-pending");
+  clearPending();
   if (!response.ok) {
-    state.pending = null;
-    if (pendingMarker) pendingMarker.remove();
     showDistrict(answer.error.message, true);
     return;
   }
@@ -113,6 +114,13 @@ async function checkPoint() {
   if (pendingMarker) pendingMarker.setLatLng(at).addTo(map);
   else pendingMarker = L.circleMarker(at, { radius: 7, className: "desk-pending", interactive: false }).addTo(map);
   form.save.disabled = !state.selected;
+}
+
+/** No point waiting to be saved: its marker and its district's highlight go. */
+function clearPending() {
+  state.pending = null;
+  if (pendingMarker) pendingMarker.remove();
+  for (const polygon of districtLayers.values()) polygon.getElement()?.classList.remove("is-pending");
 }
 
 function showDistrict(text, isError) {
@@ -132,9 +140,25 @@ el("desk-point").addEventListener("submit", async (event) => {
     precision: form.precision.value, source: form.source.value,
   });
   if (done) {
-    if (pendingMarker) pendingMarker.remove();
-    showDistrict(done.message, false);
+    clearPending();
+    const point = done.point;
+    const moved = point.story_district ? tr("saved_moved", { code: point.story_district }) : "";
+    showDistrict(tr("saved_point", { name: point.name, lon: point.lon, lat: point.lat,
+      precision: tr(`precision_${point.precision}`), row: point.row, moved,
+      district: `${districtName(point.district, lang)} (${point.district.code})` }), false);
   }
+});
+
+// ---------- a place the draft missed ----------
+const addName = el("desk-add-name");
+el("desk-source").addEventListener("mouseup", () => {
+  const chosen = window.getSelection().toString().trim();
+  if (chosen && chosen.length <= 30 && !/\s/.test(chosen)) addName.value = chosen;  // a name, not a passage
+});
+el("desk-add").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  // The page is drawn again by the server: the source text's marks include the new place's name then.
+  if (await post(data.urls.places, { name: addName.value, role: el("desk-add-role").value })) window.location.reload();
 });
 
 // ---------- writes ----------
@@ -143,11 +167,18 @@ function placeUrl(id) {
 }
 
 async function post(url, body) {
-  const response = await fetch(url, {
-    method: "POST", headers: { "Content-Type": "application/json", "X-CSRF-Token": token },
-    body: JSON.stringify(body),
-  });
-  const answer = await response.json();
+  let response, answer;
+  try {
+    response = await fetch(url, {
+      method: "POST", headers: { "Content-Type": "application/json", "X-CSRF-Token": token },
+      body: JSON.stringify(body),
+    });
+    answer = await response.json();
+  } catch (error) {  // no answer at all (the desk's server stopped, say): nothing was saved
+    showDistrict(tr("request_failed", { error: error.message }), true);
+    form.save.disabled = !state.pending;
+    return null;
+  }
   if (!response.ok) {
     showDistrict(answer.error.message, true);
     form.save.disabled = !state.pending;
@@ -163,18 +194,23 @@ async function post(url, body) {
 
 // ---------- places, source text, checks, preview ----------
 function select(id) {
+  const changed = id !== state.selected;
   state.selected = id;
   const place = data.by.place.get(id);
-  form.selected.textContent = place ? `${tr("place_it")}: ${placeName(place, lang)}` : tr("select_place");
-  if (place && place.lon !== null) {
-    form.lon.value = place.lon.toFixed(6);
-    form.lat.value = place.lat.toFixed(6);
+  form.selected.textContent = place ? `${tr("place_it")}${tr("colon")}${placeName(place, lang)}` : tr("select_place");
+  if (place && changed) {
+    // The form is this place's now: a point clicked or typed for the place before is never saved for this one.
+    clearPending();
+    form.lon.value = place.lon !== null ? place.lon.toFixed(6) : "";
+    form.lat.value = place.lat !== null ? place.lat.toFixed(6) : "";
     form.crs.value = "wgs84";
-    if (place.precision) form.precision.value = place.precision;
-    if (place.source) form.source.value = place.source;
-    map.panTo([place.lat, place.lon]);
+    form.precision.value = place.precision || form.precision.options[0].value;
+    form.source.value = place.source || "";
+    checkPoint();
+    const district = place.district && districtLayers.get(place.district.code);
+    if (place.lon !== null) map.panTo([place.lat, place.lon]);
+    else if (district) map.fitBounds(district.getBounds(), { padding: [24, 24] });  // where the text puts it
   }
-  form.save.disabled = !state.pending;
   drawAll();
   const mark = document.querySelector(`.desk-mark[data-place="${CSS.escape(id)}"]`);
   if (mark) mark.scrollIntoView({ block: "nearest" });
@@ -214,10 +250,10 @@ function drawPlaces() {
       h("span", { class: `desk-status desk-status--${place.status}` }, tr(`status_${place.status}`)),
       place.accepted ? h("span", { class: "desk-status desk-status--accepted" }, tr("accepted")) : null,
       h("p", { class: "desk-place__meta" },
-        `${tr(`role_${place.role}`)} · ${tr("district")}: `,
+        `${tr(`role_${place.role}`)} · ${tr("district")}${tr("colon")}`,
         district ? `${district.name_zh ? districtName(district, lang) : ""} (${district.code})` : tr("no_district"),
         joined && district && joined.code !== district.code ? ` → ${districtName(joined, lang)} (${joined.code})` : "",
-        place.precision ? ` · ${tr(`precision_${place.precision}`)}` : ""),
+        place.precision ? ` · ${tr("precision")}${tr("colon")}${tr(`precision_${place.precision}`)}` : ""),
       place.evidence.length ? h("details", null, h("summary", null, `${tr("evidence")} (${place.evidence.length})`),
         h("ul", null, place.evidence.map((sentence) => h("li", null, sentence)))) : null,
       h("div", { class: "desk-place__actions" },

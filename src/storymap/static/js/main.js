@@ -14,7 +14,7 @@
 import { translator } from "./dom.js";
 import { loadContent, loadData } from "./data.js";
 import { districtBounds, highlightDistrict, shadeDistricts, wireDistricts } from "./districts.js";
-import { DistrictLabels, alignGcj02Layer, gcjOffset, highlightPlace, sizeMarkers, wirePlaces } from "./map-layers.js";
+import { MapLabels, alignGcj02Layer, creditLeaflet, gcjOffset, highlightPlace, sizeMarkers, wirePlaces } from "./map-layers.js";
 import { Panel } from "./panel.js";
 import { Router } from "./deeplinks.js";
 import { Tour } from "./tour.js";
@@ -54,10 +54,11 @@ class MapPage {
     this.map.on("zoomend resize", () => sizeMarkers(this.map, this.placeLayers, data));
     shadeDistricts(this.districtLayers, data, [...document.querySelectorAll(".sm-legend [data-min]")]
       .map((row) => Number(row.dataset.min)));
-    this.labels = new DistrictLabels(this.map, data, this.lang, {
+    this.labels = new MapLabels(this.map, data, this.lang, {
       placeLayers: this.placeLayers,
       districtLayers: this.districtLayers,
       obstacles: () => [this.sidebar.getBoundingClientRect()],
+      storyPoints: true,
     });
     if (legend) legend.addEventListener("toggle", () => this.labels.update());
     this.tour = new Tour({
@@ -107,9 +108,8 @@ class MapPage {
     new WholeCity().addTo(map);
     // Tab to the map, then arrows pan and +/- zoom (the tour keys skip the focused map).
     map.keyboard.enable();
-    // Leaflet's own words in the page's language: the attribution link and the popups' close button.
-    const leafletLink = map.getContainer().querySelector(".leaflet-control-attribution a[href*='leafletjs']");
-    if (leafletLink) leafletLink.title = this.tr("leaflet_title");
+    creditLeaflet(map, this.tr("leaflet_title"));
+    // The popups' close button in the page's language.
     map.on("popupopen", (event) => {
       const close = event.popup.getElement()?.querySelector(".leaflet-popup-close-button");
       if (close) close.setAttribute("aria-label", this.tr("close"));
@@ -146,6 +146,7 @@ class MapPage {
     const nodes = waiting ? this.panel.pending(view, failed, () => this.showPanel(view, true)) : this.panel.nodesFor(view);
     // Panel builders may return nested lists and nulls; only nodes go in.
     this.panelElement.replaceChildren(...nodes.flat(Infinity).filter(Boolean));
+    this.panelElement.dataset.view = view.type;  // print.css: the first view's title is the printed head
     this.compare.decoratePanel(view, this.panelElement);
     this.panelElement.scrollTop = 0;
     this.sidebar.scrollTop = 0;

@@ -11,7 +11,7 @@
  *     .needsReading(view)    true for a view only a ReadingPanel draws (city, district, place)
  *     .pending(view, error, retry)  the panel while that loads (error: it failed; retry())
  *     .popup(place)          the popup content of a place marker
- *     .factList(facts), .sourceLine(story), .text(item, field)   building blocks other views reuse
+ *     .factList(facts), .sourceLine(story), .reporters(story), .text(item, field)   building blocks other views reuse
  */
 import { h, paragraphs } from "./dom.js";
 import { districtName, loadContent, localised, placeName, regionName } from "./data.js";
@@ -174,15 +174,13 @@ export class Panel {
   }
 
   factList(facts) {
-    const locale = this.lang === "en" ? "en" : "zh-CN";
     return h("dl", { class: "sm-facts", "aria-label": this.tr("figures") }, facts.map((fact) => {
-      const qualifier = this.strings.qualifier[fact.qualifier] || "";
-      const unit = localised(fact, "unit", this.lang);
-      let value = `${qualifier}${qualifier && this.lang === "en" ? " " : ""}${fact.value.toLocaleString(locale)}${unit && !/^[%‰]/.test(unit) ? " " : ""}${unit}`;
+      // The figure comes printed from the model (storymap.figures): 964万户, 9.64 million households.
+      let value = localised(fact, "figure", this.lang);
       const change = fact.change;
       if (change) {
         const basis = localised(change, "basis", this.lang);
-        value += ` (${change.value > 0 ? "+" : ""}${change.value}${change.unit}${basis ? ` ${basis}` : ""})`;
+        value += ` (${localised(change, "figure", this.lang)}${basis ? ` ${basis}` : ""})`;
       }
       return [
         h("dt", null, localised(fact, "label", this.lang)),
@@ -198,9 +196,14 @@ export class Panel {
   }
 
   sourceLine(story) {
-    const reporters = this.lang === "en" && story.reporters_en && story.reporters_en.length ? story.reporters_en : story.reporters;
     return h("p", { class: "sm-source" },
       `${this.tr("source")}: `, this.text(story, "newspaper"), " · ", this.text(story, "series"),
-      ` · ${story.date} · ${this.tr("reporters")} ${reporters.join(this.lang === "en" ? ", " : "、")}`);
+      ` · ${story.date} · ${this.tr("reporters")} ${this.reporters(story)}`);
+  }
+
+  /** The byline's names: in English their pinyin (reporters_en) where the story file gives it. */
+  reporters(story) {
+    const names = this.lang === "en" && story.reporters_en && story.reporters_en.length ? story.reporters_en : story.reporters;
+    return names.join(this.lang === "en" ? ", " : "、");
   }
 }

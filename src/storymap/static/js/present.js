@@ -11,7 +11,7 @@
 import { h, paragraphs, translator } from "./dom.js";
 import { districtName, loadData, localised, placeName } from "./data.js";
 import { districtBounds, highlightDistrict, shadeDistricts, wireDistricts } from "./districts.js";
-import { DistrictLabels, highlightPlace, sizeMarkers, wirePlaces } from "./map-layers.js";
+import { MapLabels, creditLeaflet, highlightPlace, sizeMarkers, wirePlaces } from "./map-layers.js";
 import { ReadingPanel } from "./reading.js";
 import { tourKeyDelta } from "./tour.js";
 
@@ -53,8 +53,9 @@ class Presenter {
     shadeDistricts(this.districtLayers, data, data.shade_thresholds);
     sizeMarkers(this.map, this.placeLayers, data);
     this.map.on("zoomend resize", () => sizeMarkers(this.map, this.placeLayers, data));
-    this.labels = new DistrictLabels(this.map, data, this.lang,
-      { placeLayers: this.placeLayers, districtLayers: this.districtLayers });
+    creditLeaflet(this.map);
+    this.labels = new MapLabels(this.map, data, this.lang,
+      { placeLayers: this.placeLayers, districtLayers: this.districtLayers, storyPoints: true });
     document.getElementById("pr-prev").addEventListener("click", () => this.go(this.number - 1));
     document.getElementById("pr-next").addEventListener("click", () => this.go(this.number + 1));
     document.addEventListener("keydown", (event) => this.onKey(event));
@@ -141,12 +142,14 @@ class Presenter {
   }
 
   titleSlide() {
+    const en = this.lang === "en";
     return this.data.stories.map((story) => [
-      h("p", { class: "pr-kicker" }, `${story.newspaper} · ${story.series}`),
+      h("p", { class: "pr-kicker" }, this.panel.text(story, "newspaper"), " · ", this.panel.text(story, "series")),
       h("h1", null, localised(story, "title", this.lang)),
-      story.subtitle ? h("p", { class: "pr-meta", lang: "zh-CN" }, story.subtitle) : null,
-      h("p", { class: "pr-meta" }, `${story.newspaper} · ${story.date}`),
-      h("p", { class: "pr-meta" }, `${this.tr("reporters")} ${story.reporters.join(this.lang === "en" ? ", " : "、")}`),
+      story.subtitle ? h("p", { class: "pr-meta", lang: en && story.subtitle_en ? "en" : "zh-CN" },
+        localised(story, "subtitle", this.lang)) : null,
+      h("p", { class: "pr-meta" }, this.panel.text(story, "newspaper"), ` · ${story.date}`),
+      h("p", { class: "pr-meta" }, `${this.tr("reporters")} ${this.panel.reporters(story)}`),
     ]).concat([h("p", { class: "pr-help" }, this.tr("keys_help"))]);
   }
 

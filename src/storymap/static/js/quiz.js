@@ -11,7 +11,7 @@
 import { h, translator } from "./dom.js";
 import { districtName, loadData, placeName } from "./data.js";
 import { districtBounds, highlightDistrict, shadeDistricts, wireDistricts } from "./districts.js";
-import { DistrictLabels, highlightPlace, sizeMarkers, wirePlaces } from "./map-layers.js";
+import { MapLabels, creditLeaflet, highlightPlace, sizeMarkers, wirePlaces } from "./map-layers.js";
 
 class Quiz {
   constructor(layers, data) {
@@ -33,8 +33,13 @@ class Quiz {
     shadeDistricts(this.districtLayers, data, [0]);
     sizeMarkers(this.map, this.placeLayers, data);
     this.map.on("zoomend resize", () => sizeMarkers(this.map, this.placeLayers, data));
-    this.labels = new DistrictLabels(this.map, data, this.lang,
-      { placeLayers: this.placeLayers, districtLayers: this.districtLayers });
+    creditLeaflet(this.map);
+    // The districts a question offers are named first: every option can be found on the map.
+    this.optionCodes = [];
+    this.labels = new MapLabels(this.map, data, this.lang, {
+      placeLayers: this.placeLayers, districtLayers: this.districtLayers, emphasised: () => this.optionCodes,
+      obstacles: () => (this.askedMarker ? [this.askedMarker.getElement().getBoundingClientRect()] : []),
+    });
     document.addEventListener("keydown", (event) => this.onKey(event));
     this.noteFixedSet();
     this.restart();
@@ -64,7 +69,8 @@ class Quiz {
   }
 
   onKey(event) {
-    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    // defaultPrevented: Enter on a district answered already; the same key must not skip the feedback.
+    if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
     if (event.target.closest && event.target.closest("input, textarea, select")) return;
     if (this.index >= this.questions.length) return;
     const number = Number.parseInt(event.key, 10);
@@ -98,13 +104,14 @@ class Quiz {
     const last = this.index === this.questions.length - 1;
     const nextButton = h("button", { type: "button", class: "sm-button sm-button--primary qz-next", onclick: () => this.next() },
       `${this.tr(last ? "finish" : "next")} →`);
-    this.element.append(
+    // append() would write a null as the text "null": only real nodes go in.
+    this.element.append(...[
       h("p", { class: `qz-feedback ${right ? "is-right" : "is-wrong"}`, role: "status" },
         right ? this.tr("right") : this.tr("wrong", { answer: question.answer_label })),
       question.explanation ? h("blockquote", { class: "qz-explanation" },
         question.place ? h("cite", null, placeName(this.data.by.place.get(question.place), this.lang)) : null,
         question.explanation) : null,
-      nextButton);
+      nextButton].filter(Boolean));
     nextButton.focus();
   }
 
@@ -114,33 +121,49 @@ class Quiz {
     else this.showScore();
   }
 
-  /** Before an answer the map gives nothing away: no place markers, no selection. */
+  /**
+   * Before an answer the map gives nothing away (no story markers, no selection) but what the
+   * question needs: for "which district", the place's own mark and its options' districts, named.
+   */
   showOnMap(question, revealed) {
     const code = revealed ? question.district_code : null;
+    const asked = !revealed && question.kind === "district" ? this.data.by.place.get(question.place) : null;
     if (revealed && !this.map.hasLayer(this.placesLayer)) this.map.addLayer(this.placesLayer);
     if (!revealed && this.map.hasLayer(this.placesLayer)) this.map.removeLayer(this.placesLayer);
+    if (this.askedMarker) this.askedMarker.remove();
+    this.askedMarker = asked ? L.circleMarker([asked.lat, asked.lon], {
+      radius: 10, className: "qz-asked", interactive: false, weight: 3, fillOpacity: 1,
+    }).addTo(this.map) : null;
+    this.optionCodes = asked ? question.options.map((option) => option.id) : [];
     highlightDistrict(this.districtLayers, code);
     if (revealed) highlightPlace(this.placeLayers, question.place);
     this.labels.select(code);
     const options = { padding: [30, 30], duration: 0.8 };
     if (code) this.map.flyToBounds(districtBounds(this.districtLayers, code), { ...options, maxZoom: 12 });
-    else this.map.flyToBounds(this.homeBounds, options);
+    else if (asked) {
+      const bounds = L.latLngBounds([[asked.lat, asked.lon]]);
+      for (const option of this.optionCodes) bounds.extend(districtBounds(this.districtLayers, option));
+      this.map.flyToBounds(bounds, options);
+    } else this.map.flyToBounds(this.homeBounds, options);
   }
 
   showQuestion() {
     const question = this.question;
     const figure = question.kind === "fact";
-    this.element.replaceChildren(
+    this.element.replaceChildren(...[
       h("p", { class: "qz-count" }, this.tr("question_of", { n: this.index + 1, total: this.questions.length })),
       h("h2", { id: "qz-heading", tabindex: "-1" }, question.prompt),
       h(question.kind === "excerpt" ? "blockquote" : "p", { class: `qz-subject${figure ? " qz-subject--figure" : ""}` }, question.subject),
+      question.context ? h("blockquote", { class: "qz-context" }, question.context) : null,
       h("p", { class: "qz-hint" }, this.tr(question.kind === "district" ? "hint_district" : "hint_choice")),
       h("ol", { class: "qz-options" }, question.options.map((option, i) => h("li", null,
         h("button", {
           type: "button", class: "qz-option", dataset: { id: option.id }, "aria-keyshortcuts": String(i + 1),
           onclick: () => { if (!this.answered) this.choose(option.id); },
-        }, h("span", { class: "qz-option__key", "aria-hidden": "true" }, String(i + 1)), h("span", null, option.label))))));
+        }, h("span", { class: "qz-option__key", "aria-hidden": "true" }, String(i + 1)), h("span", null, option.label)))))]
+      .filter(Boolean));
     this.showOnMap(question, false);
+    this.element.closest(".qz-panel").scrollTop = 0;  // a new question starts at its top, not where the last one ended
     this.element.querySelector("h2").focus({ preventScroll: true });
   }
 

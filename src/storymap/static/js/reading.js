@@ -32,7 +32,7 @@ export class ReadingPanel extends Panel {
       h("h2", { tabindex: "-1" }, this.districtName(district),
         h("span", { class: "sm-h2-secondary", lang: this.lang === "en" ? "zh-CN" : "en" }, districtOtherName(district, this.lang))),
       h("p", { class: "sm-muted" },
-        `${this.tr("area")} ${district.area_km2.toLocaleString(this.lang === "en" ? "en" : "zh-CN", { maximumFractionDigits: 1 })} ${this.tr("km2")}`),
+        `${this.tr("area")} ${localised(district, "area_figure", this.lang)}`),
     ];
     if (!detail.length) {
       nodes.push(h("p", { class: "sm-empty" }, this.tr("no_story", { name: this.districtName(district) })));
