@@ -14,10 +14,13 @@ import pytest
 from storymap.ingest.language import Language
 from storymap.ingest.places import (
     Candidate,
+    FoundPlace,
+    Mention,
     Passage,
     attribute_district,
     choose,
     credit_district,
+    evidence_score,
     find_places,
     object_cut,
     refused,
@@ -301,3 +304,21 @@ def test_a_place_run_into_a_common_thing_after_it_ends_at_its_class_word(languag
     assert object_cut("竹溪公园管理处", language.common_word) == "竹溪公园"
     assert object_cut("竹溪湿地公园", language.common_word) == "竹溪湿地公园"  # a class word after a class word
     assert object_cut("云杉老街", language.common_word) == "云杉老街"
+
+
+def test_a_name_with_little_evidence_of_being_a_place_is_not_confident(language):
+    found = find(language, "在松风区，游客走进云杉博物馆参观。", "云杉博物馆每年接待游客十万人次。")
+    museum = found["云杉博物馆"]
+    # a class word (2), named twice (1), a locative frame (1), its district from the sentence (1), and more
+    assert museum.score == evidence_score(museum) >= 5 and museum.confident
+    weak = FoundPlace("白鹭", "白鹭", "landmark", district="990101", mentions=[
+        Mention("p-3", 0, 2, "白鹭", "白鹭", "landmark", "白鹭的故事。", "990101", 0, "section",
+                frozenset({"place tag"}))])
+    assert evidence_score(weak) == -1  # only the analyser's tag, its district only from an earlier section
+    weak.score = evidence_score(weak)
+    assert not weak.confident
+    quoted = Mention("p-3", 1, 3, "白鹭", "白鹭", "quoted", "“白鹭”的故事。", "990101", 0, "sentence",
+                     frozenset({"quoted", "place tag"}))
+    assert evidence_score(FoundPlace("白鹭", "白鹭", "quoted", mentions=[quoted])) == 0
+    district = FoundPlace("990101", "青溪区", "district", district="990101", score=-5)
+    assert district.confident  # a name from the region's lists is drafted whatever its score
