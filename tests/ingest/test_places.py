@@ -322,3 +322,14 @@ def test_a_name_with_little_evidence_of_being_a_place_is_not_confident(language)
     assert evidence_score(FoundPlace("白鹭", "白鹭", "quoted", mentions=[quoted])) == 0
     district = FoundPlace("990101", "青溪区", "district", district="990101", score=-5)
     assert district.confident  # a name from the region's lists is drafted whatever its score
+
+
+def test_a_number_before_a_name_begins_it_but_a_number_before_what_it_counts_is_a_count():
+    assert refused("三村", NAMES) == refused("两岸", NAMES) == "a count (三村, 两岸), not a name"
+    assert refused("千竹山", NAMES) is None  # 千 + 竹山: a name that begins with a number
+
+
+def test_a_measure_phrase_with_a_relation_says_where_the_name_lies_not_what_it_is(language):
+    found = find(language, "在青溪区，几条胡同之外的云杉巷，则是另一种热闹。")
+    assert found["云杉巷"].district == "990101"
+    assert "云杉巷" not in find(language, "在青溪区，一条很长的云杉巷，则是另一种热闹。")

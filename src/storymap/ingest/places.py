@@ -130,6 +130,8 @@ _SPOKESPERSON = re.compile(r"(?:相关)?(?:负责人|工作人员|主任|副主�
 _INSTITUTIONS = ("中心", "基地", "实验室", "研究院", "研究所")
 # An indefinite description: a measure word before the name (一条…的老街, 一片城中村).
 _INDEFINITE = re.compile(r"(?:^|[^\u3400-\u9fff0-9])?[一两几]\s?[条座个片处栋间块家][^，,。；;！？“”]{0,8}的$")
+# A relation after the measure phrase makes it where the name lies, not what it is (几条胡同之外的云杉巷).
+_RELATION = re.compile(r"(?:之外|以外|之间|之中|对面|旁边|附近|尽头|深处|背后|后面|前面)的$")
 _INDEFINITE_NAME = re.compile(r"[从在到向于]?[一两几][条座个片处栋间块家]")
 # What may link a district to the landmark it sets (青溪区的…, 在青溪区，…).
 _AFTER_LINK = re.compile(r"(?:的|，|,)$")
@@ -556,8 +558,10 @@ def shape_candidates(text: str, tokens: list[Token], names: RegionNames,
                   or re.search(r"[A-Za-z0-9]", stem) is not None or stem in names.townships
                   or sum(1 for t in name_tokens if len(t.word) == 1) >= 2
                   or _after_district(text, first, names))
-        if not proper and (klass in _WEAK_CLASS_WORDS or not name_tokens or common_word(stem)):
-            continue
+        framed = _FRAME_BEFORE.search(text[max(0, first - 3): first]) is not None
+        if not proper and not (framed and len(stem) >= 2 and not common_word(stem)) and (
+                klass in _WEAK_CLASS_WORDS or not name_tokens or common_word(stem)):
+            continue  # a common word before a class word is a kind of place, unless one goes to it (去云杉广场)
         if _ALL_THE_WAY.match(text, class_start - 1):
             continue  # 从云杉门一路向西: "all the way", not a road named 云杉门一路
         start, end = _trim(text, first, end, names)
@@ -728,8 +732,8 @@ def _keep(candidate: Candidate, text: str, names: RegionNames, common_word) -> b
         return False  # run into an idiom's verb (云杉老街依山 + 而建): the name without it is a candidate of its own
     if _SPOKESPERSON.match(text, candidate.end) and text.endswith(_INSTITUTIONS, candidate.start, candidate.end):
         return False  # 云杉保护中心相关负责人: a centre whose officer speaks is an institution, not a place
-    if _INDEFINITE.search(text[max(0, candidate.start - 12): candidate.start]) or _INDEFINITE_NAME.match(
-            text, candidate.start):
+    before = text[max(0, candidate.start - 12): candidate.start]
+    if (_INDEFINITE.search(before) and not _RELATION.search(before)) or _INDEFINITE_NAME.match(text, candidate.start):
         return False  # 一条依崖而建的步道老街, 从一片城中村: a kind of place said of another, not a name
     why = refused(text[candidate.start: candidate.end], names, common_word)
     return why is None or (candidate.kind == "located" and why.startswith(_SHAPES_A_DISTRICT_NAMES))
@@ -764,7 +768,7 @@ def refused(name: str, names: RegionNames, common_word=lambda word: False) -> st
     if name in names.districts and name not in names.district_names.values():
         # a district's short form never printed in full: the river, hill or old name it comes from (青溪 of 青溪区)
         return "the short form of a district the text does not name"
-    if name[0] in _COUNT_CHARS and len(name) <= 3:
+    if name[0] in _COUNT_CHARS and len(name) <= 3 and _counted(name.lstrip(_COUNT_CHARS), common_word):
         return "a count (三村, 两岸), not a name"
     if name.endswith(_LINEAR) and name not in names.gazetteer:
         # a township named after its river (浦江镇) is printed as 浦江 only for the river
@@ -785,6 +789,12 @@ def refused(name: str, names: RegionNames, common_word=lambda word: False) -> st
     if not _CJK.search(name) or len(name) > 20:
         return "not a name"
     return None
+
+
+def _counted(rest: str, common_word) -> bool:
+    """Whether what follows a number is what is counted (三 + 村, 两 + 岸): one character, a class word or a common
+    word; a number before a name (千 + 佛山) begins a name."""
+    return len(rest) <= 1 or rest in CLASS_WORDS or common_word(rest)
 
 
 # --- 3. overlaps ---------------------------------------------------------
@@ -817,7 +827,7 @@ def _mention(passage: Passage, text: str, candidate: Candidate, chosen: list[Can
 
 
 # A locative frame: words that put one *at* or *into* a place before its name (在, 走进), or beside it after (…旁, …一带).
-_FRAME_BEFORE = re.compile(r"(?:在|到|至|于|走进|来到|步入|走入|位于|前往|探访|打卡|参观|造访|进入|坐落于|地处|漫步|登上|游览|"
+_FRAME_BEFORE = re.compile(r"(?:在|到|去|至|于|走进|来到|步入|走入|位于|前往|探访|打卡|参观|造访|进入|坐落于|地处|漫步|登上|游览|"
                            r"途经|经过|沿着|穿过|走出|离开|回到|搬到|从)$")
 _FRAME_AFTER = re.compile(r"^(?:里|内|旁|边|一带|附近|周边|周围|畔|前|门口|脚下|对面|东侧|西侧|南侧|北侧|入口|沿线|一侧|外)")
 
