@@ -326,6 +326,7 @@ def test_a_name_with_little_evidence_of_being_a_place_is_not_confident(language)
 
 def test_a_number_before_a_name_begins_it_but_a_number_before_what_it_counts_is_a_count():
     assert refused("三村", NAMES) == refused("两岸", NAMES) == "a count (三村, 两岸), not a name"
+    assert refused("三里桥", NAMES)  # 三 + 里 (a measure) + 桥
     assert refused("千竹山", NAMES) is None  # 千 + 竹山: a name that begins with a number
 
 

@@ -151,6 +151,7 @@ _LOCATIVE_CHARS = "上里内边旁"
 # Tags that make a quotation a clause: verbs, adverbs, pronouns, prepositions, conjunctions, particles.
 _CLAUSE_FLAGS = {"v", "vd", "d", "r", "p", "c", "u"}
 _COUNT_CHARS = "一二三四五六七八九十两几多百千万"
+_MEASURE_CHARS = "里个条座片处家间栋层块所位名米年"
 _SENTENCE_END = re.compile(r"[。！？!?；;]")
 _PROPER_FLAGS = {"ns", "nr", "nrt", "nz", "nt", "j", "eng", "nw"}
 _PLACE_FLAGS = {"ns"}
@@ -792,9 +793,9 @@ def refused(name: str, names: RegionNames, common_word=lambda word: False) -> st
 
 
 def _counted(rest: str, common_word) -> bool:
-    """Whether what follows a number is what is counted (三 + 村, 两 + 岸): one character, a class word or a common
-    word; a number before a name (千 + 佛山) begins a name."""
-    return len(rest) <= 1 or rest in CLASS_WORDS or common_word(rest)
+    """Whether what follows a number is what is counted (三 + 村, 两 + 岸, 三 + 里桥): one character, a measure word
+    first, a class word or a common word; a number before a name (千 + 佛山) begins a name."""
+    return len(rest) <= 1 or rest[0] in _MEASURE_CHARS or rest in CLASS_WORDS or common_word(rest)
 
 
 # --- 3. overlaps ---------------------------------------------------------
