@@ -20,6 +20,7 @@ from storymap.ingest.places import (
     attribute_district,
     choose,
     credit_district,
+    description,
     evidence_score,
     find_places,
     object_cut,
@@ -334,3 +335,10 @@ def test_a_measure_phrase_with_a_relation_says_where_the_name_lies_not_what_it_i
     found = find(language, "在青溪区，几条胡同之外的云杉巷，则是另一种热闹。")
     assert found["云杉巷"].district == "990101"
     assert "云杉巷" not in find(language, "在青溪区，一条很长的云杉巷，则是另一种热闹。")
+
+
+def test_one_unknown_word_of_an_adjective_and_a_common_word_is_a_description(language):
+    assert language.common_word("街坊") and not language.common_word("老街坊")
+    assert description("老街坊", language)  # old neighbours, not an old street's lane
+    assert not description("大栅栏", language)  # the dictionary's own word stays a name
+    assert not description("老云杉", language)
