@@ -751,7 +751,7 @@ def description(name: str, language: Language) -> bool:
     house, a small fishing village, not a proper name (a dictionary's own word, 大栅栏, stays a name)."""
     words = [t.word for t in language.tokens(name)]
     if len(words) == 1 and len(name) >= 3 and name[0] in _DESCRIPTIVE:
-        # one word the dictionary does not know, made of an adjective and a common word (老 + 街坊: old neighbours)
+        # one word the dictionary does not know, made of an adjective and a common word (老 + 茶客: an old tea drinker)
         return language.common_word(name[1:]) and not language.common_word(name)
     return len(words) >= 2 and words[0] in _DESCRIPTIVE and all(
         language.common_word(w) or w in CLASS_WORDS for w in words[1:])
