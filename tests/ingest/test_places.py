@@ -332,7 +332,7 @@ def test_a_number_before_a_name_begins_it_but_a_number_before_what_it_counts_is_
 
 
 def test_a_measure_phrase_with_a_relation_says_where_the_name_lies_not_what_it_is(language):
-    found = find(language, "在青溪区，几条胡同之外的云杉巷，则是另一种热闹。")
+    found = find(language, "在青溪区，几条街之外的云杉巷，则是另一种热闹。")
     assert found["云杉巷"].district == "990101"
     assert "云杉巷" not in find(language, "在青溪区，一条很长的云杉巷，则是另一种热闹。")
 

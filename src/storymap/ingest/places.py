@@ -130,7 +130,7 @@ _SPOKESPERSON = re.compile(r"(?:相关)?(?:负责人|工作人员|主任|副主�
 _INSTITUTIONS = ("中心", "基地", "实验室", "研究院", "研究所")
 # An indefinite description: a measure word before the name (一条…的老街, 一片城中村).
 _INDEFINITE = re.compile(r"(?:^|[^\u3400-\u9fff0-9])?[一两几]\s?[条座个片处栋间块家][^，,。；;！？“”]{0,8}的$")
-# A relation after the measure phrase makes it where the name lies, not what it is (几条胡同之外的云杉巷).
+# A relation after the measure phrase makes it where the name lies, not what it is (几条街之外的云杉巷).
 _RELATION = re.compile(r"(?:之外|以外|之间|之中|对面|旁边|附近|尽头|深处|背后|后面|前面)的$")
 _INDEFINITE_NAME = re.compile(r"[从在到向于]?[一两几][条座个片处栋间块家]")
 # What may link a district to the landmark it sets (青溪区的…, 在青溪区，…).
@@ -487,7 +487,7 @@ def analyser_candidates(text: str, tokens: list[Token], names: RegionNames,
 
 
 def object_cut(word: str, common_word) -> str:
-    """A place name run into a common thing after it (云杉街 + 麻石, 松风古镇 + 水巷, 竹溪公园 + 管理处) is the
+    """A place name run into a common thing after it (云杉街 + 石板, 松风古镇 + 水巷, 竹溪公园 + 管理处) is the
     place: the name ends at its last inner class word when what follows is one or two common words that are
     no class word themselves (竹溪湿地 + 公园 stays whole)."""
     for cut in range(len(word) - 2, 2, -1):
@@ -797,7 +797,7 @@ def refused(name: str, names: RegionNames, common_word=lambda word: False) -> st
 
 def _counted(rest: str, common_word) -> bool:
     """Whether what follows a number is what is counted (三 + 村, 两 + 岸, 三 + 里桥): one character, a measure word
-    first, a class word or a common word; a number before a name (千 + 佛山) begins a name."""
+    first, a class word or a common word; a number before a name (千 + 竹山) begins a name."""
     return len(rest) <= 1 or rest[0] in _MEASURE_CHARS or rest in CLASS_WORDS or common_word(rest)
 
 
