@@ -559,10 +559,8 @@ def shape_candidates(text: str, tokens: list[Token], names: RegionNames,
                   or re.search(r"[A-Za-z0-9]", stem) is not None or stem in names.townships
                   or sum(1 for t in name_tokens if len(t.word) == 1) >= 2
                   or _after_district(text, first, names))
-        framed = _FRAME_BEFORE.search(text[max(0, first - 3): first]) is not None
-        if not proper and not (framed and len(stem) >= 2 and not common_word(stem)) and (
-                klass in _WEAK_CLASS_WORDS or not name_tokens or common_word(stem)):
-            continue  # a common word before a class word is a kind of place, unless one goes to it (去云杉广场)
+        if not proper and (klass in _WEAK_CLASS_WORDS or not name_tokens or common_word(stem)):
+            continue
         if _ALL_THE_WAY.match(text, class_start - 1):
             continue  # 从云杉门一路向西: "all the way", not a road named 云杉门一路
         start, end = _trim(text, first, end, names)
