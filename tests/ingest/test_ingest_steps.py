@@ -177,3 +177,19 @@ def test_periods_of_figures():
     ]
     # Without the year, 今年 stays unresolved rather than guessed.
     assert [f.period for f in find_facts(text)][2] is None
+
+
+def test_a_name_with_too_little_evidence_is_listed_for_the_editor_not_drafted(article):
+    from storymap.ingest.draft import plan_story, render_yaml
+    from storymap.ingest.places import FoundPlace, Mention
+
+    def place(name, score):
+        mention = Mention("p-1", 0, len(name), name, name, "landmark", f"{name}很美。", "440305", 0, "sentence")
+        return FoundPlace(name, name, "landmark", district="440305", mentions=[mention], score=score)
+
+    draft = plan_story(article, [place("云杉公园", 3), place("白鹭", -1)], story_id="s", city="440300",
+                       source_file="s.txt", district_points={}, taken_ids=set())
+    assert [p.found.name for p in draft.places] == ["云杉公园"]
+    assert [p.name for p in draft.doubtful] == ["白鹭"]
+    yaml_text = render_yaml(draft, raw_name="s.txt", encoding_note=None)
+    assert "too little evidence" in yaml_text and "#   白鹭 (score -1;" in yaml_text

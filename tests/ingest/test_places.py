@@ -11,13 +11,19 @@ from dataclasses import dataclass
 
 import pytest
 
-from storymap.ingest.language import Language
+from storymap.ingest.language import Language, Token
 from storymap.ingest.places import (
     Candidate,
+    FoundPlace,
+    Mention,
     Passage,
     attribute_district,
     choose,
+    credit_district,
+    description,
+    evidence_score,
     find_places,
+    object_cut,
     refused,
     region_names,
     section_district,
@@ -283,3 +289,67 @@ def test_a_common_word_before_a_class_word_is_a_kind_of_place_unless_set_in_a_to
     found = find(language, "在青溪区，游船码头改成了步道。", "松风区枫林街道的希望小镇聚集了一批创业团队。")
     assert "游船码头" not in found
     assert found["希望小镇"].district == "990102"
+
+
+def test_a_caption_credited_to_a_district_office_sets_its_places_in_that_district(language):
+    caption = Passage("photo-1", "夜色中的云杉博物馆。", None, "松风区委宣传部供图")
+    found = {p.name: p for p in find_places([caption], NAMES, language)}
+    assert (found["云杉博物馆"].district, found["云杉博物馆"].district_evidence.split(" ")[0]) == ("990102", "the")
+    assert "credit" in found["云杉博物馆"].district_evidence
+    assert credit_district("中国城市报记者 张三摄", NAMES) is None
+    assert credit_district("青溪区与松风区联合供图", NAMES) is None  # two districts: no evidence for either
+
+
+def test_a_place_run_into_a_common_thing_after_it_ends_at_its_class_word(language):
+    assert object_cut("云杉古镇年画作坊", language.common_word) == "云杉古镇"
+    assert object_cut("竹溪公园管理处", language.common_word) == "竹溪公园"
+    assert object_cut("竹溪湿地公园", language.common_word) == "竹溪湿地公园"  # a class word after a class word
+    assert object_cut("云杉老街", language.common_word) == "云杉老街"
+
+
+def test_a_name_with_little_evidence_of_being_a_place_is_not_confident(language):
+    found = find(language, "在松风区，游客走进云杉博物馆参观。", "云杉博物馆每年接待游客十万人次。")
+    museum = found["云杉博物馆"]
+    # a class word (2), named twice (1), a locative frame (1), its district from the sentence (1), and more
+    assert museum.score == evidence_score(museum) >= 5 and museum.confident
+    weak = FoundPlace("白鹭", "白鹭", "landmark", district="990101", mentions=[
+        Mention("p-3", 0, 2, "白鹭", "白鹭", "landmark", "白鹭的故事。", "990101", 0, "section",
+                frozenset({"place tag"}))])
+    assert evidence_score(weak) == -1  # only the analyser's tag, its district only from an earlier section
+    weak.score = evidence_score(weak)
+    assert not weak.confident
+    quoted = Mention("p-3", 1, 3, "白鹭", "白鹭", "quoted", "“白鹭”的故事。", "990101", 0, "sentence",
+                     frozenset({"quoted", "place tag"}))
+    assert evidence_score(FoundPlace("白鹭", "白鹭", "quoted", mentions=[quoted])) == 0
+    district = FoundPlace("990101", "青溪区", "district", district="990101", score=-5)
+    assert district.confident  # a name from the region's lists is drafted whatever its score
+
+
+def test_a_number_before_a_name_begins_it_but_a_number_before_what_it_counts_is_a_count():
+    assert refused("三村", NAMES) == refused("两岸", NAMES) == "a count (三村, 两岸), not a name"
+    assert refused("三里桥", NAMES)  # 三 + 里 (a measure) + 桥
+    assert refused("千竹山", NAMES) is None  # 千 + 竹山: a name that begins with a number
+
+
+def test_a_measure_phrase_with_a_relation_says_where_the_name_lies_not_what_it_is(language):
+    found = find(language, "在青溪区，几条街之外的云杉巷，则是另一种热闹。")
+    assert found["云杉巷"].district == "990101"
+    assert "云杉巷" not in find(language, "在青溪区，一条很长的云杉巷，则是另一种热闹。")
+
+
+def test_one_unknown_word_of_an_adjective_and_a_common_word_is_a_description():
+    class OneWord:
+        """An analyser that reads each name as one word, with a dictionary of common words."""
+
+        def __init__(self, common):
+            self.common = common
+
+        def tokens(self, text):
+            return [Token(text, "n", 0, len(text))]
+
+        def common_word(self, word):
+            return word in self.common
+
+    assert description("老茶客", OneWord({"茶客"}))  # an old tea drinker, not a place
+    assert not description("大庙会", OneWord({"庙会", "大庙会"}))  # the dictionary's own word stays a name
+    assert not description("老云杉", OneWord({"茶客"}))

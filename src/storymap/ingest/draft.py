@@ -74,6 +74,8 @@ class Draft:
     photos: list[dict] = field(default_factory=list)
     # names the text gives no district for: listed for the editor, not drafted as places
     unlocated: list[FoundPlace] = field(default_factory=list)
+    # names with too little evidence of being a place (:func:`.places.evidence_score`): listed, not drafted
+    doubtful: list[FoundPlace] = field(default_factory=list)
 
     def place_named(self, key: str) -> DraftPlace | None:
         return next((p for p in self.places if p.found.key == key), None)
@@ -97,7 +99,7 @@ def passages(article: Article, sections: list[str]) -> list[Passage]:
     for number, paragraph in enumerate(article.lede, start=1):
         result.append(Passage(f"lede-{number}", paragraph.text, None))
     for number, caption in enumerate(article.captions, start=1):
-        result.append(Passage(f"photo-{caption.number or number}", caption.caption, None))
+        result.append(Passage(f"photo-{caption.number or number}", caption.caption, None, caption.credit))
     return result
 
 
@@ -114,7 +116,10 @@ def plan_story(article: Article, found: list[FoundPlace], *, story_id: str, city
     # A place is drafted with its district; a name the text sets in no district (nor the gazetteer) is as
     # likely outside the region or no place at all: the editor sees it listed, with where it was read.
     draft.unlocated = [p for p in found if p.district is None]
-    found = [p for p in found if p.district is not None]
+    # a name with too little evidence of being a place (one mention, no class word, its district only from an
+    # earlier section) is listed for the editor too
+    draft.doubtful = [p for p in found if p.district is not None and not p.confident]
+    found = [p for p in found if p.district is not None and p.confident]
     ids = section_ids(article)
     for section, section_id in zip(article.sections, ids):
         title = section.heading.text if section.heading else (article.title or section_id)
@@ -269,6 +274,10 @@ def render_yaml(draft: Draft, *, raw_name: str, encoding_note: str | None) -> st
     if draft.unlocated:
         out.append("  # Also named, but the text sets them in no district (left out; add any that is a place here):")
         out += [f"  #   {p.name} ({p.mentions[0].passage}: {_one_line(p.mentions[0].sentence)})" for p in draft.unlocated]
+    if draft.doubtful:
+        out.append("  # Also named, but with too little evidence of being a place (left out; add any that is one):")
+        out += [f"  #   {p.name} (score {p.score}; {p.mentions[0].passage}: {_one_line(p.mentions[0].sentence)})"
+                for p in draft.doubtful]
     out += ["", "excerpts:"]
     current = None
     for e in draft.excerpts:
