@@ -224,7 +224,7 @@ def test_a_stem_read_as_a_company_is_not_the_place_named_after_it(language):
 
 
 def test_what_a_place_is_called_is_no_place(language):
-    found = find(language, "在青溪区，云杉老街被游客称作“东方水城”。这里曾是一片污水横流的“臭水塘”。")
+    found = find(language, "在青溪区，云杉老街被游客称作“云上水乡”。这里曾是一片污水横流的“臭水塘”。")
     assert set(found) == {"青溪区", "云杉老街"}
 
 

@@ -2,7 +2,7 @@
 
 The draft's place ids and the ids ``storymap gazetteer add`` derives use this
 same function, so a place drafted from an article and the gazetteer row later
-added for it get the same id (小河直街 -> ``xiao-he-zhi-jie`` in both).
+added for it get the same id (云杉直街 -> ``yun-shan-zhi-jie`` in both).
 """
 
 from __future__ import annotations

@@ -165,7 +165,7 @@ _TRUSTED_KINDS = ("gazetteer", "district", "township")
 _DESCRIPTIVE = frozenset("老小大旧古新")
 # Kinds of candidates, most trusted first (an equal span keeps the more trusted kind).
 _KIND_PRIORITY = {"gazetteer": 0, "district": 1, "township": 2, "quoted": 3, "landmark": 4, "located": 5, "named": 6}
-# What a landmark set right after its district may look like and still be a name (五里桥, 古文化坊, 水上公园).
+# What a landmark set right after its district may look like and still be a name (五里桥, 古文化坊, 青溪公园).
 _SHAPES_A_DISTRICT_NAMES = ("a count", "a kind of place")
 
 
@@ -704,7 +704,7 @@ def echo_candidates(text: str, tokens: list[Token], known: set[str]) -> list[Can
 
 def in_saying(candidate: Candidate, text: str, tokens: list[Token]) -> bool:
     """Whether a name is a word inside a quoted saying (“山高水长，人杰地灵”, “好山好水就是财富”) or inside
-    what a place is called (被称作“东方水城”)."""
+    what a place is called (被称作“云上水乡”)."""
     if candidate.kind in ("district", "gazetteer"):
         return False
     for match in _QUOTATION.finditer(text):
@@ -746,7 +746,7 @@ def _untrusted(candidate: Candidate, text: str) -> bool:
 
 def description(name: str, language: Language) -> bool:
     """Whether a name is an adjective before common words (老 + 洋楼, 小 + 渔村, 老 + 港区 + 码头): an old
-    house, a small fishing village, not a proper name (a dictionary's own word, 大栅栏, stays a name)."""
+    house, a small fishing village, not a proper name (a word the analyser's dictionary knows whole stays a name)."""
     words = [t.word for t in language.tokens(name)]
     if len(words) == 1 and len(name) >= 3 and name[0] in _DESCRIPTIVE:
         # one word the dictionary does not know, made of an adjective and a common word (老 + 茶客: an old tea drinker)
