@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from tests.ingest.shenzhen_article import PLACES, TEXT
-from tests.web.test_web_cli import http_get, wait_until_serving
+from tests.web.test_web_cli import http_get, stopped, wait_until_serving
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -108,11 +108,6 @@ def test_a_new_city_in_a_newsroom_project_on_a_non_editable_install(installed, t
         status, _, page = http_get(base + "/shenzhen/")
         assert status == 200 and all(name in page.decode("utf-8") for name in PLACES)
     finally:
-        server.terminate()
-        try:
-            out, err = server.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            out, err = server.communicate()
+        out, err = stopped(server)
     assert "Traceback" not in err, err
 

@@ -50,6 +50,16 @@ def http_get(url: str, timeout: float = 5):
         return response.status, response.headers, response.read()
 
 
+def stopped(proc, timeout: float = 20) -> tuple[str, str]:
+    """Terminate a server and collect its output; kill it if it does not stop within ``timeout``."""
+    proc.terminate()
+    try:
+        return proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        return proc.communicate()
+
+
 def wait_until_serving(proc, url: str, deadline_s: float = 60) -> None:
     """Poll the server until it answers (the deadline only stops a hung test)."""
     deadline = time.monotonic() + deadline_s
@@ -84,12 +94,7 @@ def test_storymap_serve_answers_and_stops(repo_root, free_port):
         assert info.value.code == 404
         assert b"Traceback" not in info.value.read()
     finally:
-        proc.terminate()
-        try:
-            out, err = proc.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            out, err = proc.communicate()
+        out, err = stopped(proc)
     assert f"http://127.0.0.1:{free_port}/" in out
     assert "Traceback" not in err
 

@@ -11,7 +11,7 @@ import pytest
 
 from storymap import serving
 
-from .test_web_cli import console_script, http_get, run, wait_until_serving
+from .test_web_cli import console_script, http_get, run, stopped, wait_until_serving
 
 
 def children(pid: int) -> list[int]:
@@ -46,12 +46,7 @@ def test_workers_are_separate_processes_that_each_serve(repo_root, free_port):
                 status, _, body = http_get(base + path)
                 assert status == 200 and body
     finally:
-        proc.terminate()
-        try:
-            out, err = proc.communicate(timeout=60)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            out, err = proc.communicate()
+        out, err = stopped(proc, timeout=60)
     assert "with 2 worker processes" in out
     assert proc.returncode == 0, err
     assert "Traceback" not in err
