@@ -169,6 +169,35 @@ def test_paragraphs_wrapped_over_lines_with_indents(language):
     assert [(c.caption, c.credit) for c in article.captions] == [("图为玉林街道居民在学习插花。", "张蓉 摄")]
 
 
+MARKED_BYLINE = """\
+青溪日报
+
+山水之间的新城
+
+文/青溪日报记者 林晓 陈默
+
+引子
+
+初夏的青溪区，河边的步道上满是晨练的人。
+
+老城 · 烟火
+
+竹溪街道的老街修缮一新。
+
+记者手记
+
+采访中，记者最深的感受是居民的笑容。
+"""
+
+
+def test_a_byline_after_its_mark_and_a_reporters_column_heading(language):
+    article = clean_article(MARKED_BYLINE, language)
+    assert article.reporters == ("林晓", "陈默") and article.title == "山水之间的新城"
+    # 记者手记 is a column's heading, not a byline: the sections before it stay in the body
+    assert [s.heading.text for s in article.sections] == ["引子", "老城 · 烟火", "记者手记"]
+    assert [len(s.paragraphs) for s in article.sections] == [1, 1, 1]
+
+
 def test_periods_of_figures():
     text = ("2025年前9个月,全市PM2.5平均浓度降至25.3微克/立方米。目前已形成“家+书屋”237家,截至今年11月底,"
             "共开展活动6862场。2025年“打造200个‘家+书屋’”被纳入项目。")

@@ -137,6 +137,12 @@ def test_a_name_with_its_class_word_and_without_is_one_place(language):
     assert len(found["云杉记忆"].mentions) == 2 and found["云杉记忆"].district == "990101"
 
 
+def test_a_two_character_stem_is_the_area_a_place_is_named_after(language):
+    found = find(language, "在青溪区，白沙湿地公园改造完成。", "游客来到白沙拍照。")
+    assert "白沙湿地公园" in found and "白沙" not in found
+    assert len(found["白沙湿地公园"].mentions) == 2
+
+
 @pytest.mark.parametrize("name, why", [
     ("青溪河", "a line on the map"),
     ("三村", "a count"),

@@ -37,7 +37,8 @@ offsets stay those of the printed text):
    (:func:`administrative_context`).
 5. Names found once are looked for again in every passage (the analyser may
    tag a name in one sentence and not in the next), and a name printed with and
-   without its class word is one place, named by the shorter form.
+   without its class word is one place, named by the shorter form (by the
+   longer where the shorter has two characters: an area's name, 云杉 of 云杉公园).
 
 :func:`find_places` is pure given its :class:`Language`; each found place
 carries every mention (passage, offsets, sentence) and where its district
@@ -927,16 +928,20 @@ def _group(mentions: list[Mention], names: RegionNames) -> list[FoundPlace]:
         if full is not None:
             full.mentions.extend(place.mentions)
             del places[key]
-    # 云杉记忆 … 云杉记忆园区: the name with a class word added is the same place, named by its shorter form
-    # (a township's name with one added is another place: 松风 + 村 is a village, not the town).
+    # 云杉记忆 … 云杉记忆园区: the name with a class word added is the same place, named by the shorter form;
+    # but a two-character stem is most often the name of the area or old town the place takes its name
+    # from (云杉 … 云杉公园): the place is named in full. A township's name with a class word added is
+    # another place (松风 + 村 is a village, not the town).
     for key, place in list(places.items()):
         if place.gazetteer or place.kind == "district":
             continue
         shorter = next((p for k, p in places.items() if k != key and p.kind not in ("district", "township")
-                        and len(p.name) >= 2
+                        and not p.gazetteer and len(p.name) >= 2
                         and place.name.startswith(p.name) and place.name[len(p.name):] in CLASS_WORDS), None)
         if shorter is not None:
             shorter.mentions.extend(place.mentions)
+            if len(shorter.name) == 2:
+                shorter.key, shorter.name = place.key, place.name
             del places[key]
     for place in places.values():
         best = min((m for m in place.mentions if m.district), key=lambda m: _EVIDENCE_RANK[m.evidence], default=None)
