@@ -359,3 +359,11 @@ def test_one_unknown_word_of_an_adjective_and_a_common_word_is_a_description():
     assert description("老茶客", OneWord({"茶客"}))  # an old tea drinker, not a place
     assert not description("大庙会", OneWord({"庙会", "大庙会"}))  # the dictionary's own word stays a name
     assert not description("老云杉", OneWord({"茶客"}))
+
+
+def test_a_word_the_analyser_tags_whole_may_have_a_stem_of_one_character_modifiers(language):
+    # 东 + 后 + 街 is a lane's name, 东南 + 大学 a university's: the analyser tags each whole
+    found = find(language, "来到青溪区的竹溪街道，在东后街经营茶馆二十多年的老人说。", "在青溪区，东南大学的师生常来这里写生。")
+    assert {"东后街", "东南大学"} <= set(found)
+    # a stem of modifier words stays a kind of place, tagged or not
+    assert "城市公园" not in find(language, "青溪区的变化看得见。", "如今，城市公园越建越多。")

@@ -107,6 +107,7 @@ _GENERIC_MODIFIERS = frozenset({
     "江滩", "河岸", "湖畔", "江畔", "河畔", "环湖", "沿湖", "江面", "水面", "湖面", "岸线", "市集", "集市",
     "青石板", "石板", "楼阁", "堆场", "街镇", "镇村", "村居", "村镇", "公寓", "食堂", "驿站", "城墙", "江南", "水乡", "街巷", "小巷", "巷弄", "老巷", "街角", "巷口", "路口", "门口", "厂房", "老厂房",
 })
+_MODIFIERS_LONGEST_FIRST = sorted(_GENERIC_MODIFIERS, key=len, reverse=True)
 # A name ending in one of these is a line on the map, not a point (rivers, greenways, metro lines, roads' ring).
 _LINEAR = ("江", "河", "运河", "水系", "水道", "绿道", "碧道", "干线", "铁路", "地铁", "高速", "环线", "线", "轴",
            "走廊", "廊道", "长廊", "步道", "栈道", "绿廊")
@@ -167,7 +168,7 @@ _DESCRIPTIVE = frozenset("老小大旧古新")
 # Kinds of candidates, most trusted first (an equal span keeps the more trusted kind).
 _KIND_PRIORITY = {"gazetteer": 0, "district": 1, "township": 2, "quoted": 3, "landmark": 4, "located": 5, "named": 6}
 # What a landmark set right after its district may look like and still be a name (五里桥, 古文化坊, 青溪公园).
-_SHAPES_A_DISTRICT_NAMES = ("a count", "a kind of place")
+_SHAPES_A_NAME_MAY_HAVE = ("a count", "a kind of place")
 
 
 @dataclass(frozen=True)
@@ -301,7 +302,8 @@ def find_places(passages: list[Passage], names: RegionNames, language: Language)
         text = simplified[passage.key]
         tokens = tokens_of[passage.key] = language.place_tokens(text)
         candidates = [c for c in _candidates(text, tokens, names, full_forms, language.common_word)
-                      if _keep(c, text, names, language.common_word) and not in_saying(c, text, tokens)
+                      if _keep(c, text, names, language.common_word, tagged_whole(tokens))
+                      and not in_saying(c, text, tokens)
                       and not (_untrusted(c, text) and description(text[c.start: c.end], language))]
         first.append((passage, text, tokens, candidates))
     known = echo_names([(text, choose(candidates)) for _, text, _, candidates in first], names)
@@ -661,15 +663,19 @@ def _class_word(name: str) -> str | None:
 
 def _generic(stem: str) -> bool:
     """A stem made only of generic modifiers (城市, 口袋, 老旧小) names a kind of place, not a place."""
-    if stem in _GENERIC_MODIFIERS:
-        return True
-    rest = stem
+    return stem in _GENERIC_MODIFIERS or bool(_generic_parts(stem))
+
+
+def _generic_parts(stem: str) -> list[str]:
+    """The generic modifiers a stem is made of, longest first (老旧 + 小); [] when it is not made of them."""
+    parts, rest = [], stem
     while rest:
-        head = next((m for m in sorted(_GENERIC_MODIFIERS, key=len, reverse=True) if rest.startswith(m)), None)
+        head = next((m for m in _MODIFIERS_LONGEST_FIRST if rest.startswith(m)), None)
         if head is None:
-            return False
+            return []
+        parts.append(head)
         rest = rest[len(head):]
-    return True
+    return parts
 
 
 def _occurrences(text: str, name: str):
@@ -725,7 +731,13 @@ def in_saying(candidate: Candidate, text: str, tokens: list[Token]) -> bool:
 
 # --- 2. filters ---------------------------------------------------------
 
-def _keep(candidate: Candidate, text: str, names: RegionNames, common_word) -> bool:
+def tagged_whole(tokens: list[Token]) -> dict[tuple[int, int], str]:
+    """The spans the analyser tags whole as a place or an organisation, with the tag."""
+    return {(t.start, t.end): t.flag for t in tokens if t.flag in ("ns", "nt")}
+
+
+def _keep(candidate: Candidate, text: str, names: RegionNames, common_word,
+          tagged: dict[tuple[int, int], str] | None = None) -> bool:
     if candidate.kind in ("gazetteer", "district"):
         return True
     if text.startswith("而", candidate.end) and candidate.end - candidate.start >= 4:
@@ -736,7 +748,18 @@ def _keep(candidate: Candidate, text: str, names: RegionNames, common_word) -> b
     if (_INDEFINITE.search(before) and not _RELATION.search(before)) or _INDEFINITE_NAME.match(text, candidate.start):
         return False  # 一条依崖而建的步道老街, 从一片城中村: a kind of place said of another, not a name
     why = refused(text[candidate.start: candidate.end], names, common_word)
-    return why is None or (candidate.kind == "located" and why.startswith(_SHAPES_A_DISTRICT_NAMES))
+    if why is None or (candidate.kind == "located" and why.startswith(_SHAPES_A_NAME_MAY_HAVE)):
+        return True
+    # The analyser vouches for a word it tags whole: an organisation named after its building (…大学, …医院),
+    # or a place whose stem is made of one-character modifiers only (南 + 后 + 街), not of modifier words
+    # (城市 + 公园, 文化创意 + 产业园).
+    name = text[candidate.start: candidate.end]
+    klass = _class_word(name)
+    flag = (tagged or {}).get((candidate.start, candidate.end))
+    if not why.startswith("a kind of place") or flag is None or klass is None or len(name) - len(klass) < 2:
+        return False
+    return (flag == "nt" and name.endswith(_FACILITY_WORDS)) or all(
+        len(modifier) == 1 for modifier in _generic_parts(name[: -len(klass)]))
 
 
 def _untrusted(candidate: Candidate, text: str) -> bool:
