@@ -303,7 +303,7 @@ def find_places(passages: list[Passage], names: RegionNames, language: Language)
         tokens = tokens_of[passage.key] = language.place_tokens(text)
         candidates = [c for c in _candidates(text, tokens, names, full_forms, language.common_word)
                       if _keep(c, text, names, language.common_word, tagged_whole(tokens))
-                      and not in_saying(c, text, tokens)
+                      and not in_saying(c, text, tokens) and not names_a_person(c, tokens)
                       and not (_untrusted(c, text) and description(text[c.start: c.end], language))]
         first.append((passage, text, tokens, candidates))
     known = echo_names([(text, choose(candidates)) for _, text, _, candidates in first], names)
@@ -325,9 +325,20 @@ def find_places(passages: list[Passage], names: RegionNames, language: Language)
                               tokens_of[passage.key], credited) for c in chosen
                      if not (c.kind == "township" and administrative_context(c, text, chosen))]
     places = _group(mentions, names)
+    main = main_district(places)
     for place in places:
+        if place.district is None and main is not None and place.kind != "district":
+            place.district = main
+            place.district_evidence = (f"the district the article names most ({names.district_names.get(main, main)}): "
+                                       "nothing near the name sets it")
         place.score = evidence_score(place)
     return places
+
+
+def main_district(places: list[FoundPlace]) -> str | None:
+    """The district the article names most (the first named of those tied), or None when it names none."""
+    counts = {p.key: len(p.mentions) for p in places if p.kind == "district"}
+    return max(counts, key=counts.get) if counts else None
 
 
 # Each kind of evidence that a name is a place, and its weight: independent signals add up, and a name is drafted
@@ -340,6 +351,7 @@ EVIDENCE_WEIGHTS = {"class word": 2, "weak class word": 1, "sources agree": 1, "
 DISTRICT_EVIDENCE_WEIGHTS = {"chain": 2, "township": 2, "sentence": 1, "credit": 1, "paragraph": 0,
                              "contains township": 0, "section": -1}
 EVIDENCE_THRESHOLD = 0
+ARTICLE_DISTRICT_WEIGHT = -2  # a district guessed from the whole article, not read near the name
 
 
 def evidence_score(place: FoundPlace) -> int:
@@ -352,6 +364,8 @@ def evidence_score(place: FoundPlace) -> int:
     ranked = [m.evidence for m in place.mentions if m.evidence in DISTRICT_EVIDENCE_WEIGHTS]
     if ranked:
         score += max(DISTRICT_EVIDENCE_WEIGHTS[e] for e in ranked)
+    elif place.district is not None and place.kind != "district":
+        score += ARTICLE_DISTRICT_WEIGHT
     return score
 
 
@@ -707,6 +721,13 @@ def echo_candidates(text: str, tokens: list[Token], known: set[str]) -> list[Can
     actors = {(t.start, t.end) for t in tokens if t.flag in ("nt", "nr")}
     return [Candidate(start, start + len(name), "landmark") for name in known for start in _occurrences(text, name)
             if start in boundaries and start + len(name) in boundaries and (start, start + len(name)) not in actors]
+
+
+def names_a_person(candidate: Candidate, tokens: list[Token]) -> bool:
+    """Whether a name ends where a person's name the analyser reads ends (教师 + 刘景山, 居民 + 王滨湖): its
+    class character is a given name's (a place named after a person goes on: 张氏 + 帅府, 中山 + 公园)."""
+    return candidate.kind not in _TRUSTED_KINDS and any(
+        t.flag == "nr" and t.end == candidate.end and t.start < candidate.end and len(t.word) >= 2 for t in tokens)
 
 
 def in_saying(candidate: Candidate, text: str, tokens: list[Token]) -> bool:
