@@ -323,7 +323,8 @@ def find_places(passages: list[Passage], names: RegionNames, language: Language)
         credited = credit_district(passage.credit, names)
         mentions += [_mention(passage, text, c, chosen, candidates, section_district(context, order),
                               tokens_of[passage.key], credited) for c in chosen
-                     if not (c.kind == "township" and administrative_context(c, text, chosen))]
+                     if not (c.kind == "township" and administrative_context(c, text, chosen))
+                     and not part_of(c, text, chosen)]
     places = _group(mentions, names)
     main = main_district(places)
     for place in places:
@@ -400,6 +401,31 @@ def administrative_context(township: Candidate, text: str, chosen: list[Candidat
         return True  # 松风镇的云杉古镇: the town sets the scene for the place in it
     short = not text[township.start: end].endswith(_TOWNSHIP_SUFFIXES)
     return short and text[end: end + 1] == "的" and end + 1 in starts
+
+
+# Places whose parts an article lists inside them (a park's pavilions, a palace's gates, an old town's temples),
+# and the words that link a place to its parts (…里的, …内的, …保留着).
+_ENCLOSURES = ("公园", "古镇", "古城", "景区", "风景区", "博物院", "故宫", "植物园", "动物园", "寺", "宫", "园")
+_PART_LINK = re.compile(r"^(?:(?:里|内|中)?的|(?:里|内)?(?:保留着|保存着|还有|有))$")
+_LIST_LINK = re.compile(r"^(?:、|和|与|及|以及)$")
+
+
+def part_of(candidate: Candidate, text: str, chosen: list[Candidate]) -> bool:
+    """Whether a name is listed as a part of a place printed before it (云杉公园里的竹亭、松阁; 松风古镇保留着
+    云杉塔、竹溪庙等古建筑): the map's point is the place, not each of its parts."""
+    if candidate.kind in _TRUSTED_KINDS:
+        return False
+    before = [c for c in chosen if c.end <= candidate.start]
+    link_end = candidate.start
+    for previous in reversed(before):
+        gap = text[previous.end: link_end]
+        name = text[previous.start: previous.end]
+        if previous.kind not in _TRUSTED_KINDS and name.endswith(_ENCLOSURES) and _PART_LINK.match(gap):
+            return True
+        if not _LIST_LINK.match(gap):
+            return False
+        link_end = previous.start  # one more part of the same list (竹亭、松阁)
+    return False
 
 
 def _owns_next(text: str, end: int, starts: set[int]) -> bool:
