@@ -383,3 +383,24 @@ def test_a_place_nothing_near_sets_gets_the_district_the_article_names_most_as_w
 def test_a_persons_name_ending_in_a_class_character_is_no_place(language):
     found = find(language, "在青溪区，退休教师林松山说，这里变了。")
     assert not any("林松山" in name for name in found)
+
+
+def test_the_citys_name_begins_its_facilitys_name_where_the_analyser_splits_them():
+    from storymap.ingest.places import shape_candidates
+
+    text = "松风区的青溪长风国际机场每天都很忙。"
+    words = [("松风区", "ns"), ("的", "u"), ("青溪", "ns"), ("长风国际机场", "ns"), ("每天", "t"), ("都", "d"),
+             ("很", "d"), ("忙", "a"), ("。", "x")]
+    tokens, at = [], 0
+    for word, flag in words:
+        tokens.append(Token(word, flag, at, at + len(word)))
+        at += len(word)
+    assert [text[c.start: c.end] for c in shape_candidates(text, tokens, NAMES)] == ["青溪长风国际机场"]
+    # before a place that is no facility the city's name is the city's (青溪 + 白沙公园 is no name)
+    assert "青溪白沙公园" not in {text2[c.start: c.end] for text2 in ["青溪白沙公园"] for c in shape_candidates(
+        text2, [Token("青溪", "ns", 0, 2), Token("白沙公园", "ns", 2, 6)], NAMES)}
+
+
+def test_a_dam_and_a_grotto_are_places_by_their_class_word(language):
+    found = find(language, "在青溪区，沿湖往南，白沙大坝是看日落的好地方。", "不远处的白沙山石窟吸引了众多游客。")
+    assert {"白沙大坝", "白沙山石窟"} <= set(found)

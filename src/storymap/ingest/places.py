@@ -65,6 +65,11 @@ CLASS_WORDS = tuple(sorted({
     "村", "新村", "小区", "山", "湾", "江滩", "滩", "池", "路", "大道", "大街", "街", "巷", "弄", "坊", "门",
     "空间", "工厂", "厂", "实验室", "港区", "片区", "书店", "站", "校区", "园", "风貌区", "历史风貌区", "超市",
     "庙", "陵", "泉", "坛", "苑", "亭", "洲", "堤", "府", "渡口", "古村", "商业街", "风情区", "风情街",
+    # more of the generic terms of Chinese place names (通名): heritage, water, coast, hills, quarters
+    "石窟", "大坝", "坝", "会馆", "教堂", "清真寺", "禅寺", "古寺", "旧址", "故城", "古街", "古道", "纪念碑", "陵园",
+    "钟楼", "鼓楼", "城楼", "瀑布", "温泉", "海滩", "沙滩", "浴场", "半岛", "灯塔", "炮台", "牌坊", "旧居", "祠堂",
+    "宗祠", "家祠", "会展中心", "体育场", "商务区", "开发区", "度假区", "旅游区", "山庄", "庄园", "农场", "茶园",
+    "夜市", "窑址", "城址", "岗", "峰", "岭", "峡", "洞", "岩", "潭", "礁", "庵",
 }, key=len, reverse=True))
 _ROAD_WORDS = ("大道", "大街", "路", "街", "巷", "弄")
 # Class words that make an organisation's name the name of its building (a research centre or a base is
@@ -72,11 +77,15 @@ _ROAD_WORDS = ("大道", "大街", "路", "街", "巷", "弄")
 _FACILITY_WORDS = ("大学", "学院", "中学", "小学", "学校", "医院", "博物馆", "博物院", "美术馆", "图书馆", "科技馆",
                    "体育馆", "体育中心", "纪念馆", "展览馆", "艺术中心", "文化中心", "剧院", "书院", "机场", "火车站",
                    "高铁站", "公园", "广场", "大厦", "寺", "宫", "祠", "故居", "景区", "植物园", "动物园", "古镇", "古城")
+# Class words of facilities whose official names begin with their city's name (…国际机场, …北站, …博物馆).
+_CITY_FACILITY_WORDS = frozenset({"机场", "火车站", "高铁站", "站", "博物馆", "博物院", "美术馆", "图书馆", "科技馆",
+                                  "大剧院", "体育中心", "大学", "会展中心"})
 # One class word alone is too weak after a common noun (…中心, …空间, …站): the name must be proper.
 _WEAK_CLASS_WORDS = {"中心", "空间", "城", "站", "门", "楼", "池", "滩", "山", "湾", "港", "塔", "宫", "坊", "社区",
                      "市场", "工厂", "厂", "片区", "街区", "小区", "新城", "基地", "园区", "广场", "湖", "岛", "桥",
                      "路", "街", "村", "大道", "大街", "巷", "弄", "实验室", "书店", "园", "超市",
-                     "庙", "陵", "泉", "坛", "苑", "亭", "洲", "堤", "府"}
+                     "庙", "陵", "泉", "坛", "苑", "亭", "洲", "堤", "府",
+                     "坝", "岗", "峰", "岭", "峡", "洞", "岩", "潭", "礁", "庵"}
 # Metaphors of the genre that only look like places (a city's 后花园, 会客厅, 名片, 发展之路).
 FIGURES_OF_SPEECH = frozenset({
     "后花园", "会客厅", "客厅", "桥头堡", "试验田", "排头兵", "大本营", "主阵地", "主战场",
@@ -589,6 +598,9 @@ def shape_candidates(text: str, tokens: list[Token], names: RegionNames,
         stem_in_token = text[head.start: class_start]
         name_tokens: list[Token] = []
         for before in reversed(tokens[max(0, holder - 4): holder]):
+            if before.word in names.region and klass in _CITY_FACILITY_WORDS and (name_tokens or stem_in_token):
+                name_tokens.insert(0, before)  # the city's name begins its airport's or museum's (青溪 + 云杉机场)
+                break
             if not _name_like(before, names, text):
                 break
             name_tokens.insert(0, before)
