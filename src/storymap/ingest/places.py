@@ -226,7 +226,7 @@ class FoundPlace:
     district: str | None = None
     district_evidence: str | None = None
     mentions: list[Mention] = field(default_factory=list)
-    score: int = 0  # how much independent evidence says it is a place (:func:`evidence_score`)
+    score: float = 0  # how much independent evidence says it is a place (:func:`evidence_score`)
 
     @property
     def confident(self) -> bool:
@@ -337,7 +337,7 @@ def find_places(passages: list[Passage], names: RegionNames, language: Language)
     places = _group(mentions, names)
     main = main_district(places)
     for place in places:
-        if place.district is None and main is not None and place.kind != "district":
+        if place.district is None and main is not None:
             place.district = main
             place.district_evidence = (f"the district the article names most ({names.district_names.get(main, main)}): "
                                        "nothing near the name sets it")
@@ -351,32 +351,37 @@ def main_district(places: list[FoundPlace]) -> str | None:
     return max(counts, key=counts.get) if counts else None
 
 
-# Each kind of evidence that a name is a place, and its weight: independent signals add up, and a name is drafted
-# when its score reaches EVIDENCE_THRESHOLD. The signs come from which signals the dev pages' true and false places
-# carry; the threshold was chosen by cross-validation over cities (fit on half the cities, checked on the other
-# half, both ways, 10 random splits), counting a place lost as three false places removed.
+# Each kind of evidence that a name is a place, and its weight: the features of a found name
+# (:func:`place_features`) add up, and a name is drafted when its score reaches EVIDENCE_THRESHOLD. The signs come
+# from which features the dev pages' true and false places carry; the threshold was chosen by cross-validation over
+# cities (fit on half the cities, checked on the other half, both ways, 10 random splits), counting a place lost
+# as three false places removed.
 EVIDENCE_WEIGHTS = {"class word": 2, "weak class word": 1, "sources agree": 1, "caption or opening": 1,
-                    "locative frame": 1, "quoted": -1, "repeated": 1}
-# How the district was read: a chain or a township is strong evidence, an earlier section's district is weak.
-DISTRICT_EVIDENCE_WEIGHTS = {"chain": 2, "township": 2, "sentence": 1, "credit": 1, "paragraph": 0,
-                             "contains township": 0, "section": -1}
+                    "locative frame": 1, "quoted": -1, "repeated": 1,
+                    # how the district was read: a chain or a township is strong evidence, an earlier section's
+                    # district weak, the article's main district (nothing near the name) weaker
+                    "district: chain": 2, "district: township": 2, "district: sentence": 1, "district: credit": 1,
+                    "district: section": -1, "district: article": -2}
 EVIDENCE_THRESHOLD = 0
-ARTICLE_DISTRICT_WEIGHT = -2  # a district guessed from the whole article, not read near the name
 
 
-def evidence_score(place: FoundPlace) -> int:
-    """How much independent evidence says a found name is a place (pure): its mentions' signals (each kind
-    counted once), being named more than once, and the strongest way its district was read."""
+def place_features(place: FoundPlace) -> frozenset[str]:
+    """The evidence a found name carries (pure): its mentions' signals, being named more than once, and how its
+    district was read (the strongest way among its mentions, or ``article`` when none was read near it)."""
     found = set().union(*(m.signals for m in place.mentions))
     if len({(m.passage, m.start) for m in place.mentions}) >= 2:
         found.add("repeated")
-    score = sum(EVIDENCE_WEIGHTS.get(signal, 0) for signal in found)
-    ranked = [m.evidence for m in place.mentions if m.evidence in DISTRICT_EVIDENCE_WEIGHTS]
+    ranked = [m.evidence for m in place.mentions if m.evidence in _EVIDENCE_RANK]
     if ranked:
-        score += max(DISTRICT_EVIDENCE_WEIGHTS[e] for e in ranked)
-    elif place.district is not None and place.kind != "district":
-        score += ARTICLE_DISTRICT_WEIGHT
-    return score
+        found.add(f"district: {min(ranked, key=_EVIDENCE_RANK.get)}")
+    elif place.district is not None:
+        found.add("district: article")
+    return frozenset(found)
+
+
+def evidence_score(place: FoundPlace) -> float:
+    """How much independent evidence says a found name is a place (pure): the weights of its features."""
+    return round(sum(EVIDENCE_WEIGHTS.get(feature, 0) for feature in place_features(place)), 2)
 
 
 def credit_district(credit: str | None, names: RegionNames) -> str | None:
@@ -919,8 +924,9 @@ _FRAME_AFTER = re.compile(r"^(?:里|内|旁|边|一带|附近|周边|周围|畔|
 
 def signals(candidate: Candidate, text: str, candidates: list[Candidate], tokens, passage: Passage) -> frozenset[str]:
     """The independent kinds of evidence that a mention names a place (pure): its shape (a class word, strong
-    or weak), the analyser's place tag, a locative frame (在…, 走进…, …旁, …一带), quotation marks, two
-    candidate sources agreeing on its span, and being named in a caption or the opening."""
+    or weak), the analyser's place tag (on part of it, or on all of it as a place or an organisation), a locative
+    frame (在…, 走进…, …旁, …一带), quotation marks, two candidate sources agreeing on its span, being named in
+    a caption or the opening, in a list (…、…), or in two characters."""
     start, end = candidate.start, candidate.end
     name = text[start:end]
     found = set()
@@ -939,6 +945,15 @@ def signals(candidate: Candidate, text: str, candidates: list[Candidate], tokens
         found.add("sources agree")
     if passage.section is None or passage.key.startswith("lede-"):
         found.add("caption or opening")
+    whole = {t.flag for t in tokens if (t.start, t.end) == (start, end)}
+    if whole & {"ns", "nt"}:
+        found.add("tagged whole")
+    if "nt" in whole:
+        found.add("organisation tag")
+    if text[start - 1: start] == "、" or text[end: end + 1] == "、":
+        found.add("listed")
+    if len(name) == 2:
+        found.add("two characters")
     return frozenset(found)
 
 
