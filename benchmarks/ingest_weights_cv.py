@@ -36,7 +36,7 @@ Row = tuple[str, frozenset, bool, bool]  # city, features, a key place by name, 
 def labelled_places(cache: Path) -> list[Row]:
     from storymap.geodata import load_geodata
     from storymap.ingest import ingest_article
-    from storymap.ingest.places import _TRUSTED_KINDS, place_features
+    from storymap.ingest.places import place_features
 
     rows = []
     for key_path in sorted((quality.PAGES / "dev").glob("*.key.json")):
@@ -49,7 +49,7 @@ def labelled_places(cache: Path) -> list[Row]:
                                    stories_root=Path(tmp) / "none").draft
         districts = {quality._norm(n): p["district"] for p in key["places"] for n in [p["name"], *p.get("aliases", [])]}
         for place in [p.found for p in draft.places] + list(draft.doubtful):
-            if place.kind in _TRUSTED_KINDS or place.gazetteer:
+            if place.listed:
                 continue
             name = quality._norm(place.name)
             rows.append((key["city"], place_features(place), name in districts,

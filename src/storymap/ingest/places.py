@@ -230,8 +230,14 @@ class FoundPlace:
 
     @property
     def confident(self) -> bool:
-        """A name from the region's lists, or one with enough evidence to be drafted as a place."""
-        return self.kind in _TRUSTED_KINDS or self.gazetteer is not None or self.score >= EVIDENCE_THRESHOLD
+        """A name from the region's lists (a township printed in full: its short name, 云杉 of 云杉镇, is as
+        often the area, hill or lake the township is named after), or one with enough evidence to be drafted."""
+        return self.listed or self.score >= EVIDENCE_THRESHOLD
+
+    @property
+    def listed(self) -> bool:
+        return self.kind in ("gazetteer", "district") or self.gazetteer is not None or (
+            self.kind == "township" and any(m.simple.endswith(_TOWNSHIP_SUFFIXES) for m in self.mentions))
 
 
 @dataclass(frozen=True)
@@ -361,7 +367,7 @@ EVIDENCE_WEIGHTS = {"class word": 2, "weak class word": 1, "sources agree": 1, "
                     # how the district was read: a chain or a township is strong evidence, an earlier section's
                     # district weak, the article's main district (nothing near the name) weaker
                     "district: chain": 2, "district: township": 2, "district: sentence": 1, "district: credit": 1,
-                    "district: section": -1, "district: article": -2}
+                    "district: section": -1, "district: article": -2, "township's short name": -3}
 EVIDENCE_THRESHOLD = 0
 
 
@@ -376,6 +382,8 @@ def place_features(place: FoundPlace) -> frozenset[str]:
         found.add(f"district: {min(ranked, key=_EVIDENCE_RANK.get)}")
     elif place.district is not None:
         found.add("district: article")
+    if place.kind == "township" and not place.listed:
+        found.add("township's short name")
     return frozenset(found)
 
 
