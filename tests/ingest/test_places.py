@@ -21,9 +21,12 @@ from storymap.ingest.places import (
     choose,
     credit_district,
     description,
+    EVIDENCE_THRESHOLD,
+    EVIDENCE_WEIGHTS,
     evidence_score,
     find_places,
     object_cut,
+    place_features,
     refused,
     region_names,
     section_district,
@@ -316,19 +319,26 @@ def test_a_place_run_into_a_common_thing_after_it_ends_at_its_class_word(languag
 def test_a_name_with_little_evidence_of_being_a_place_is_not_confident(language):
     found = find(language, "在松风区，游客走进云杉博物馆参观。", "云杉博物馆每年接待游客十万人次。")
     museum = found["云杉博物馆"]
-    # a class word (2), named twice (1), a locative frame (1), its district from the sentence (1), and more
-    assert museum.score == evidence_score(museum) >= 5 and museum.confident
+    assert {"class word", "repeated", "district: sentence"} <= place_features(museum)
+    assert museum.score == evidence_score(museum) >= EVIDENCE_THRESHOLD and museum.confident
     weak = FoundPlace("白鹭", "白鹭", "landmark", district="990101", mentions=[
         Mention("p-3", 0, 2, "白鹭", "白鹭", "landmark", "白鹭的故事。", "990101", 0, "section",
                 frozenset({"place tag"}))])
-    assert evidence_score(weak) == -1  # only the analyser's tag, its district only from an earlier section
+    # only the analyser's tag, its district only from an earlier section
+    assert place_features(weak) == {"place tag", "district: section"}
     weak.score = evidence_score(weak)
+    assert weak.score == round(EVIDENCE_WEIGHTS["place tag"] + EVIDENCE_WEIGHTS["district: section"], 2)
     assert not weak.confident
-    quoted = Mention("p-3", 1, 3, "白鹭", "白鹭", "quoted", "“白鹭”的故事。", "990101", 0, "sentence",
-                     frozenset({"quoted", "place tag"}))
-    assert evidence_score(FoundPlace("白鹭", "白鹭", "quoted", mentions=[quoted])) == 0
+    quoted = FoundPlace("白鹭", "白鹭", "quoted", mentions=[Mention(
+        "p-3", 1, 3, "白鹭", "白鹭", "quoted", "“白鹭”的故事。", "990101", 0, "sentence", frozenset({"quoted", "place tag"}))])
+    plain = FoundPlace("白鹭", "白鹭", "landmark", mentions=[Mention(
+        "p-3", 0, 2, "白鹭", "白鹭", "landmark", "白鹭的故事。", "990101", 0, "sentence", frozenset({"place tag"}))])
+    assert evidence_score(quoted) < evidence_score(plain)  # quotation marks mostly mark a phrase, not a name
     district = FoundPlace("990101", "青溪区", "district", district="990101", score=-5)
     assert district.confident  # a name from the region's lists is drafted whatever its score
+    short = FoundPlace("松风", "松风", "township", district="990102", score=-5, mentions=[Mention(
+        "p-3", 0, 2, "松风", "松风", "township", "松风的故事。", "990102", 0, "township", frozenset())])
+    assert not short.confident and "township's short name" in place_features(short)
 
 
 def test_a_number_before_a_name_begins_it_but_a_number_before_what_it_counts_is_a_count():
