@@ -67,7 +67,7 @@ CLASS_WORDS = tuple(sorted({
     "庙", "陵", "泉", "坛", "苑", "亭", "洲", "堤", "府", "渡口", "古村", "商业街", "风情区", "风情街",
     # more of the generic terms of Chinese place names (通名): heritage, water, coast, hills, quarters
     "石窟", "大坝", "坝", "会馆", "教堂", "清真寺", "禅寺", "古寺", "旧址", "故城", "古街", "古道", "纪念碑", "陵园",
-    "钟楼", "鼓楼", "城楼", "瀑布", "温泉", "海滩", "沙滩", "浴场", "半岛", "灯塔", "炮台", "牌坊", "旧居", "祠堂",
+    "城楼", "瀑布", "故里", "衙署", "县衙", "府衙", "会址", "温泉", "海滩", "沙滩", "浴场", "半岛", "灯塔", "炮台", "牌坊", "旧居", "祠堂",
     "宗祠", "家祠", "会展中心", "体育场", "商务区", "开发区", "度假区", "旅游区", "山庄", "庄园", "农场", "茶园",
     "夜市", "窑址", "城址", "岗", "峰", "岭", "峡", "洞", "岩", "潭", "礁", "庵",
 }, key=len, reverse=True))
@@ -827,12 +827,12 @@ def _keep(candidate: Candidate, text: str, names: RegionNames, common_word,
     if why is None or (candidate.kind == "located" and why.startswith(_SHAPES_A_NAME_MAY_HAVE)):
         return True
     # The analyser vouches for a word it tags whole: an organisation named after its building (…大学, …医院),
-    # or a place whose stem is made of one-character modifiers only (南 + 后 + 街), not of modifier words
-    # (城市 + 公园, 文化创意 + 产业园).
+    # or a place whose stem is made of one-character modifiers only (南 + 后 + 街, 西 + 湖), not of modifier
+    # words (城市 + 公园, 文化创意 + 产业园).
     name = text[candidate.start: candidate.end]
     klass = _class_word(name)
     flag = (tagged or {}).get((candidate.start, candidate.end))
-    if not why.startswith("a kind of place") or flag is None or klass is None or len(name) - len(klass) < 2:
+    if not why.startswith("a kind of place") or flag is None or klass is None:
         return False
     return (flag == "nt" and name.endswith(_FACILITY_WORDS)) or all(
         len(modifier) == 1 for modifier in _generic_parts(name[: -len(klass)]))
