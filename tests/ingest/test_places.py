@@ -414,3 +414,10 @@ def test_the_citys_name_begins_its_facilitys_name_where_the_analyser_splits_them
 def test_a_dam_and_a_grotto_are_places_by_their_class_word(language):
     found = find(language, "在青溪区，沿湖往南，白沙大坝是看日落的好地方。", "不远处的白沙山石窟吸引了众多游客。")
     assert {"白沙大坝", "白沙山石窟"} <= set(found)
+
+
+def test_an_adjective_begins_a_name_the_analyser_tags_whole_before_a_strong_class_word(language):
+    # 大 + 店 + 古镇 reads as "a big shop's old town" word by word; the analyser knows it for a name
+    assert description("大店古镇", language)
+    assert "大店古镇" in find(language, "在松风区，我们来到大店古镇。")
+    assert "大公园" not in find(language, "在松风区，我们来到大公园。")  # one adjective before a class word

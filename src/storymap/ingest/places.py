@@ -319,7 +319,8 @@ def find_places(passages: list[Passage], names: RegionNames, language: Language)
         candidates = [c for c in _candidates(text, tokens, names, full_forms, language.common_word)
                       if _keep(c, text, names, language.common_word, tagged_whole(tokens))
                       and not in_saying(c, text, tokens) and not names_a_person(c, tokens)
-                      and not (_untrusted(c, text) and description(text[c.start: c.end], language))]
+                      and not (_untrusted(c, text) and description(text[c.start: c.end], language)
+                               and not _vouched_name(c, text, tokens))]
         first.append((passage, text, tokens, candidates))
     known = echo_names([(text, choose(candidates)) for _, text, _, candidates in first], names)
     read = []
@@ -776,6 +777,15 @@ def echo_candidates(text: str, tokens: list[Token], known: set[str]) -> list[Can
     actors = {(t.start, t.end) for t in tokens if t.flag in ("nt", "nr")}
     return [Candidate(start, start + len(name), "landmark") for name in known for start in _occurrences(text, name)
             if start in boundaries and start + len(name) in boundaries and (start, start + len(name)) not in actors]
+
+
+def _vouched_name(candidate: Candidate, text: str, tokens: list[Token]) -> bool:
+    """A word the analyser tags whole as a place, a stem of two characters or more before a strong class word
+    (新市 + 古镇, not 大 + 公园): a name, whatever adjective it begins with."""
+    name = text[candidate.start: candidate.end]
+    klass = _class_word(name)
+    return klass is not None and klass not in _WEAK_CLASS_WORDS and len(name) - len(klass) >= 2 and any(
+        (t.start, t.end) == (candidate.start, candidate.end) and t.flag == "ns" for t in tokens)
 
 
 def names_a_person(candidate: Candidate, tokens: list[Token]) -> bool:
