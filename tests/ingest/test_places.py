@@ -421,3 +421,14 @@ def test_an_adjective_begins_a_name_the_analyser_tags_whole_before_a_strong_clas
     assert description("大店古镇", language)
     assert "大店古镇" in find(language, "在松风区，我们来到大店古镇。")
     assert "大公园" not in find(language, "在松风区，我们来到大公园。")  # one adjective before a class word
+
+
+def test_a_word_read_whole_as_a_person_is_one_only_with_a_common_surname():
+    from storymap.ingest.places import names_a_person
+
+    def read(word):  # the analyser reads the whole word as a person's name
+        return names_a_person(Candidate(0, len(word), "named"), [Token(word, "nr", 0, len(word))])
+
+    assert read("林松山") and read("王白湖")
+    assert not read("飞云塔")  # 飞 is no surname: a tower the analyser took for a person
+    assert names_a_person(Candidate(0, 5, "named"), [Token("教师", "n", 0, 2), Token("飞云山", "nr", 2, 5)])

@@ -77,6 +77,10 @@ _ROAD_WORDS = ("大道", "大街", "路", "街", "巷", "弄")
 _FACILITY_WORDS = ("大学", "学院", "中学", "小学", "学校", "医院", "博物馆", "博物院", "美术馆", "图书馆", "科技馆",
                    "体育馆", "体育中心", "纪念馆", "展览馆", "艺术中心", "文化中心", "剧院", "书院", "机场", "火车站",
                    "高铁站", "公园", "广场", "大厦", "寺", "宫", "祠", "故居", "景区", "植物园", "动物园", "古镇", "古城")
+# The hundred commonest Chinese surnames (2020 census ranking).
+COMMON_SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟"
+    "谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
 # Class words of facilities whose official names begin with their city's name (…国际机场, …北站, …博物馆).
 _CITY_FACILITY_WORDS = frozenset({"机场", "火车站", "高铁站", "站", "博物馆", "博物院", "美术馆", "图书馆", "科技馆",
                                   "大剧院", "体育中心", "大学", "会展中心"})
@@ -790,9 +794,14 @@ def _vouched_name(candidate: Candidate, text: str, tokens: list[Token]) -> bool:
 
 def names_a_person(candidate: Candidate, tokens: list[Token]) -> bool:
     """Whether a name ends where a person's name the analyser reads ends (教师 + 刘景山, 居民 + 王滨湖): its
-    class character is a given name's (a place named after a person goes on: 张氏 + 帅府, 中山 + 公园)."""
-    return candidate.kind not in _TRUSTED_KINDS and any(
-        t.flag == "nr" and t.end == candidate.end and t.start < candidate.end and len(t.word) >= 2 for t in tokens)
+    class character is a given name's (a place named after a person goes on: 张氏 + 帅府, 中山 + 公园). A name
+    the analyser reads whole as a person's is one only if it begins with a common surname (not 飞英塔)."""
+    if candidate.kind in _TRUSTED_KINDS:
+        return False
+    for t in tokens:
+        if t.flag == "nr" and t.end == candidate.end and t.start < candidate.end and len(t.word) >= 2:
+            return t.start > candidate.start or t.word[0] in COMMON_SURNAMES
+    return False
 
 
 def in_saying(candidate: Candidate, text: str, tokens: list[Token]) -> bool:
