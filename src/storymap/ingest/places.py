@@ -120,6 +120,7 @@ _GENERIC_MODIFIERS = frozenset({
     "江滩", "河岸", "湖畔", "江畔", "河畔", "环湖", "沿湖", "江面", "水面", "湖面", "岸线", "市集", "集市",
     "青石板", "石板", "楼阁", "堆场", "街镇", "镇村", "村居", "村镇", "公寓", "食堂", "驿站", "城墙", "江南", "水乡", "街巷", "小巷", "巷弄", "老巷", "街角", "巷口", "路口", "门口", "厂房", "老厂房",
 })
+_DIRECTIONS = frozenset("东西南北中前后")
 _MODIFIERS_LONGEST_FIRST = sorted(_GENERIC_MODIFIERS, key=len, reverse=True)
 # A name ending in one of these is a line on the map, not a point (rivers, greenways, metro lines, roads' ring).
 _LINEAR = ("江", "河", "运河", "水系", "水道", "绿道", "碧道", "干线", "铁路", "地铁", "高速", "环线", "线", "轴",
@@ -846,15 +847,15 @@ def _keep(candidate: Candidate, text: str, names: RegionNames, common_word,
     if why is None or (candidate.kind == "located" and why.startswith(_SHAPES_A_NAME_MAY_HAVE)):
         return True
     # The analyser vouches for a word it tags whole: an organisation named after its building (…大学, …医院),
-    # or a place whose stem is made of one-character modifiers only (南 + 后 + 街, 西 + 湖), not of modifier
-    # words (城市 + 公园, 文化创意 + 产业园).
+    # or a place whose stem is made of directions only (南 + 后 + 街, 西 + 湖), not of other modifiers
+    # (城市 + 公园, 文化创意 + 产业园, 上 + 洲).
     name = text[candidate.start: candidate.end]
     klass = _class_word(name)
     flag = (tagged or {}).get((candidate.start, candidate.end))
     if not why.startswith("a kind of place") or flag is None or klass is None:
         return False
     return (flag == "nt" and name.endswith(_FACILITY_WORDS)) or all(
-        len(modifier) == 1 for modifier in _generic_parts(name[: -len(klass)]))
+        modifier in _DIRECTIONS for modifier in _generic_parts(name[: -len(klass)]))
 
 
 def _untrusted(candidate: Candidate, text: str) -> bool:
