@@ -321,7 +321,7 @@ def test_a_name_with_little_evidence_of_being_a_place_is_not_confident(language)
     museum = found["云杉博物馆"]
     assert {"class word", "repeated", "district: sentence"} <= place_features(museum)
     assert museum.score == evidence_score(museum) >= EVIDENCE_THRESHOLD and museum.confident
-    weak = FoundPlace("白鹭", "白鹭", "landmark", district="990101", mentions=[
+    weak = FoundPlace("白鹭", "白鹭", "landmark", district="990101", district_read="section", mentions=[
         Mention("p-3", 0, 2, "白鹭", "白鹭", "landmark", "白鹭的故事。", "990101", 0, "section",
                 frozenset({"place tag"}))])
     # only the analyser's tag, its district only from an earlier section
@@ -336,7 +336,7 @@ def test_a_name_with_little_evidence_of_being_a_place_is_not_confident(language)
     assert evidence_score(quoted) < evidence_score(plain)  # quotation marks mostly mark a phrase, not a name
     district = FoundPlace("990101", "青溪区", "district", district="990101", score=-5)
     assert district.confident  # a name from the region's lists is drafted whatever its score
-    short = FoundPlace("松风", "松风", "township", district="990102", score=-5, mentions=[Mention(
+    short = FoundPlace("松风", "松风", "township", district="990102", district_read="township", score=-5, mentions=[Mention(
         "p-3", 0, 2, "松风", "松风", "township", "松风的故事。", "990102", 0, "township", frozenset())])
     assert not short.confident and "township's short name" in place_features(short)
 
@@ -432,3 +432,13 @@ def test_a_word_read_whole_as_a_person_is_one_only_with_a_common_surname():
     assert read("林松山") and read("王白湖")
     assert not read("飞云塔")  # 飞 is no surname: a tower the analyser took for a person
     assert names_a_person(Candidate(0, 5, "named"), [Token("教师", "n", 0, 2), Token("飞云山", "nr", 2, 5)])
+
+
+def test_a_place_named_after_a_district_the_article_prints_lies_in_it(language):
+    found = find(language, "松风区的变化看得见。", "青溪区的老城也在更新。周末，市民常去松风湿地公园散步。")
+    park = found["松风湿地公园"]
+    assert park.district == "990102" and park.district_read == "name"  # not the paragraph's 青溪区
+    assert park.district_evidence.startswith("the name begins with 松风区's")
+    # a district the article never prints in full gives nothing: the park keeps its paragraph's district
+    alone = find(language, "青溪区的老城也在更新。周末，市民常去松风湿地公园散步。")["松风湿地公园"]
+    assert alone.district == "990101" and alone.district_read == "paragraph"

@@ -229,7 +229,8 @@ class FoundPlace:
     kind: str
     gazetteer: str | None = None
     district: str | None = None
-    district_evidence: str | None = None
+    district_evidence: str | None = None  # how its district was read, with the evidence
+    district_read: str | None = None  # that way in one word: chain, township, sentence, …, name, article
     mentions: list[Mention] = field(default_factory=list)
     score: float = 0  # how much independent evidence says it is a place (:func:`evidence_score`)
 
@@ -253,8 +254,8 @@ class Candidate:
     district: str | None = None  # adcode the candidate itself gives (a district, a township, a gazetteer row)
 
 
-_EVIDENCE_RANK = {"gazetteer": 0, "district": 0, "chain": 1, "township": 2, "sentence": 3, "credit": 4, "paragraph": 5,
-                  "contains township": 6, "section": 7}
+_EVIDENCE_RANK = {"gazetteer": 0, "district": 0, "chain": 1, "township": 2, "sentence": 3, "name": 4, "credit": 5,
+                  "paragraph": 6, "contains township": 7, "section": 8, "article": 9}
 
 
 def region_names(region_name_zh: str, districts, gazetteer_entries, townships=(), elsewhere=()) -> RegionNames:
@@ -349,12 +350,30 @@ def find_places(passages: list[Passage], names: RegionNames, language: Language)
     places = _group(mentions, names)
     main = main_district(places)
     for place in places:
+        named_after = district_named_in(place.name, names, full_forms)
+        if named_after and _EVIDENCE_RANK.get(place.district_read, 99) > _EVIDENCE_RANK["name"]:
+            place.district, place.district_read = named_after, "name"
+            place.district_evidence = (f"the name begins with {names.district_names[named_after]}'s, which the "
+                                       "article prints in full")
         if place.district is None and main is not None:
-            place.district = main
+            place.district, place.district_read = main, "article"
             place.district_evidence = (f"the district the article names most ({names.district_names.get(main, main)}): "
                                        "nothing near the name sets it")
         place.score = evidence_score(place)
     return places
+
+
+def district_named_in(name: str, names: RegionNames, full_forms: set[str]) -> str | None:
+    """The district whose short form begins a place's name (美兰 + 国际机场), when the article prints that district's
+    full name (a short form is no district where the article never names it: a hill named like a county) and no
+    other district's form is in the name."""
+    if name.endswith(_LINEAR):
+        return None
+    inside = {code: form for form, code in names.districts.items()
+              if code in full_forms and form != names.district_names[code] and len(form) >= 2 and form in name}
+    # a name with two districts' forms in it (青溪大学松风校区) is not named after either
+    first = [code for code, form in inside.items() if name.startswith(form) and len(name) > len(form)]
+    return first[0] if len(inside) == 1 and first else None
 
 
 def main_district(places: list[FoundPlace]) -> str | None:
@@ -383,15 +402,12 @@ EVIDENCE_THRESHOLD = 0.6
 
 def place_features(place: FoundPlace) -> frozenset[str]:
     """The evidence a found name carries (pure): its mentions' signals, being named more than once, and how its
-    district was read (the strongest way among its mentions, or ``article`` when none was read near it)."""
+    district was read (``place.district_read``)."""
     found = set().union(*(m.signals for m in place.mentions))
     if len({(m.passage, m.start) for m in place.mentions}) >= 2:
         found.add("repeated")
-    ranked = [m.evidence for m in place.mentions if m.evidence in _EVIDENCE_RANK]
-    if ranked:
-        found.add(f"district: {min(ranked, key=_EVIDENCE_RANK.get)}")
-    elif place.district is not None:
-        found.add("district: article")
+    if place.district_read is not None:
+        found.add(f"district: {place.district_read}")
     if place.kind == "township" and not place.listed:
         found.add("township's short name")
     return frozenset(found)
@@ -1080,7 +1096,7 @@ def _group(mentions: list[Mention], names: RegionNames) -> list[FoundPlace]:
         best = min((m for m in place.mentions if m.district), key=lambda m: _EVIDENCE_RANK[m.evidence], default=None)
         if best is None:
             continue
-        place.district = best.district
+        place.district, place.district_read = best.district, best.evidence
         place.district_evidence = {
             "district": "the district itself",
             "gazetteer": "gazetteer",
