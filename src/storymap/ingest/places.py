@@ -389,13 +389,14 @@ def main_district(places: list[FoundPlace]) -> str | None:
 # as three removed), which also checks by cross-validation over cities that they do better on unseen cities than
 # the hand-set weights they replaced.
 EVIDENCE_WEIGHTS = {
-    "class word": 2.2, "weak class word": 0.8, "common stem": -0.4, "two characters": -1.4,
-    "tagged whole": 0.9, "organisation tag": 1.0, "place tag": 0.3, "sources agree": 0.6,
-    "listed": -1.3, "quoted": -1.1, "repeated": 1.0, "caption or opening": 0.5,
+    "class word": 2.2, "weak class word": 1.0, "common stem": -0.3, "two characters": -1.2,
+    "tagged whole": 0.9, "organisation tag": 0.9, "place tag": 0.2, "sources agree": 0.5,
+    "listed": -1.1, "quoted": -1.0, "repeated": 0.9, "caption or opening": 0.6,
     # how the district was read
-    "district: chain": 0.6, "district: township": 0.8, "district: sentence": 0.2, "district: credit": 0.1,
-    "district: paragraph": -0.4, "district: section": -0.5, "district: article": -0.8,
-    "township's short name": 0.3,
+    "district: chain": 0.6, "district: township": 0.8, "district: sentence": 0.2, "district: name": -0.5,
+    "district: credit": 0.2, "district: paragraph": -0.3, "district: contains township": 0.4,
+    "district: section": -0.5, "district: article": -0.9,
+    "township's short name": 0.2,
 }
 EVIDENCE_THRESHOLD = 0.6
 
