@@ -442,3 +442,14 @@ def test_a_place_named_after_a_district_the_article_prints_lies_in_it(language):
     # a district the article never prints in full gives nothing: the park keeps its paragraph's district
     alone = find(language, "青溪区的老城也在更新。周末，市民常去松风湿地公园散步。")["松风湿地公园"]
     assert alone.district == "990101" and alone.district_read == "paragraph"
+
+
+def test_a_district_short_form_the_analyser_reads_as_a_time_is_that_time():
+    from storymap.ingest.places import dictionary_candidates
+
+    text = "这座塔是松风时期的古塔。"
+    at = text.index("松风")
+    boundaries = {0, at, at + 2, at + 4, len(text)}
+    districts = lambda not_names: [c for c in dictionary_candidates(text, boundaries, NAMES, {"990102"}, not_names)
+                                   if c.kind == "district"]
+    assert districts(set()) and not districts({(at, at + 2)})  # 松风/t: a dynasty's period, not 松风区

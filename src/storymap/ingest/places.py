@@ -517,7 +517,8 @@ def dictionary_candidates(text: str, boundaries: set[int], names: RegionNames, f
     the analyser and not run into a geographic word (青溪河); a district's short
     form only when the article prints its full name somewhere (``full_forms``), and
     a township's short form gives a district only if the article names that district. A short form the
-    analyser reads as a person, verb or adjective (``not_names``: a town named 云集 in 高校云集) is that word.
+    analyser reads as a time, person, verb or adjective (``not_names``: a town named 云集 in 高校云集, a district
+    named after a dynasty in …时期) is that word.
     """
     found = []
     for name, code in names.districts.items():
@@ -526,8 +527,8 @@ def dictionary_candidates(text: str, boundaries: set[int], names: RegionNames, f
             continue
         for start in _occurrences(text, name):
             end = start + len(name)
-            if short and not _whole_word(text, start, end, boundaries):
-                continue
+            if short and (not _whole_word(text, start, end, boundaries) or (start, end) in not_names):
+                continue  # 青溪 + 河; or a dynasty, a person, a verb the analyser reads (西夏 + 时期)
             found.append(Candidate(start, end, "district", code))
     for name, code in names.townships.items():
         full = name.endswith(_TOWNSHIP_SUFFIXES)
