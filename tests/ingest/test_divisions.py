@@ -55,3 +55,9 @@ def test_the_vendored_data_is_read_and_names_outside_the_region():
     assert townships and {t.district_code for t in townships} == {"310101"}
     outside = divisions.names_outside("310000")
     assert {"北京", "北京市", "浙江", "日本"} <= outside and "上海" not in outside
+
+
+def test_units_named_before_places_leave_out_the_world_and_the_home_province():
+    before = divisions.units_named_before_places("330200")  # a city of 浙江
+    assert {"北京", "上海市", "杭州"} <= before
+    assert not {"浙江", "浙江省", "日本", "中国"} & before  # its 浙江大学 is in the region; 中国… is national

@@ -453,3 +453,10 @@ def test_a_district_short_form_the_analyser_reads_as_a_time_is_that_time():
     districts = lambda not_names: [c for c in dictionary_candidates(text, boundaries, NAMES, {"990102"}, not_names)
                                    if c.kind == "district"]
     assert districts(set()) and not districts({(at, at + 2)})  # 松风/t: a dynasty's period, not 松风区
+
+
+def test_a_place_printed_after_another_citys_name_is_elsewhere():
+    names = region_names("青溪市", DISTRICTS, [], TOWNSHIPS, {"北京", "北京市"}, {"北京", "北京市"})
+    assert refused("北京通州", names) == refused("北京市长青岛", names) == "a place in another province or city"
+    # a place named after another city is this city's (北京路, 北京公园)
+    assert refused("北京路", names) is None and refused("北京公园", names) is None

@@ -63,7 +63,7 @@ def ingest_article(
     from .draft import passages, plan_story, render_yaml, section_ids
     from .ids import slug
     from .language import Language
-    from .divisions import names_outside, read_divisions
+    from .divisions import names_outside, read_divisions, units_named_before_places
     from .places import find_places, region_names
 
     raw = read_raw_text(raw_path)
@@ -82,7 +82,8 @@ def ingest_article(
     if not any(section.paragraphs for section in article.sections) and not article.lede:
         raise StorymapError(f"{raw_path}: no article text found (only headings, captions or page furniture)")
 
-    names = region_names(geodata.region_name_zh, district_pairs, gazetteer.entries, townships, names_outside(city))
+    names = region_names(geodata.region_name_zh, district_pairs, gazetteer.entries, townships, names_outside(city),
+                         units_named_before_places(city))
     if analyser == "jieba":
         # jieba learns the region's own names as words (LAC takes no dictionary: they are matched in the text)
         for word in [*(n for n in names.districts if n in names.district_names.values()), *names.gazetteer,

@@ -114,9 +114,20 @@ def read_divisions(directory: Path, adcode: str, districts: list[tuple[str, str]
 
 def names_outside(adcode: str) -> set[str]:
     """Names of the provinces and prefecture-level cities (long and short) and the districts (long) outside the
-    region: a place word equal to one of them is elsewhere, not a place of the region."""
+    region, and of the world beyond any city: a place word equal to one of them is elsewhere, not a place of the
+    region."""
+    return _units_outside(adcode) | _BEYOND_THE_CITY
+
+
+def units_named_before_places(adcode: str) -> set[str]:
+    """The units outside the region whose name, printed before a place's, sets that place in them (另一省 + 某湖):
+    those of :func:`names_outside` but the world's and the region's own province's (its 省博物馆 is in the region)."""
+    return _units_outside(adcode) - _home_province(adcode)
+
+
+def _units_outside(adcode: str) -> set[str]:
     prefix = adcode[:2] if adcode[:2] in _MUNICIPALITY_PREFIXES or adcode.endswith("0000") else adcode[:4]
-    names = set(_BEYOND_THE_CITY)
+    names = set()
     with gzip.open(_VENDORED_UNITS, "rt", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             if row["code"].startswith(prefix):
@@ -130,11 +141,21 @@ def names_outside(adcode: str) -> set[str]:
     return names
 
 
+def _home_province(adcode: str) -> set[str]:
+    with gzip.open(_VENDORED_UNITS, "rt", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if row["code"] == adcode[:2] and row["level"] == "province":
+                short = _SHORT_UNIT.sub("", row["name"])
+                return {row["name"], short} if len(short) >= 2 else {row["name"]}
+    return set()
+
+
 # Places no city contains: the country, regions of several provinces, other continents and the
 # countries and world cities articles compare a city with.
 _BEYOND_THE_CITY = frozenset("""
 中国 中华人民共和国 全国 国内 海外 国外 境外 全球 世界 长三角 长江三角洲 珠三角 珠江三角洲 粤港澳大湾区 大湾区 京津冀
-成渝 江南 华东 华南 华北 华中 西北 西南 东北 中原 岭南 亚洲 欧洲 非洲 美洲 北美 南美 大洋洲 东南亚 中东
+成渝 江南 华东 华南 华北 华中 西北 西南 东北 中原 岭南 亚洲 欧洲 非洲 美洲 北美 南美 北美洲 南美洲 大洋洲 东南亚 中东
+蒙古国 朝鲜 香港 澳门 台湾
 美国 英国 法国 德国 日本 韩国 新加坡 意大利 荷兰 西班牙 葡萄牙 俄罗斯 澳大利亚 新西兰 加拿大 印度 瑞士 奥地利 比利时
 丹麦 瑞典 芬兰 挪威 希腊 泰国 马来西亚 越南 印度尼西亚 菲律宾 以色列 埃及 巴西 阿根廷 墨西哥 土耳其
 巴黎 伦敦 纽约 东京 首尔 柏林 罗马 威尼斯 米兰 悉尼 莫斯科 维也纳 巴塞罗那 阿姆斯特丹 哥本哈根 旧金山 洛杉矶

@@ -47,6 +47,7 @@ came from, with the evidence sentence.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -205,6 +206,8 @@ class RegionNames:
     gazetteer: dict[str, tuple[str, str]]  # name or alias -> (gazetteer id, district adcode)
     townships: dict[str, str | None] = field(default_factory=dict)  # full and short names -> adcode (None: ambiguous)
     elsewhere: frozenset[str] = frozenset()  # provinces, cities and districts outside the region (long and short)
+    # units outside the region whose name before a place's sets it there (another province's or city's)
+    outside_prefixes: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -258,12 +261,13 @@ _EVIDENCE_RANK = {"gazetteer": 0, "district": 0, "chain": 1, "township": 2, "sen
                   "paragraph": 6, "contains township": 7, "section": 8, "article": 9}
 
 
-def region_names(region_name_zh: str, districts, gazetteer_entries, townships=(), elsewhere=()) -> RegionNames:
+def region_names(region_name_zh: str, districts, gazetteer_entries, townships=(), elsewhere=(),
+                 outside_prefixes=()) -> RegionNames:
     """Collect the names of a region (pure).
 
     ``districts`` are (adcode, name) pairs, ``townships`` objects with ``name``
     and ``district_code``, ``elsewhere`` names of administrative units outside
-    the region.
+    the region, ``outside_prefixes`` those of them whose name before a place's sets the place outside.
     """
     by_name: dict[str, str] = {}
     for code, name in districts:
@@ -299,7 +303,8 @@ def region_names(region_name_zh: str, districts, gazetteer_entries, townships=()
             del by_name[form]
     own = set(by_name) | set(region)
     outside = frozenset(n for n in elsewhere if n not in own)
-    return RegionNames(region, by_name, {code: name for code, name in districts}, gazetteer, township_names, outside)
+    return RegionNames(region, by_name, {code: name for code, name in districts}, gazetteer, township_names, outside,
+                       frozenset(n for n in outside_prefixes if n not in own))
 
 
 def _landmark_forms(townships) -> set[str]:
@@ -905,6 +910,10 @@ def refused(name: str, names: RegionNames, common_word=lambda word: False) -> st
         return "figure of speech"  # 发展之路, 创新之城; a proper name before 之 stays a name (青溪之眼)
     if name in names.region or name in names.elsewhere:
         return "an administrative unit, not a place in the region"
+    unit = next((u for u in _by_length(names.outside_prefixes) if name.startswith(u) and len(name) - len(u) >= 2), None)
+    if unit is not None and not name[len(unit):].startswith(CLASS_WORDS):
+        # 别省 + 某湖, 别市 + 某岛: a place of another unit; but a place named after one (别市 + 路, 别市 + 公园) is not
+        return "a place in another province or city"
     if name in names.districts and name not in names.district_names.values():
         # a district's short form never printed in full: the river, hill or old name it comes from (青溪 of 青溪区)
         return "the short form of a district the text does not name"
@@ -929,6 +938,11 @@ def refused(name: str, names: RegionNames, common_word=lambda word: False) -> st
     if not _CJK.search(name) or len(name) > 20:
         return "not a name"
     return None
+
+
+@functools.lru_cache(maxsize=8)
+def _by_length(units: frozenset[str]) -> tuple[str, ...]:
+    return tuple(sorted(units, key=len, reverse=True))
 
 
 def _counted(rest: str, common_word) -> bool:
