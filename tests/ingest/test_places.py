@@ -460,3 +460,14 @@ def test_a_place_printed_after_another_citys_name_is_elsewhere():
     assert refused("北京通州", names) == refused("北京市长青岛", names) == "a place in another province or city"
     # a place named after another city is this city's (北京路, 北京公园)
     assert refused("北京路", names) is None and refused("北京公园", names) is None
+
+
+def test_a_part_of_an_area_by_its_direction_is_no_place():
+    assert refused("云杉山北麓", NAMES) == refused("松风东部", NAMES) == "a side of something (…西岸, …一带), not a name"
+
+
+def test_a_name_made_of_common_words_only_carries_that_as_evidence_against_it(language):
+    found = find(language, "在青溪区，新建人才公寓三百套。", "在青溪区，云杉公园里游人如织。")
+    assert "common words only" in place_features(found["人才公寓"])
+    assert "common words only" not in place_features(found["云杉公园"])
+    assert EVIDENCE_WEIGHTS["common words only"] < 0

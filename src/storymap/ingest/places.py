@@ -134,7 +134,9 @@ _GENERIC_AREAS = ("郊区", "城区", "市区", "老城区", "主城区", "中�
 # no district itself (…新区), or a people (松风人), not a point.
 _REGIONS = ("地区", "新区", "人")
 # Words after a place name that say "beside / around it", not part of the name (青溪河畔, 老城一带).
-_LOCATIVE_SUFFIXES = ("校园内", "校园", "校区内", "沿岸", "两岸", "东岸", "西岸", "南岸", "北岸", "一带", "周边", "附近",
+_LOCATIVE_SUFFIXES = ("校园内", "校园", "校区内", "东北部", "西北部", "东南部", "西南部", "东部", "西部", "南部", "北部",
+                      "中部", "北麓", "南麓", "东麓", "西麓", "山麓", "北邻", "南邻", "东邻", "西邻", "境内", "腹地",
+                      "沿海", "沿岸", "两岸", "东岸", "西岸", "南岸", "北岸", "一带", "周边", "附近",
                       "沿线", "之畔", "畔",
                       "边", "旁", "内", "里", "外", "上", "下", "段", "片区内")
 # Words before a quoted name that make it a location: one goes *to* or *into* it.
@@ -349,7 +351,7 @@ def find_places(passages: list[Passage], names: RegionNames, language: Language)
         context = section_districts.get(passage.section, []) if passage.section is not None else []
         credited = credit_district(passage.credit, names)
         mentions += [_mention(passage, text, c, chosen, candidates, section_district(context, order),
-                              tokens_of[passage.key], credited, language.common_word) for c in chosen
+                              tokens_of[passage.key], credited, language) for c in chosen
                      if not (c.kind == "township" and administrative_context(c, text, chosen))
                      and not part_of(c, text, chosen)]
     places = _group(mentions, names)
@@ -394,16 +396,16 @@ def main_district(places: list[FoundPlace]) -> str | None:
 # as three removed), which also checks by cross-validation over cities that they do better on unseen cities than
 # the hand-set weights they replaced.
 EVIDENCE_WEIGHTS = {
-    "class word": 2.2, "weak class word": 1.0, "common stem": -0.3, "two characters": -1.2,
-    "tagged whole": 0.9, "organisation tag": 0.9, "place tag": 0.2, "sources agree": 0.5,
-    "listed": -1.1, "quoted": -1.0, "repeated": 0.9, "caption or opening": 0.6,
+    "class word": 2.1, "weak class word": 0.9, "common words only": -0.6, "two characters": -1.3,
+    "tagged whole": 0.9, "organisation tag": 0.9, "place tag": 0.2, "sources agree": 0.4,
+    "listed": -1.2, "quoted": -1.0, "repeated": 0.9, "caption or opening": 0.5, "locative frame": 0.1,
     # how the district was read
     "district: chain": 0.6, "district: township": 0.8, "district: sentence": 0.2, "district: name": -0.5,
-    "district: credit": 0.2, "district: paragraph": -0.3, "district: contains township": 0.4,
-    "district: section": -0.5, "district: article": -0.9,
+    "district: credit": 0.1, "district: paragraph": -0.2, "district: contains township": 0.3,
+    "district: section": -0.4, "district: article": -0.9,
     "township's short name": 0.2,
 }
-EVIDENCE_THRESHOLD = 0.6
+EVIDENCE_THRESHOLD = 0.5
 
 
 def place_features(place: FoundPlace) -> frozenset[str]:
@@ -966,7 +968,7 @@ def choose(candidates: list[Candidate]) -> list[Candidate]:
 
 def _mention(passage: Passage, text: str, candidate: Candidate, chosen: list[Candidate],
              candidates: list[Candidate], in_section: str | None, tokens: list[Token] = (),
-             credited: str | None = None, common_word=lambda word: False) -> Mention:
+             credited: str | None = None, language: Language | None = None) -> Mention:
     start, end = candidate.start, candidate.end
     sentence_start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
     sentence_end = next((m.end() for m in _SENTENCE_END.finditer(text, end)), len(text))
@@ -977,7 +979,7 @@ def _mention(passage: Passage, text: str, candidate: Candidate, chosen: list[Can
         district, evidence = credited, "credit"
     return Mention(passage.key, start, end, passage.text[start:end], text[start:end], candidate.kind,
                    passage.text[sentence_start:sentence_end].strip(), district, passage.section, evidence,
-                   signals(candidate, text, candidates, tokens, passage, common_word))
+                   signals(candidate, text, candidates, tokens, passage, language))
 
 
 # A locative frame: words that put one *at* or *into* a place before its name (在, 走进), or beside it after (…旁, …一带).
@@ -987,12 +989,12 @@ _FRAME_AFTER = re.compile(r"^(?:里|内|旁|边|一带|附近|周边|周围|畔|
 
 
 def signals(candidate: Candidate, text: str, candidates: list[Candidate], tokens, passage: Passage,
-            common_word=lambda word: False) -> frozenset[str]:
+            language: Language | None = None) -> frozenset[str]:
     """The independent kinds of evidence that a mention names a place (pure): its shape (a class word, strong
     or weak), the analyser's place tag (on part of it, or on all of it as a place or an organisation), a locative
     frame (在…, 走进…, …旁, …一带), quotation marks, two candidate sources agreeing on its span, being named in
-    a caption or the opening, in a list (…、…), in two characters, or with a common word before its class word
-    (海滨 + 公园: as often a kind of place as a name)."""
+    a caption or the opening, in a list (…、…), in two characters, or made of common words only (人才 + 公寓,
+    海滨 + 公园: as often a kind of place as a name)."""
     start, end = candidate.start, candidate.end
     name = text[start:end]
     found = set()
@@ -1020,8 +1022,9 @@ def signals(candidate: Candidate, text: str, candidates: list[Candidate], tokens
         found.add("listed")
     if len(name) == 2:
         found.add("two characters")
-    if klass is not None and klass != name and common_word(name[: -len(klass)]):
-        found.add("common stem")
+    if language is not None and all(language.common_word(t.word) or t.word in CLASS_WORDS
+                                    for t in language.tokens(name)):
+        found.add("common words only")
     return frozenset(found)
 
 
