@@ -184,18 +184,23 @@ MARKED_BYLINE = """\
 
 竹溪街道的老街修缮一新。
 
+二、“竹溪”焕新颜
+
+竹溪河畔的步道连成了环。
+
 记者手记
 
 采访中，记者最深的感受是居民的笑容。
 """
 
 
-def test_a_byline_after_its_mark_and_a_reporters_column_heading(language):
+def test_a_byline_after_its_mark_and_headings_a_byline_is_not(language):
     article = clean_article(MARKED_BYLINE, language)
     assert article.reporters == ("林晓", "陈默") and article.title == "山水之间的新城"
     # 记者手记 is a column's heading, not a byline: the sections before it stay in the body
-    assert [s.heading.text for s in article.sections] == ["引子", "老城 · 烟火", "记者手记"]
-    assert [len(s.paragraphs) for s in article.sections] == [1, 1, 1]
+    # a numbered heading may open with a quotation mark: the paragraph after it is not run into it
+    assert [s.heading.text for s in article.sections] == ["引子", "老城 · 烟火", "二、“竹溪”焕新颜", "记者手记"]
+    assert [len(s.paragraphs) for s in article.sections] == [1, 1, 1, 1]
 
 
 def test_periods_of_figures():
