@@ -471,3 +471,11 @@ def test_a_name_made_of_common_words_only_carries_that_as_evidence_against_it(la
     assert "common words only" in place_features(found["人才公寓"])
     assert "common words only" not in place_features(found["云杉公园"])
     assert EVIDENCE_WEIGHTS["common words only"] < 0
+
+
+def test_two_names_run_together_over_a_conjunction_are_two_places(language):
+    from storymap.ingest.places import _conjoined
+
+    text = "云杉老街和松风一样，是老城的记忆。"
+    assert _conjoined(text, 0, 7) == [(0, 4), (5, 7)]
+    assert _conjoined("人和公园很美", 0, 4) == [(0, 4)]  # 和 inside a name whose first part has no class word

@@ -511,7 +511,8 @@ def _candidates(text: str, tokens: list[Token], names: RegionNames, full_forms: 
     found = [*analyser_candidates(text, tokens, names, common_word),
              *shape_candidates(text, tokens, names, common_word),
              *located_candidates(text, tokens, names, common_word)]
-    found = [Candidate(c.start, c.start + len(object_cut(text[c.start: c.end], common_word)), c.kind) for c in found]
+    found = [Candidate(start, start + len(object_cut(text[start:end], common_word)), c.kind)
+             for c in found for start, end in _conjoined(text, c.start, c.end)]
     return [*dictionary_candidates(text, boundaries, names, full_forms, not_names), *found,
             *quoted_candidates(text, tokens), *dotted_candidates(text, tokens)]
 
@@ -584,6 +585,15 @@ def analyser_candidates(text: str, tokens: list[Token], names: RegionNames,
             continue
         found.append(Candidate(start, end, "landmark"))
     return found
+
+
+def _conjoined(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Two names the analyser ran into one word over a conjunction (云杉老街 + 和 + 松风): each on its own; only
+    where the first ends in a class word, so a name with 和 inside stays whole."""
+    for at in range(start + 2, end - 2):
+        if text[at] in "和与及、" and _class_word(text[start:at]):
+            return [(start, at), (at + 1, end)]
+    return [(start, end)]
 
 
 def object_cut(word: str, common_word) -> str:
