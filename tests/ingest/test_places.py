@@ -479,3 +479,13 @@ def test_two_names_run_together_over_a_conjunction_are_two_places(language):
     text = "云杉老街和松风一样，是老城的记忆。"
     assert _conjoined(text, 0, 7) == [(0, 4), (5, 7)]
     assert _conjoined("人和公园很美", 0, 4) == [(0, 4)]  # 和 inside a name whose first part has no class word
+
+
+def test_the_start_of_an_offices_name_and_the_citys_name_run_into_a_word_are_no_places(language):
+    from storymap.ingest.places import _keep
+
+    text = "区农业农村局负责人说，青溪主城区变了。"
+    office = Candidate(0, 5, "named")  # 区农业农村 (+ 局)
+    assert not _keep(office, text, NAMES, language.common_word)
+    assert refused("青溪主", NAMES) == "the city's name run into a word (…主城区), not a name"
+    assert refused("青溪站", NAMES) is None  # the city's name and a class word: its station

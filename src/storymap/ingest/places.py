@@ -875,6 +875,9 @@ def _keep(candidate: Candidate, text: str, names: RegionNames, common_word,
         return False  # run into an idiom's verb (云杉老街依山 + 而建): the name without it is a candidate of its own
     if _SPOKESPERSON.match(text, candidate.end) and text.endswith(_INSTITUTIONS, candidate.start, candidate.end):
         return False  # 云杉保护中心相关负责人: a centre whose officer speaks is an institution, not a place
+    if text.startswith(_ORGANISATIONS, candidate.end) and _class_word(
+            text[candidate.start: candidate.end]) in (None, *_WEAK_CLASS_WORDS):
+        return False  # 区农业农村 + 局: the start of an office's name (a university's 党委 leaves it a place)
     before = text[max(0, candidate.start - 12): candidate.start]
     if (_INDEFINITE.search(before) and not _RELATION.search(before)) or _INDEFINITE_NAME.match(text, candidate.start):
         return False  # 一条依崖而建的步道老街, 从一片城中村: a kind of place said of another, not a name
@@ -949,6 +952,9 @@ def refused(name: str, names: RegionNames, common_word=lambda word: False) -> st
         return "a kind of place, not a name"
     if not _CJK.search(name) or len(name) > 20:
         return "not a name"
+    city = next((r for r in names.region if name.startswith(r)), None)
+    if city is not None and len(name) - len(city) < 2 and name[len(city):] not in CLASS_WORDS:
+        return "the city's name run into a word (…主城区), not a name"
     return None
 
 
