@@ -116,7 +116,7 @@ def main() -> int:
     print(f"the code's weights, threshold {EVIDENCE_THRESHOLD}, on all dev pages: "
           "(key places lost, false places removed) = "
           f"{effect(rows, EVIDENCE_WEIGHTS, EVIDENCE_THRESHOLD)}")
-    totals = {"hand-set weights": [0, 0], "learned weights": [0, 0]}
+    totals = {"hand-set weights": [0, 0, 0, 0], "learned weights": [0, 0, 0, 0]}
     for split in range(args.splits):
         random.Random(split).shuffle(cities)
         halves = set(cities[: len(cities) // 2]), set(cities[len(cities) // 2:])
@@ -128,10 +128,13 @@ def main() -> int:
                 lost, removed = effect(check_rows, weights, best_threshold(fit_rows, weights, args.cost))
                 totals[label][0] += lost
                 totals[label][1] += removed
-    print(f"on the other halves, {2 * args.splits} folds (key places lost, false places removed; "
-          f"score = removed - {args.cost:g} x lost):")
-    for label, (lost, removed) in totals.items():
-        print(f"  {label:20} {lost:>5} {removed:>6}   score {removed - args.cost * lost:>7.1f}")
+                totals[label][2] += sum(r[3] for r in check_rows) - lost
+                totals[label][3] += sum(not r[2] for r in check_rows) - removed
+    print(f"on the other halves, {2 * args.splits} folds: key places lost, false places removed "
+          f"(score = removed - {args.cost:g} x lost); key places kept, false places kept (per fold):")
+    for label, (lost, removed, kept, false) in totals.items():
+        print(f"  {label:20} {lost:>5} {removed:>6}   score {removed - args.cost * lost:>7.1f}   "
+              f"kept {kept / (2 * args.splits):>6.1f} {false / (2 * args.splits):>6.1f}")
     if args.learn:
         weights = learn(rows, features, args.l2)
         threshold = best_threshold(rows, weights, args.cost) - weights.pop("")
