@@ -314,6 +314,8 @@ def test_a_place_run_into_a_common_thing_after_it_ends_at_its_class_word(languag
     assert object_cut("竹溪公园管理处", language.common_word) == "竹溪公园"
     assert object_cut("竹溪湿地公园", language.common_word) == "竹溪湿地公园"  # a class word after a class word
     assert object_cut("云杉老街", language.common_word) == "云杉老街"
+    assert object_cut("青溪竹湾国际机场", language.common_word) == "青溪竹湾国际机场"  # ends in a strong class word
+    assert object_cut("竹溪湖湖", language.common_word) == "竹溪湖"  # 竹溪湖 + 湖水, the class character twice
 
 
 def test_a_name_with_little_evidence_of_being_a_place_is_not_confident(language):

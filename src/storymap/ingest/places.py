@@ -599,11 +599,16 @@ def _conjoined(text: str, start: int, end: int) -> list[tuple[int, int]]:
 def object_cut(word: str, common_word) -> str:
     """A place name run into a common thing after it (云杉街 + 石板, 松风古镇 + 水巷, 竹溪公园 + 管理处) is the
     place: the name ends at its last inner class word when what follows is one or two common words that are
-    no class word themselves (竹溪湿地 + 公园 stays whole)."""
+    no class word themselves (竹溪湿地 + 公园 stays whole) and do not end in a strong one (竹溪 + 国际机场).
+    A class character printed twice is the name and the next word (竹溪湖 + 湖水)."""
+    if len(word) >= 3 and word[-1] == word[-2] and _class_word(word[:-1]):
+        return word[:-1]
     for cut in range(len(word) - 2, 2, -1):
         head, tail = word[:cut], word[cut:]
         if _class_word(head) is None or tail in CLASS_WORDS:
             continue
+        if _class_word(tail) not in (None, *_WEAK_CLASS_WORDS):
+            return word
         if common_word(tail) or any(common_word(tail[:i]) and common_word(tail[i:]) and tail[i:] not in CLASS_WORDS
                                     for i in range(1, len(tail))):
             return head
