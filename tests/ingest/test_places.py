@@ -276,6 +276,8 @@ def test_a_centre_whose_officer_speaks_is_an_institution(language):
 def test_an_indefinite_description_is_no_name(language):
     found = find(language, "同在青溪区的竹溪巷，是一条依崖而建的步道老街。")
     assert "竹溪巷" in found and "步道老街" not in found
+    # 同一条路上的… is "on the same road": what follows is a name
+    assert "白沙动物园" in find(language, "在青溪区，同一条路上的白沙动物园完成了提升。")
 
 
 def test_a_noun_modifying_the_next_after_a_district_is_no_landmark(language):

@@ -148,7 +148,8 @@ _ALL_THE_WAY = re.compile(r"一路(?:向|往|朝|前行|走|东|西|南|北|上|
 _SPOKESPERSON = re.compile(r"(?:相关)?(?:负责人|工作人员|主任|副主任|党委|书记)")
 _INSTITUTIONS = ("中心", "基地", "实验室", "研究院", "研究所")
 # An indefinite description: a measure word before the name (一条…的老街, 一片城中村).
-_INDEFINITE = re.compile(r"(?:^|[^\u3400-\u9fff0-9])?[一两几]\s?[条座个片处栋间块家][^，,。；;！？“”]{0,8}的$")
+_INDEFINITE = re.compile(r"(?:^|[^\u3400-\u9fff0-9])?(?<![同另这那每哪唯统])[一两几]\s?[条座个片处栋间块家]"
+                         r"[^，,。；;！？“”]{0,8}的$")  # not 同一条路上的… (on the same road)
 # A relation after the measure phrase makes it where the name lies, not what it is (几条街之外的云杉巷).
 _RELATION = re.compile(r"(?:之外|以外|之间|之中|对面|旁边|附近|尽头|深处|背后|后面|前面)的$")
 _INDEFINITE_NAME = re.compile(r"[从在到向于]?[一两几][条座个片处栋间块家]")
