@@ -493,3 +493,8 @@ def test_the_start_of_an_offices_name_and_the_citys_name_run_into_a_word_are_no_
     assert not _keep(office, text, NAMES, language.common_word)
     assert refused("青溪主", NAMES) == "the city's name run into a word (…主城区), not a name"
     assert refused("青溪站", NAMES) is None  # the city's name and a class word: its station
+
+
+def test_the_citys_stations_are_places_whatever_the_analyser_makes_of_them(language):
+    found = find(language, "在松风区，从青溪站出来的游客，坐公交就能到青溪东站。")
+    assert {"青溪站", "青溪东站"} <= set(found)

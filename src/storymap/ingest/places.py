@@ -515,7 +515,14 @@ def _candidates(text: str, tokens: list[Token], names: RegionNames, full_forms: 
     found = [Candidate(start, start + len(object_cut(text[start:end], common_word)), c.kind)
              for c in found for start, end in _conjoined(text, c.start, c.end)]
     return [*dictionary_candidates(text, boundaries, names, full_forms, not_names), *found,
-            *quoted_candidates(text, tokens), *dotted_candidates(text, tokens)]
+            *quoted_candidates(text, tokens), *dotted_candidates(text, tokens), *station_candidates(text, names)]
+
+
+def station_candidates(text: str, names: RegionNames) -> list[Candidate]:
+    """The city's railway stations, named after it (青溪站, 青溪东站), whatever the analyser makes of 站 (a verb
+    in 从青溪站出来)."""
+    return [Candidate(m.start(), m.end(), "named") for city in names.region
+            for m in re.finditer(re.escape(city) + r"[东西南北]?站", text)]
 
 
 def dictionary_candidates(text: str, boundaries: set[int], names: RegionNames, full_forms: set[str],
