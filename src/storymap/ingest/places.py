@@ -20,7 +20,7 @@ offsets stay those of the printed text):
    发展之路) and what a place is called (被称作“…”), generic class phrases
    (城市公园, 口袋公园), descriptions (老 + 洋楼, 一条…的老街), linear features
    that are no point (rivers, greenways, metro lines), regions, zones and
-   peoples (…地区, …新区, …人), institutions whose officers speak, names of
+   peoples (…地区, …人), institutions whose officers speak, names of
    units outside the region, and words inside other words (青溪 in 青溪河 is
    not 青溪区; 一路向西 is no road).
 3. **Overlaps**: the longest name wins; the shorter ones inside it are
@@ -130,9 +130,9 @@ _LINEAR = ("江", "河", "运河", "水系", "水道", "绿道", "碧道", "干�
 _ORGANISATIONS = ("部门", "局", "委", "办", "政府", "委员会", "办公室", "集团", "公司", "协会", "组织", "联合会")
 # A name ending in one of these is a part of the city, not a place (补齐郊区, 中心城区).
 _GENERIC_AREAS = ("郊区", "城区", "市区", "老城区", "主城区", "中心区域")
-# A name ending in one of these is a region (京津冀地区, 长三角地区), a planning zone of several districts that is
-# no district itself (…新区), or a people (松风人), not a point.
-_REGIONS = ("地区", "新区", "人")
+# A name ending in one of these is a region (京津冀地区, 长三角地区) or a people (松风人), not a point. (A new
+# district, …新区, is a place: an article's map marks it.)
+_REGIONS = ("地区", "人")
 # Words after a place name that say "beside / around it", not part of the name (青溪河畔, 老城一带).
 _LOCATIVE_SUFFIXES = ("校园内", "校园", "校区内", "东北部", "西北部", "东南部", "西南部", "东部", "西部", "南部", "北部",
                       "中部", "北麓", "南麓", "东麓", "西麓", "山麓", "北邻", "南邻", "东邻", "西邻", "境内", "腹地",
@@ -955,7 +955,7 @@ def refused(name: str, names: RegionNames, common_word=lambda word: False) -> st
     if any(name.endswith(s) for s in _LOCATIVE_SUFFIXES if len(s) >= 2) and _class_word(name) is None:
         return "a side of something (…西岸, …一带), not a name"  # what the locative is of was cut off (江 + 西岸)
     if name.endswith(_REGIONS) and name not in names.districts:
-        return "a region, a zone of several districts or a people, not a point"
+        return "a region or a people, not a point"
     if name.endswith(_GENERIC_AREAS) and name not in names.districts:
         return "a kind of area (郊区, 城区), not a place"
     klass = _class_word(name)
