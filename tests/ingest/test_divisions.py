@@ -61,3 +61,8 @@ def test_units_named_before_places_leave_out_the_world_and_the_home_province():
     before = divisions.units_named_before_places("330200")  # a city of 浙江
     assert {"北京", "上海市", "杭州"} <= before
     assert not {"浙江", "浙江省", "日本", "中国"} & before  # its 浙江大学 is in the region; 中国… is national
+
+
+def test_a_placeholder_row_is_no_unit_outside():
+    # the dataset lists a municipality's counties under a row named 县: no one-character name is a unit
+    assert all(len(name) >= 2 for name in divisions.units_named_before_places("650100"))

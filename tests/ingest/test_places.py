@@ -500,3 +500,15 @@ def test_the_citys_stations_are_candidates_whatever_the_analyser_makes_of_them()
 
     text = "从青溪站出来的游客，坐公交就能到青溪东站。"
     assert [text[c.start: c.end] for c in station_candidates(text, NAMES)] == ["青溪站", "青溪东站"]
+
+
+def test_a_place_after_another_citys_name_and_an_office_after_a_conjunction_are_no_places(language):
+    from storymap.ingest.places import _keep
+
+    names = region_names("青溪市", DISTRICTS, [], TOWNSHIPS, {"北京", "北京市"}, {"北京", "北京市"})
+    text = "一位来自北京白沙湾的游客说，青溪市文化广电和旅游局也来了。"
+    at = text.index("白沙湾")
+    assert not _keep(Candidate(at, at + 3, "named"), text, names, language.common_word)
+    office = text.index("青溪市文化广电")
+    assert not _keep(Candidate(office, office + 7, "landmark"), text, names, language.common_word)
+    assert _keep(Candidate(at, at + 3, "named"), "游客来到白沙湾看海。", names, language.common_word)

@@ -130,8 +130,8 @@ def _units_outside(adcode: str) -> set[str]:
     names = set()
     with gzip.open(_VENDORED_UNITS, "rt", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
-            if row["code"].startswith(prefix):
-                continue  # the region itself and its own units
+            if row["code"].startswith(prefix) or len(row["name"]) < 2:
+                continue  # the region itself and its own units; a placeholder row (县 of a municipality's counties)
             names.add(row["name"])
             if row["level"] != "district":
                 # 甘孜藏族自治州 -> 甘孜: an autonomous prefecture is known by its first two characters

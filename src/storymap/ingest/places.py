@@ -128,6 +128,8 @@ _LINEAR = ("江", "河", "运河", "水系", "水道", "绿道", "碧道", "干�
            "走廊", "廊道", "长廊", "步道", "栈道", "绿廊")
 # A name ending in one of these is an office, not a place (文旅部门, 区住建局).
 _ORGANISATIONS = ("部门", "局", "委", "办", "政府", "委员会", "办公室", "集团", "公司", "协会", "组织", "联合会")
+# What makes the words before it the start of an office's name: its suffix, or a second field and its suffix.
+_OFFICE_AFTER = re.compile("(?:(?:和|与|及)[\u4e00-\u9fff]{1,4})?(?:" + "|".join(_ORGANISATIONS) + ")")
 # A name ending in one of these is a part of the city, not a place (补齐郊区, 中心城区).
 _GENERIC_AREAS = ("郊区", "城区", "市区", "老城区", "主城区", "中心区域")
 # A name ending in one of these is a region (京津冀地区, 长三角地区) or a people (松风人), not a point. (A new
@@ -888,9 +890,12 @@ def _keep(candidate: Candidate, text: str, names: RegionNames, common_word,
         return False  # run into an idiom's verb (云杉老街依山 + 而建): the name without it is a candidate of its own
     if _SPOKESPERSON.match(text, candidate.end) and text.endswith(_INSTITUTIONS, candidate.start, candidate.end):
         return False  # 云杉保护中心相关负责人: a centre whose officer speaks is an institution, not a place
-    if text.startswith(_ORGANISATIONS, candidate.end) and _class_word(
+    if _OFFICE_AFTER.match(text, candidate.end) and _class_word(
             text[candidate.start: candidate.end]) in (None, *_WEAK_CLASS_WORDS):
-        return False  # 区农业农村 + 局: the start of an office's name (a university's 党委 leaves it a place)
+        return False  # 区农业农村 + 局, …文化广电 + 和旅游局: the start of an office's name (a university's 党委
+        # leaves it a place)
+    if any(text.endswith(unit, 0, candidate.start) for unit in names.outside_prefixes):
+        return False  # 来自别省 + 某山: a place of another province or city
     before = text[max(0, candidate.start - 12): candidate.start]
     if (_INDEFINITE.search(before) and not _RELATION.search(before)) or _INDEFINITE_NAME.match(text, candidate.start):
         return False  # 一条依崖而建的步道老街, 从一片城中村: a kind of place said of another, not a name
