@@ -399,16 +399,16 @@ def main_district(places: list[FoundPlace]) -> str | None:
 # as three removed), which also checks by cross-validation over cities that they do better on unseen cities than
 # the hand-set weights they replaced.
 EVIDENCE_WEIGHTS = {
-    "class word": 2.1, "weak class word": 0.9, "common words only": -0.6, "two characters": -1.4,
-    "tagged whole": 0.9, "organisation tag": 1.0, "place tag": 0.2, "sources agree": 0.4,
-    "listed": -1.2, "quoted": -0.9, "repeated": 0.8, "caption or opening": 0.5, "locative frame": 0.1,
+    "class word": 2.5, "weak class word": 1.1, "common words only": -0.5, "two characters": -1.4,
+    "tagged whole": 0.7, "organisation tag": 1.0, "place tag": 0.4, "sources agree": 0.4,
+    "listed": -0.8, "quoted": -0.8, "repeated": 1.0, "caption or opening": 0.3, "locative frame": 0.2,
     # how the district was read
-    "district: chain": 0.6, "district: township": 0.8, "district: sentence": 0.2, "district: name": -0.5,
-    "district: credit": 0.1, "district: paragraph": -0.2, "district: contains township": 0.3,
-    "district: section": -0.4, "district: article": -1.0,
-    "township's short name": 0.2,
+    "district: chain": 0.7, "district: township": 1.2, "district: name": -0.1, "district: credit": -0.1,
+    "district: paragraph": -0.4, "district: contains township": 0.3, "district: section": -0.5,
+    "district: article": -1.1,
+    "township's short name": -0.2,
 }
-EVIDENCE_THRESHOLD = 0.3
+EVIDENCE_THRESHOLD = 0.6
 
 
 def place_features(place: FoundPlace) -> frozenset[str]:
