@@ -199,9 +199,12 @@ def test_jieba_analyser_reads_the_same_text(language):
 
 
 def test_a_township_named_like_a_district_makes_the_bare_name_its_landmark():
-    names = region_names("青溪市", [*DISTRICTS, ("990103", "白鹭区")], [], [*TOWNSHIPS, Township("白鹭街道", "990101")])
-    assert "白鹭" not in names.districts and names.districts["白鹭区"] == "990103"
-    assert names.townships["白鹭"] == "990101"  # the bare name is read as the township's, in 青溪区
+    names = region_names("青溪市", [*DISTRICTS, ("990103", "白鹭湖区")], [], [*TOWNSHIPS, Township("白鹭湖街道", "990101")])
+    assert "白鹭湖" not in names.districts and names.districts["白鹭湖区"] == "990103"
+    assert names.townships["白鹭湖"] == "990101"  # the bare name is the lake, read as the township's, in 青溪区
+    # a bare name that is no lake or hill (an old town's) stays the district's
+    names = region_names("青溪市", [*DISTRICTS, ("990103", "白鹭区")], [], [*TOWNSHIPS, Township("白鹭街道", "990103")])
+    assert names.districts["白鹭"] == "990103"
 
 
 def find_in(names, language, *paragraphs):

@@ -82,6 +82,8 @@ _FACILITY_WORDS = ("大学", "学院", "中学", "小学", "学校", "医院", "
 COMMON_SURNAMES = frozenset(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟"
     "谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
+# Class characters of natural features a district and its subdistrict may both be named after.
+_NATURAL_FEATURES = tuple("湖山江河湾岛洲泉潭溪峰岭池海丘屿矶岩洞滩")
 # Class words of facilities whose official names begin with their city's name (…国际机场, …北站, …博物馆).
 _CITY_FACILITY_WORDS = frozenset({"机场", "火车站", "高铁站", "站", "博物馆", "博物院", "美术馆", "图书馆", "科技馆",
                                   "大剧院", "体育中心", "大学", "会展中心"})
@@ -301,10 +303,11 @@ def region_names(region_name_zh: str, districts, gazetteer_entries, townships=()
             known = township_names.get(form, township.district_code)
             township_names[form] = township.district_code if known == township.district_code else None
     # A subdistrict named like a district's short form (a 湖 district with its 湖街道) shows the bare name is the
-    # landmark both are named after: it is read as that subdistrict's name, not as the district. (A town named
-    # like its county, 松风镇 of 松风区, is the county's seat: the bare name stays the county's.)
+    # lake or hill both are named after: it is read as that subdistrict's name, not as the district. Other bare
+    # names (a district and its seat's subdistrict named after an old town) stay the district's, and so does a
+    # town named like its county (松风镇 of 松风区, the county's seat).
     for form in landmarks & set(by_name) & set(township_names):
-        if form not in long_names:
+        if form not in long_names and form.endswith(_NATURAL_FEATURES):
             del by_name[form]
     own = set(by_name) | set(region)
     outside = frozenset(n for n in elsewhere if n not in own)
