@@ -402,14 +402,13 @@ def main_district(places: list[FoundPlace]) -> str | None:
 # as three removed), which also checks by cross-validation over cities that they do better on unseen cities than
 # the hand-set weights they replaced.
 EVIDENCE_WEIGHTS = {
-    "class word": 2.5, "weak class word": 1.1, "common words only": -0.5, "two characters": -1.4,
+    "class word": 2.4, "weak class word": 1.1, "common words only": -0.5, "two characters": -1.3,
     "tagged whole": 0.7, "organisation tag": 1.0, "place tag": 0.4, "sources agree": 0.4,
-    "listed": -0.8, "quoted": -0.8, "repeated": 1.0, "caption or opening": 0.3, "locative frame": 0.2,
+    "listed": -0.8, "quoted": -0.7, "repeated": 1.1, "caption or opening": 0.3, "locative frame": 0.2,
     # how the district was read
-    "district: chain": 0.7, "district: township": 1.2, "district: name": -0.1, "district: credit": -0.1,
-    "district: paragraph": -0.4, "district: contains township": 0.3, "district: section": -0.5,
-    "district: article": -1.1,
-    "township's short name": -0.2,
+    "district: chain": 0.7, "district: township": 1.3, "district: credit": -0.1, "district: paragraph": -0.4,
+    "district: contains township": 0.3, "district: section": -0.5, "district: article": -1.2,
+    "township's short name": -0.1,
 }
 EVIDENCE_THRESHOLD = 0.6
 
