@@ -846,9 +846,9 @@ def _vouched_name(candidate: Candidate, text: str, tokens: list[Token]) -> bool:
 
 
 def names_a_person(candidate: Candidate, tokens: list[Token]) -> bool:
-    """Whether a name ends where a person's name the analyser reads ends (教师 + 刘景山, 居民 + 王滨湖): its
+    """Whether a name ends where a person's name the analyser reads ends (教师 + 林松山, 居民 + 王白湖): its
     class character is a given name's (a place named after a person goes on: 张氏 + 帅府, 中山 + 公园). A name
-    the analyser reads whole as a person's is one only if it begins with a common surname (not 飞英塔)."""
+    the analyser reads whole as a person's is one only if it begins with a common surname (not 飞云塔)."""
     if candidate.kind in _TRUSTED_KINDS:
         return False
     for t in tokens:
