@@ -185,6 +185,33 @@ def test_attribution_order_chain_before_sentence():
     assert attribute_district(lone, [district_a, lone], [district_a, lone], 19, 30, text) == ("990101", "paragraph")
 
 
+def _span(text, word, kind="named", district=None):
+    start = text.index(word)
+    return Candidate(start, start + len(word), kind, district)
+
+
+def test_a_district_after_the_names_clause_sets_the_scene_of_its_own_clause():
+    # 青溪区 opens the paragraph; 松风区, past a comma, introduces a place of its own (…的竹林村) or a noun (…的老城):
+    # it says nothing of the names before it, which keep the paragraph's district.
+    text = "青溪区文化节开幕。游客上午游云杉古城、看飞云楼，下午再去松风区的竹林村。"
+    second = text.index("。") + 1
+    qingxi, songfeng = _span(text, "青溪区", "district", "990101"), _span(text, "松风区", "district", "990102")
+    town, tower, village = _span(text, "云杉古城"), _span(text, "飞云楼"), _span(text, "竹林村")
+    chosen = [qingxi, town, tower, songfeng, village]
+    assert attribute_district(town, chosen, chosen, second, len(text), text) == ("990101", "paragraph")
+    assert attribute_district(tower, chosen, chosen, second, len(text), text) == ("990101", "paragraph")
+    assert attribute_district(village, chosen, chosen, second, len(text), text) == ("990102", "sentence")
+    noun = "青溪区文化节开幕。从云杉古城往北，就进入了松风区的老城。"
+    chosen = [_span(noun, "青溪区", "district", "990101"), town := _span(noun, "云杉古城"),
+              _span(noun, "松风区", "district", "990102")]
+    assert attribute_district(town, chosen, chosen, second, len(noun), noun) == ("990101", "paragraph")
+    # a district that ends its clause still speaks of the name: …，如今归松风区管辖
+    ruled = "青溪区文化节开幕。城东的云杉公园，如今归松风区管辖。"
+    chosen = [_span(ruled, "青溪区", "district", "990101"), park := _span(ruled, "云杉公园"),
+              _span(ruled, "松风区", "district", "990102")]
+    assert attribute_district(park, chosen, chosen, second, len(ruled), ruled) == ("990102", "sentence")
+
+
 def test_section_district_is_the_last_one_named_before():
     assert section_district([(0, "990101"), (2, "990102")], 3) == "990102"
     assert section_district([(0, "990101"), (2, "990102")], 1) == "990101"

@@ -176,6 +176,7 @@ _LOCATIVE_CHARS = "上里内边旁"
 _CLAUSE_FLAGS = {"v", "vd", "d", "r", "p", "c", "u"}
 _COUNT_CHARS = "一二三四五六七八九十两几多百千万"
 _MEASURE_CHARS = "里个条座片处家间栋层块所位名米年"
+_CLAUSE_END = re.compile(r"[，,；;：:]")
 _SENTENCE_END = re.compile(r"[。！？!?；;]")
 _PROPER_FLAGS = {"ns", "nr", "nrt", "nz", "nt", "j", "eng", "nw"}
 _PLACE_FLAGS = {"ns"}
@@ -1064,6 +1065,21 @@ def signals(candidate: Candidate, text: str, candidates: list[Candidate], tokens
     return frozenset(found)
 
 
+def _sets_a_later_scene(district: Candidate, candidate: Candidate, chosen: list[Candidate], sentence_end: int,
+                        text: str) -> bool:
+    """Whether a district printed after a name, past the end of the name's clause, sets the scene for a place of
+    its own clause (游云杉古城、看松风楼，下午再去青溪县的竹林村, …的老城): it says nothing of the name. A district that ends
+    its clause (…，如今归青溪区管辖) still speaks of it."""
+    if district.start < candidate.end or district.start >= sentence_end:
+        return False
+    if not _CLAUSE_END.search(text, candidate.end, district.start):
+        return False
+    clause_end = _CLAUSE_END.search(text, district.end, sentence_end)
+    limit = clause_end.start() if clause_end else sentence_end
+    return text.startswith("的", district.end) or any(
+        district.end <= c.start < limit and c.kind != "district" for c in chosen)
+
+
 def attribute_district(candidate: Candidate, chosen: list[Candidate], candidates: list[Candidate],
                        sentence_start: int, sentence_end: int, text: str) -> tuple[str | None, str | None]:
     """A mention's district and how it was read (pure): chain > township > sentence > paragraph > inner township."""
@@ -1084,6 +1100,9 @@ def attribute_district(candidate: Candidate, chosen: list[Candidate], candidates
         before = [c for c in chosen if c.end == link.start]
     if candidate.kind == "township" and candidate.district:
         return candidate.district, "township"
+    # a district printed after the name, past a clause's end (游古子城、看八咏楼，下午再去松风县), sets the
+    # scene for what follows it, not for the name: as often wrong as right on the dev pages
+    districts = [d for d in districts if not _sets_a_later_scene(d, candidate, chosen, sentence_end, text)]
     in_sentence = [d for d in districts if sentence_start <= d.start < sentence_end]
     codes = {d.district for d in in_sentence}
     if len(codes) == 1:
