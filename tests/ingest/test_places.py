@@ -326,6 +326,12 @@ def test_toponymic_class_words_name_places_and_refuse_their_generic_uses(languag
     assert refused("上洲", NAMES) and refused("古庙", NAMES)
 
 
+def test_museums_halls_and_groups_of_sites_are_class_words(language):
+    found = find(language, "在青溪区，云杉革命旧址群和飞云陈列馆每天接待数千名游客。")
+    assert {"云杉革命旧址群", "飞云陈列馆"} <= set(found)
+    assert refused("文化馆", NAMES) and refused("建筑群", NAMES)  # a class word alone is no name
+
+
 def test_a_common_word_before_a_class_word_is_a_kind_of_place_unless_set_in_a_township(language):
     found = find(language, "在青溪区，游船码头改成了步道。", "松风区枫林街道的希望小镇聚集了一批创业团队。")
     assert "游船码头" not in found
