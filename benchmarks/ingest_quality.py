@@ -24,7 +24,7 @@ check: the Shanghai seed article's five story points (谈家桥路, 模速空间
 empty one. Exit status 1 when a target is missed.
 
     python benchmarks/ingest_quality.py [--set dev|heldout|all] [--pages] [--json]
-        [--cache DIR] [--src DIR] [--analyser lac|jieba]
+        [--cache DIR] [--src DIR] [--analyser lac|jieba] [--cross-fit]
 
 ``--src`` scores another checkout's code (e.g. the code before a change) with
 this script; ``--pages`` lists each page's missed, false and invented names.
@@ -58,6 +58,9 @@ def main() -> int:
     parser.add_argument("--cache", type=Path,
                         default=Path(os.environ.get("STORYMAP_BENCH_CACHE", Path.home() / ".cache/storymap/ingest-bench")),
                         help="folder for the cities' geodata (made once per city)")
+    parser.add_argument("--cross-fit", action="store_true",
+                        help="read each dev page with a sequence model trained without its city (5 folds of cities), "
+                             "not the package's, which was trained on every dev page")
     parser.add_argument("--analyser", choices=("lac", "jieba"), default=None,
                         help="the lexical analyser to tag place words [default: the code's own]")
     parser.add_argument("--src", type=Path, default=ROOT / "src", help="the storymap code to score [default: this checkout's]")
@@ -65,7 +68,14 @@ def main() -> int:
     sys.path.insert(0, str(args.src.resolve()))
     sets = ("dev", "heldout") if args.page_set == "all" else (args.page_set,)
     options = {"analyser": args.analyser} if args.analyser else {}
-    results = {s: [score_page(page, args.cache, options) for page in sorted((PAGES / s).glob("*.key.json"))] for s in sets}
+    models: dict[str, Path] = {}
+    if args.cross_fit:
+        import ingest_sequence
+
+        models = ingest_sequence.cross_fitted_models(ingest_sequence.dev_samples(args.cache),
+                                                     Path(tempfile.mkdtemp(prefix="ingest-bench-models-")))
+    results = {s: [score_page(page, args.cache, {**options, **_model_of(page, models)})
+                   for page in sorted((PAGES / s).glob("*.key.json"))] for s in sets}
     seed = seed_check(options)
     ok = True
     for page_set, pages in results.items():
@@ -82,6 +92,12 @@ def main() -> int:
     print(f"\ntargets: recall >= 90 %, <= 3 false places a page, 0 invented districts, 5 seed story points: "
           f"{'PASS' if ok else 'FAIL'}")
     return 0 if ok else 1
+
+
+def _model_of(key_path: Path, models: dict[str, Path]) -> dict:
+    """The cross-fitted sequence model of a dev page's city (``--cross-fit``), or the package's."""
+    city = json.loads(key_path.read_text("utf-8"))["city"]
+    return {"place_model": models[city]} if city in models and key_path.parent.name == "dev" else {}
 
 
 def score_page(key_path: Path, cache: Path, options: dict) -> dict:

@@ -33,41 +33,26 @@ class IngestResult:
     todo: list[Problem]  # what `storymap validate` reports for the draft
 
 
-def ingest_article(
-    raw_path: Path,
-    city: str,
-    *,
-    geodata_dir: Path,
-    story_id: str | None = None,
-    out_path: Path | None = None,
-    force: bool = False,
-    stories_root: Path | None = None,
-    analyser: str = "lac",
-) -> IngestResult:
-    """Draft a story file from ``raw_path`` for the region ``city`` (its adcode), whose folder is ``geodata_dir``
-    (the CLI finds it with :meth:`storymap.project.Project.region_geodata_for`).
+@dataclass(frozen=True)
+class ReadArticle:
+    raw: object  # textfile.RawText
+    geodata: object  # geodata.Geodata
+    article: object  # clean.Article
+    names: object  # places.RegionNames
+    language: object  # language.Language
 
-    Raises
-    ------
-    StorymapError
-        One line naming the bad input: an unreadable or empty text, an
-        adcode that is not the region folder's, a region folder without polygons, an output file that
-        exists (without ``force``), a region whose townships the division list
-        lacks. Nothing is written then.
 
-    ``analyser`` is the lexical analyser that tags place words: ``lac`` (Baidu
-    LAC, the default) or ``jieba`` (kept to compare them on the benchmark).
-    """
+def read_article(raw_path: Path, city: str, geodata_dir: Path, analyser: str = "lac") -> ReadArticle:
+    """The first steps of :func:`ingest_article`: the text read, repaired and cleaned into an article, and the
+    region's names (districts, townships, gazetteer) with the language tools to search it. Raises
+    :class:`StorymapError` as :func:`ingest_article` does."""
     from ..gazetteer import load_gazetteer
-    from .clean import Section, clean_article
-    from .draft import passages, plan_story, render_yaml, section_ids
-    from .ids import slug
-    from .language import Language
+    from .clean import clean_article
     from .divisions import names_outside, read_divisions, units_named_before_places
-    from .places import find_places, region_names
+    from .language import Language
+    from .places import region_names
 
     raw = read_raw_text(raw_path)
-    stories_root = Path(stories_root) if stories_root else bundled_path("stories")
     geodata = _region_geodata(Path(geodata_dir), city)
     gazetteer = _one_line(load_gazetteer, geodata.gazetteer_path)
     district_pairs = [(d.code, d.name_zh) for d in geodata.districts]
@@ -89,13 +74,54 @@ def ingest_article(
         for word in [*(n for n in names.districts if n in names.district_names.values()), *names.gazetteer,
                      *(n for n in names.townships if n.endswith(("街道", "镇", "乡")))]:
             language.add_word(word)
-    found = find_places(passages(article, section_ids(article)), names, language)
+    return ReadArticle(raw, geodata, article, names, language)
+
+
+def ingest_article(
+    raw_path: Path,
+    city: str,
+    *,
+    geodata_dir: Path,
+    story_id: str | None = None,
+    out_path: Path | None = None,
+    force: bool = False,
+    stories_root: Path | None = None,
+    analyser: str = "lac",
+    place_model: Path | None = None,
+) -> IngestResult:
+    """Draft a story file from ``raw_path`` for the region ``city`` (its adcode), whose folder is ``geodata_dir``
+    (the CLI finds it with :meth:`storymap.project.Project.region_geodata_for`).
+
+    Raises
+    ------
+    StorymapError
+        One line naming the bad input: an unreadable or empty text, an
+        adcode that is not the region folder's, a region folder without polygons, an output file that
+        exists (without ``force``), a region whose townships the division list
+        lacks. Nothing is written then.
+
+    ``analyser`` is the lexical analyser that tags place words: ``lac`` (Baidu
+    LAC, the default) or ``jieba`` (kept to compare them on the benchmark). ``place_model`` is the sequence
+    model file (:mod:`.sequence`; the one in the package unless given: the benchmark passes models trained
+    without the page's city).
+    """
+    from .clean import Section
+    from .draft import passages, plan_story, render_yaml, section_ids
+    from .ids import slug
+    from .places import find_places
+    from .sequence import SequenceModel
+
+    stories_root = Path(stories_root) if stories_root else bundled_path("stories")
+    read = read_article(raw_path, city, geodata_dir, analyser)
+    raw, geodata, article, names, language = read.raw, read.geodata, read.article, read.names, read.language
+    model = SequenceModel(place_model)
+    found = find_places(passages(article, section_ids(article)), names, language, model)
     if any(m.passage.startswith("lede-") for place in found for m in place.mentions):
         # The opening names places: it becomes the first section, so its places can be story points.
         article.sections = (Section(None, article.lede), *article.sections)
         article.lede = ()
         article.notes.append("the opening paragraphs name places: drafted as a first section (heading added)")
-        found = find_places(passages(article, section_ids(article)), names, language)
+        found = find_places(passages(article, section_ids(article)), names, language, model)
 
     region_folder = stories_root / geodata.directory.name
     base_id = story_id or f"{slug(geodata.region_name_en.removesuffix(' City'), 'story')}-{article.date or 'draft'}"

@@ -52,6 +52,7 @@ import re
 from dataclasses import dataclass, field
 
 from .language import Language, Token
+from .sequence import SequenceModel, character_features
 
 _ADMIN_SUFFIXES = ("新区", "自治县", "自治旗", "区", "县", "市", "旗")
 _TOWNSHIP_SUFFIXES = ("街道", "镇", "乡")
@@ -74,6 +75,7 @@ CLASS_WORDS = tuple(sorted({
     "陈列馆", "文化馆", "艺术馆", "档案馆", "天文馆", "海洋馆", "水族馆", "规划馆", "展示馆", "音乐厅", "会堂",
     "礼堂", "公馆", "旧址群", "遗址群", "建筑群", "度假村", "峡谷",
 }, key=len, reverse=True))
+_CLASS_WORD_SET = frozenset(CLASS_WORDS)
 _ROAD_WORDS = ("大道", "大街", "路", "街", "巷", "弄")
 # Class words that make an organisation's name the name of its building (a research centre or a base is
 # an institution first: …中心, …基地 from the analyser's organisations are not drafted as places).
@@ -191,7 +193,8 @@ _TRUSTED_KINDS = ("gazetteer", "district", "township")
 # One-character adjectives that, before common words, describe a place instead of naming it (老洋楼, 小渔村).
 _DESCRIPTIVE = frozenset("老小大旧古新")
 # Kinds of candidates, most trusted first (an equal span keeps the more trusted kind).
-_KIND_PRIORITY = {"gazetteer": 0, "district": 1, "township": 2, "quoted": 3, "landmark": 4, "located": 5, "named": 6}
+_KIND_PRIORITY = {"gazetteer": 0, "district": 1, "township": 2, "quoted": 3, "landmark": 4, "located": 5, "named": 6,
+                  "sequence": 7}
 # What a landmark set right after its district may look like and still be a name (五里桥, 古文化坊, 青溪公园).
 _SHAPES_A_NAME_MAY_HAVE = ("a count", "a kind of place")
 
@@ -329,8 +332,11 @@ def _short_form(name: str, suffixes) -> str | None:
     return None
 
 
-def find_places(passages: list[Passage], names: RegionNames, language: Language) -> list[FoundPlace]:
-    """Every place the passages name, in order of first mention, each with its district and evidence."""
+def find_places(passages: list[Passage], names: RegionNames, language: Language,
+                model: SequenceModel | None = None) -> list[FoundPlace]:
+    """Every place the passages name, in order of first mention, each with its district and evidence.
+
+    ``model`` is the learned sequence model whose spans are one more source of candidates (none without it)."""
     simplified = {p.key: language.simplified(p.text) for p in passages}
     full_forms = {code for code, name in names.district_names.items() if any(name in t for t in simplified.values())}
     first = []
@@ -338,17 +344,19 @@ def find_places(passages: list[Passage], names: RegionNames, language: Language)
     for passage in passages:
         text = simplified[passage.key]
         tokens = tokens_of[passage.key] = language.place_tokens(text)
-        candidates = [c for c in _candidates(text, tokens, names, full_forms, language.common_word)
+        read = model.spans(sequence_features(text, tokens, names, language)) if model else []
+        candidates = [c for c in [*_candidates(text, tokens, names, full_forms, language.common_word),
+                                  *sequence_candidates(text, read, names)]
                       if _keep(c, text, names, language.common_word, tagged_whole(tokens))
                       and not in_saying(c, text, tokens) and not names_a_person(c, tokens)
                       and not (_untrusted(c, text) and description(text[c.start: c.end], language)
                                and not _vouched_name(c, text, tokens))]
         first.append((passage, text, tokens, candidates))
-    known = echo_names([(text, choose(candidates)) for _, text, _, candidates in first], names)
+    known = echo_names([(text, choose([c for c in candidates if c.kind != "sequence"])) for _, text, _, candidates in first], names)
     read = []
     for passage, text, tokens, candidates in first:
         candidates = candidates + echo_candidates(text, tokens, known)
-        read.append((passage, text, candidates, choose(candidates)))
+        read.append((passage, text, candidates, choose([c for c in candidates if c.kind != "sequence"])))
     # the districts each section names, in order, for places whose paragraph names none
     section_districts: dict[int, list[tuple[int, str]]] = {}
     for order, (passage, _text, _candidates_, chosen) in enumerate(read):
@@ -379,6 +387,29 @@ def find_places(passages: list[Passage], names: RegionNames, language: Language)
     return places
 
 
+def sequence_candidates(text: str, spans: list[tuple[int, int]], names: RegionNames) -> list[Candidate]:
+    """The sequence model's names, with the chain that sets them cut off (松风区 + 飞云路, 枫林街道 + 竹溪村): the
+    district and the township are candidates of their own."""
+    found = []
+    for start, end in spans:
+        start, end = _trim(text, start, end, names)
+        township = next((t for t in _by_length(frozenset(names.townships)) if t.endswith(_TOWNSHIP_SUFFIXES)
+                         and text.startswith(t, start) and end - start - len(t) >= 2), None)
+        if township is not None:
+            start += len(township)
+        if end - start >= 2:
+            found.append(Candidate(start, end, "sequence"))
+    return found
+
+
+def sequence_features(text: str, tokens: list[Token], names: RegionNames, language: Language) -> list[list[str]]:
+    """The sequence model's features of one passage (:func:`.sequence.character_features`), with the region's own
+    names (districts and townships printed in full, the city) and the class words of this module."""
+    listed = {*names.district_names.values(), *names.region,
+              *(n for n in names.townships if n.endswith(_TOWNSHIP_SUFFIXES))}
+    return character_features(text, tokens, language.common_word, listed, _CLASS_WORD_SET)
+
+
 def district_named_in(name: str, names: RegionNames, full_forms: set[str]) -> str | None:
     """The district whose short form begins a place's name (美兰 + 国际机场), when the article prints that district's
     full name (a short form is no district where the article never names it: a hill named like a county) and no
@@ -405,15 +436,14 @@ def main_district(places: list[FoundPlace]) -> str | None:
 # as three removed), which also checks by cross-validation over cities that they do better on unseen cities than
 # the hand-set weights they replaced.
 EVIDENCE_WEIGHTS = {
-    "class word": 2.4, "weak class word": 1.1, "common words only": -0.5, "two characters": -1.3,
-    "tagged whole": 0.7, "organisation tag": 1.0, "place tag": 0.4, "sources agree": 0.4,
-    "listed": -0.8, "quoted": -0.7, "repeated": 1.1, "caption or opening": 0.3, "locative frame": 0.2,
+    "sequence model": 1.8, "class word": 1.4, "weak class word": 0.5, "common words only": -0.4,
+    "two characters": -0.9, "tagged whole": 0.1, "organisation tag": 1.2, "place tag": 0.4, "sources agree": 0.2,
+    "listed": -0.4, "quoted": -0.4, "repeated": 1.1, "caption or opening": 0.1, "locative frame": 0.2,
     # how the district was read
-    "district: chain": 0.7, "district: township": 1.3, "district: credit": -0.1, "district: paragraph": -0.4,
-    "district: contains township": 0.3, "district: section": -0.5, "district: article": -1.2,
-    "township's short name": -0.1,
+    "district: chain": 0.8, "district: township": 1.4, "district: paragraph": -0.4, "district: section": -0.5,
+    "district: contains township": 0.2, "district: sentence": 0.1, "district: name": -0.4, "district: article": -1.1,
 }
-EVIDENCE_THRESHOLD = 0.6
+EVIDENCE_THRESHOLD = 0.2
 
 
 def place_features(place: FoundPlace) -> frozenset[str]:
@@ -1048,8 +1078,11 @@ def signals(candidate: Candidate, text: str, candidates: list[Candidate], tokens
         found.add("locative frame")
     if text[start - 1: start] in "“「『" and start > 0 and text[end: end + 1] in "”」』" and end < len(text):
         found.add("quoted")
-    if len({c.kind for c in candidates if (c.start, c.end) == (start, end)}) >= 2:
+    same_span = {c.kind for c in candidates if (c.start, c.end) == (start, end)}
+    if len(same_span - {"sequence"}) >= 2:
         found.add("sources agree")
+    if "sequence" in same_span:
+        found.add("sequence model")
     if passage.section is None or passage.key.startswith("lede-"):
         found.add("caption or opening")
     whole = {t.flag for t in tokens if (t.start, t.end) == (start, end)}
