@@ -2,7 +2,8 @@
 """Learn the ingest's evidence weights and threshold (``places.EVIDENCE_WEIGHTS``, ``EVIDENCE_THRESHOLD``) and
 check them by cross-validation over cities.
 
-Runs `storymap ingest` on every dev page (as ``ingest_quality.py`` does) and labels each name the ingest scored,
+Runs `storymap ingest` on every dev page (as ``ingest_quality.py`` does, each page with a sequence model trained
+without its city: ``ingest_sequence.cross_fitted_models``) and labels each name the ingest scored,
 drafted or listed as doubtful (names from the region's lists are left out: they are drafted whatever their score),
 with its features (:func:`storymap.ingest.places.place_features`): a key place (by name), and a key place with its
 right district. A logistic regression on the features gives the weights; the threshold is the one that does best
