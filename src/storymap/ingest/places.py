@@ -193,8 +193,7 @@ _TRUSTED_KINDS = ("gazetteer", "district", "township")
 # One-character adjectives that, before common words, describe a place instead of naming it (老洋楼, 小渔村).
 _DESCRIPTIVE = frozenset("老小大旧古新")
 # Kinds of candidates, most trusted first (an equal span keeps the more trusted kind).
-_KIND_PRIORITY = {"gazetteer": 0, "district": 1, "township": 2, "quoted": 3, "landmark": 4, "located": 5, "named": 6,
-                  "sequence": 7}
+_KIND_PRIORITY = {"gazetteer": 0, "district": 1, "township": 2, "quoted": 3, "landmark": 4, "located": 5, "named": 6}
 # What a landmark set right after its district may look like and still be a name (五里桥, 古文化坊, 青溪公园).
 _SHAPES_A_NAME_MAY_HAVE = ("a count", "a kind of place")
 
@@ -336,7 +335,8 @@ def find_places(passages: list[Passage], names: RegionNames, language: Language,
                 model: SequenceModel | None = None) -> list[FoundPlace]:
     """Every place the passages name, in order of first mention, each with its district and evidence.
 
-    ``model`` is the learned sequence model whose spans are one more source of candidates (none without it)."""
+    ``model`` is the learned sequence model: a name it reads too has one more piece of evidence (its spans are
+    never names on their own: as names they brought more false places than places on the dev pages)."""
     simplified = {p.key: language.simplified(p.text) for p in passages}
     full_forms = {code for code, name in names.district_names.items() if any(name in t for t in simplified.values())}
     first = []
@@ -352,11 +352,11 @@ def find_places(passages: list[Passage], names: RegionNames, language: Language,
                       and not (_untrusted(c, text) and description(text[c.start: c.end], language)
                                and not _vouched_name(c, text, tokens))]
         first.append((passage, text, tokens, candidates))
-    known = echo_names([(text, choose([c for c in candidates if c.kind != "sequence"])) for _, text, _, candidates in first], names)
+    known = echo_names([(text, _choose_names(candidates)) for _, text, _, candidates in first], names)
     read = []
     for passage, text, tokens, candidates in first:
         candidates = candidates + echo_candidates(text, tokens, known)
-        read.append((passage, text, candidates, choose([c for c in candidates if c.kind != "sequence"])))
+        read.append((passage, text, candidates, _choose_names(candidates)))
     # the districts each section names, in order, for places whose paragraph names none
     section_districts: dict[int, list[tuple[int, str]]] = {}
     for order, (passage, _text, _candidates_, chosen) in enumerate(read):
@@ -387,9 +387,14 @@ def find_places(passages: list[Passage], names: RegionNames, language: Language,
     return places
 
 
+def _choose_names(candidates: list[Candidate]) -> list[Candidate]:
+    """The names among the candidates (:func:`choose`); the sequence model's spans are evidence only."""
+    return choose([c for c in candidates if c.kind != "sequence"])
+
+
 def sequence_candidates(text: str, spans: list[tuple[int, int]], names: RegionNames) -> list[Candidate]:
-    """The sequence model's names, with the chain that sets them cut off (松风区 + 飞云路, 枫林街道 + 竹溪村): the
-    district and the township are candidates of their own."""
+    """The sequence model's spans, with the chain that sets them cut off (松风区 + 飞云路, 枫林街道 + 竹溪村), so
+    they match the names the other sources propose without it."""
     found = []
     for start, end in spans:
         start, end = _trim(text, start, end, names)
@@ -1135,7 +1140,7 @@ def attribute_district(candidate: Candidate, chosen: list[Candidate], candidates
         before = [c for c in chosen if c.end == link.start]
     if candidate.kind == "township" and candidate.district:
         return candidate.district, "township"
-    # a district printed after the name, past a clause's end (游古子城、看八咏楼，下午再去松风县), sets the
+    # a district printed after the name, past a clause's end (游云杉古城、看飞云楼，下午再去松风县的…), sets the
     # scene for what follows it, not for the name: as often wrong as right on the dev pages
     districts = [d for d in districts if not _sets_a_later_scene(d, candidate, chosen, sentence_end, text)]
     in_sentence = [d for d in districts if sentence_start <= d.start < sentence_end]

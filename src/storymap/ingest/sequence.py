@@ -6,9 +6,9 @@ character as the beginning (B) or inside (I) of a place name, or outside (O), fr
 around it, the analyser's word and tag, whether a class word ends there, and whether the region's
 own lists (districts, townships, the city) cover it. It is trained on the benchmark's dev pages,
 whose answer keys were written before any ingest code (``benchmarks/ingest_sequence.py``), and ships
-inside the package (``data/place_spans.crfsuite``); nothing is downloaded. Its spans are one more
-source of candidates and one more signal for the learned evidence weights: they pass the same
-filters as any other name.
+inside the package (``data/place_spans.crfsuite``); nothing is downloaded. Its spans are evidence,
+not names: a name the rules propose that the model reads too carries the signal "sequence model"
+for the learned evidence weights.
 
 :func:`character_features` is pure; :class:`SequenceModel` wraps python-crfsuite (the ``ingest`` extra).
 """
