@@ -381,7 +381,7 @@ def find_places(passages: list[Passage], names: RegionNames, language: Language,
                                        "article prints in full")
         if place.district is None and main is not None:
             place.district, place.district_read = main, "article"
-            place.district_evidence = (f"the district the article names most ({names.district_names.get(main, main)}): "
+            place.district_evidence = (f"the district the article names first ({names.district_names.get(main, main)}): "
                                        "nothing near the name sets it")
         place.score = evidence_score(place)
     return places
@@ -429,9 +429,9 @@ def district_named_in(name: str, names: RegionNames, full_forms: set[str]) -> st
 
 
 def main_district(places: list[FoundPlace]) -> str | None:
-    """The district the article names most (the first named of those tied), or None when it names none."""
-    counts = {p.key: len(p.mentions) for p in places if p.kind == "district"}
-    return max(counts, key=counts.get) if counts else None
+    """The district the article names first, or None when it names none (``places`` are in order of first
+    mention)."""
+    return next((p.key for p in places if p.kind == "district"), None)
 
 
 # Each kind of evidence that a name is a place, and its weight: the features of a found name
