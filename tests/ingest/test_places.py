@@ -100,6 +100,12 @@ def test_a_subdistrict_printed_only_as_a_setting_is_context_not_a_place(language
     assert found["云杉老街"].district == "990102"  # the subdistrict sets the scene
 
 
+def test_a_township_setting_a_scene_with_no_place_in_it_is_the_place(language):
+    # nothing in its sentence is a place the subdistrict could be the setting of: the story happens there
+    found = find(language, "在枫林街道，一片老小区完成改造，加装电梯二十七部。")
+    assert found["枫林街道"].district == "990102"
+
+
 def test_a_township_named_as_a_place_gets_its_district_from_the_list(language):
     place = find(language, "周末，不少市民来到竹溪街道散步。")["竹溪街道"]
     assert place.district == "990101" and place.district_evidence.startswith("the township list")
