@@ -100,6 +100,12 @@ def test_a_subdistrict_printed_only_as_a_setting_is_context_not_a_place(language
     assert found["云杉老街"].district == "990102"  # the subdistrict sets the scene
 
 
+def test_a_township_setting_a_scene_with_no_place_in_it_is_the_place(language):
+    # nothing in its sentence is a place the subdistrict could be the setting of: the story happens there
+    found = find(language, "在枫林街道，一片老小区完成改造，加装电梯二十七部。")
+    assert found["枫林街道"].district == "990102"
+
+
 def test_a_township_named_as_a_place_gets_its_district_from_the_list(language):
     place = find(language, "周末，不少市民来到竹溪街道散步。")["竹溪街道"]
     assert place.district == "990101" and place.district_evidence.startswith("the township list")
@@ -419,12 +425,14 @@ def test_a_word_the_analyser_tags_whole_may_have_a_stem_of_one_character_modifie
     assert "城市公园" not in find(language, "青溪区的变化看得见。", "如今，城市公园越建越多。")
 
 
-def test_a_place_nothing_near_sets_gets_the_district_the_article_names_most_as_weak_evidence(language):
-    passages = [Passage("p-1", "青溪区的老城更新有了新进展，青溪区的居民很满意。", 0), Passage("p-2", "松风区也在跟进。", 0),
+def test_a_place_nothing_near_sets_gets_the_district_the_article_names_first_as_weak_evidence(language):
+    # the lead sets the scene: the district named first, though another is named more often later
+    passages = [Passage("p-1", "青溪区的老城更新有了新进展。", 0),
+                Passage("p-2", "松风区也在跟进，松风区的居民很满意，松风区的干部说。", 0),
                 Passage("p-3", "走进白沙湿地公园，芦苇摇曳。", 1)]
     found = {p.name: p for p in find_places(passages, NAMES, language)}
     park = found["白沙湿地公园"]
-    assert park.district == "990101" and park.district_evidence.startswith("the district the article names most (青溪区)")
+    assert park.district == "990101" and park.district_evidence.startswith("the district the article names first (青溪区)")
     # the guess counts against it: the same name with its district read from its sentence scores higher
     read = {p.name: p for p in find_places([Passage("p-1", "在青溪区，走进白沙湿地公园，芦苇摇曳。", 0)], NAMES, language)}
     assert read["白沙湿地公园"].score > park.score

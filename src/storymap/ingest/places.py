@@ -381,7 +381,7 @@ def find_places(passages: list[Passage], names: RegionNames, language: Language,
                                        "article prints in full")
         if place.district is None and main is not None:
             place.district, place.district_read = main, "article"
-            place.district_evidence = (f"the district the article names most ({names.district_names.get(main, main)}): "
+            place.district_evidence = (f"the district the article names first ({names.district_names.get(main, main)}): "
                                        "nothing near the name sets it")
         place.score = evidence_score(place)
     return places
@@ -429,9 +429,9 @@ def district_named_in(name: str, names: RegionNames, full_forms: set[str]) -> st
 
 
 def main_district(places: list[FoundPlace]) -> str | None:
-    """The district the article names most (the first named of those tied), or None when it names none."""
-    counts = {p.key: len(p.mentions) for p in places if p.kind == "district"}
-    return max(counts, key=counts.get) if counts else None
+    """The district the article names first, or None when it names none (``places`` are in order of first
+    mention)."""
+    return next((p.key for p in places if p.kind == "district"), None)
 
 
 # Each kind of evidence that a name is a place, and its weight: the features of a found name
@@ -480,7 +480,7 @@ def credit_district(credit: str | None, names: RegionNames) -> str | None:
 
 def administrative_context(township: Candidate, text: str, chosen: list[Candidate]) -> bool:
     """Whether a township is printed only as the administrative setting of another place, not as a place:
-    setting the scene (在松风镇，…), a town owning a place (松风镇的云杉古镇), a subdistrict anywhere but
+    setting the scene of a place its sentence names (在松风镇，云杉古镇…), a town owning a place (松风镇的云杉古镇), a subdistrict anywhere but
     where one is in it or goes to it (枫林街道竹溪村, 枫林街道推动…), or a short form owning a place
     (位于枫林的…). A town before its village stays a place (松风镇竹林村), and so does a township one is
     in (在枫林街道的云杉超市)."""
@@ -490,7 +490,10 @@ def administrative_context(township: Candidate, text: str, chosen: list[Candidat
     before = [c for c in chosen if c.end == township.start and c.kind == "district"]
     opening = before[0].start if before else township.start  # 在青溪区松风镇，…
     at = text[max(0, opening - 1): opening] == "在"
-    if text[end: end + 1] in ("，", ",") and at or (name.endswith("街道") and end in starts):
+    # a township whose sentence names no other place is where the story happens (在枫林街道，一片老小区…)
+    sentence_end = min((i for i in (text.find(m, end) for m in "。！？；") if i >= 0), default=len(text))
+    sets_a_place = any(end < c.start < sentence_end and c.kind != "district" for c in chosen if c is not township)
+    if text[end: end + 1] in ("，", ",") and at and sets_a_place or (name.endswith("街道") and end in starts):
         return True
     if name.endswith("街道") and not (at or _LOCATIVE_BEFORE.search(text[max(0, opening - 12): opening])):
         # a subdistrict is an administrative area or its office (…街道推动…): a place only where one is in it
