@@ -72,7 +72,7 @@ def read_names(model_path: Path, page: dict) -> set[str]:
     from storymap.ingest.sequence import SequenceModel
 
     model = SequenceModel(model_path)
-    return {quality._norm(text[s:e]) for text, features, _ in page["texts"] for s, e in model.spans(features)}
+    return {quality._norm(text[s:e]) for text, features, _ in page["texts"] for s, e, _sure in model.spans(features)}
 
 
 def cross_fitted_models(samples: list[dict], folder: Path, folds: int = 5, seed: int = 0) -> dict[str, Path]:

@@ -111,6 +111,11 @@ def test_a_township_named_as_a_place_gets_its_district_from_the_list(language):
     assert place.district == "990101" and place.district_evidence.startswith("the township list")
 
 
+def test_a_measure_phrase_inside_a_name_makes_it_a_clause_not_a_name(language):
+    found = find(language, "在松风区，老人说，自己见证了青溪从一座小镇变成大城市。")
+    assert not any("一座" in name for name in found)
+
+
 def test_figures_of_speech_are_not_places(language):
     assert find(language, "这片湿地是城市的后花园，也是市民的会客厅，走出了一条绿色发展之路。") == {}
 

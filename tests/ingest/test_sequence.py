@@ -11,6 +11,7 @@ import pytest
 
 from storymap.ingest.language import Language, Token
 from storymap.ingest.places import (
+    SEQUENCE_NAME_CONFIDENCE,
     Candidate,
     Passage,
     find_places,
@@ -60,16 +61,23 @@ def test_the_shipped_model_reads_spans_inside_the_text(language):
     from storymap.ingest.places import sequence_features
 
     spans = model.spans(sequence_features(text, language.place_tokens(text), NAMES, language))
-    assert all(0 <= s < e <= len(text) for s, e in spans)
+    assert all(0 <= s < e <= len(text) and 0.0 <= sure <= 1.0 for s, e, sure in spans)
     assert model.spans([]) == []
 
 
 def test_a_sequence_span_loses_the_chain_before_it():
     text = "松风区飞云路上人来人往"
-    assert sequence_candidates(text, [(0, 6)], NAMES) == [Candidate(3, 6, "sequence")]
-    assert sequence_candidates(text, [(3, 5)], NAMES) == [Candidate(3, 5, "sequence")]
+    assert sequence_candidates(text, [(0, 6, 0.5)], NAMES) == [Candidate(3, 6, "sequence")]
+    assert sequence_candidates(text, [(3, 5, 0.5)], NAMES) == [Candidate(3, 5, "sequence")]
     chain = "松风区枫林街道竹溪村的村民"
-    assert sequence_candidates(chain, [(0, 10)], NAMES) == [Candidate(7, 10, "sequence")]
+    assert sequence_candidates(chain, [(0, 10, 0.5)], NAMES) == [Candidate(7, 10, "sequence")]
+
+
+def test_a_span_the_model_is_sure_of_is_a_name_too():
+    text = "松风区飞云路上人来人往"
+    sure = sequence_candidates(text, [(0, 6, SEQUENCE_NAME_CONFIDENCE)], NAMES)
+    assert sure == [Candidate(3, 6, "sequence"), Candidate(3, 6, "read")]
+    assert Candidate(3, 6, "read") not in sequence_candidates(text, [(0, 6, SEQUENCE_NAME_CONFIDENCE - 0.01)], NAMES)
 
 
 def test_the_models_span_is_a_signal_not_a_source_of_names(language):
@@ -86,15 +94,15 @@ def test_the_models_span_is_a_signal_not_a_source_of_names(language):
 class _Reads:
     """A stand-in model that reads one fixed name wherever it is printed."""
 
-    def __init__(self, name):
-        self.name = name
+    def __init__(self, name, sure=0.5):
+        self.name, self.sure = name, sure
 
     def spans(self, features):
         return self._spans
 
     def reading(self, text):
         start = text.find(self.name)
-        self._spans = [(start, start + len(self.name))] if start >= 0 else []
+        self._spans = [(start, start + len(self.name), self.sure)] if start >= 0 else []
         return self
 
 
@@ -106,6 +114,27 @@ def test_find_places_uses_the_model_as_evidence_only(language):
     assert "sequence model" in place_features(with_model["飞云山公园"])
     assert "sequence model" not in place_features(without["飞云山公园"])
     assert with_model["飞云山公园"].score > without["飞云山公园"].score
-    # a name only the model reads is not a place by itself
+    # a name only the model reads, unsure, is not a place by itself
     only_model = {p.name for p in find_places([Passage("p-1", text, 0)], NAMES, language, _Reads("看了栈").reading(text))}
     assert "看了栈" not in only_model
+
+
+def test_a_name_the_model_is_sure_of_fills_a_gap_and_never_cuts_a_rule_name(language):
+    text = "在松风区，游客走进飞云山公园，又看了鹤鸣皋。"  # 鹤鸣皋: no class word, no source but the model
+    def found(name):
+        model = _Reads(name, SEQUENCE_NAME_CONFIDENCE).reading(text)
+        return {p.name: p for p in find_places([Passage("p-1", text, 0)], NAMES, language, model)}
+    read = found("鹤鸣皋")
+    assert "鹤鸣皋" not in {p.name for p in find_places([Passage("p-1", text, 0)], NAMES, language)}
+    assert read["鹤鸣皋"].district == "990102" and "sequence only" in place_features(read["鹤鸣皋"])
+    # a span across a name the rules found neither replaces it nor is drafted beside it
+    across = found("飞云山公园，又")
+    assert "飞云山公园" in across and not any("又" in name for name in across)
+
+
+def test_a_name_the_model_is_sure_of_outweighs_a_shape_refusal(language):
+    text = "在松风区，游客走进滨江公园，看江景。"  # 滨江 + 公园 is a kind of place by its shape alone
+    plain = {p.name for p in find_places([Passage("p-1", text, 0)], NAMES, language)}
+    sure = {p.name for p in find_places([Passage("p-1", text, 0)], NAMES, language,
+                                         _Reads("滨江公园", SEQUENCE_NAME_CONFIDENCE).reading(text))}
+    assert "滨江公园" not in plain and "滨江公园" in sure

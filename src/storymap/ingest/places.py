@@ -193,7 +193,11 @@ _TRUSTED_KINDS = ("gazetteer", "district", "township")
 # One-character adjectives that, before common words, describe a place instead of naming it (老洋楼, 小渔村).
 _DESCRIPTIVE = frozenset("老小大旧古新")
 # Kinds of candidates, most trusted first (an equal span keeps the more trusted kind).
-_KIND_PRIORITY = {"gazetteer": 0, "district": 1, "township": 2, "quoted": 3, "landmark": 4, "located": 5, "named": 6}
+_KIND_PRIORITY = {"gazetteer": 0, "district": 1, "township": 2, "quoted": 3, "landmark": 4, "located": 5, "named": 6,
+                  "read": 7}
+# How sure the sequence model must be of a span (its least label marginal) for the span to be a name where no
+# other source proposes one; chosen on the dev pages with models that never saw their city.
+SEQUENCE_NAME_CONFIDENCE = 0.9
 # What a landmark set right after its district may look like and still be a name (五里桥, 古文化坊, 青溪公园).
 _SHAPES_A_NAME_MAY_HAVE = ("a count", "a kind of place")
 
@@ -335,8 +339,8 @@ def find_places(passages: list[Passage], names: RegionNames, language: Language,
                 model: SequenceModel | None = None) -> list[FoundPlace]:
     """Every place the passages name, in order of first mention, each with its district and evidence.
 
-    ``model`` is the learned sequence model: a name it reads too has one more piece of evidence (its spans are
-    never names on their own: as names they brought more false places than places on the dev pages)."""
+    ``model`` is the learned sequence model: a name it reads too has one more piece of evidence, and a name it
+    is sure of is a candidate where no other source proposes one (:func:`_choose_names`)."""
     simplified = {p.key: language.simplified(p.text) for p in passages}
     full_forms = {code for code, name in names.district_names.items() if any(name in t for t in simplified.values())}
     first = []
@@ -345,12 +349,10 @@ def find_places(passages: list[Passage], names: RegionNames, language: Language,
         text = simplified[passage.key]
         tokens = tokens_of[passage.key] = language.place_tokens(text)
         read = model.spans(sequence_features(text, tokens, names, language)) if model else []
-        candidates = [c for c in [*_candidates(text, tokens, names, full_forms, language.common_word),
-                                  *sequence_candidates(text, read, names)]
-                      if _keep(c, text, names, language.common_word, tagged_whole(tokens))
-                      and not in_saying(c, text, tokens) and not names_a_person(c, tokens)
-                      and not (_untrusted(c, text) and description(text[c.start: c.end], language)
-                               and not _vouched_name(c, text, tokens))]
+        from_model = sequence_candidates(text, read, names)
+        sure = {(c.start, c.end) for c in from_model if c.kind == "read"}
+        candidates = [c for c in [*_candidates(text, tokens, names, full_forms, language.common_word), *from_model]
+                      if _passes_filters(c, text, tokens, names, language, (c.start, c.end) in sure)]
         first.append((passage, text, tokens, candidates))
     known = echo_names([(text, _choose_names(candidates)) for _, text, _, candidates in first], names)
     read = []
@@ -388,15 +390,21 @@ def find_places(passages: list[Passage], names: RegionNames, language: Language,
 
 
 def _choose_names(candidates: list[Candidate]) -> list[Candidate]:
-    """The names among the candidates (:func:`choose`); the sequence model's spans are evidence only."""
-    return choose([c for c in candidates if c.kind != "sequence"])
+    """The names among the candidates (:func:`choose`). The sequence model's spans are evidence; the ones it is
+    sure of (kind "read") are names only where no other source proposes one: they fill gaps, never cut or
+    stretch a name the rules found."""
+    chosen = choose([c for c in candidates if c.kind not in ("sequence", "read")])
+    gaps = [c for c in candidates if c.kind == "read"
+            and all(c.end <= k.start or k.end <= c.start for k in chosen)]
+    return sorted(chosen + choose(gaps), key=lambda c: c.start)
 
 
-def sequence_candidates(text: str, spans: list[tuple[int, int]], names: RegionNames) -> list[Candidate]:
+def sequence_candidates(text: str, spans: list[tuple[int, int, float]], names: RegionNames) -> list[Candidate]:
     """The sequence model's spans, with the chain that sets them cut off (松风区 + 飞云路, 枫林街道 + 竹溪村), so
-    they match the names the other sources propose without it."""
+    they match the names the other sources propose without it: each is evidence (kind "sequence"), and one the
+    model is sure of (``SEQUENCE_NAME_CONFIDENCE``) is a name too (kind "read")."""
     found = []
-    for start, end in spans:
+    for start, end, sure in spans:
         start, end = _trim(text, start, end, names)
         township = next((t for t in _by_length(frozenset(names.townships)) if t.endswith(_TOWNSHIP_SUFFIXES)
                          and text.startswith(t, start) and end - start - len(t) >= 2), None)
@@ -404,6 +412,8 @@ def sequence_candidates(text: str, spans: list[tuple[int, int]], names: RegionNa
             start += len(township)
         if end - start >= 2:
             found.append(Candidate(start, end, "sequence"))
+            if sure >= SEQUENCE_NAME_CONFIDENCE:
+                found.append(Candidate(start, end, "read"))
     return found
 
 
@@ -441,14 +451,14 @@ def main_district(places: list[FoundPlace]) -> str | None:
 # as three removed), which also checks by cross-validation over cities that they do better on unseen cities than
 # the hand-set weights they replaced.
 EVIDENCE_WEIGHTS = {
-    "sequence model": 1.8, "class word": 1.4, "weak class word": 0.5, "common words only": -0.4,
-    "two characters": -0.9, "tagged whole": 0.1, "organisation tag": 1.2, "place tag": 0.4, "sources agree": 0.2,
-    "listed": -0.4, "quoted": -0.4, "repeated": 1.1, "caption or opening": 0.1, "locative frame": 0.2,
+    "sequence model": 1.8, "sequence only": 0.2, "class word": 1.5, "weak class word": 0.5, "common words only": -0.5,
+    "two characters": -1.0, "tagged whole": 0.2, "organisation tag": 1.0, "place tag": 0.3, "sources agree": 0.3,
+    "listed": -0.6, "quoted": -0.7, "repeated": 1.3, "locative frame": 0.1, "township's short name": 0.4,
     # how the district was read
-    "district: chain": 0.8, "district: township": 1.4, "district: paragraph": -0.4, "district: section": -0.5,
-    "district: contains township": 0.2, "district: sentence": 0.1, "district: name": -0.4, "district: article": -1.1,
+    "district: chain": 0.5, "district: township": 1.2, "district: paragraph": -0.1, "district: section": -0.3,
+    "district: contains township": -0.1, "district: sentence": -0.1, "district: name": -0.2, "district: article": -0.9,
 }
-EVIDENCE_THRESHOLD = 0.2
+EVIDENCE_THRESHOLD = 0.7
 
 
 def place_features(place: FoundPlace) -> frozenset[str]:
@@ -942,6 +952,8 @@ def _keep(candidate: Candidate, text: str, names: RegionNames, common_word,
     before = text[max(0, candidate.start - 12): candidate.start]
     if (_INDEFINITE.search(before) and not _RELATION.search(before)) or _INDEFINITE_NAME.match(text, candidate.start):
         return False  # 一条依崖而建的步道老街, 从一片城中村: a kind of place said of another, not a name
+    if _INDEFINITE_NAME.search(text, candidate.start + 1, candidate.end):
+        return False  # 青溪从一座小镇: a measure phrase inside runs a clause into a class word, not a name
     why = refused(text[candidate.start: candidate.end], names, common_word)
     if why is None or (candidate.kind == "located" and why.startswith(_SHAPES_A_NAME_MAY_HAVE)):
         return True
@@ -955,6 +967,24 @@ def _keep(candidate: Candidate, text: str, names: RegionNames, common_word,
         return False
     return (flag == "nt" and name.endswith(_FACILITY_WORDS)) or all(
         modifier in _DIRECTIONS for modifier in _generic_parts(name[: -len(klass)]))
+
+
+def _passes_filters(candidate: Candidate, text: str, tokens: list[Token], names: RegionNames, language: Language,
+                    model_is_sure: bool) -> bool:
+    """Whether a candidate is kept by the filters (step 2). A span the sequence model is sure of outweighs the
+    filters that judge a name by its shape alone (滨江 + 公园, 个 + 园: a kind of place), by the analyser's person
+    tag (吕仙亭) or as a description; the others (a saying, another region's unit, an office) still hold."""
+    if not _keep(candidate, text, names, language.common_word, tagged_whole(tokens)):
+        why = refused(text[candidate.start: candidate.end], names, language.common_word)
+        if not (model_is_sure and why is not None and why.startswith(_SHAPES_A_NAME_MAY_HAVE)):
+            return False
+    if in_saying(candidate, text, tokens):
+        return False
+    if model_is_sure:
+        return True
+    return not names_a_person(candidate, tokens) and not (
+        _untrusted(candidate, text) and description(text[candidate.start: candidate.end], language)
+        and not _vouched_name(candidate, text, tokens))
 
 
 def _untrusted(candidate: Candidate, text: str) -> bool:
@@ -1087,10 +1117,12 @@ def signals(candidate: Candidate, text: str, candidates: list[Candidate], tokens
     if text[start - 1: start] in "“「『" and start > 0 and text[end: end + 1] in "”」』" and end < len(text):
         found.add("quoted")
     same_span = {c.kind for c in candidates if (c.start, c.end) == (start, end)}
-    if len(same_span - {"sequence"}) >= 2:
+    if len(same_span - {"sequence", "read"}) >= 2:
         found.add("sources agree")
     if "sequence" in same_span:
         found.add("sequence model")
+    if same_span <= {"sequence", "read"}:
+        found.add("sequence only")
     if passage.section is None or passage.key.startswith("lede-"):
         found.add("caption or opening")
     whole = {t.flag for t in tokens if (t.start, t.end) == (start, end)}

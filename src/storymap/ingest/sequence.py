@@ -102,6 +102,17 @@ class SequenceModel:
         self._tagger = require("pycrfsuite").Tagger()
         self._tagger.open(str(self.path))
 
-    def spans(self, features: list[list[str]]) -> list[tuple[int, int]]:
-        """The place names the model reads in one text, as (start, end) spans."""
-        return labelled_spans(self._tagger.tag(features)) if features else []
+    def spans(self, features: list[list[str]]) -> list[tuple[int, int, float]]:
+        """The place names the model reads in one text, as (start, end, confidence) spans. The confidence is the
+        least marginal probability of the span's labels (B, then I…, then anything but I after it)."""
+        if not features:
+            return []
+        labels = self._tagger.tag(features)
+        marginal = self._tagger.marginal
+        found = []
+        for start, end in labelled_spans(labels):
+            sure = min(marginal(labels[i], i) for i in range(start, end))
+            if end < len(labels):
+                sure = min(sure, 1.0 - marginal("I", end))
+            found.append((start, end, sure))
+        return found
