@@ -116,6 +116,11 @@ def test_a_measure_phrase_inside_a_name_makes_it_a_clause_not_a_name(language):
     assert not any("一座" in name for name in found)
 
 
+def test_a_locative_word_before_a_name_is_no_part_of_it(language):
+    found = find(language, "在松风区，街边的铺子飘出麦香，远处云杉庙的红墙在灯光下格外醒目。")
+    assert not any(name.startswith("远处") for name in found)
+
+
 def test_figures_of_speech_are_not_places(language):
     assert find(language, "这片湿地是城市的后花园，也是市民的会客厅，走出了一条绿色发展之路。") == {}
 

@@ -727,8 +727,8 @@ def shape_candidates(text: str, tokens: list[Token], names: RegionNames,
             if before.word in names.region and klass in _CITY_FACILITY_WORDS and (name_tokens or stem_in_token):
                 name_tokens.insert(0, before)  # the city's name begins its airport's or museum's (青溪 + 云杉机场)
                 break
-            if not _name_like(before, names, text):
-                break
+            if not _name_like(before, names, text) or (before.flag == "s" and common_word(before.word)):
+                break  # a locative word (远处, 上游, 山下) says where the name is; it is no part of it
             name_tokens.insert(0, before)
         while name_tokens and (name_tokens[0].word in _GENERIC_MODIFIERS or _count_word(name_tokens[0])):
             name_tokens.pop(0)
