@@ -121,6 +121,11 @@ def test_a_locative_word_before_a_name_is_no_part_of_it(language):
     assert not any(name.startswith("远处") for name in found)
 
 
+def test_a_part_of_the_country_or_a_side_of_a_river_is_no_point(language):
+    for region in ("闽南", "黔北", "江北"):
+        assert region not in find(language, f"在松风区，{region}的新楼越建越多。")
+
+
 def test_figures_of_speech_are_not_places(language):
     assert find(language, "这片湿地是城市的后花园，也是市民的会客厅，走出了一条绿色发展之路。") == {}
 

@@ -141,6 +141,10 @@ _GENERIC_AREAS = ("郊区", "城区", "市区", "老城区", "主城区", "中�
 # A name ending in one of these is a region (京津冀地区, 长三角地区) or a people (松风人), not a point. (A new
 # district, …新区, is a place: an article's map marks it.)
 _REGIONS = ("地区", "人")
+# A province's one-character name (闽, 黔 …) with a direction is a part of the country, not a point (闽南, 黔北,
+# 赣南); and so is the side of a river or lake (江北, 河西) where the region has no district of that name.
+_PROVINCE_CHARACTERS = frozenset("京津沪渝冀豫云滇辽黑湘皖鲁苏浙赣鄂桂甘陇晋蒙陕秦吉闽贵黔粤青藏川蜀宁琼台港澳")
+_DIRECTION_CHARACTERS = frozenset("东西南北")
 # Words after a place name that say "beside / around it", not part of the name (青溪河畔, 老城一带).
 _LOCATIVE_SUFFIXES = ("校园内", "校园", "校区内", "东北部", "西北部", "东南部", "西南部", "东部", "西部", "南部", "北部",
                       "中部", "北麓", "南麓", "东麓", "西麓", "山麓", "北邻", "南邻", "东邻", "西邻", "境内", "腹地",
@@ -1032,6 +1036,10 @@ def refused(name: str, names: RegionNames, common_word=lambda word: False) -> st
         return "an organisation, not a place"
     if any(name.endswith(s) for s in _LOCATIVE_SUFFIXES if len(s) >= 2) and _class_word(name) is None:
         return "a side of something (…西岸, …一带), not a name"  # what the locative is of was cut off (江 + 西岸)
+    if len(name) == 2 and name not in names.districts and name not in names.townships and (
+            name[0] in _PROVINCE_CHARACTERS | frozenset("江河湖") and name[1] in _DIRECTION_CHARACTERS
+            or name[0] in _DIRECTION_CHARACTERS and name[1] in _PROVINCE_CHARACTERS):
+        return "a part of the country or a side of a river (闽南, 江北), not a point"
     if name.endswith(_REGIONS) and name not in names.districts:
         return "a region or a people, not a point"
     if name.endswith(_GENERIC_AREAS) and name not in names.districts:
