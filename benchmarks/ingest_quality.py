@@ -82,6 +82,9 @@ def main() -> int:
         print_pages(page_set, pages, args.pages)
         if pages:
             ok &= print_overall(page_set, pages)
+        else:
+            print(f"OVERALL {page_set}: no pages, so no figures (the targets are not met by an empty set)")
+            ok = False
     print("\nseed article: story points among the draft's places "
           + "; ".join(f"{label}: {len(found)}/5 {'(missing ' + ', '.join(missing) + ')' if missing else ''}".rstrip()
                       for label, (found, missing) in seed.items()))

@@ -455,14 +455,15 @@ def main_district(places: list[FoundPlace]) -> str | None:
 # as three removed), which also checks by cross-validation over cities that they do better on unseen cities than
 # the hand-set weights they replaced.
 EVIDENCE_WEIGHTS = {
-    "sequence model": 1.8, "sequence only": 0.2, "class word": 1.5, "weak class word": 0.5, "common words only": -0.5,
-    "two characters": -1.0, "tagged whole": 0.2, "organisation tag": 1.0, "place tag": 0.3, "sources agree": 0.3,
-    "listed": -0.6, "quoted": -0.7, "repeated": 1.3, "locative frame": 0.1, "township's short name": 0.4,
+    "sequence model": 2.0, "sequence only": 0.6, "class word": 1.5, "weak class word": 0.5, "common words only": -0.6,
+    "two characters": -1.0, "tagged whole": 0.2, "organisation tag": 0.8, "place tag": 0.1, "sources agree": 0.1,
+    "listed": -0.3, "quoted": -0.6, "repeated": 1.2, "caption or opening": 0.1, "locative frame": 0.2,
+    "township's short name": 0.6,
     # how the district was read
-    "district: chain": 0.5, "district: township": 1.2, "district: paragraph": -0.1, "district: section": -0.3,
-    "district: contains township": -0.1, "district: sentence": -0.1, "district: name": -0.2, "district: article": -0.9,
+    "district: chain": 0.7, "district: township": 1.1, "district: paragraph": -0.1, "district: section": -0.2,
+    "district: contains township": -0.5, "district: sentence": -0.1, "district: credit": -0.2, "district: article": -0.8,
 }
-EVIDENCE_THRESHOLD = 0.7
+EVIDENCE_THRESHOLD = 0.8
 
 
 def place_features(place: FoundPlace) -> frozenset[str]:
