@@ -495,8 +495,8 @@ def credit_district(credit: str | None, names: RegionNames) -> str | None:
 
 def administrative_context(township: Candidate, text: str, chosen: list[Candidate]) -> bool:
     """Whether a township is printed only as the administrative setting of another place, not as a place:
-    setting the scene of a place its sentence names (在松风镇，云杉古镇…), a town owning a place (松风镇的云杉古镇), a subdistrict anywhere but
-    where one is in it or goes to it (枫林街道竹溪村, 枫林街道推动…), or a short form owning a place
+    setting the scene of a place its sentence names (在松风镇，云杉古镇…), a town owning a place (松风镇的云杉古镇),
+    a subdistrict anywhere but where one is in it or goes to it (枫林街道竹溪村, 枫林街道推动…), or a short form owning a place
     (位于枫林的…). A town before its village stays a place (松风镇竹林村), and so does a township one is
     in (在枫林街道的云杉超市)."""
     starts = {c.start for c in chosen if c is not township}
@@ -978,7 +978,8 @@ def _passes_filters(candidate: Candidate, text: str, tokens: list[Token], names:
                     model_is_sure: bool) -> bool:
     """Whether a candidate is kept by the filters (step 2). A span the sequence model is sure of outweighs the
     filters that judge a name by its shape alone (滨江 + 公园, 个 + 园: a kind of place), by the analyser's person
-    tag (吕仙亭) or as a description; the others (a saying, another region's unit, an office) still hold."""
+    tag (a pavilion named after an immortal) or as a description; the others (a saying, another region's unit, an
+    office) still hold."""
     if not _keep(candidate, text, names, language.common_word, tagged_whole(tokens)):
         why = refused(text[candidate.start: candidate.end], names, language.common_word)
         if not (model_is_sure and why is not None and why.startswith(_SHAPES_A_NAME_MAY_HAVE)):
