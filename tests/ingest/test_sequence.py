@@ -133,8 +133,8 @@ def test_a_name_the_model_is_sure_of_fills_a_gap_and_never_cuts_a_rule_name(lang
 
 
 def test_a_name_the_model_is_sure_of_outweighs_a_shape_refusal(language):
-    text = "在松风区，游客走进滨江公园，看江景。"  # 滨江 + 公园 is a kind of place by its shape alone
+    text = "在松风区，游客走进沿江公园，看江景。"  # 沿江 + 公园 is a kind of place by its shape alone
     plain = {p.name for p in find_places([Passage("p-1", text, 0)], NAMES, language)}
     sure = {p.name for p in find_places([Passage("p-1", text, 0)], NAMES, language,
-                                         _Reads("滨江公园", SEQUENCE_NAME_CONFIDENCE).reading(text))}
-    assert "滨江公园" not in plain and "滨江公园" in sure
+                                         _Reads("沿江公园", SEQUENCE_NAME_CONFIDENCE).reading(text))}
+    assert "沿江公园" not in plain and "沿江公园" in sure

@@ -977,7 +977,7 @@ def _keep(candidate: Candidate, text: str, names: RegionNames, common_word,
 def _passes_filters(candidate: Candidate, text: str, tokens: list[Token], names: RegionNames, language: Language,
                     model_is_sure: bool) -> bool:
     """Whether a candidate is kept by the filters (step 2). A span the sequence model is sure of outweighs the
-    filters that judge a name by its shape alone (滨江 + 公园, 个 + 园: a kind of place), by the analyser's person
+    filters that judge a name by its shape alone (沿江 + 公园, 个 + 园: a kind of place), by the analyser's person
     tag (a pavilion named after an immortal) or as a description; the others (a saying, another region's unit, an
     office) still hold."""
     if not _keep(candidate, text, names, language.common_word, tagged_whole(tokens)):
