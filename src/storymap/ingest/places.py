@@ -190,6 +190,8 @@ _PROPER_FLAGS = {"ns", "nr", "nrt", "nz", "nt", "j", "eng", "nw"}
 _PLACE_FLAGS = {"ns"}
 # The analyser's tags a township's short name may carry where it names the township (not nr 黄兴, v 云集, an 宜居).
 _TOWNSHIP_WORD_FLAGS = {"ns", "nz", "nt", "n", "s", "j", "nw"}
+# The analyser's tags of nouns that are no place and no organisation: common and proper nouns, works' titles.
+_COMMON_NOUN_FLAGS = {"n", "nz", "nw"}
 _NAME_FLAGS = _PROPER_FLAGS | {"n", "m", "s", "an", "ng", "nrfg", "x"}
 _STOP_WORDS = {"的", "之", "在", "由", "从", "到", "于", "与", "和", "及", "或", "将", "把", "被", "向", "对", "是", "了",
                "也", "都", "还", "又", "就", "等", "让", "使", "给", "为", "以", "这", "那", "其", "每", "各", "该"}
@@ -377,7 +379,7 @@ def find_places(passages: list[Passage], names: RegionNames, language: Language,
                               tokens_of[passage.key], credited, language) for c in chosen
                      if not (c.kind == "township" and administrative_context(c, text, chosen))
                      and not part_of(c, text, chosen)]
-    places = _group(mentions, names)
+    places = _group(mentions, names, language.common_word)
     main = main_district(places)
     for place in places:
         named_after = district_named_in(place.name, names, full_forms)
@@ -497,8 +499,8 @@ def administrative_context(township: Candidate, text: str, chosen: list[Candidat
     """Whether a township is printed only as the administrative setting of another place, not as a place:
     setting the scene of a place its sentence names (在松风镇，云杉古镇…), a town owning a place (松风镇的云杉古镇),
     a subdistrict anywhere but where one is in it or goes to it (枫林街道竹溪村, 枫林街道推动…), or a short form owning a place
-    (位于枫林的…). A town before its village stays a place (松风镇竹林村), and so does a township one is
-    in (在枫林街道的云杉超市)."""
+    (位于枫林的…), or a town before its village (松风区松风镇竹林村: the village is the place, the town its address).
+    A township one is in stays a place (在枫林街道的云杉超市)."""
     starts = {c.start for c in chosen if c is not township}
     end = township.end
     name = text[township.start: end]
@@ -516,6 +518,10 @@ def administrative_context(township: Candidate, text: str, chosen: list[Candidat
         return True
     if name.endswith(_TOWNSHIP_SUFFIXES) and not at and _owns_next(text, end, starts):
         return True  # 松风镇的云杉古镇: the town sets the scene for the place in it
+    if name.endswith(_TOWNSHIP_SUFFIXES) and any(
+            c.start in (end, end + 1) and text[c.start - 1: c.start] in (name[-1], "的") and text[c.start:c.end].endswith("村")
+            for c in chosen):
+        return True  # 松风镇竹林村: the village is the place, its town the address
     short = not text[township.start: end].endswith(_TOWNSHIP_SUFFIXES)
     return short and text[end: end + 1] == "的" and end + 1 in starts
 
@@ -569,12 +575,13 @@ def _candidates(text: str, tokens: list[Token], names: RegionNames, full_forms: 
                 common_word) -> list[Candidate]:
     boundaries = {0, len(text)} | {t.start for t in tokens} | {t.end for t in tokens}
     not_names = {(t.start, t.end) for t in tokens if t.flag not in _TOWNSHIP_WORD_FLAGS}
+    common_nouns = [(t.start, t.end) for t in tokens if t.flag in _COMMON_NOUN_FLAGS]
     found = [*analyser_candidates(text, tokens, names, common_word),
              *shape_candidates(text, tokens, names, common_word),
              *located_candidates(text, tokens, names, common_word)]
     found = [Candidate(start, start + len(object_cut(text[start:end], common_word)), c.kind)
-             for c in found for start, end in _conjoined(text, c.start, c.end)]
-    return [*dictionary_candidates(text, boundaries, names, full_forms, not_names), *found,
+             for c in found for s, e in _conjoined(text, c.start, c.end) for start, end in _chained(text, s, e, common_word)]
+    return [*dictionary_candidates(text, boundaries, names, full_forms, not_names, common_nouns), *found,
             *quoted_candidates(text, tokens), *dotted_candidates(text, tokens), *station_candidates(text, names)]
 
 
@@ -586,7 +593,8 @@ def station_candidates(text: str, names: RegionNames) -> list[Candidate]:
 
 
 def dictionary_candidates(text: str, boundaries: set[int], names: RegionNames, full_forms: set[str],
-                          not_names: set[tuple[int, int]] = frozenset()) -> list[Candidate]:
+                          not_names: set[tuple[int, int]] = frozenset(),
+                          common_nouns: list[tuple[int, int]] = ()) -> list[Candidate]:
     """The region's districts, townships and gazetteer names printed in ``text``.
 
     Long forms count anywhere; a short form (青溪, 松风) only as a whole word of
@@ -594,7 +602,9 @@ def dictionary_candidates(text: str, boundaries: set[int], names: RegionNames, f
     form only when the article prints its full name somewhere (``full_forms``), and
     a township's short form gives a district only if the article names that district. A short form the
     analyser reads as a time, person, verb or adjective (``not_names``: a town named 云集 in 高校云集, a district
-    named after a dynasty in …时期) is that word.
+    named after a dynasty in …时期) is that word. A district's name inside a longer word the analyser reads as a
+    common or proper noun, not a place or an organisation (``common_nouns``: a product named after a county,
+    青溪黄酒), is part of that word.
     """
     found = []
     for name, code in names.districts.items():
@@ -605,6 +615,8 @@ def dictionary_candidates(text: str, boundaries: set[int], names: RegionNames, f
             end = start + len(name)
             if short and (not _whole_word(text, start, end, boundaries) or (start, end) in not_names):
                 continue  # 青溪 + 河; or a dynasty, a person, a verb the analyser reads (西夏 + 时期)
+            if any(s <= start and end <= e and e - s > end - start for s, e in common_nouns):
+                continue
             found.append(Candidate(start, end, "district", code))
     for name, code in names.townships.items():
         full = name.endswith(_TOWNSHIP_SUFFIXES)
@@ -661,6 +673,29 @@ def _conjoined(text: str, start: int, end: int) -> list[tuple[int, int]]:
     for at in range(start + 2, end - 2):
         if text[at] in "和与及、" and _class_word(text[start:at]):
             return [(start, at), (at + 1, end)]
+    return [(start, end)]
+
+
+# What a container's name ends in when an article names a part of it right after it (云杉公园竹亭湖, 松风岛竹林村).
+_CONTAINERS = (*_ENCLOSURES, "景区", "岛", "山", "港", "古港", "老街", "古村")
+# What a part's name ends in that takes its container's name as its own (云杉大学 + 松风校区 is one campus).
+_PARTS_NAMED_WITH_WHOLE = ("校区", "分院", "院区", "分校", "分馆")
+
+
+def _chained(text: str, start: int, end: int, common_word) -> list[tuple[int, int]]:
+    """A container's name run into the name of a part of it (云杉公园 + 竹亭湖, 松风古城 + 云杉路, 竹溪岛 + 竹林村):
+    two places, where each is three characters or more and the part is a name of its own: a stem of two
+    characters or more before its class word, not a kind of place (a common word opening the stem of a class
+    word of two characters: 国家 + 矿山 + 公园) and not a part named with its whole (大学 + 校区)."""
+    for at in range(start + 3, end - 2):
+        head, tail = text[start:at], text[at:end]
+        klass = _class_word(tail)
+        if not head.endswith(_CONTAINERS) or klass in (None, tail) or tail.endswith(_PARTS_NAMED_WITH_WHOLE):
+            continue
+        stem = tail[: -len(klass)]
+        kind_of_place = len(klass) >= 2 and any(common_word(stem[:i]) for i in range(2, len(stem) + 1))
+        if len(stem) >= 2 and not _generic(stem) and not kind_of_place:
+            return [(start, at), (at, end)]
     return [(start, end)]
 
 
@@ -1208,7 +1243,12 @@ def attribute_district(candidate: Candidate, chosen: list[Candidate], candidates
     return None, None
 
 
-def _group(mentions: list[Mention], names: RegionNames) -> list[FoundPlace]:
+def _common_words(text: str, common_word) -> bool:
+    """Whether ``text`` is one common word or two (古刹, 世界 + 文化遗产)."""
+    return common_word(text) or any(common_word(text[:i]) and common_word(text[i:]) for i in range(1, len(text)))
+
+
+def _group(mentions: list[Mention], names: RegionNames, common_word=lambda word: False) -> list[FoundPlace]:
     places: dict[str, FoundPlace] = {}
     for mention in mentions:
         simple = mention.simple
@@ -1225,6 +1265,16 @@ def _group(mentions: list[Mention], names: RegionNames) -> list[FoundPlace]:
             kind = "gazetteer" if gazetteer else mention.kind
             place = places[key] = FoundPlace(key, name, kind, gazetteer=gazetteer[0] if gazetteer else None)
         place.mentions.append(mention)
+    # 千年古刹云杉寺 … 云杉寺, 登云杉山 … 云杉山: a name run into common words before it (a description, a verb)
+    # is the same place as the name found on its own.
+    for key, place in list(places.items()):
+        if place.gazetteer or place.kind == "district":
+            continue
+        bare = next((p for k, p in places.items() if k != key and p.kind != "district" and len(p.name) >= 3
+                     and place.name.endswith(p.name) and _common_words(place.name[: -len(p.name)], common_word)), None)
+        if bare is not None:
+            bare.mentions.extend(place.mentions)
+            del places[key]
     # A later short form (这里…慈善超市) is the place named in full before (善淘慈善超市).
     for key, place in list(places.items()):
         if place.gazetteer or place.kind == "district":
