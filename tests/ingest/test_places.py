@@ -544,6 +544,13 @@ def test_a_name_made_of_common_words_only_carries_that_as_evidence_against_it(la
     assert EVIDENCE_WEIGHTS["common words only"] < 0
 
 
+def test_a_class_word_after_common_words_is_a_kind_of_place_more_often_than_a_name(language):
+    found = find(language, "在青溪区，社区公园三百个。", "在青溪区，云杉公园里游人如织。")
+    assert "kind of place" in place_features(found["社区公园"])
+    assert "kind of place" not in place_features(found["云杉公园"])
+    assert EVIDENCE_WEIGHTS["kind of place"] < 0
+
+
 def test_two_names_run_together_over_a_conjunction_are_two_places(language):
     from storymap.ingest.places import _conjoined
 
@@ -609,3 +616,9 @@ def test_a_containers_name_run_into_its_parts_is_two_places(language):
 def test_a_description_run_into_a_name_is_that_name(language):
     found = find(language, "山坡上是千年古刹飞云寺。飞云寺始建于唐代。")
     assert "飞云寺" in found and not any(name.endswith("飞云寺") and name != "飞云寺" for name in found)
+
+
+def test_a_thing_named_after_a_district_is_no_place(language):
+    assert refused("青溪黄酒", NAMES, language.common_word) == "a thing named after a district (…蜜橘, …黄酒), not a place"
+    assert refused("松风区大蒜", NAMES, language.common_word) is not None
+    assert refused("青溪公园", NAMES, language.common_word) is None  # a place named after its district

@@ -458,9 +458,9 @@ def main_district(places: list[FoundPlace]) -> str | None:
 # the hand-set weights they replaced.
 EVIDENCE_WEIGHTS = {
     "sequence model": 2.0, "sequence only": 0.6, "class word": 1.5, "weak class word": 0.5, "common words only": -0.6,
-    "two characters": -1.0, "tagged whole": 0.2, "organisation tag": 0.8, "place tag": 0.1, "sources agree": 0.1,
-    "listed": -0.3, "quoted": -0.6, "repeated": 1.2, "caption or opening": 0.1, "locative frame": 0.2,
-    "township's short name": 0.6,
+    "kind of place": -0.6, "two characters": -1.0, "tagged whole": 0.2, "organisation tag": 0.8, "place tag": 0.1,
+    "sources agree": 0.1, "listed": -0.3, "quoted": -0.6, "repeated": 1.2, "caption or opening": 0.1,
+    "locative frame": 0.2, "township's short name": 0.6,
     # how the district was read
     "district: chain": 0.7, "district: township": 1.1, "district: paragraph": -0.1, "district: section": -0.2,
     "district: contains township": -0.5, "district: sentence": -0.1, "district: credit": -0.2, "district: article": -0.8,
@@ -1064,6 +1064,10 @@ def refused(name: str, names: RegionNames, common_word=lambda word: False) -> st
     if name in names.districts and name not in names.district_names.values():
         # a district's short form never printed in full: the river, hill or old name it comes from (青溪 of 青溪区)
         return "the short form of a district the text does not name"
+    after = next((d for d in _by_length(frozenset(names.districts)) if name.startswith(d) and len(name) > len(d)), None)
+    if (after is not None and _class_word(name) is None and name not in names.townships
+            and not name.endswith(_TOWNSHIP_SUFFIXES + _ADMIN_SUFFIXES) and common_word(name[len(after):])):
+        return "a thing named after a district (…蜜橘, …黄酒), not a place"
     if name[0] in _COUNT_CHARS and len(name) <= 3 and _counted(name.lstrip(_COUNT_CHARS), common_word):
         return "a count (三村, 两岸), not a name"
     if name.endswith(_LINEAR) and name not in names.gazetteer:
@@ -1146,7 +1150,8 @@ def signals(candidate: Candidate, text: str, candidates: list[Candidate], tokens
     or weak), the analyser's place tag (on part of it, or on all of it as a place or an organisation), a locative
     frame (在…, 走进…, …旁, …一带), quotation marks, two candidate sources agreeing on its span, being named in
     a caption or the opening, in a list (…、…), in two characters, or made of common words only (人才 + 公寓,
-    海滨 + 公园: as often a kind of place as a name)."""
+    海滨 + 公园: as often a kind of place as a name), or a class word of two characters or more after one or two
+    common words (都城 + 遗址, 社区 + 公园: a kind of place more often than a name)."""
     start, end = candidate.start, candidate.end
     name = text[start:end]
     found = set()
@@ -1182,6 +1187,9 @@ def signals(candidate: Candidate, text: str, candidates: list[Candidate], tokens
     if language is not None and all(language.common_word(t.word) or t.word in CLASS_WORDS
                                     for t in language.tokens(name)):
         found.add("common words only")
+    if language is not None and klass is not None and len(klass) >= 2 and len(name) > len(klass) and _common_words(
+            name[: -len(klass)], language.common_word):
+        found.add("kind of place")
     return frozenset(found)
 
 
@@ -1244,8 +1252,8 @@ def attribute_district(candidate: Candidate, chosen: list[Candidate], candidates
 
 
 def _common_words(text: str, common_word) -> bool:
-    """Whether ``text`` is one common word or two (古刹, 世界 + 文化遗产)."""
-    return common_word(text) or any(common_word(text[:i]) and common_word(text[i:]) for i in range(1, len(text)))
+    """Whether ``text`` is one common word or two of two characters or more (古刹, 世界 + 文化遗产; not 模 + 速)."""
+    return common_word(text) or any(common_word(text[:i]) and common_word(text[i:]) for i in range(2, len(text) - 1))
 
 
 def _group(mentions: list[Mention], names: RegionNames, common_word=lambda word: False) -> list[FoundPlace]:
