@@ -596,8 +596,9 @@ def test_a_district_name_inside_a_product_word_is_that_word():
     boundaries = {0, at, at + 5, len(text)}
     districts = lambda common_nouns: [c for c in dictionary_candidates(text, boundaries, NAMES, {"990101"}, set(),
                                                                         common_nouns) if c.kind == "district"]
-    assert districts([]) and not districts([(at, at + 5)])  # 青溪区黄酒/nz: a product named after the district
-    assert districts([(at, at + 3)])  # the district's name as a word of its own is the district
+    assert districts([]) and not districts([(at, at + 5, "nz")])  # 青溪区黄酒/nz: a product named after the district
+    assert not districts([(at, at + 3, "nz")])  # 青溪区/nz + 黄酒: a brand's name
+    assert districts([(at, at + 3, "n")])  # the district's name as a word of its own is the district
 
 
 def test_a_containers_name_run_into_its_parts_is_two_places(language):

@@ -138,9 +138,10 @@ _ORGANISATIONS = ("部门", "局", "委", "办", "政府", "委员会", "办公�
 _OFFICE_AFTER = re.compile("(?:(?:和|与|及)[\u4e00-\u9fff]{1,4})?(?:" + "|".join(_ORGANISATIONS) + ")")
 # A name ending in one of these is a part of the city, not a place (补齐郊区, 中心城区).
 _GENERIC_AREAS = ("郊区", "城区", "市区", "老城区", "主城区", "中心区域")
-# A name ending in one of these is a region (京津冀地区, 长三角地区) or a people (松风人), not a point. (A new
+# A name ending in one of these is a region (京津冀地区, 长三角地区, a mountain range, a plain) or a people (松风人),
+# not a point. (A new
 # district, …新区, is a place: an article's map marks it.)
-_REGIONS = ("地区", "人")
+_REGIONS = ("地区", "人", "山脉", "山区", "平原", "盆地", "高原", "丘陵")
 # A province's one-character name (闽, 黔 …) with a direction is a part of the country, not a point (闽南, 黔北,
 # 赣南); and so is the side of a river or lake (江北, 河西) where the region has no district of that name.
 _PROVINCE_CHARACTERS = frozenset("京津沪渝冀豫云滇辽黑湘皖鲁苏浙赣鄂桂甘陇晋蒙陕秦吉闽贵黔粤青藏川蜀宁琼台港澳")
@@ -575,7 +576,7 @@ def _candidates(text: str, tokens: list[Token], names: RegionNames, full_forms: 
                 common_word) -> list[Candidate]:
     boundaries = {0, len(text)} | {t.start for t in tokens} | {t.end for t in tokens}
     not_names = {(t.start, t.end) for t in tokens if t.flag not in _TOWNSHIP_WORD_FLAGS}
-    common_nouns = [(t.start, t.end) for t in tokens if t.flag in _COMMON_NOUN_FLAGS]
+    common_nouns = [(t.start, t.end, t.flag) for t in tokens if t.flag in _COMMON_NOUN_FLAGS]
     found = [*analyser_candidates(text, tokens, names, common_word),
              *shape_candidates(text, tokens, names, common_word),
              *located_candidates(text, tokens, names, common_word)]
@@ -594,7 +595,7 @@ def station_candidates(text: str, names: RegionNames) -> list[Candidate]:
 
 def dictionary_candidates(text: str, boundaries: set[int], names: RegionNames, full_forms: set[str],
                           not_names: set[tuple[int, int]] = frozenset(),
-                          common_nouns: list[tuple[int, int]] = ()) -> list[Candidate]:
+                          common_nouns: list[tuple[int, int, str]] = ()) -> list[Candidate]:
     """The region's districts, townships and gazetteer names printed in ``text``.
 
     Long forms count anywhere; a short form (青溪, 松风) only as a whole word of
@@ -603,8 +604,8 @@ def dictionary_candidates(text: str, boundaries: set[int], names: RegionNames, f
     a township's short form gives a district only if the article names that district. A short form the
     analyser reads as a time, person, verb or adjective (``not_names``: a town named 云集 in 高校云集, a district
     named after a dynasty in …时期) is that word. A district's name inside a longer word the analyser reads as a
-    common or proper noun, not a place or an organisation (``common_nouns``: a product named after a county,
-    青溪黄酒), is part of that word.
+    common or proper noun, not a place or an organisation (``common_nouns``, with their tags: a product named
+    after a county, 青溪黄酒), is part of that word, and one it reads whole as a proper noun (nz) names a brand.
     """
     found = []
     for name, code in names.districts.items():
@@ -615,7 +616,7 @@ def dictionary_candidates(text: str, boundaries: set[int], names: RegionNames, f
             end = start + len(name)
             if short and (not _whole_word(text, start, end, boundaries) or (start, end) in not_names):
                 continue  # 青溪 + 河; or a dynasty, a person, a verb the analyser reads (西夏 + 时期)
-            if any(s <= start and end <= e and e - s > end - start for s, e in common_nouns):
+            if any(s <= start and end <= e and (e - s > end - start or flag == "nz") for s, e, flag in common_nouns):
                 continue
             found.append(Candidate(start, end, "district", code))
     for name, code in names.townships.items():
@@ -1085,6 +1086,8 @@ def refused(name: str, names: RegionNames, common_word=lambda word: False) -> st
         return "a region or a people, not a point"
     if name.endswith(_GENERIC_AREAS) and name not in names.districts:
         return "a kind of area (郊区, 城区), not a place"
+    if name.endswith("城") and name[:-1] in names.district_names.values() and name[:-1].endswith("县"):
+        return "a county's town (松风县城): the county, not a place in it"
     klass = _class_word(name)
     if _generic(name) or name in CLASS_WORDS:
         return "a common word"
