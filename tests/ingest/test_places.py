@@ -623,3 +623,15 @@ def test_a_thing_named_after_a_district_is_no_place(language):
     assert refused("青溪黄酒", NAMES, language.common_word) == "a thing named after a district (…蜜橘, …黄酒), not a place"
     assert refused("松风区大蒜", NAMES, language.common_word) is not None
     assert refused("青溪公园", NAMES, language.common_word) is None  # a place named after its district
+
+
+def test_a_memorial_is_not_named_by_the_person_it_remembers():
+    from storymap.ingest.places import _group
+
+    def mention(name, start):
+        return Mention("p-1", start, start + len(name), name, name, "landmark", "")
+
+    places = _group([mention("林松山", 0), mention("林松山故居", 10)], NAMES)
+    assert sorted(p.name for p in places) == ["林松山", "林松山故居"]
+    parks = _group([mention("云杉", 0), mention("云杉公园", 10), mention("飞云记忆", 20), mention("飞云记忆园区", 30)], NAMES)
+    assert sorted(p.name for p in parks) == ["云杉公园", "飞云记忆"]  # one place each, as the merge names them

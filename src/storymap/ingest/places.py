@@ -129,6 +129,8 @@ _GENERIC_MODIFIERS = frozenset({
 })
 _DIRECTIONS = frozenset("东西南北中前后")
 _MODIFIERS_LONGEST_FIRST = sorted(_GENERIC_MODIFIERS, key=len, reverse=True)
+# Class words of places named after a person or an event: the name without them is the person (林松山故居).
+_MEMORIAL_WORDS = frozenset({"故居", "旧居", "故里", "纪念馆", "纪念碑", "陵园", "墓", "陵", "祠", "旧址", "会址"})
 # A name ending in one of these is a line on the map, not a point (rivers, greenways, metro lines, roads' ring).
 _LINEAR = ("江", "河", "运河", "水系", "水道", "绿道", "碧道", "干线", "铁路", "地铁", "高速", "环线", "线", "轴",
            "走廊", "廊道", "长廊", "步道", "栈道", "绿廊")
@@ -1300,13 +1302,15 @@ def _group(mentions: list[Mention], names: RegionNames, common_word=lambda word:
     # 云杉记忆 … 云杉记忆园区: the name with a class word added is the same place, named by the shorter form;
     # but a two-character stem is most often the name of the area or old town the place takes its name
     # from (云杉 … 云杉公园): the place is named in full. A township's name with a class word added is
-    # another place (松风 + 村 is a village, not the town).
+    # another place (松风 + 村 is a village, not the town), and so is a memorial of the person or event the
+    # shorter form names (林松山 + 故居).
     for key, place in list(places.items()):
         if place.gazetteer or place.kind == "district":
             continue
         shorter = next((p for k, p in places.items() if k != key and p.kind not in ("district", "township")
-                        and not p.gazetteer and len(p.name) >= 2
-                        and place.name.startswith(p.name) and place.name[len(p.name):] in CLASS_WORDS), None)
+                        and not p.gazetteer and len(p.name) >= 2 and place.name.startswith(p.name)
+                        and place.name[len(p.name):] in CLASS_WORDS
+                        and place.name[len(p.name):] not in _MEMORIAL_WORDS), None)
         if shorter is not None:
             shorter.mentions.extend(place.mentions)
             if len(shorter.name) == 2:
