@@ -141,8 +141,7 @@ _OFFICE_AFTER = re.compile("(?:(?:和|与|及)[\u4e00-\u9fff]{1,4})?(?:" + "|".j
 # A name ending in one of these is a part of the city, not a place (补齐郊区, 中心城区).
 _GENERIC_AREAS = ("郊区", "城区", "市区", "老城区", "主城区", "中心区域")
 # A name ending in one of these is a region (京津冀地区, 长三角地区, a mountain range, a plain) or a people (松风人),
-# not a point. (A new
-# district, …新区, is a place: an article's map marks it.)
+# not a point. (A new district, …新区, is a place: an article's map marks it.)
 _REGIONS = ("地区", "人", "山脉", "山区", "平原", "盆地", "高原", "丘陵")
 # A province's one-character name (闽, 黔 …) with a direction is a part of the country, not a point (闽南, 黔北,
 # 赣南); and so is the side of a river or lake (江北, 河西) where the region has no district of that name.
