@@ -610,7 +610,7 @@ def test_a_containers_name_run_into_its_parts_is_two_places(language):
     assert pieces("云杉公园竹亭湖") == ["云杉公园", "竹亭湖"]
     assert pieces("松风古城飞云路") == ["松风古城", "飞云路"]
     assert pieces("云杉大学松风校区") == ["云杉大学松风校区"]  # a campus is named with its university
-    assert pieces("云杉山国家矿山公园") == ["云杉山国家矿山公园"]  # a kind of park, no part's own name
+    assert pieces("云杉山矿山遗址公园") == ["云杉山矿山遗址公园"]  # a kind of park, no part's own name
     assert pieces("松风湖") == ["松风湖"]
 
 

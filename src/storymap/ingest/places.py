@@ -688,7 +688,7 @@ def _chained(text: str, start: int, end: int, common_word) -> list[tuple[int, in
     """A container's name run into the name of a part of it (云杉公园 + 竹亭湖, 松风古城 + 云杉路, 竹溪岛 + 竹林村):
     two places, where each is three characters or more and the part is a name of its own: a stem of two
     characters or more before its class word, not a kind of place (a common word opening the stem of a class
-    word of two characters: 国家 + 矿山 + 公园) and not a part named with its whole (大学 + 校区)."""
+    word of two characters: 矿山 + 遗址公园) and not a part named with its whole (大学 + 校区)."""
     for at in range(start + 3, end - 2):
         head, tail = text[start:at], text[at:end]
         klass = _class_word(tail)
