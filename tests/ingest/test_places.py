@@ -635,3 +635,8 @@ def test_a_memorial_is_not_named_by_the_person_it_remembers():
     assert sorted(p.name for p in places) == ["林松山", "林松山故居"]
     parks = _group([mention("云杉", 0), mention("云杉公园", 10), mention("飞云记忆", 20), mention("飞云记忆园区", 30)], NAMES)
     assert sorted(p.name for p in parks) == ["云杉公园", "飞云记忆"]  # one place each, as the merge names them
+
+
+def test_a_bridge_named_with_its_city_keeps_the_city_s_name(language):
+    found = find(language, "傍晚，青溪市长江大桥灯光亮起。")
+    assert "青溪市长江大桥" in found and "长江大桥" not in found

@@ -88,9 +88,9 @@ COMMON_SURNAMES = frozenset(
     "谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
 # Class characters of natural features a district and its subdistrict may both be named after.
 _NATURAL_FEATURES = tuple("湖山江河湾岛洲泉潭溪峰岭池海丘屿矶岩洞滩")
-# Class words of facilities whose official names begin with their city's name (…国际机场, …北站, …博物馆).
+# Class words of facilities whose official names begin with their city's name (…国际机场, …北站, …博物馆, …长江大桥).
 _CITY_FACILITY_WORDS = frozenset({"机场", "火车站", "高铁站", "站", "博物馆", "博物院", "美术馆", "图书馆", "科技馆",
-                                  "大剧院", "体育中心", "大学", "会展中心"})
+                                  "大剧院", "体育中心", "大学", "会展中心", "大桥"})
 # One class word alone is too weak after a common noun (…中心, …空间, …站): the name must be proper.
 _WEAK_CLASS_WORDS = {"中心", "空间", "城", "站", "门", "楼", "池", "滩", "山", "湾", "港", "塔", "宫", "坊", "社区",
                      "市场", "工厂", "厂", "片区", "街区", "小区", "新城", "基地", "园区", "广场", "湖", "岛", "桥",
