@@ -129,6 +129,8 @@ _GENERIC_MODIFIERS = frozenset({
 })
 _DIRECTIONS = frozenset("东西南北中前后")
 _MODIFIERS_LONGEST_FIRST = sorted(_GENERIC_MODIFIERS, key=len, reverse=True)
+# What a village's name ends in (竹林村, 蒲家庄, 云杉屯, 飞云寨).
+_VILLAGE_WORDS = ("村", "庄", "屯", "寨")
 # Class words of places named after a person or an event: the name without them is the person (林松山故居).
 _MEMORIAL_WORDS = frozenset({"故居", "旧居", "故里", "纪念馆", "纪念碑", "陵园", "墓", "陵", "祠", "旧址", "会址"})
 # A name ending in one of these is a line on the map, not a point (rivers, greenways, metro lines, roads' ring).
@@ -521,7 +523,7 @@ def administrative_context(township: Candidate, text: str, chosen: list[Candidat
     if name.endswith(_TOWNSHIP_SUFFIXES) and not at and _owns_next(text, end, starts):
         return True  # 松风镇的云杉古镇: the town sets the scene for the place in it
     if name.endswith(_TOWNSHIP_SUFFIXES) and any(
-            c.start in (end, end + 1) and text[c.start - 1: c.start] in (name[-1], "的") and text[c.start:c.end].endswith("村")
+            c.start in (end, end + 1) and text[c.start - 1: c.start] in (name[-1], "的") and text[c.start:c.end].endswith(_VILLAGE_WORDS)
             for c in chosen):
         return True  # 松风镇竹林村: the village is the place, its town the address
     short = not text[township.start: end].endswith(_TOWNSHIP_SUFFIXES)
