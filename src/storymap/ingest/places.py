@@ -129,7 +129,7 @@ _GENERIC_MODIFIERS = frozenset({
 })
 _DIRECTIONS = frozenset("东西南北中前后")
 _MODIFIERS_LONGEST_FIRST = sorted(_GENERIC_MODIFIERS, key=len, reverse=True)
-# What a village's name ends in (竹林村, 蒲家庄, 云杉屯, 飞云寨).
+# What a village's name ends in (竹林村, 松风庄, 云杉屯, 飞云寨).
 _VILLAGE_WORDS = ("村", "庄", "屯", "寨")
 # Class words of places named after a person or an event: the name without them is the person (林松山故居).
 _MEMORIAL_WORDS = frozenset({"故居", "旧居", "故里", "纪念馆", "纪念碑", "陵园", "墓", "陵", "祠", "旧址", "会址"})
