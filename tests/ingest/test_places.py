@@ -268,6 +268,17 @@ def find_in(names, language, *paragraphs):
     return {p.name: p for p in find_places(passages, names, language)}
 
 
+def test_the_landmark_a_district_is_named_after_is_printed_alone_and_lies_in_it(language):
+    names = region_names("青溪市", [*DISTRICTS, ("990103", "鹤鸣山区")], [], TOWNSHIPS)
+    found = find_in(names, language, "鹤鸣山区的老街修缮一新。", "在青溪区，市民周末爱去登鹤鸣山，山顶能望见整座城。")
+    assert found["鹤鸣山"].kind != "district" and found["鹤鸣山"].district == "990103"
+    assert found["鹤鸣山"].district_read == "namesake"
+    # a short form not ending like a hill, lake or tower is the district itself (鹤门 of 鹤门区)
+    names = region_names("青溪市", [*DISTRICTS, ("990103", "鹤门区")], [], TOWNSHIPS)
+    found = find_in(names, language, "鹤门区的老街修缮一新。", "如今，鹤门的老街又热闹起来。")
+    assert "鹤门" not in found and found["鹤门区"].kind == "district"
+
+
 def test_a_subdistrict_is_its_office_or_the_setting_of_a_place_not_a_place(language):
     found = find(language, "松风区枫林街道的云杉老街修缮一新。", "枫林街道推动老旧小区加装电梯。")
     assert "枫林街道" not in found

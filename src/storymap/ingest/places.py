@@ -32,7 +32,8 @@ offsets stay those of the printed text):
    the district the section was set in before. A district short form (青溪 of
    青溪区) counts only when the article also prints the district's full name,
    since such short forms are mostly the river, lake or hill the district is
-   named after. A township printed only as the setting of another place, or a
+   named after; a short form that is such a landmark's name (…山, …湖, …塔 of
+   …山区) is that landmark, in its district. A township printed only as the setting of another place, or a
    subdistrict as its office, is context, not a place
    (:func:`administrative_context`).
 5. Names found once are looked for again in every passage (the analyser may
@@ -133,6 +134,9 @@ _MODIFIERS_LONGEST_FIRST = sorted(_GENERIC_MODIFIERS, key=len, reverse=True)
 _VILLAGE_WORDS = ("村", "庄", "屯", "寨")
 # Class words of places named after a person or an event: the name without them is the person (林松山故居).
 _MEMORIAL_WORDS = frozenset({"故居", "旧居", "故里", "纪念馆", "纪念碑", "陵园", "墓", "陵", "祠", "旧址", "会址"})
+# What the name of a landmark a district is named after ends in (a hill, a lake, a tower, a pavilion: 松风山区,
+# 云杉塔区); a district's short form ending otherwise (…门, …桥, …台, …岩, …城) is as often the district itself.
+_NAMESAKE_ENDINGS = ("山", "岭", "峰", "洞", "湖", "塔", "楼", "阁", "寺")
 # A name ending in one of these is a line on the map, not a point (rivers, greenways, metro lines, roads' ring).
 _LINEAR = ("江", "河", "运河", "水系", "水道", "绿道", "碧道", "干线", "铁路", "地铁", "高速", "环线", "线", "轴",
            "走廊", "廊道", "长廊", "步道", "栈道", "绿廊")
@@ -199,12 +203,12 @@ _COMMON_NOUN_FLAGS = {"n", "nz", "nw"}
 _NAME_FLAGS = _PROPER_FLAGS | {"n", "m", "s", "an", "ng", "nrfg", "x"}
 _STOP_WORDS = {"的", "之", "在", "由", "从", "到", "于", "与", "和", "及", "或", "将", "把", "被", "向", "对", "是", "了",
                "也", "都", "还", "又", "就", "等", "让", "使", "给", "为", "以", "这", "那", "其", "每", "各", "该"}
-_TRUSTED_KINDS = ("gazetteer", "district", "township")
+_TRUSTED_KINDS = ("gazetteer", "district", "namesake", "township")
 # One-character adjectives that, before common words, describe a place instead of naming it (老洋楼, 小渔村).
 _DESCRIPTIVE = frozenset("老小大旧古新")
 # Kinds of candidates, most trusted first (an equal span keeps the more trusted kind).
-_KIND_PRIORITY = {"gazetteer": 0, "district": 1, "township": 2, "quoted": 3, "landmark": 4, "located": 5, "named": 6,
-                  "read": 7}
+_KIND_PRIORITY = {"gazetteer": 0, "district": 1, "namesake": 2, "township": 3, "quoted": 4, "landmark": 5, "located": 6,
+                  "named": 7, "read": 8}
 # How sure the sequence model must be of a span (its least label marginal) for the span to be a name where no
 # other source proposes one; chosen on the dev pages with models that never saw their city.
 SEQUENCE_NAME_CONFIDENCE = 0.9
@@ -283,8 +287,8 @@ class Candidate:
     district: str | None = None  # adcode the candidate itself gives (a district, a township, a gazetteer row)
 
 
-_EVIDENCE_RANK = {"gazetteer": 0, "district": 0, "chain": 1, "township": 2, "sentence": 3, "name": 4, "credit": 5,
-                  "paragraph": 6, "contains township": 7, "section": 8, "article": 9}
+_EVIDENCE_RANK = {"gazetteer": 0, "district": 0, "chain": 1, "namesake": 1, "township": 2, "sentence": 3, "name": 4,
+                  "credit": 5, "paragraph": 6, "contains township": 7, "section": 8, "article": 9}
 
 
 def region_names(region_name_zh: str, districts, gazetteer_entries, townships=(), elsewhere=(),
@@ -468,6 +472,7 @@ EVIDENCE_WEIGHTS = {
     # how the district was read
     "district: chain": 0.7, "district: township": 1.1, "district: paragraph": -0.1, "district: section": -0.2,
     "district: contains township": -0.5, "district: sentence": -0.1, "district: credit": -0.2, "district: article": -0.8,
+    "district: namesake": 1.1,
 }
 EVIDENCE_THRESHOLD = 0.8
 
@@ -621,7 +626,9 @@ def dictionary_candidates(text: str, boundaries: set[int], names: RegionNames, f
                 continue  # 青溪 + 河; or a dynasty, a person, a verb the analyser reads (西夏 + 时期)
             if any(s <= start and end <= e and (e - s > end - start or flag == "nz") for s, e, flag in common_nouns):
                 continue
-            found.append(Candidate(start, end, "district", code))
+            # a district named after a landmark (松风山区 after 松风山): the short form alone is the landmark
+            namesake = short and name.endswith(_NAMESAKE_ENDINGS)
+            found.append(Candidate(start, end, "namesake" if namesake else "district", code))
     for name, code in names.townships.items():
         full = name.endswith(_TOWNSHIP_SUFFIXES)
         for start in _occurrences(text, name):
@@ -981,7 +988,7 @@ def tagged_whole(tokens: list[Token]) -> dict[tuple[int, int], str]:
 
 def _keep(candidate: Candidate, text: str, names: RegionNames, common_word,
           tagged: dict[tuple[int, int], str] | None = None) -> bool:
-    if candidate.kind in ("gazetteer", "district"):
+    if candidate.kind in ("gazetteer", "district", "namesake"):
         return True
     if text.startswith("而", candidate.end) and candidate.end - candidate.start >= 4:
         return False  # run into an idiom's verb (云杉老街依山 + 而建): the name without it is a candidate of its own
@@ -1217,11 +1224,11 @@ def _sets_a_later_scene(district: Candidate, candidate: Candidate, chosen: list[
 def attribute_district(candidate: Candidate, chosen: list[Candidate], candidates: list[Candidate],
                        sentence_start: int, sentence_end: int, text: str) -> tuple[str | None, str | None]:
     """A mention's district and how it was read (pure): chain > township > sentence > paragraph > inner township."""
-    if candidate.kind in ("district", "gazetteer"):
+    if candidate.kind in ("district", "gazetteer", "namesake"):
         return candidate.district, candidate.kind
     # districts, and townships of one district printed as such (庙镇, 在淳溪街道，…), set the scene for the
     # names around them; a landmark that only shares a township's name (a tower that gave a subdistrict its name) does not
-    districts = [c for c in chosen if c.kind == "district" or (
+    districts = [c for c in chosen if c.kind in ("district", "namesake") or (
         c.kind == "township" and c.district and text[c.start: c.end].endswith(_TOWNSHIP_SUFFIXES))]
     # the chain: a district (and its township) printed right before the name (崇明区庙镇镇东村)
     before = [c for c in chosen if c.end == candidate.start]
@@ -1308,7 +1315,7 @@ def _group(mentions: list[Mention], names: RegionNames, common_word=lambda word:
     for key, place in list(places.items()):
         if place.gazetteer or place.kind == "district":
             continue
-        shorter = next((p for k, p in places.items() if k != key and p.kind not in ("district", "township")
+        shorter = next((p for k, p in places.items() if k != key and p.kind not in ("district", "namesake", "township")
                         and not p.gazetteer and len(p.name) >= 2 and place.name.startswith(p.name)
                         and place.name[len(p.name):] in CLASS_WORDS
                         and place.name[len(p.name):] not in _MEMORIAL_WORDS), None)
@@ -1324,6 +1331,7 @@ def _group(mentions: list[Mention], names: RegionNames, common_word=lambda word:
         place.district, place.district_read = best.district, best.evidence
         place.district_evidence = {
             "district": "the district itself",
+            "namesake": f"the district named after it: {names.district_names.get(best.district, best.district)}",
             "gazetteer": "gazetteer",
             "chain": f"chain: {best.sentence[:60]}",
             "township": f"the township list: {place.name} lies in {names.district_names.get(best.district, best.district)}",
