@@ -97,6 +97,11 @@ def test_a_town_before_its_village_is_the_village_s_address(language):
     assert found["竹林村"].district_evidence.startswith("chain")
 
 
+def test_a_town_before_its_landmark_is_the_landmark_s_address(language):
+    found = find(language, "从城区驱车半小时，就到了松风区松风镇云杉陵，陵前的柏树林格外肃穆。")
+    assert "松风镇" not in found and found["云杉陵"].district == "990102"
+
+
 def test_a_town_named_on_its_own_stays_a_place(language):
     found = find(language, "松风镇是一座千年古镇，镇上的竹林村也很有名。")
     assert found["松风镇"].district == "990102"
@@ -177,6 +182,7 @@ def test_a_two_character_stem_is_the_area_a_place_is_named_after(language):
 
 @pytest.mark.parametrize("name, why", [
     ("青溪河", "a line on the map"),
+    ("云杉渠", "a line on the map"),
     ("三村", "a count"),
     ("文旅部门", "an organisation"),
     ("北京", "an administrative unit"),
@@ -651,3 +657,9 @@ def test_a_memorial_is_not_named_by_the_person_it_remembers():
 def test_a_bridge_named_with_its_city_keeps_the_city_s_name(language):
     found = find(language, "傍晚，青溪市长江大桥灯光亮起。")
     assert "青溪市长江大桥" in found and "长江大桥" not in found
+
+
+def test_the_mouth_or_the_front_of_a_place_is_the_place(language):
+    found = find(language, "傍晚，松风区竹溪巷口的小摊前人头攒动，不远处的云杉塔前也挤满了游客。")
+    assert "竹溪巷" in found and "竹溪巷口" not in found
+    assert "云杉塔" in found and "云杉塔前" not in found

@@ -138,7 +138,7 @@ _MEMORIAL_WORDS = frozenset({"故居", "旧居", "故里", "纪念馆", "纪念�
 # 云杉塔区); a district's short form ending otherwise (…门, …桥, …台, …岩, …城) is as often the district itself.
 _NAMESAKE_ENDINGS = ("山", "岭", "峰", "洞", "湖", "塔", "楼", "阁", "寺")
 # A name ending in one of these is a line on the map, not a point (rivers, greenways, metro lines, roads' ring).
-_LINEAR = ("江", "河", "运河", "水系", "水道", "绿道", "碧道", "干线", "铁路", "地铁", "高速", "环线", "线", "轴",
+_LINEAR = ("江", "河", "运河", "渠", "水系", "水道", "绿道", "碧道", "干线", "铁路", "地铁", "高速", "环线", "线", "轴",
            "走廊", "廊道", "长廊", "步道", "栈道", "绿廊")
 # A name ending in one of these is an office, not a place (文旅部门, 区住建局).
 _ORGANISATIONS = ("部门", "局", "委", "办", "政府", "委员会", "办公室", "集团", "公司", "协会", "组织", "联合会")
@@ -158,7 +158,10 @@ _LOCATIVE_SUFFIXES = ("校园内", "校园", "校区内", "东北部", "西北�
                       "中部", "北麓", "南麓", "东麓", "西麓", "山麓", "北邻", "南邻", "东邻", "西邻", "境内", "腹地",
                       "沿海", "沿岸", "两岸", "东岸", "西岸", "南岸", "北岸", "一带", "周边", "附近",
                       "沿线", "之畔", "畔",
-                      "边", "旁", "内", "里", "外", "上", "下", "段", "片区内")
+                      "边", "旁", "前", "内", "里", "外", "上", "下", "段", "片区内")
+# The mouth of a lane, a village or a street (竹溪巷口, 竹林村口): a spot at the place, not another name; a name
+# with a one-character stem keeps it (新街口 is a name).
+_ENTRANCE = re.compile(r"(?<=[\u3400-\u9fff]{2}[巷村街路])口$")
 # Words before a quoted name that make it a location: one goes *to* or *into* it.
 _LOCATIVE_BEFORE = re.compile(r"(?:来到|走进|步入|走入|落地|落户|入驻|位于|前往|探访|打卡|参观|造访|进入|坐落于|地处)"
                               r"[^，,。；;！？“”]{0,6}$")
@@ -531,6 +534,8 @@ def administrative_context(township: Candidate, text: str, chosen: list[Candidat
             c.start in (end, end + 1) and text[c.start - 1: c.start] in (name[-1], "的") and text[c.start:c.end].endswith(_VILLAGE_WORDS)
             for c in chosen):
         return True  # 松风镇竹林村: the village is the place, its town the address
+    if name.endswith(("镇", "乡")) and any(c.start == end and c.kind not in ("district", "township") for c in chosen):
+        return True  # 松风镇云杉陵: the landmark is the place, its town the address
     short = not text[township.start: end].endswith(_TOWNSHIP_SUFFIXES)
     return short and text[end: end + 1] == "的" and end + 1 in starts
 
@@ -748,6 +753,8 @@ def _trim(text: str, start: int, end: int, names: RegionNames) -> tuple[int, int
                 break  # 里 ends many a lane's or a mall's name (云杉里, 太平里): only 公园里, 河里 are "inside"
             end -= len(suffix)
             break
+    if _ENTRANCE.search(text[start:end]):
+        end -= 1
     return start, end
 
 
