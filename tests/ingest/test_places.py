@@ -663,3 +663,26 @@ def test_the_mouth_or_the_front_of_a_place_is_the_place(language):
     found = find(language, "傍晚，松风区竹溪巷口的小摊前人头攒动，不远处的云杉塔前也挤满了游客。")
     assert "竹溪巷" in found and "竹溪巷口" not in found
     assert "云杉塔" in found and "云杉塔前" not in found
+
+
+class _SureOf:
+    """A sequence model that is sure of one span of every passage that prints it."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def spans(self, features):
+        text = "".join(f[1].removeprefix("c0=") for f in features)
+        start = text.find(self.name)
+        return [] if start < 0 else [(start, start + len(self.name), 1.0)]
+
+
+def test_the_sequence_model_restores_the_start_a_rule_s_name_lost_to_the_word_before(language):
+    text = "周末，市民爱去松风区拟岘台看日落。"
+    assert "岘台" in find(language, text)  # the analyser reads 拟 ("to plan") as a word of its own
+    found = {p.name: p for p in find_places([Passage("p-1", text, 0)], NAMES, language, _SureOf("拟岘台"))}
+    assert "拟岘台" in found and "岘台" not in found
+    # a district's name is never stretched (文脉 + 松风区)
+    text = "这里是城市文脉松风区的起点。"
+    found = {p.name: p for p in find_places([Passage("p-1", text, 0)], NAMES, language, _SureOf("文脉松风区"))}
+    assert "松风区" in found and "文脉松风区" not in found

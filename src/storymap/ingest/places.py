@@ -371,11 +371,11 @@ def find_places(passages: list[Passage], names: RegionNames, language: Language,
         candidates = [c for c in [*_candidates(text, tokens, names, full_forms, language.common_word), *from_model]
                       if _passes_filters(c, text, tokens, names, language, (c.start, c.end) in sure)]
         first.append((passage, text, tokens, candidates))
-    known = echo_names([(text, _choose_names(candidates)) for _, text, _, candidates in first], names)
+    known = echo_names([(text, _choose_names(candidates, text)) for _, text, _, candidates in first], names)
     read = []
     for passage, text, tokens, candidates in first:
         candidates = candidates + echo_candidates(text, tokens, known)
-        read.append((passage, text, candidates, _choose_names(candidates)))
+        read.append((passage, text, candidates, _choose_names(candidates, text)))
     # the districts each section names, in order, for places whose paragraph names none
     section_districts: dict[int, list[tuple[int, str]]] = {}
     for order, (passage, _text, _candidates_, chosen) in enumerate(read):
@@ -406,14 +406,33 @@ def find_places(passages: list[Passage], names: RegionNames, language: Language,
     return places
 
 
-def _choose_names(candidates: list[Candidate]) -> list[Candidate]:
+def _choose_names(candidates: list[Candidate], text: str) -> list[Candidate]:
     """The names among the candidates (:func:`choose`). The sequence model's spans are evidence; the ones it is
-    sure of (kind "read") are names only where no other source proposes one: they fill gaps, never cut or
-    stretch a name the rules found."""
+    sure of (kind "read") are names where no other source proposes one: they fill gaps, and they give back
+    the one or two first characters a rule's name lost to the word before it, never cut a name the rules
+    found."""
     chosen = choose([c for c in candidates if c.kind not in ("sequence", "read")])
+    for read in (c for c in candidates if c.kind == "read"):
+        cut = _cut_at_its_start(read, chosen, text)
+        if cut is not None:
+            chosen = [read if k is cut else k for k in chosen]
     gaps = [c for c in candidates if c.kind == "read"
             and all(c.end <= k.start or k.end <= c.start for k in chosen)]
     return sorted(chosen + choose(gaps), key=lambda c: c.start)
+
+
+def _cut_at_its_start(read: Candidate, chosen: list[Candidate], text: str) -> Candidate | None:
+    """The rules' name that a span the sequence model is sure of restores the start of: the analyser split its
+    first one or two characters off as a word of their own (深 + 秀湖, 拟 + 岘台, 衡阳 + 松木经济开发区). Not a
+    name from the region's lists, nor across 的."""
+    overlapping = [k for k in chosen if k.start < read.end and read.start < k.end]
+    if len(overlapping) != 1:
+        return None
+    name = overlapping[0]
+    restored = text[read.start: name.start]
+    if name.end != read.end or not 1 <= len(restored) <= 2 or "的" in restored or name.kind in _TRUSTED_KINDS:
+        return None
+    return name
 
 
 def sequence_candidates(text: str, spans: list[tuple[int, int, float]], names: RegionNames) -> list[Candidate]:
