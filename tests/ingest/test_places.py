@@ -659,6 +659,11 @@ def test_a_bridge_named_with_its_city_keeps_the_city_s_name(language):
     assert "青溪市长江大桥" in found and "长江大桥" not in found
 
 
+def test_a_station_s_forecourt_or_side_is_the_station(language):
+    for text in ("早上七点，青溪站东广场上已是人来人往。", "青溪站站前广场去年完成改造。"):
+        assert list(find(language, text)) == ["青溪站"]
+
+
 def test_the_mouth_or_the_front_of_a_place_is_the_place(language):
     found = find(language, "傍晚，松风区竹溪巷口的小摊前人头攒动，不远处的云杉塔前也挤满了游客。")
     assert "竹溪巷" in found and "竹溪巷口" not in found

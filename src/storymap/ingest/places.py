@@ -162,6 +162,8 @@ _LOCATIVE_SUFFIXES = ("校园内", "校园", "校区内", "东北部", "西北�
 # The mouth of a lane, a village or a street (竹溪巷口, 竹林村口): a spot at the place, not another name; a name
 # with a one-character stem keeps it (新街口 is a name).
 _ENTRANCE = re.compile(r"(?<=[\u3400-\u9fff]{2}[巷村街路])口$")
+# A station's forecourt or side (青溪站站前广场, 青溪站东广场, 青溪站东) is the station.
+_STATION_SQUARE = re.compile(r"(?<=[\u3400-\u9fff]{2}站)(?:(?:站前|[东西南北])?广场|[东西南北])$")
 # Words before a quoted name that make it a location: one goes *to* or *into* it.
 _LOCATIVE_BEFORE = re.compile(r"(?:来到|走进|步入|走入|落地|落户|入驻|位于|前往|探访|打卡|参观|造访|进入|坐落于|地处)"
                               r"[^，,。；;！？“”]{0,6}$")
@@ -774,6 +776,9 @@ def _trim(text: str, start: int, end: int, names: RegionNames) -> tuple[int, int
             break
     if _ENTRANCE.search(text[start:end]):
         end -= 1
+    forecourt = _STATION_SQUARE.search(text[start:end])
+    if forecourt:
+        end -= len(forecourt.group())
     return start, end
 
 
