@@ -33,9 +33,9 @@ offsets stay those of the printed text):
    青溪区) counts only when the article also prints the district's full name,
    since such short forms are mostly the river, lake or hill the district is
    named after; a short form that is such a landmark's name (…山, …湖, …塔 of
-   …山区) is that landmark, in its district. A township printed only as the setting of another place, or a
-   subdistrict as its office, is context, not a place
-   (:func:`administrative_context`).
+   …山区) is that landmark, in its district. A township printed only as the
+   setting of another place, or a subdistrict as its office, is context, not a
+   place (:func:`administrative_context`).
 5. Names found once are looked for again in every passage (the analyser may
    tag a name in one sentence and not in the next), and a name printed with and
    without its class word is one place, named by the shorter form (by the
