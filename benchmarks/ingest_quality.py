@@ -136,9 +136,13 @@ def compare(drafted: list[tuple[str, str | None, bool]], key: dict) -> dict:
              if not any(_norm(name) in names for names in forms)
              and not (is_district and district in key_districts)]
     invented = sorted({district for _, district, _ in drafted if district and district not in key_districts})
+    missed = [(p, names) for p, names in zip(key["places"], forms) if p["name"] not in found]
     return {"key_places": len(key["places"]), "found": len(found), "drafted": len(drafted),
             "false": false, "invented": invented,
-            "missed": [p["name"] for p in key["places"] if p["name"] not in found],
+            "missed": [p["name"] for p, _ in missed],
+            # missed places the draft has, with another district (or none): "name: drafted district (key's)"
+            "wrong_district": [f"{p['name']}: {districts[0] or '-'} ({p['district']})" for p, names in missed
+                               if (districts := [d for name, d, _ in drafted if _norm(name) in names])],
             "recall": _ratio(len(found), len(key["places"])),
             "precision": _ratio(len(drafted) - len(false), len(drafted))}
 
@@ -187,6 +191,7 @@ def print_pages(page_set: str, pages: list[dict], details: bool) -> None:
             print(f"    ERROR {r['error']}")
         if details:
             print(f"    missed: {', '.join(r['missed']) or '-'}")
+            print(f"    of these, drafted with another district: {'; '.join(r['wrong_district']) or '-'}")
             print(f"    false: {', '.join(r['false']) or '-'}")
             print(f"    invented districts: {', '.join(r['invented']) or '-'}")
 
