@@ -91,6 +91,42 @@ def test_captions_and_credits(article):
     ]
 
 
+# An invented page: numbered headings that open on a quoted figure, a paragraph that mentions an office's
+# 主管, and a caption credited 资料图片.
+FIGURES_PAGE = """中国城市报
+2030年5月6日 星期一 第5版
+本版编辑：方知远
+
+人民城市建设巡礼
+
+数字里的云杉
+——松风区城市更新一瞥
+
+本报记者 林一舟
+
+一、“1200年”与“7公里”：把文脉留在江边
+
+“1200年”，是竹溪书院的年龄。书院坐落在青螺山上，三面环水。
+
+园区一家企业的研发主管，是云杉大学毕业的本地人。行业主管部门说，园区今年新招了四十名研发人员。
+
+二、“19公顷”：让绿意走进家门
+
+“19公顷”，是竹溪公园的面积，公园去年完成了提质改造。
+
+▲竹溪公园的荷塘。资料图片
+"""
+
+
+def test_figure_headings_running_text_with_furniture_words_and_archive_credits(language):
+    article = clean_article(FIGURES_PAGE, language)
+    assert [s.heading.text for s in article.sections] == ["一、“1200年”与“7公里”：把文脉留在江边", "二、“19公顷”：让绿意走进家门"]
+    # 主管 marks a masthead line (人民日报社主管), not a sentence that mentions an office's director
+    assert any("云杉大学" in p.text for p in article.sections[0].paragraphs)
+    assert [(c.caption, c.credit) for c in article.captions] == [("▲竹溪公园的荷塘。", "资料图片")]
+    assert not any("breaks off" in n or "furniture" in n for n in article.notes)
+
+
 def test_line_break_verdicts(language):
     assert language.line_break("社区就业服", "务站点,结合") == "join"
     assert language.line_break("将人工智能等列", "为重点发展领域") == "join"

@@ -19,6 +19,7 @@ from .language import Language
 _CLOSERS = "。！？!?”’」』…)）"
 _SENTENCE_PUNCT = re.compile(r"[，,。；;！？!?、…]")
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_SENTENCE_END = re.compile(r"[。！？!?]")
 # Page furniture: masthead, imprint, page and layout credits.
 _FURNITURE = re.compile(
     r"主管|主办|邮发代号|零售价|统一连续出版物号|国内统一刊号|CN\s?\d{2}-\d{4}|新闻热线|发行中心|投稿邮箱|印刷单位|"
@@ -33,13 +34,14 @@ _BYLINE = re.compile(
     r"(?P<names>[\u4e00-\u9fff·\s、,，]{2,40}?)"
     r"(?:\s*(?:通讯员|实习生).*)?$"
 )
-_CREDIT_END = re.compile(r"(?:供图|摄影|摄|制图|图片来源[:：]\S+)\s*$")
+_CREDIT_END = re.compile(r"(?:供图|摄影|摄|制图|资料图片|资料图|资料照片|图片来源[:：]\S+)\s*$")
 _CAPTION_NUMBER = re.compile(r"^(?:[-•·]\s*)?(?:图\s*)?(?P<number>\d{1,2})\s*[.、．:：]\s*(?P<body>.+)$")
 _DATELINE = re.compile(r"(?P<y>20\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
 _PUBLISHER = re.compile(r"出版\s*[:：]\s*(?P<paper>[\u4e00-\u9fff]{2,12}?报)社?")
 _FULLWIDTH_SPACE = re.compile(r"[\u3000\u00a0]+")
 _HEADING_MAX = 30
-_NUMBERED_HEADING = re.compile(r"^(?:[一二三四五六七八九十]{1,3}|\d{1,2})\s*[、.．]\s*[“‘「《\"]?[\u3400-\u9fff]")
+# 一、汉口…, 二、“1200年”与…: a figure only inside quotes (1.5亿元… is a sentence)
+_NUMBERED_HEADING = re.compile(r"^(?:[一二三四五六七八九十]{1,3}|\d{1,2})\s*[、.．]\s*(?:[“‘「《\"][\u3400-\u9fff0-9]|[\u3400-\u9fff])")
 _NEAR_DUPLICATE = 0.9
 
 
@@ -138,7 +140,8 @@ def _units(text: str, language: Language) -> tuple[list[_Unit], int]:
 def _mark_furniture(units: list[_Unit], article: Article, text: str) -> None:
     dropped = []
     for unit in units:
-        if _FURNITURE.search(unit.simple):
+        # a line that ends a sentence is running text, whatever it mentions (行业主管部门, 活动主办方)
+        if _FURNITURE.search(unit.simple) and not _SENTENCE_END.search(unit.simple):
             unit.kind = "furniture"
             dropped.append(unit)
             publisher = _PUBLISHER.search(unit.simple)
