@@ -30,6 +30,7 @@ from storymap.ingest.places import (
     refused,
     region_names,
     section_district,
+    signals,
 )
 
 DISTRICTS = [("990101", "青溪区"), ("990102", "松风区")]
@@ -691,3 +692,32 @@ def test_the_sequence_model_restores_the_start_a_rule_s_name_lost_to_the_word_be
     text = "这里是城市文脉松风区的起点。"
     found = {p.name: p for p in find_places([Passage("p-1", text, 0)], NAMES, language, _SureOf("文脉松风区"))}
     assert "松风区" in found and "文脉松风区" not in found
+
+
+def test_a_name_the_two_tokenizers_split_differently_keeps_its_first_character(language):
+    # the place tagger reads 深 + 丽 + 塔, the dictionary tokenizer 深丽塔 as a place word
+    found = find(language, "从亭子往里走，深丽塔、会峰阁都在眼前。")
+    assert "深丽塔" in found
+
+
+def test_a_county_s_full_name_across_two_words_is_no_county(language):
+    names = region_names("青溪市", [*DISTRICTS, ("990103", "江县")], [], TOWNSHIPS)
+    passages = [Passage("p-1", "在浙江县域经济的比拼中，青溪区走在前列。", 0)]
+    found = {p.name for p in find_places(passages, names, language)}
+    assert "江县" not in found  # 浙江 + 县域
+    found = {p.name for p in find_places([Passage("p-1", "在江县，县域经济走在前列。", 0)], names, language)}
+    assert "江县" in found
+
+
+def test_a_weak_class_word_after_the_city_s_name_is_a_strong_one(language):
+    text = "从青溪东站出发，路过一处松竹站。"
+    tokens = language.place_tokens(text)
+
+    def shape(name, region):
+        start = text.index(name)
+        candidate = Candidate(start, start + len(name), "named")
+        return signals(candidate, text, [candidate], tokens, Passage("p-1", text, 0), language, region)
+
+    assert "class word" in shape("青溪东站", NAMES.region)  # the city's station: its official name
+    assert "weak class word" in shape("松竹站", NAMES.region)  # 站 after a common noun may be a bus stop or a kiosk
+    assert "weak class word" in shape("青溪东站", ())

@@ -54,6 +54,16 @@ def test_character_features_read_the_words_the_lists_and_the_class_words():
     assert "nw=</s>" in features[5] and "c2=</s>" in features[5]
 
 
+def test_character_features_read_where_the_second_tokenizer_splits_the_words():
+    text = "走进深霞湖"
+    tokens = [Token("走进", "v", 0, 2), Token("深", "a", 2, 3), Token("霞湖", "ns", 3, 5)]
+    second = [Token("走进", "v", 0, 2), Token("深霞湖", "ns", 2, 5)]
+    features = character_features(text, tokens, lambda word: False, set(), {"湖"}, second)
+    assert {"tag=a", "tag2=ns", "pos2=Bns", "agree=False"} <= set(features[2])
+    assert "agree=True" in features[0] and "agree=False" in features[3]
+    assert "tag2=x" in character_features(text, tokens, lambda word: False, set(), {"湖"})[2]
+
+
 def test_the_shipped_model_reads_spans_inside_the_text(language):
     assert MODEL_PATH.is_file()
     model = SequenceModel()

@@ -5,7 +5,8 @@ offsets stay those of the printed text):
 
 1. **Candidates**, from independent kinds of evidence:
    - the lexical analyser's place and organisation words (Baidu LAC's LOC/ORG,
-     jieba's ns/nt/nz), each cut off at a district name or the city's own name
+     jieba's ns/nt/nz; and jieba's place words ending in a class word where LAC
+     splits them differently), each cut off at a district name or the city's own name
      before it (松江区佘山 -> 佘山) and at a locative word after it (江畔, 一带);
    - the region's own names: its districts (long forms anywhere; short forms
      only as whole words), its 街道/镇/乡 from the official division list (full
@@ -370,7 +371,8 @@ def find_places(passages: list[Passage], names: RegionNames, language: Language,
         read = model.spans(sequence_features(text, tokens, names, language)) if model else []
         from_model = sequence_candidates(text, read, names)
         sure = {(c.start, c.end) for c in from_model if c.kind == "read"}
-        candidates = [c for c in [*_candidates(text, tokens, names, full_forms, language.common_word), *from_model]
+        candidates = [c for c in [*_candidates(text, tokens, names, full_forms, language.common_word,
+                                               second_opinion(text, language)), *from_model]
                       if _passes_filters(c, text, tokens, names, language, (c.start, c.end) in sure)]
         first.append((passage, text, tokens, candidates))
     known = echo_names([(text, _choose_names(candidates, text)) for _, text, _, candidates in first], names)
@@ -389,7 +391,7 @@ def find_places(passages: list[Passage], names: RegionNames, language: Language,
         context = section_districts.get(passage.section, []) if passage.section is not None else []
         credited = credit_district(passage.credit, names)
         mentions += [_mention(passage, text, c, chosen, candidates, section_district(context, order),
-                              tokens_of[passage.key], credited, language) for c in chosen
+                              tokens_of[passage.key], credited, language, names.region) for c in chosen
                      if not (c.kind == "township" and administrative_context(c, text, chosen))
                      and not part_of(c, text, chosen)]
     places = _group(mentions, names, language.common_word)
@@ -460,7 +462,7 @@ def sequence_features(text: str, tokens: list[Token], names: RegionNames, langua
     names (districts and townships printed in full, the city) and the class words of this module."""
     listed = {*names.district_names.values(), *names.region,
               *(n for n in names.townships if n.endswith(_TOWNSHIP_SUFFIXES))}
-    return character_features(text, tokens, language.common_word, listed, _CLASS_WORD_SET)
+    return character_features(text, tokens, language.common_word, listed, _CLASS_WORD_SET, language.tokens(text))
 
 
 def district_named_in(name: str, names: RegionNames, full_forms: set[str]) -> str | None:
@@ -607,17 +609,26 @@ def section_district(districts: list[tuple[int, str]], order: int) -> str | None
 # --- 1. candidates ---------------------------------------------------------
 
 def _candidates(text: str, tokens: list[Token], names: RegionNames, full_forms: set[str],
-                common_word) -> list[Candidate]:
+                common_word, second: list[Token] = ()) -> list[Candidate]:
     boundaries = {0, len(text)} | {t.start for t in tokens} | {t.end for t in tokens}
     not_names = {(t.start, t.end) for t in tokens if t.flag not in _TOWNSHIP_WORD_FLAGS}
     common_nouns = [(t.start, t.end, t.flag) for t in tokens if t.flag in _COMMON_NOUN_FLAGS]
     found = [*analyser_candidates(text, tokens, names, common_word),
+             *analyser_candidates(text, second, names, common_word),
              *shape_candidates(text, tokens, names, common_word),
              *located_candidates(text, tokens, names, common_word)]
     found = [Candidate(start, start + len(object_cut(text[start:end], common_word)), c.kind)
              for c in found for s, e in _conjoined(text, c.start, c.end) for start, end in _chained(text, s, e, common_word)]
     return [*dictionary_candidates(text, boundaries, names, full_forms, not_names, common_nouns), *found,
             *quoted_candidates(text, tokens), *dotted_candidates(text, tokens), *station_candidates(text, names)]
+
+
+def second_opinion(text: str, language: Language) -> list[Token]:
+    """The dictionary tokenizer's (jieba's) place words of three characters or more that end in a class word: where
+    it and the place tagger split a name differently (深 + 霞湖 for one, 深霞湖 for the other), both spans are
+    candidates and the longest wins (:func:`choose`). Not across 的 or from a function word on (的 + 园博苑)."""
+    return [t for t in language.tokens(text) if t.flag == "ns" and len(t.word) >= 3 and _class_word(t.word)
+            and "的" not in t.word and t.word[0] not in _STOP_WORDS]
 
 
 def station_candidates(text: str, names: RegionNames) -> list[Candidate]:
@@ -650,6 +661,8 @@ def dictionary_candidates(text: str, boundaries: set[int], names: RegionNames, f
             end = start + len(name)
             if short and (not _whole_word(text, start, end, boundaries) or (start, end) in not_names):
                 continue  # 青溪 + 河; or a dynasty, a person, a verb the analyser reads (西夏 + 时期)
+            if start not in boundaries and end not in boundaries:
+                continue  # a long form across two words (湖南 + 县域 is no 南县)
             if any(s <= start and end <= e and (e - s > end - start or flag == "nz") for s, e, flag in common_nouns):
                 continue
             # a district named after a landmark (松风山区 after 松风山): the short form alone is the landmark
@@ -1168,7 +1181,7 @@ def choose(candidates: list[Candidate]) -> list[Candidate]:
 
 def _mention(passage: Passage, text: str, candidate: Candidate, chosen: list[Candidate],
              candidates: list[Candidate], in_section: str | None, tokens: list[Token] = (),
-             credited: str | None = None, language: Language | None = None) -> Mention:
+             credited: str | None = None, language: Language | None = None, region: tuple[str, ...] = ()) -> Mention:
     start, end = candidate.start, candidate.end
     sentence_start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
     sentence_end = next((m.end() for m in _SENTENCE_END.finditer(text, end)), len(text))
@@ -1179,7 +1192,7 @@ def _mention(passage: Passage, text: str, candidate: Candidate, chosen: list[Can
         district, evidence = credited, "credit"
     return Mention(passage.key, start, end, passage.text[start:end], text[start:end], candidate.kind,
                    passage.text[sentence_start:sentence_end].strip(), district, passage.section, evidence,
-                   signals(candidate, text, candidates, tokens, passage, language))
+                   signals(candidate, text, candidates, tokens, passage, language, region))
 
 
 # A locative frame: words that put one *at* or *into* a place before its name (在, 走进), or beside it after (…旁, …一带).
@@ -1189,7 +1202,7 @@ _FRAME_AFTER = re.compile(r"^(?:里|内|旁|边|一带|附近|周边|周围|畔|
 
 
 def signals(candidate: Candidate, text: str, candidates: list[Candidate], tokens, passage: Passage,
-            language: Language | None = None) -> frozenset[str]:
+            language: Language | None = None, region: tuple[str, ...] = ()) -> frozenset[str]:
     """The independent kinds of evidence that a mention names a place (pure): its shape (a class word, strong
     or weak), the analyser's place tag (on part of it, or on all of it as a place or an organisation), a locative
     frame (在…, 走进…, …旁, …一带), quotation marks, two candidate sources agreeing on its span, being named in
@@ -1201,7 +1214,9 @@ def signals(candidate: Candidate, text: str, candidates: list[Candidate], tokens
     found = set()
     klass = _class_word(name)
     if klass is not None and klass != name:
-        found.add("weak class word" if klass in _WEAK_CLASS_WORDS else "class word")
+        # a weak class word after the city's own name is its facility's official name (青溪 + 东站)
+        city_facility = klass in _CITY_FACILITY_WORDS and any(name.startswith(r) for r in region)
+        found.add("weak class word" if klass in _WEAK_CLASS_WORDS and not city_facility else "class word")
     if any(t.flag == "ns" and t.start < end and start < t.end and min(end, t.end) - max(start, t.start) >= 2
            for t in tokens):
         found.add("place tag")

@@ -3,7 +3,7 @@
 The rules of :mod:`.places` propose names by their shape (a class word, a place tag, a chain);
 a name of no such shape (栈桥, 冠岩, 委羽山 tagged as common nouns) is missed. This model tags each
 character as the beginning (B) or inside (I) of a place name, or outside (O), from the characters
-around it, the analyser's word and tag, whether a class word ends there, and whether the region's
+around it, the analyser's word and tag (and the dictionary tokenizer's), whether a class word ends there, and whether the region's
 own lists (districts, townships, the city) cover it. It is trained on the benchmark's dev pages,
 whose answer keys were written before any ingest code (``benchmarks/ingest_sequence.py``), and ships
 inside the package (``data/place_spans.crfsuite``); nothing is downloaded. Its spans are evidence,
@@ -24,10 +24,11 @@ MODEL_PATH = Path(__file__).resolve().parent / "data" / "place_spans.crfsuite"
 
 
 def character_features(text: str, tokens: list[Token], common_word, listed: set[str],
-                       class_words: set[str]) -> list[list[str]]:
+                       class_words: set[str], second: list[Token] = ()) -> list[list[str]]:
     """One list of features per character of ``text`` (pure).
 
-    ``tokens`` are the analyser's words covering the text; ``common_word`` tells a dictionary's common word;
+    ``tokens`` are the analyser's words covering the text, ``second`` the dictionary tokenizer's (where the two
+    split a name differently, one of them is often right); ``common_word`` tells a dictionary's common word;
     ``listed`` are the region's own names (districts, townships, the city); ``class_words`` the generic terms
     of place names (公园, 桥 …).
     """
@@ -42,8 +43,12 @@ def character_features(text: str, tokens: list[Token], common_word, listed: set[
         is_common = common_word(token.word)
         for i in range(token.start, min(token.end, n)):
             word[i], flag[i], start_of[i], end_of[i], common[i] = token.word, token.flag, token.start, token.end, is_common
-            position[i] = ("S" if token.end - token.start == 1 else "B" if i == token.start
-                           else "E" if i == token.end - 1 else "M")
+            position[i] = _position_in(token, i)
+    second_flag = ["x"] * n
+    second_position = ["O"] * n
+    for token in second:
+        for i in range(token.start, min(token.end, n)):
+            second_flag[i], second_position[i] = token.flag, _position_in(token, i)
     in_list = [False] * n
     for name in listed:
         for match in re.finditer(re.escape(name), text):
@@ -67,8 +72,16 @@ def character_features(text: str, tokens: list[Token], common_word, listed: set[
             f"len={min(end_of[i] - start_of[i], 5)}", f"common={common[i]}", f"listed={in_list[i]}",
             f"class={class_end[i]}", f"prev_tag={flag[i - 1] if i > 0 else '<s>'}",
             f"next_tag={flag[i + 1] if i + 1 < n else '</s>'}", f"w={word[i]}", f"pw={before}", f"nw={after}",
+            f"tag2={second_flag[i]}", f"pos2={second_position[i]}{second_flag[i]}",
+            f"agree={position[i] == second_position[i]}",
         ])
     return features
+
+
+def _position_in(token: Token, i: int) -> str:
+    """Where character ``i`` is in its word: single (S), begin (B), middle (M) or end (E)."""
+    return ("S" if token.end - token.start == 1 else "B" if i == token.start
+            else "E" if i == token.end - 1 else "M")
 
 
 def labelled_spans(labels: list[str]) -> list[tuple[int, int]]:
