@@ -466,6 +466,12 @@ def test_a_word_the_analyser_tags_whole_may_have_a_stem_of_one_character_modifie
     assert "城市公园" not in find(language, "青溪区的变化看得见。", "如今，城市公园越建越多。")
 
 
+def test_an_age_or_a_size_before_a_direction_names_an_old_street_or_gate(language):
+    found = find(language, "青溪区对大南路、九曲巷等街巷的骑楼逐栋测绘。", "在大南路开了三十多年店的老人说。")
+    assert "大南路" in found  # tagged whole as a place; by its shape alone it is a kind of place
+    assert refused("大南路", NAMES) == "a kind of place, not a name"
+
+
 def test_a_place_nothing_near_sets_gets_the_district_the_article_names_first_as_weak_evidence(language):
     # the lead sets the scene: the district named first, though another is named more often later
     passages = [Passage("p-1", "青溪区的老城更新有了新进展。", 0),
@@ -547,8 +553,9 @@ def test_a_district_short_form_the_analyser_reads_as_a_time_is_that_time():
 def test_a_place_printed_after_another_citys_name_is_elsewhere():
     names = region_names("青溪市", DISTRICTS, [], TOWNSHIPS, {"北京", "北京市"}, {"北京", "北京市"})
     assert refused("北京顺义", names) == refused("北京市长青岛", names) == "a place in another province or city"
-    # a place named after another city is this city's (北京巷, 北京公园)
+    # a place named after another city is this city's (北京巷, 北京公园), and so is one named after it and this city
     assert refused("北京巷", names) is None and refused("北京公园", names) is None
+    assert refused("北京青溪国际机场", names) is None
 
 
 def test_a_part_of_an_area_by_its_direction_is_no_place():

@@ -12,6 +12,7 @@ import pytest
 from storymap.ingest.language import Language, Token
 from storymap.ingest.places import (
     SEQUENCE_NAME_CONFIDENCE,
+    SEQUENCE_SHAPE_CONFIDENCE,
     Candidate,
     Passage,
     find_places,
@@ -88,6 +89,16 @@ def test_a_span_the_model_is_sure_of_is_a_name_too():
     sure = sequence_candidates(text, [(0, 6, SEQUENCE_NAME_CONFIDENCE)], NAMES)
     assert sure == [Candidate(3, 6, "sequence"), Candidate(3, 6, "read")]
     assert Candidate(3, 6, "read") not in sequence_candidates(text, [(0, 6, SEQUENCE_NAME_CONFIDENCE - 0.01)], NAMES)
+
+
+def test_a_span_read_at_even_odds_is_a_name_when_it_ends_in_a_strong_class_word():
+    text = "园内的御风博物馆和松竹站"
+    museum, stop = (text.index("御风博物馆"), text.index("御风博物馆") + 5), (text.index("松竹站"), len(text))
+    read = sequence_candidates(text, [(*museum, SEQUENCE_SHAPE_CONFIDENCE), (*stop, 0.8)], NAMES)
+    assert Candidate(*museum, "read shape") in read
+    assert [c.kind for c in read if (c.start, c.end) == stop] == ["sequence"]  # 站 is a weak class word
+    assert Candidate(*museum, "read shape") not in sequence_candidates(
+        text, [(*museum, SEQUENCE_SHAPE_CONFIDENCE - 0.01)], NAMES)
 
 
 def test_the_models_span_is_a_signal_not_a_source_of_names(language):

@@ -214,10 +214,12 @@ _TRUSTED_KINDS = ("gazetteer", "district", "namesake", "township")
 _DESCRIPTIVE = frozenset("老小大旧古新")
 # Kinds of candidates, most trusted first (an equal span keeps the more trusted kind).
 _KIND_PRIORITY = {"gazetteer": 0, "district": 1, "namesake": 2, "township": 3, "quoted": 4, "landmark": 5, "located": 6,
-                  "named": 7, "read": 8}
+                  "named": 7, "read": 8, "read shape": 9}
+_MODEL_KINDS = frozenset({"sequence", "read", "read shape"})  # the sequence model's candidates
 # How sure the sequence model must be of a span (its least label marginal) for the span to be a name where no
 # other source proposes one; chosen on the dev pages with models that never saw their city.
 SEQUENCE_NAME_CONFIDENCE = 0.9
+SEQUENCE_SHAPE_CONFIDENCE = 0.5  # the same for a span that ends in a strong class word (博物馆, not 站)
 # What a landmark set right after its district may look like and still be a name (五里桥, 古文化坊, 青溪公园).
 _SHAPES_A_NAME_MAY_HAVE = ("a count", "a kind of place")
 
@@ -411,16 +413,16 @@ def find_places(passages: list[Passage], names: RegionNames, language: Language,
 
 
 def _choose_names(candidates: list[Candidate], text: str) -> list[Candidate]:
-    """The names among the candidates (:func:`choose`). The sequence model's spans are evidence; the ones it is
-    sure of (kind "read") are names where no other source proposes one: they fill gaps, and they give back
+    """The names among the candidates (:func:`choose`). The sequence model's spans are evidence; the ones it reads
+    as names (kinds "read", "read shape") are names where no other source proposes one: they fill gaps, and they give back
     the one or two first characters a rule's name lost to the word before it, never cut a name the rules
     found."""
-    chosen = choose([c for c in candidates if c.kind not in ("sequence", "read")])
-    for read in (c for c in candidates if c.kind == "read"):
+    chosen = choose([c for c in candidates if c.kind not in _MODEL_KINDS])
+    for read in (c for c in candidates if c.kind in ("read", "read shape")):
         cut = _cut_at_its_start(read, chosen, text)
         if cut is not None:
             chosen = [read if k is cut else k for k in chosen]
-    gaps = [c for c in candidates if c.kind == "read"
+    gaps = [c for c in candidates if c.kind in ("read", "read shape")
             and all(c.end <= k.start or k.end <= c.start for k in chosen)]
     return sorted(chosen + choose(gaps), key=lambda c: c.start)
 
@@ -441,8 +443,10 @@ def _cut_at_its_start(read: Candidate, chosen: list[Candidate], text: str) -> Ca
 
 def sequence_candidates(text: str, spans: list[tuple[int, int, float]], names: RegionNames) -> list[Candidate]:
     """The sequence model's spans, with the chain that sets them cut off (松风区 + 飞云路, 枫林街道 + 竹溪村), so
-    they match the names the other sources propose without it: each is evidence (kind "sequence"), and one the
-    model is sure of (``SEQUENCE_NAME_CONFIDENCE``) is a name too (kind "read")."""
+    they match the names the other sources propose without it: each is evidence (kind "sequence"); one the
+    model is sure of (``SEQUENCE_NAME_CONFIDENCE``) is a name too (kind "read"), and so is one it reads at even odds
+    that ends in a strong class word (kind "read shape": 御窑 + 博物馆, which the analyser reads as a common noun), but
+    that one must pass every filter a rule's name passes."""
     found = []
     for start, end, sure in spans:
         start, end = _trim(text, start, end, names)
@@ -452,8 +456,11 @@ def sequence_candidates(text: str, spans: list[tuple[int, int, float]], names: R
             start += len(township)
         if end - start >= 2:
             found.append(Candidate(start, end, "sequence"))
+            klass = _class_word(text[start:end])
             if sure >= SEQUENCE_NAME_CONFIDENCE:
                 found.append(Candidate(start, end, "read"))
+            elif sure >= SEQUENCE_SHAPE_CONFIDENCE and klass is not None and klass not in _WEAK_CLASS_WORDS:
+                found.append(Candidate(start, end, "read shape"))
     return found
 
 
@@ -627,7 +634,7 @@ def second_opinion(text: str, language: Language) -> list[Token]:
     """The dictionary tokenizer's (jieba's) place words of three characters or more that end in a class word: where
     it and the place tagger split a name differently (深 + 霞湖 for one, 深霞湖 for the other), both spans are
     candidates and the longest wins (:func:`choose`). Not across 的 or from a function word on (的 + 园博苑)."""
-    return [t for t in language.tokens(text) if t.flag == "ns" and len(t.word) >= 3 and _class_word(t.word)
+    return [t for t in language.tokens(text) if t.flag in ("ns", "nt") and len(t.word) >= 3 and _class_word(t.word)
             and "的" not in t.word and t.word[0] not in _STOP_WORDS]
 
 
@@ -1060,8 +1067,11 @@ def _keep(candidate: Candidate, text: str, names: RegionNames, common_word,
     flag = (tagged or {}).get((candidate.start, candidate.end))
     if not why.startswith("a kind of place") or flag is None or klass is None:
         return False
-    return (flag == "nt" and name.endswith(_FACILITY_WORDS)) or all(
-        modifier in _DIRECTIONS for modifier in _generic_parts(name[: -len(klass)]))
+    parts = _generic_parts(name[: -len(klass)])
+    # 大 + 南 + 路, 老 + 西 + 门: a direction, with at most an age or a size before it, is how old streets and gates
+    # are named
+    return (flag == "nt" and name.endswith(_FACILITY_WORDS)) or (
+        any(p in _DIRECTIONS for p in parts) and all(p in _DIRECTIONS or p in _DESCRIPTIVE for p in parts))
 
 
 def _passes_filters(candidate: Candidate, text: str, tokens: list[Token], names: RegionNames, language: Language,
@@ -1113,8 +1123,9 @@ def refused(name: str, names: RegionNames, common_word=lambda word: False) -> st
     if name in names.region or name in names.elsewhere:
         return "an administrative unit, not a place in the region"
     unit = next((u for u in _by_length(names.outside_prefixes) if name.startswith(u) and len(name) - len(u) >= 2), None)
-    if unit is not None and not name[len(unit):].startswith(CLASS_WORDS):
-        # 别省 + 某湖, 别市 + 某岛: a place of another unit; but a place named after one (别市 + 路, 别市 + 公园) is not
+    if unit is not None and not name[len(unit):].startswith((*CLASS_WORDS, *names.region)):
+        # 别省 + 某湖, 别市 + 某岛: a place of another unit; but a place named after one (别市 + 路, 别市 + 公园), or
+        # after it and the region (别市 + 青溪 + 国际机场), is not
         return "a place in another province or city"
     if name in names.districts and name not in names.district_names.values():
         # a district's short form never printed in full: the river, hill or old name it comes from (青溪 of 青溪区)
@@ -1226,11 +1237,11 @@ def signals(candidate: Candidate, text: str, candidates: list[Candidate], tokens
     if text[start - 1: start] in "“「『" and start > 0 and text[end: end + 1] in "”」』" and end < len(text):
         found.add("quoted")
     same_span = {c.kind for c in candidates if (c.start, c.end) == (start, end)}
-    if len(same_span - {"sequence", "read"}) >= 2:
+    if len(same_span - _MODEL_KINDS) >= 2:
         found.add("sources agree")
     if "sequence" in same_span:
         found.add("sequence model")
-    if same_span <= {"sequence", "read"}:
+    if same_span <= _MODEL_KINDS:
         found.add("sequence only")
     if passage.section is None or passage.key.startswith("lede-"):
         found.add("caption or opening")
