@@ -728,3 +728,12 @@ def test_a_weak_class_word_after_the_city_s_name_is_a_strong_one(language):
     assert "class word" in shape("青溪东站", NAMES.region)  # the city's station: its official name
     assert "weak class word" in shape("松竹站", NAMES.region)  # 站 after a common noun may be a bus stop or a kiosk
     assert "weak class word" in shape("青溪东站", ())
+
+
+def test_a_place_takes_the_district_most_of_its_strongest_mentions_give(language):
+    # 东亭 once in a sentence with 松风区, 东亭公园 twice after 青溪区: the park is in 青溪区
+    found = find(language, "在松风区，学生们设计了一条线路：从东亭出发，经竹溪湖到老街。",
+                 "而在青溪区这一侧，另一座古亭立在东亭公园的山顶上。", "青溪区的居民说，东亭公园的步道修好了。")
+    assert found["东亭公园"].district == "990101"
+    assert [m.name for m in found["东亭公园"].mentions] == ["东亭", "东亭公园", "东亭公园"]  # in text order
+

@@ -1326,6 +1326,18 @@ def _common_words(text: str, common_word) -> bool:
     return common_word(text) or any(common_word(text[:i]) and common_word(text[i:]) for i in range(2, len(text) - 1))
 
 
+def _best_district_mention(mentions: list[Mention]) -> Mention | None:
+    """The mention whose district a place takes: the strongest evidence; among equals, the district most of them
+    give, then the first in the text (东塔 … 大祥区 once, 双清区 … 东塔公园 twice: 双清区)."""
+    read = [m for m in mentions if m.district]
+    if not read:
+        return None
+    strongest = min(_EVIDENCE_RANK[m.evidence] for m in read)
+    equals = [m for m in read if _EVIDENCE_RANK[m.evidence] == strongest]
+    votes = {d: sum(1 for m in equals if m.district == d) for d in {m.district for m in equals}}
+    return max(equals, key=lambda m: votes[m.district])  # max keeps the first of a tie
+
+
 def _group(mentions: list[Mention], names: RegionNames, common_word=lambda word: False) -> list[FoundPlace]:
     places: dict[str, FoundPlace] = {}
     for mention in mentions:
@@ -1381,8 +1393,10 @@ def _group(mentions: list[Mention], names: RegionNames, common_word=lambda word:
             if len(shorter.name) == 2:
                 shorter.key, shorter.name = place.key, place.name
             del places[key]
+    order = {id(m): i for i, m in enumerate(mentions)}
     for place in places.values():
-        best = min((m for m in place.mentions if m.district), key=lambda m: _EVIDENCE_RANK[m.evidence], default=None)
+        place.mentions.sort(key=lambda m: order[id(m)])  # in text order again, after the merges
+        best = _best_district_mention(place.mentions)
         if best is None:
             continue
         place.district, place.district_read = best.district, best.evidence
