@@ -737,3 +737,10 @@ def test_a_place_takes_the_district_most_of_its_strongest_mentions_give(language
     assert found["东亭公园"].district == "990101"
     assert [m.name for m in found["东亭公园"].mentions] == ["东亭", "东亭公园", "东亭公园"]  # in text order
 
+
+def test_a_town_printed_before_a_place_is_its_chain_not_part_of_its_name(language):
+    found = find(language, "图为青溪区云杉港镇竹林村林松山故居前的荷塘。")
+    assert "云杉港" not in found and not any(name.startswith("镇") for name in found)  # no 云杉港 + 镇…
+    assert any(name.startswith("竹林村") for name in found)
+    assert "松风镇中学" in find(language, "松风镇中学的学生来到竹溪公园。")  # the town's school keeps its name
+

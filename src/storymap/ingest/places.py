@@ -164,6 +164,8 @@ _LOCATIVE_SUFFIXES = ("校园内", "校园", "校区内", "东北部", "西北�
 # with a one-character stem keeps it (新街口 is a name).
 _ENTRANCE = re.compile(r"(?<=[\u3400-\u9fff]{2}[巷村街路])口$")
 # A station's forecourt or side (青溪站站前广场, 青溪站东广场, 青溪站东) is the station.
+# A township printed before a place's name (松风镇 + 竹林村…): two to four characters and its suffix, a name after it
+_TOWNSHIP_CHAIN = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:镇|乡|街道)(?=[\u4e00-\u9fff]{2})")
 _STATION_SQUARE = re.compile(r"(?<=[\u3400-\u9fff]{2}站)(?:(?:站前|[东西南北])?广场|[东西南北])$")
 # Words before a quoted name that make it a location: one goes *to* or *into* it.
 _LOCATIVE_BEFORE = re.compile(r"(?:来到|走进|步入|走入|落地|落户|入驻|位于|前往|探访|打卡|参观|造访|进入|坐落于|地处)"
@@ -749,6 +751,8 @@ def _chained(text: str, start: int, end: int, common_word) -> list[tuple[int, in
         klass = _class_word(tail)
         if not head.endswith(_CONTAINERS) or klass in (None, tail) or tail.endswith(_PARTS_NAMED_WITH_WHOLE):
             continue
+        if tail.startswith(_TOWNSHIP_SUFFIXES + _VILLAGE_WORDS):
+            continue  # 云杉港 + 镇…: the container's name is a town's or a village's, cut in the middle
         stem = tail[: -len(klass)]
         kind_of_place = len(klass) >= 2 and any(common_word(stem[:i]) for i in range(2, len(stem) + 1))
         if len(stem) >= 2 and not _generic(stem) and not kind_of_place:
@@ -777,13 +781,16 @@ def object_cut(word: str, common_word) -> str:
 
 
 def _trim(text: str, start: int, end: int, names: RegionNames) -> tuple[int, int]:
-    """Cut a district name off the front (松江区佘山: the district is a chain, not part of the name) and a
+    """Cut a district's or a township's name off the front (松江区佘山: the district is a chain, not part of the name) and a
     locative word off the end (青溪河畔). The city's own name stays: it is often part of the proper name
     (本市大熊猫繁育基地)."""
     for prefix in sorted(names.district_names.values(), key=len, reverse=True):
         if text.startswith(prefix, start) and end - start - len(prefix) >= 2:
             start += len(prefix)
             break
+    township = _TOWNSHIP_CHAIN.match(text, start, end)
+    if township is not None and text[township.end(): end] not in CLASS_WORDS:
+        start = township.end()  # 松风镇竹林村云杉故居: the town is the chain; but 松风镇 + 中学 is the town's school
     for suffix in _LOCATIVE_SUFFIXES:
         # a word of two or more characters is locative whatever ends it (云杉大学校园); one character only
         # where it ends no class word (云杉园 keeps its 园)
