@@ -744,3 +744,9 @@ def test_a_town_printed_before_a_place_is_its_chain_not_part_of_its_name(languag
     assert any(name.startswith("竹林村") for name in found)
     assert "松风镇中学" in find(language, "松风镇中学的学生来到竹溪公园。")  # the town's school keeps its name
 
+
+def test_the_area_around_a_place_is_that_place(language):
+    found = find(language, "青溪区的飞云山景区和竹溪湖片区，周末游人如织。")
+    assert {"飞云山", "竹溪湖"} <= set(found)
+    assert "飞云山景区" not in found and "竹溪湖片区" not in found
+

@@ -164,6 +164,8 @@ _LOCATIVE_SUFFIXES = ("校园内", "校园", "校区内", "东北部", "西北�
 # with a one-character stem keeps it (新街口 is a name).
 _ENTRANCE = re.compile(r"(?<=[\u3400-\u9fff]{2}[巷村街路])口$")
 # A station's forecourt or side (青溪站站前广场, 青溪站东广场, 青溪站东) is the station.
+# The area around a place, named after it (…山景区, …湖片区)
+_AREA_OF_A_PLACE = re.compile(r"(?<=[\u4e00-\u9fff]{2})(?:风景名胜区|旅游景区|风景区|景区|片区|旅游区)$")
 # A township printed before a place's name (松风镇 + 竹林村…): two to four characters and its suffix, a name after it
 _TOWNSHIP_CHAIN = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:镇|乡|街道)(?=[\u4e00-\u9fff]{2})")
 _STATION_SQUARE = re.compile(r"(?<=[\u3400-\u9fff]{2}站)(?:(?:站前|[东西南北])?广场|[东西南北])$")
@@ -803,6 +805,9 @@ def _trim(text: str, start: int, end: int, names: RegionNames) -> tuple[int, int
             break
     if _ENTRANCE.search(text[start:end]):
         end -= 1
+    area = _AREA_OF_A_PLACE.search(text, start, end)
+    if area is not None and _class_word(text[start: area.start()]) not in (None, text[start: area.start()]):
+        end = area.start()  # 云杉山 + 景区, 竹溪湖 + 片区: the area around a place is that place
     forecourt = _STATION_SQUARE.search(text[start:end])
     if forecourt:
         end -= len(forecourt.group())
