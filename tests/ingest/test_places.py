@@ -570,8 +570,8 @@ def test_a_name_made_of_common_words_only_carries_that_as_evidence_against_it(la
 
 
 def test_a_class_word_after_common_words_is_a_kind_of_place_more_often_than_a_name(language):
-    found = find(language, "在青溪区，社区公园三百个。", "在青溪区，云杉公园里游人如织。")
-    assert "kind of place" in place_features(found["社区公园"])
+    found = find(language, "在青溪区，人才公园三百个。", "在青溪区，云杉公园里游人如织。")
+    assert "kind of place" in place_features(found["人才公园"])
     assert "kind of place" not in place_features(found["云杉公园"])
     assert EVIDENCE_WEIGHTS["kind of place"] < 0
 
@@ -749,4 +749,15 @@ def test_the_area_around_a_place_is_that_place(language):
     found = find(language, "青溪区的飞云山景区和竹溪湖片区，周末游人如织。")
     assert {"飞云山", "竹溪湖"} <= set(found)
     assert "飞云山景区" not in found and "竹溪湖片区" not in found
+
+
+def test_kinds_of_place_run_together_are_no_name():
+    assert refused("古镇老街", NAMES) == refused("温泉小镇", NAMES) == "kinds of place run together (古镇 + 老街), not a name"
+    assert refused("公园路", NAMES) is None and refused("公园大道", NAMES) is None  # roads named after a park
+    assert refused("中渡口码头", NAMES) != "kinds of place run together (古镇 + 老街), not a name"  # 中渡口 is a name
+
+
+def test_all_the_way_along_a_street_is_no_part_of_its_name(language):
+    found = find(language, "届时市民可以从青溪区的云杉大街一路步行至竹溪公园。")
+    assert "云杉大街" in found and "云杉大街一路" not in found
 

@@ -805,6 +805,8 @@ def _trim(text: str, start: int, end: int, names: RegionNames) -> tuple[int, int
             break
     if _ENTRANCE.search(text[start:end]):
         end -= 1
+    if text.startswith(("一路", "一街"), end - 2) and _class_word(text[start: end - 2]) not in (None, text[start: end - 2]):
+        end -= 2  # 从云杉大街 + 一路步行, 与云杉大街 + 一街之隔: all the way, one street away
     area = _AREA_OF_A_PLACE.search(text, start, end)
     if area is not None and _class_word(text[start: area.start()]) not in (None, text[start: area.start()]):
         end = area.start()  # 云杉山 + 景区, 竹溪湖 + 片区: the area around a place is that place
@@ -956,6 +958,24 @@ def _class_word(name: str) -> str | None:
 def _generic(stem: str) -> bool:
     """A stem made only of generic modifiers (城市, 口袋, 老旧小) names a kind of place, not a place."""
     return stem in _GENERIC_MODIFIERS or bool(_generic_parts(stem))
+
+
+def _kinds_only(name: str) -> bool:
+    """Whether a name is two or more class words of two characters or more, with generic modifiers between them
+    (古镇 + 老街, 温泉 + 小镇): kinds of place listed, not a name. A road named after one (公园 + 大道) is a name."""
+    if name.endswith(("大道", "大街")):
+        return False
+    kinds, rest = 0, name
+    while rest:
+        head = next((w for w in CLASS_WORDS if len(w) >= 2 and rest.startswith(w)), None)
+        if head is None:
+            head = next((m for m in _MODIFIERS_LONGEST_FIRST if rest.startswith(m)), None) if kinds else None
+            if head is None:
+                return False  # a word of its own, or a modifier first (中 + 渡口码头 is a ferry's name)
+        else:
+            kinds += 1
+        rest = rest[len(head):]
+    return kinds >= 2
 
 
 def _generic_parts(stem: str) -> list[str]:
@@ -1168,6 +1188,8 @@ def refused(name: str, names: RegionNames, common_word=lambda word: False) -> st
     klass = _class_word(name)
     if _generic(name) or name in CLASS_WORDS:
         return "a common word"
+    if _kinds_only(name):
+        return "kinds of place run together (古镇 + 老街), not a name"
     if klass is not None and _generic(name[: -len(klass)]):
         return "a kind of place, not a name"
     if not _CJK.search(name) or len(name) > 20:
