@@ -556,6 +556,9 @@ def test_a_place_printed_after_another_citys_name_is_elsewhere():
     # a place named after another city is this city's (北京巷, 北京公园), and so is one named after it and this city
     assert refused("北京巷", names) is None and refused("北京公园", names) is None
     assert refused("北京青溪国际机场", names) is None
+    # but a port, a station, a university or a museum is where the city it is named after is
+    assert refused("北京港", names) == refused("北京南站", names) == refused("北京大学", names) == (
+        "a place in another province or city")
 
 
 def test_a_part_of_an_area_by_its_direction_is_no_place():
@@ -760,4 +763,9 @@ def test_kinds_of_place_run_together_are_no_name():
 def test_all_the_way_along_a_street_is_no_part_of_its_name(language):
     found = find(language, "届时市民可以从青溪区的云杉大街一路步行至竹溪公园。")
     assert "云杉大街" in found and "云杉大街一路" not in found
+
+
+def test_a_temple_s_gate_is_the_temple(language):
+    found = find(language, "青溪区的飞云寺山门前，游客排起长队。")
+    assert "飞云寺" in found and "飞云寺山门" not in found
 

@@ -164,6 +164,10 @@ _LOCATIVE_SUFFIXES = ("校园内", "校园", "校区内", "东北部", "西北�
 # with a one-character stem keeps it (新街口 is a name).
 _ENTRANCE = re.compile(r"(?<=[\u3400-\u9fff]{2}[巷村街路])口$")
 # A station's forecourt or side (青溪站站前广场, 青溪站东广场, 青溪站东) is the station.
+# Class words of places named after the unit they are in, never after another (别市 + 港 is that city's port)
+_NAMED_WHERE_THEY_ARE = frozenset({"港", "大学", "站", "火车站", "高铁站", "东站", "西站", "南站", "北站", "博物馆", "博物院"})
+# A temple's gate (…寺山门, …庙后门)
+_GATE_OF_A_TEMPLE = re.compile(r"(?<=[寺庙宫观祠])(?:山门|后门|正门|大门|侧门|东门|西门|南门|北门)$")
 # The area around a place, named after it (…山景区, …湖片区)
 _AREA_OF_A_PLACE = re.compile(r"(?<=[\u4e00-\u9fff]{2})(?:风景名胜区|旅游景区|风景区|景区|片区|旅游区)$")
 # A township printed before a place's name (松风镇 + 竹林村…): two to four characters and its suffix, a name after it
@@ -807,6 +811,9 @@ def _trim(text: str, start: int, end: int, names: RegionNames) -> tuple[int, int
         end -= 1
     if text.startswith(("一路", "一街"), end - 2) and _class_word(text[start: end - 2]) not in (None, text[start: end - 2]):
         end -= 2  # 从云杉大街 + 一路步行, 与云杉大街 + 一街之隔: all the way, one street away
+    gate = _GATE_OF_A_TEMPLE.search(text, start, end)
+    if gate is not None and gate.start() - start >= 2:
+        end = gate.start()  # 云杉寺 + 山门: a temple's gate is where the temple is
     area = _AREA_OF_A_PLACE.search(text, start, end)
     if area is not None and _class_word(text[start: area.start()]) not in (None, text[start: area.start()]):
         end = area.start()  # 云杉山 + 景区, 竹溪湖 + 片区: the area around a place is that place
@@ -1154,10 +1161,11 @@ def refused(name: str, names: RegionNames, common_word=lambda word: False) -> st
         return "figure of speech"  # 发展之路, 创新之城; a proper name before 之 stays a name (青溪之眼)
     if name in names.region or name in names.elsewhere:
         return "an administrative unit, not a place in the region"
-    unit = next((u for u in _by_length(names.outside_prefixes) if name.startswith(u) and len(name) - len(u) >= 2), None)
-    if unit is not None and not name[len(unit):].startswith((*CLASS_WORDS, *names.region)):
-        # 别省 + 某湖, 别市 + 某岛: a place of another unit; but a place named after one (别市 + 路, 别市 + 公园), or
-        # after it and the region (别市 + 青溪 + 国际机场), is not
+    unit = next((u for u in _by_length(names.outside_prefixes) if name.startswith(u) and len(name) > len(u)), None)
+    rest = name[len(unit):] if unit is not None else ""
+    if rest in _NAMED_WHERE_THEY_ARE or len(rest) >= 2 and not rest.startswith((*CLASS_WORDS, *names.region)):
+        # 别省 + 某湖, 别市 + 某岛, 别市 + 港: a place of another unit; but a place named after one (别市 + 路, 别市 +
+        # 公园), or after it and the region (别市 + 青溪 + 国际机场), is not
         return "a place in another province or city"
     if name in names.districts and name not in names.district_names.values():
         # a district's short form never printed in full: the river, hill or old name it comes from (青溪 of 青溪区)
