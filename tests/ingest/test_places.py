@@ -769,3 +769,8 @@ def test_a_temple_s_gate_is_the_temple(language):
     found = find(language, "青溪区的飞云寺山门前，游客排起长队。")
     assert "飞云寺" in found and "飞云寺山门" not in found
 
+
+def test_a_theme_park_or_a_market_may_end_in_world(language):
+    found = find(language, "青溪区的云杉花卉世界占地约一万亩，把城市和江水隔成了两个世界。")
+    assert "云杉花卉世界" in found and not any(name.endswith("两个世界") for name in found)
+
