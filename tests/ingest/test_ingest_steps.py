@@ -104,15 +104,15 @@ FIGURES_PAGE = """中国城市报
 
 本报记者 林一舟
 
-一、“1200年”与“7公里”：把文脉留在江边
+一、“800年”与“5公里”：把老街还给居民
 
-“1200年”，是竹溪书院的年龄。书院坐落在青螺山上，三面环水。
+“800年”，是竹溪书院的年龄。书院坐落在青螺山上，三面环水。
 
 园区一家企业的研发主管，是云杉大学毕业的本地人。行业主管部门说，园区今年新招了四十名研发人员。
 
-二、“19公顷”：让绿意走进家门
+二、“12公顷”：让公园走进社区
 
-“19公顷”，是竹溪公园的面积，公园去年完成了提质改造。
+“12公顷”，是竹溪公园的面积，公园去年完成了提质改造。
 
 ▲竹溪公园的荷塘。资料图片
 """
@@ -120,7 +120,7 @@ FIGURES_PAGE = """中国城市报
 
 def test_figure_headings_running_text_with_furniture_words_and_archive_credits(language):
     article = clean_article(FIGURES_PAGE, language)
-    assert [s.heading.text for s in article.sections] == ["一、“1200年”与“7公里”：把文脉留在江边", "二、“19公顷”：让绿意走进家门"]
+    assert [s.heading.text for s in article.sections] == ["一、“800年”与“5公里”：把老街还给居民", "二、“12公顷”：让公园走进社区"]
     # 主管 marks a masthead line (人民日报社主管), not a sentence that mentions an office's director
     assert any("云杉大学" in p.text for p in article.sections[0].paragraphs)
     assert [(c.caption, c.credit) for c in article.captions] == [("▲竹溪公园的荷塘。", "资料图片")]

@@ -40,7 +40,7 @@ _DATELINE = re.compile(r"(?P<y>20\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{
 _PUBLISHER = re.compile(r"出版\s*[:：]\s*(?P<paper>[\u4e00-\u9fff]{2,12}?报)社?")
 _FULLWIDTH_SPACE = re.compile(r"[\u3000\u00a0]+")
 _HEADING_MAX = 30
-# 一、汉口…, 二、“1200年”与…: a figure only inside quotes (1.5亿元… is a sentence)
+# 一、汉口…, 二、“800年”与…: a figure only inside quotes (1.5亿元… is a sentence)
 _NUMBERED_HEADING = re.compile(r"^(?:[一二三四五六七八九十]{1,3}|\d{1,2})\s*[、.．]\s*(?:[“‘「《\"][\u3400-\u9fff0-9]|[\u3400-\u9fff])")
 _NEAR_DUPLICATE = 0.9
 

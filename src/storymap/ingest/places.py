@@ -454,7 +454,7 @@ def sequence_candidates(text: str, spans: list[tuple[int, int, float]], names: R
     """The sequence model's spans, with the chain that sets them cut off (松风区 + 飞云路, 枫林街道 + 竹溪村), so
     they match the names the other sources propose without it: each is evidence (kind "sequence"); one the
     model is sure of (``SEQUENCE_NAME_CONFIDENCE``) is a name too (kind "read"), and so is one it reads at even odds
-    that ends in a strong class word (kind "read shape": 御窑 + 博物馆, which the analyser reads as a common noun), but
+    that ends in a strong class word (kind "read shape": 御风 + 博物馆, which the analyser reads as a common noun), but
     that one must pass every filter a rule's name passes."""
     found = []
     for start, end, sure in spans:
@@ -642,7 +642,7 @@ def _candidates(text: str, tokens: list[Token], names: RegionNames, full_forms: 
 def second_opinion(text: str, language: Language) -> list[Token]:
     """The dictionary tokenizer's (jieba's) place words of three characters or more that end in a class word: where
     it and the place tagger split a name differently (深 + 霞湖 for one, 深霞湖 for the other), both spans are
-    candidates and the longest wins (:func:`choose`). Not across 的 or from a function word on (的 + 园博苑)."""
+    candidates and the longest wins (:func:`choose`). Not across 的 or from a function word on (的 + 云杉苑)."""
     return [t for t in language.tokens(text) if t.flag in ("ns", "nt") and len(t.word) >= 3 and _class_word(t.word)
             and "的" not in t.word and t.word[0] not in _STOP_WORDS]
 
@@ -678,7 +678,7 @@ def dictionary_candidates(text: str, boundaries: set[int], names: RegionNames, f
             if short and (not _whole_word(text, start, end, boundaries) or (start, end) in not_names):
                 continue  # 青溪 + 河; or a dynasty, a person, a verb the analyser reads (西夏 + 时期)
             if start not in boundaries and end not in boundaries:
-                continue  # a long form across two words (湖南 + 县域 is no 南县)
+                continue  # a long form across two words (浙江 + 县域 is no 江县)
             if any(s <= start and end <= e and (e - s > end - start or flag == "nz") for s, e, flag in common_nouns):
                 continue
             # a district named after a landmark (松风山区 after 松风山): the short form alone is the landmark
@@ -979,7 +979,7 @@ def _kinds_only(name: str) -> bool:
         if head is None:
             head = next((m for m in _MODIFIERS_LONGEST_FIRST if rest.startswith(m)), None) if kinds else None
             if head is None:
-                return False  # a word of its own, or a modifier first (中 + 渡口码头 is a ferry's name)
+                return False  # a word of its own, or a modifier first (新 + 渡口码头 is a ferry's name)
         else:
             kinds += 1
         rest = rest[len(head):]
@@ -1108,7 +1108,7 @@ def _keep(candidate: Candidate, text: str, names: RegionNames, common_word,
     if not why.startswith("a kind of place") or flag is None or klass is None:
         return False
     parts = _generic_parts(name[: -len(klass)])
-    # 大 + 南 + 路, 老 + 西 + 门: a direction, with at most an age or a size before it, is how old streets and gates
+    # 大 + 东 + 巷, 老 + 北 + 门: a direction, with at most an age or a size before it, is how old streets and gates
     # are named
     return (flag == "nt" and name.endswith(_FACILITY_WORDS)) or (
         any(p in _DIRECTIONS for p in parts) and all(p in _DIRECTIONS or p in _DESCRIPTIVE for p in parts))
@@ -1371,7 +1371,7 @@ def _common_words(text: str, common_word) -> bool:
 
 def _best_district_mention(mentions: list[Mention]) -> Mention | None:
     """The mention whose district a place takes: the strongest evidence; among equals, the district most of them
-    give, then the first in the text (东塔 … 大祥区 once, 双清区 … 东塔公园 twice: 双清区)."""
+    give, then the first in the text (云杉塔 … 松风区 once, 青溪区 … 云杉塔公园 twice: 青溪区)."""
     read = [m for m in mentions if m.district]
     if not read:
         return None
