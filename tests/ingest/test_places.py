@@ -19,6 +19,7 @@ from storymap.ingest.places import (
     Passage,
     attribute_district,
     choose,
+    choose_names,
     credit_district,
     description,
     EVIDENCE_THRESHOLD,
@@ -57,7 +58,8 @@ def find(language, *paragraphs, section=0):
 
 
 def test_region_names_long_and_short_forms_townships_and_the_world_outside():
-    assert NAMES.districts == {"青溪区": "990101", "青溪": "990101", "松风区": "990102", "松风": "990102"}
+    # 青溪 alone is the city 青溪市, as a reader takes it, not its district 青溪区
+    assert NAMES.districts == {"青溪区": "990101", "松风区": "990102", "松风": "990102"}
     assert NAMES.townships["枫林街道"] == "990102" and NAMES.townships["枫林"] == "990102"
     assert "松风镇" in NAMES.townships and "松风" not in NAMES.townships  # a district's short form stays the district's
     assert NAMES.region == ("青溪市", "青溪") and "北京" in NAMES.elsewhere
@@ -648,7 +650,8 @@ def test_a_description_run_into_a_name_is_that_name(language):
 
 
 def test_a_thing_named_after_a_district_is_no_place(language):
-    assert refused("青溪黄酒", NAMES, language.common_word) == "a thing named after a district (…蜜橘, …黄酒), not a place"
+    assert refused("青溪黄酒", NAMES, language.common_word) == "a thing named after a district or the city (…蜜橘, …黄酒), not a place"
+    assert refused("松风黄酒", NAMES, language.common_word) is not None
     assert refused("松风区大蒜", NAMES, language.common_word) is not None
     assert refused("青溪公园", NAMES, language.common_word) is None  # a place named after its district
 
@@ -774,3 +777,42 @@ def test_a_theme_park_or_a_market_may_end_in_world(language):
     found = find(language, "青溪区的云杉花卉世界占地约一万亩，把城市和江水隔成了两个世界。")
     assert "云杉花卉世界" in found and not any(name.endswith("两个世界") for name in found)
 
+
+
+def test_a_county_named_like_its_city_is_not_read_from_the_citys_name(language):
+    # 青溪 alone is the city: a reader of "青溪人" thinks of 青溪市, not of its county 青溪县
+    names = region_names("青溪市", [("990101", "青溪县"), ("990102", "松风区")], [], [])
+    assert "青溪" not in names.districts and names.districts["青溪县"] == "990101"
+    passages = [Passage("p-1", "每到周末，青溪人都去云杉公园散步。", 0), Passage("p-2", "云杉公园在松风区。", 0),
+                Passage("p-3", "青溪县的竹林村种满了茶。", 1)]
+    found = {p.name: p for p in find_places(passages, names, language)}
+    assert found["云杉公园"].district == "990102"
+
+
+def test_a_place_after_another_citys_name_and_de_is_that_citys(language):
+    names = region_names("青溪市", [*DISTRICTS, ("990103", "鹤丰县")], [], TOWNSHIPS, {"北京", "北京市", "城区", "丰县"},
+                         {"北京", "北京市", "城区", "丰县"})
+    found = {p.name for p in find_places([Passage("p-1", (
+        "比起北京的飞云公园，松风区的云杉公园小一些。位于城区的竹林公园常有游人，鹤丰县的白鹭湖也是。"), 0)], names, language)}
+    assert "云杉公园" in found and "飞云公园" not in found
+    assert "竹林公园" in found  # 城区, the name of a district elsewhere, is a common word
+    assert "白鹭湖" in found  # 鹤丰县 of this city ends like 丰县 of another province
+
+
+def test_a_name_does_not_begin_inside_a_listed_short_name():
+    # the analyser cut a township's short name (鹿鸣湖 of 鹿鸣湖街道) and a rule's name begins after its first character
+    text = "鹿鸣湖文化名人旧址"
+    chosen = choose_names([Candidate(0, 3, "township", "990101"), Candidate(1, 9, "named")], text)
+    assert [(c.start, c.end) for c in chosen] == [(0, 9)]
+    # a full form ends a chain: what begins inside it (镇 + 竹林村) is no name of its own
+    text = "松风镇竹林村"
+    chosen = choose_names([Candidate(0, 3, "township", "990102"), Candidate(2, 6, "landmark"),
+                           Candidate(3, 6, "landmark")], text)
+    assert (0, 6) not in [(c.start, c.end) for c in chosen]
+
+
+def test_the_sequence_model_gives_back_a_lost_first_character_but_not_a_verb():
+    assert [(c.start, c.end) for c in choose_names([Candidate(1, 3, "named"), Candidate(0, 3, "read")], "深秀湖")] == [
+        (0, 3)]
+    chosen = choose_names([Candidate(2, 5, "named"), Candidate(0, 5, "read")], "参观云杉陵")
+    assert [(c.start, c.end) for c in chosen] == [(2, 5)]

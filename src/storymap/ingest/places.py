@@ -316,13 +316,14 @@ def region_names(region_name_zh: str, districts, gazetteer_entries, townships=()
     and ``district_code``, ``elsewhere`` names of administrative units outside
     the region, ``outside_prefixes`` those of them whose name before a place's sets the place outside.
     """
+    region = tuple(n for n in (region_name_zh, _short_form(region_name_zh, _ADMIN_SUFFIXES)) if n)
     by_name: dict[str, str] = {}
     for code, name in districts:
         by_name[name] = code
         short = _short_form(name, _ADMIN_SUFFIXES)
-        if short:
+        # a county named like its city (松风县 of 松风市): the bare name is the city, as a reader takes it
+        if short and short not in region:
             by_name.setdefault(short, code)
-    region = tuple(n for n in (region_name_zh, _short_form(region_name_zh, _ADMIN_SUFFIXES)) if n)
     gazetteer = {}
     for entry in gazetteer_entries:
         for name in entry.names:
@@ -371,7 +372,7 @@ def find_places(passages: list[Passage], names: RegionNames, language: Language,
     """Every place the passages name, in order of first mention, each with its district and evidence.
 
     ``model`` is the learned sequence model: a name it reads too has one more piece of evidence, and a name it
-    is sure of is a candidate where no other source proposes one (:func:`_choose_names`)."""
+    is sure of is a candidate where no other source proposes one (:func:`choose_names`)."""
     simplified = {p.key: language.simplified(p.text) for p in passages}
     full_forms = {code for code, name in names.district_names.items() if any(name in t for t in simplified.values())}
     first = []
@@ -386,11 +387,11 @@ def find_places(passages: list[Passage], names: RegionNames, language: Language,
                                                second_opinion(text, language)), *from_model]
                       if _passes_filters(c, text, tokens, names, language, (c.start, c.end) in sure)]
         first.append((passage, text, tokens, candidates))
-    known = echo_names([(text, _choose_names(candidates, text)) for _, text, _, candidates in first], names)
+    known = echo_names([(text, choose_names(candidates, text)) for _, text, _, candidates in first], names)
     read = []
     for passage, text, tokens, candidates in first:
         candidates = candidates + echo_candidates(text, tokens, known)
-        read.append((passage, text, candidates, _choose_names(candidates, text)))
+        read.append((passage, text, candidates, choose_names(candidates, text)))
     # the districts each section names, in order, for places whose paragraph names none
     section_districts: dict[int, list[tuple[int, str]]] = {}
     for order, (passage, _text, _candidates_, chosen) in enumerate(read):
@@ -421,12 +422,13 @@ def find_places(passages: list[Passage], names: RegionNames, language: Language,
     return places
 
 
-def _choose_names(candidates: list[Candidate], text: str) -> list[Candidate]:
+def choose_names(candidates: list[Candidate], text: str) -> list[Candidate]:
     """The names among the candidates (:func:`choose`). The sequence model's spans are evidence; the ones it reads
     as names (kinds "read", "read shape") are names where no other source proposes one: they fill gaps, and they give back
     the one or two first characters a rule's name lost to the word before it, never cut a name the rules
     found."""
-    chosen = choose([c for c in candidates if c.kind not in _MODEL_KINDS])
+    rules = [c for c in candidates if c.kind not in _MODEL_KINDS]
+    chosen = choose(rules + _from_listed_start(rules, text))
     for read in (c for c in candidates if c.kind in ("read", "read shape")):
         cut = _cut_at_its_start(read, chosen, text)
         if cut is not None:
@@ -436,10 +438,20 @@ def _choose_names(candidates: list[Candidate], text: str) -> list[Candidate]:
     return sorted(chosen + choose(gaps), key=lambda c: c.start)
 
 
+def _from_listed_start(candidates: list[Candidate], text: str) -> list[Candidate]:
+    """Names that begin inside a listed short name (a township's, a district's) and run past it, given back the
+    listed name's start: the analyser cut the listed name (向 + 阳湖 of a township named 向阳湖), and a name does not
+    begin in the middle of another. A full form (松风镇) ends a chain: what begins inside it is no name (镇 + 竹林村)."""
+    listed = [c for c in candidates if c.kind in _TRUSTED_KINDS
+              and not text.endswith(_ADMIN_SUFFIXES + _TOWNSHIP_SUFFIXES, c.start, c.end)]
+    return [Candidate(listed_name.start, c.end, c.kind) for c in candidates if c.kind not in _TRUSTED_KINDS
+            for listed_name in listed if listed_name.start < c.start < listed_name.end < c.end]
+
+
 def _cut_at_its_start(read: Candidate, chosen: list[Candidate], text: str) -> Candidate | None:
     """The rules' name that a span the sequence model is sure of restores the start of: the analyser split its
     first one or two characters off as a word of their own (深 + 秀湖, 拟 + 岘台, 衡阳 + 松木经济开发区). Not a
-    name from the region's lists, nor across 的."""
+    name from the region's lists, nor across 的, nor a verb that goes there (参观)."""
     overlapping = [k for k in chosen if k.start < read.end and read.start < k.end]
     if len(overlapping) != 1:
         return None
@@ -447,6 +459,8 @@ def _cut_at_its_start(read: Candidate, chosen: list[Candidate], text: str) -> Ca
     restored = text[read.start: name.start]
     if name.end != read.end or not 1 <= len(restored) <= 2 or "的" in restored or name.kind in _TRUSTED_KINDS:
         return None
+    if _FRAME_BEFORE.search(restored):
+        return None  # 参观 + 云杉陵: the verb that goes to a place is no part of its name
     return name
 
 
@@ -1072,6 +1086,23 @@ def in_saying(candidate: Candidate, text: str, tokens: list[Token]) -> bool:
 
 # --- 2. filters ---------------------------------------------------------
 
+def _after_unit_elsewhere(text: str, start: int, names: RegionNames, common_word) -> bool:
+    """Whether the name at ``start`` follows a unit outside the region (别省 + 某山, 别市的 + 某街); not the tail of
+    one of the region's own districts (宜丰县 is no 丰县 of another province), nor, before 的, a unit's name that is
+    a common word (城区的)."""
+    own = [name for name in names.districts if len(name) > 2]
+    for unit in names.outside_prefixes:
+        for unit_end in (start, start - 1 if text.startswith("的", start - 1) else None):
+            if unit_end is None or not text.endswith(unit, 0, unit_end):
+                continue
+            if unit_end != start and common_word(unit):
+                continue
+            if any(len(name) > len(unit) and text.endswith(name, 0, unit_end) for name in own):
+                continue
+            return True
+    return False
+
+
 def tagged_whole(tokens: list[Token]) -> dict[tuple[int, int], str]:
     """The spans the analyser tags whole as a place or an organisation, with the tag."""
     return {(t.start, t.end): t.flag for t in tokens if t.flag in ("ns", "nt")}
@@ -1089,8 +1120,8 @@ def _keep(candidate: Candidate, text: str, names: RegionNames, common_word,
             text[candidate.start: candidate.end]) in (None, *_WEAK_CLASS_WORDS):
         return False  # 区农业农村 + 局, …文化广电 + 和旅游局: the start of an office's name (a university's 党委
         # leaves it a place)
-    if any(text.endswith(unit, 0, candidate.start) for unit in names.outside_prefixes):
-        return False  # 来自别省 + 某山: a place of another province or city
+    if _after_unit_elsewhere(text, candidate.start, names, common_word):
+        return False  # 来自别省 + 某山, 别市的 + 某街: a place of another province or city
     before = text[max(0, candidate.start - 12): candidate.start]
     if (_INDEFINITE.search(before) and not _RELATION.search(before)) or _INDEFINITE_NAME.match(text, candidate.start):
         return False  # 一条依崖而建的步道老街, 从一片城中村: a kind of place said of another, not a name
@@ -1171,10 +1202,11 @@ def refused(name: str, names: RegionNames, common_word=lambda word: False) -> st
     if name in names.districts and name not in names.district_names.values():
         # a district's short form never printed in full: the river, hill or old name it comes from (青溪 of 青溪区)
         return "the short form of a district the text does not name"
-    after = next((d for d in _by_length(frozenset(names.districts)) if name.startswith(d) and len(name) > len(d)), None)
+    after = next((d for d in _by_length(frozenset(names.districts) | frozenset(names.region))
+                  if name.startswith(d) and len(name) > len(d)), None)
     if (after is not None and _class_word(name) is None and name not in names.townships
             and not name.endswith(_TOWNSHIP_SUFFIXES + _ADMIN_SUFFIXES) and common_word(name[len(after):])):
-        return "a thing named after a district (…蜜橘, …黄酒), not a place"
+        return "a thing named after a district or the city (…蜜橘, …黄酒), not a place"
     if name[0] in _COUNT_CHARS and len(name) <= 3 and _counted(name.lstrip(_COUNT_CHARS), common_word):
         return "a count (三村, 两岸), not a name"
     if name.endswith(_LINEAR) and name not in names.gazetteer:
@@ -1343,7 +1375,8 @@ def attribute_district(candidate: Candidate, chosen: list[Candidate], candidates
         return candidate.district, "township"
     # a district printed after the name, past a clause's end (游云杉古城、看飞云楼，下午再去松风县的…), sets the
     # scene for what follows it, not for the name: as often wrong as right on the dev pages
-    districts = [d for d in districts if not _sets_a_later_scene(d, candidate, chosen, sentence_end, text)]
+    districts = [d for d in districts if not _sets_a_later_scene(d, candidate, chosen, sentence_end, text)
+]
     in_sentence = [d for d in districts if sentence_start <= d.start < sentence_end]
     codes = {d.district for d in in_sentence}
     if len(codes) == 1:
