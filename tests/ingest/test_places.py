@@ -22,6 +22,7 @@ from storymap.ingest.places import (
     choose_names,
     credit_district,
     description,
+    district_named_in,
     EVIDENCE_THRESHOLD,
     EVIDENCE_WEIGHTS,
     evidence_score,
@@ -816,3 +817,14 @@ def test_the_sequence_model_gives_back_a_lost_first_character_but_not_a_verb():
         (0, 3)]
     chosen = choose_names([Candidate(2, 5, "named"), Candidate(0, 5, "read")], "参观云杉陵")
     assert [(c.start, c.end) for c in chosen] == [(2, 5)]
+
+
+def test_a_facility_named_after_the_city_and_a_district_is_that_districts():
+    assert district_named_in("松风国际机场", NAMES, {"990102"}) == "990102"
+    assert district_named_in("青溪松风国际机场", NAMES, {"990102"}) == "990102"  # the city's name first: 青溪 + 松风
+    assert district_named_in("青溪松风国际机场", NAMES, set()) is None  # 松风区 never printed in full
+
+
+def test_the_rail_line_before_a_station_is_no_part_of_its_name(language):
+    found = find(language, "松风区的变化也体现在交通上。京沪高铁青溪东站开通以来，到北京最快只需两小时。")
+    assert "青溪东站" in found and not any(name.startswith("京沪") for name in found)

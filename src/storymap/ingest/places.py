@@ -501,6 +501,7 @@ def district_named_in(name: str, names: RegionNames, full_forms: set[str]) -> st
     other district's form is in the name."""
     if name.endswith(_LINEAR):
         return None
+    name = next((name[len(city):] for city in names.region if name.startswith(city)), name)  # 青溪 + 松风国际机场
     inside = {code: form for form, code in names.districts.items()
               if code in full_forms and form != names.district_names[code] and len(form) >= 2 and form in name}
     # a name with two districts' forms in it (青溪大学松风校区) is not named after either
@@ -801,6 +802,10 @@ def object_cut(word: str, common_word) -> str:
     return word
 
 
+# A rail line's name (京沪高铁, 城际铁路, 地铁2号线) printed before a station's.
+_LINE_BEFORE_STATION = re.compile(r"[\u4e00-\u9fff]{0,4}?(?:高铁|城际|铁路|地铁\d*号线|\d+号线)")
+
+
 def _trim(text: str, start: int, end: int, names: RegionNames) -> tuple[int, int]:
     """Cut a district's or a township's name off the front (松江区佘山: the district is a chain, not part of the name) and a
     locative word off the end (青溪河畔). The city's own name stays: it is often part of the proper name
@@ -809,6 +814,9 @@ def _trim(text: str, start: int, end: int, names: RegionNames) -> tuple[int, int
         if text.startswith(prefix, start) and end - start - len(prefix) >= 2:
             start += len(prefix)
             break
+    line = _LINE_BEFORE_STATION.match(text, start, end)
+    if line is not None and end - line.end() >= 3 and text.endswith(("站", "机场"), start, end):
+        start = line.end()  # 京沪高铁 + 青溪东站: the line a station is on is no part of its name
     township = _TOWNSHIP_CHAIN.match(text, start, end)
     if township is not None and text[township.end(): end] not in CLASS_WORDS:
         start = township.end()  # 松风镇竹林村云杉故居: the town is the chain; but 松风镇 + 中学 is the town's school
