@@ -828,3 +828,10 @@ def test_a_facility_named_after_the_city_and_a_district_is_that_districts():
 def test_the_rail_line_before_a_station_is_no_part_of_its_name(language):
     found = find(language, "松风区的变化也体现在交通上。京沪高铁青溪东站开通以来，到北京最快只需两小时。")
     assert "青溪东站" in found and not any(name.startswith("京沪") for name in found)
+
+
+def test_a_terrace_a_kiln_a_pass_are_class_words_but_not_as_the_end_of_a_common_word(language):
+    found = find(language, "在松风区，云杉台始建于明代，登台可望全城。", "松风区的飞云观香火不断，游客常在观江平台拍照。")
+    assert "云杉台" in found and "飞云观" in found
+    assert refused("观江平台", NAMES, language.common_word) == refused("露天煤矿", NAMES, language.common_word) == (
+        "a kind of place, not a name")

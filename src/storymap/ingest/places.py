@@ -59,6 +59,9 @@ from .sequence import SequenceModel, character_features
 _ADMIN_SUFFIXES = ("新区", "自治县", "自治旗", "区", "县", "市", "旗")
 _TOWNSHIP_SUFFIXES = ("街道", "镇", "乡")
 # A proper name ending in one of these is a place (longest first where one ends another).
+# Class characters that end many a common word too (平台, 煤矿, 海关): a name ends in them only where they are not
+# that word's end: a Taoist temple, a kiln, a mine, a hall, a terrace, a pass, a tomb.
+_ENDS_OF_COMMON_WORDS = frozenset("观窑矿殿台关墓")
 CLASS_WORDS = tuple(sorted({
     "公园", "湿地", "湿地公园", "森林公园", "郊野公园", "遗址公园", "小镇", "古镇", "古城", "遗址", "新城", "社区",
     "未来社区", "老街", "直街", "步行街", "历史文化街区", "街区", "巷子", "胡同", "里弄", "桥", "大桥", "岛", "湖",
@@ -76,6 +79,7 @@ CLASS_WORDS = tuple(sorted({
     "夜市", "窑址", "城址", "峰", "岭", "峡", "洞", "岩", "潭", "礁", "庵", "枢纽",
     "陈列馆", "文化馆", "艺术馆", "档案馆", "天文馆", "海洋馆", "水族馆", "规划馆", "展示馆", "音乐厅", "会堂",
     "礼堂", "公馆", "旧址群", "遗址群", "建筑群", "度假村", "峡谷",
+    *_ENDS_OF_COMMON_WORDS,
     "世界",  # a theme park's or a market's (…欢乐世界, …花卉世界)
 }, key=len, reverse=True))
 _CLASS_WORD_SET = frozenset(CLASS_WORDS)
@@ -99,7 +103,7 @@ _WEAK_CLASS_WORDS = {"中心", "空间", "城", "站", "门", "楼", "池", "滩
                      "市场", "工厂", "厂", "片区", "街区", "小区", "新城", "基地", "园区", "广场", "湖", "岛", "桥",
                      "路", "街", "村", "大道", "大街", "巷", "弄", "实验室", "书店", "园", "超市",
                      "庙", "陵", "泉", "坛", "苑", "亭", "洲", "堤", "府",
-                     "坝", "峰", "岭", "峡", "洞", "岩", "潭", "礁", "庵", "世界"}
+                     "坝", "峰", "岭", "峡", "洞", "岩", "潭", "礁", "庵", "世界", *_ENDS_OF_COMMON_WORDS}
 # Metaphors of the genre that only look like places (a city's 后花园, 会客厅, 名片, 发展之路).
 FIGURES_OF_SPEECH = frozenset({
     "后花园", "会客厅", "客厅", "桥头堡", "试验田", "排头兵", "大本营", "主阵地", "主战场",
@@ -1241,6 +1245,8 @@ def refused(name: str, names: RegionNames, common_word=lambda word: False) -> st
         return "kinds of place run together (古镇 + 老街), not a name"
     if klass is not None and _generic(name[: -len(klass)]):
         return "a kind of place, not a name"
+    if klass in _ENDS_OF_COMMON_WORDS and len(name) > 2 and common_word(name[-2:]) and name[-2:] not in CLASS_WORDS:
+        return "a kind of place, not a name"  # 观江 + 平台, 露天 + 煤矿: the common word, not the class character, ends it
     if not _CJK.search(name) or len(name) > 20:
         return "not a name"
     city = next((r for r in names.region if name.startswith(r)), None)
