@@ -835,3 +835,16 @@ def test_a_terrace_a_kiln_a_pass_are_class_words_but_not_as_the_end_of_a_common_
     assert "云杉台" in found and "飞云观" in found
     assert refused("观江平台", NAMES, language.common_word) == refused("露天煤矿", NAMES, language.common_word) == (
         "a kind of place, not a name")
+
+
+def test_a_township_where_a_scene_is_set_is_a_place(language):
+    found = find(language, "清晨，松风区枫林街道一处老小区里，居民们在树下下棋。")
+    assert "枫林街道" in found
+    found = find(language, "松风区枫林街道推动老旧小区改造，居民们很满意。")
+    assert "枫林街道" not in found  # the subdistrict's office acts: an administrative area, not a place
+
+
+def test_a_listed_township_named_like_a_common_word_is_its_name(language):
+    names = region_names("青溪市", DISTRICTS, [], [*TOWNSHIPS, Township("江边街道", "990101")])
+    assert refused("江边街道", names, language.common_word) is None
+    assert refused("江边街道", NAMES, language.common_word) == "a common word"  # not in that region's list

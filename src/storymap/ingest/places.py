@@ -565,6 +565,10 @@ def credit_district(credit: str | None, names: RegionNames) -> str | None:
     return codes.pop() if len(codes) == 1 else None
 
 
+# Words after a township that set a scene in it (一处老小区, 一带) or describe it as a place (是…片区之一).
+_SCENE_IN_IT = re.compile(r"(?:的)?一(?:处|带|条|个)|是")
+
+
 def administrative_context(township: Candidate, text: str, chosen: list[Candidate]) -> bool:
     """Whether a township is printed only as the administrative setting of another place, not as a place:
     setting the scene of a place its sentence names (在松风镇，云杉古镇…), a town owning a place (松风镇的云杉古镇),
@@ -574,6 +578,8 @@ def administrative_context(township: Candidate, text: str, chosen: list[Candidat
     starts = {c.start for c in chosen if c is not township}
     end = township.end
     name = text[township.start: end]
+    if name.endswith(_TOWNSHIP_SUFFIXES) and _SCENE_IN_IT.match(text, end):
+        return False  # 枫林街道一处老小区里, 枫林街道是老城最密的片区之一: the scene is there
     before = [c for c in chosen if c.end == township.start and c.kind == "district"]
     opening = before[0].start if before else township.start  # 在青溪区松风镇，…
     at = text[max(0, opening - 1): opening] == "在"
@@ -1239,8 +1245,8 @@ def refused(name: str, names: RegionNames, common_word=lambda word: False) -> st
     if name.endswith("城") and name[:-1] in names.district_names.values() and name[:-1].endswith("县"):
         return "a county's town (松风县城): the county, not a place in it"
     klass = _class_word(name)
-    if _generic(name) or name in CLASS_WORDS:
-        return "a common word"
+    if (_generic(name) or name in CLASS_WORDS) and not (name in names.townships and name.endswith(_TOWNSHIP_SUFFIXES)):
+        return "a common word"  # but a township of the region's list is its name (a subdistrict named 江边街道)
     if _kinds_only(name):
         return "kinds of place run together (古镇 + 老街), not a name"
     if klass is not None and _generic(name[: -len(klass)]):
