@@ -848,3 +848,9 @@ def test_a_listed_township_named_like_a_common_word_is_its_name(language):
     names = region_names("青溪市", DISTRICTS, [], [*TOWNSHIPS, Township("江边街道", "990101")])
     assert refused("江边街道", names, language.common_word) is None
     assert refused("江边街道", NAMES, language.common_word) == "a common word"  # not in that region's list
+
+
+def test_a_category_printed_before_a_name_in_apposition_is_no_part_of_it(language):
+    assert "云杉寺" in find(language, "松风区城北的古刹云杉寺，晨钟暮鼓。")
+    assert "青林殿" in find(language, "松风区有一座明代木构建筑青林殿，殿顶藻井层层叠叠。")
+    assert "云杉陵" in find(language, "游客来到松风区，参观世界文化遗产云杉陵。")

@@ -816,6 +816,11 @@ def object_cut(word: str, common_word) -> str:
 _LINE_BEFORE_STATION = re.compile(r"[\u4e00-\u9fff]{0,4}?(?:高铁|城际|铁路|地铁\d*号线|\d+号线)")
 
 
+# A category a name is set in apposition to (千年古刹 + 云杉寺, 木构建筑 + 竹溪殿, 世界文化遗产 + 松风陵): what the place
+# is, printed before its name.
+_APPOSITION = re.compile(r"[\u4e00-\u9fff]{0,4}?(?:古刹|名刹|建筑|遗产|古迹|名胜|地标|景点|胜地)")
+
+
 def _trim(text: str, start: int, end: int, names: RegionNames) -> tuple[int, int]:
     """Cut a district's or a township's name off the front (松江区佘山: the district is a chain, not part of the name) and a
     locative word off the end (青溪河畔). The city's own name stays: it is often part of the proper name
@@ -827,6 +832,10 @@ def _trim(text: str, start: int, end: int, names: RegionNames) -> tuple[int, int
     line = _LINE_BEFORE_STATION.match(text, start, end)
     if line is not None and end - line.end() >= 3 and text.endswith(("站", "机场"), start, end):
         start = line.end()  # 京沪高铁 + 青溪东站: the line a station is on is no part of its name
+    category = _APPOSITION.match(text, start, end)
+    if category is not None and _class_word(text[category.end(): end]) not in (None, text[category.end(): end]) \
+            and end - category.end() >= 3:
+        start = category.end()  # 千年古刹 + 云杉寺: the category is what the place is, not its name
     township = _TOWNSHIP_CHAIN.match(text, start, end)
     if township is not None and text[township.end(): end] not in CLASS_WORDS:
         start = township.end()  # 松风镇竹林村云杉故居: the town is the chain; but 松风镇 + 中学 is the town's school
