@@ -187,6 +187,7 @@ def test_a_two_character_stem_is_the_area_a_place_is_named_after(language):
 @pytest.mark.parametrize("name, why", [
     ("青溪河", "a line on the map"),
     ("云杉渠", "a line on the map"),
+    ("云杉大道", "a line on the map"),  # an avenue runs across the city: no point on the map
     ("三村", "a count"),
     ("文旅部门", "an organisation"),
     ("北京", "an administrative unit"),
@@ -762,7 +763,7 @@ def test_the_area_around_a_place_is_that_place(language):
 
 def test_kinds_of_place_run_together_are_no_name():
     assert refused("古镇老街", NAMES) == refused("温泉小镇", NAMES) == "kinds of place run together (古镇 + 老街), not a name"
-    assert refused("公园路", NAMES) is None and refused("公园大道", NAMES) is None  # roads named after a park
+    assert refused("公园路", NAMES) is None and refused("公园大街", NAMES) is None  # streets named after a park
     assert refused("新渡口码头", NAMES) != "kinds of place run together (古镇 + 老街), not a name"  # 新渡口 is a name
 
 
