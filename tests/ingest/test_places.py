@@ -188,6 +188,7 @@ def test_a_two_character_stem_is_the_area_a_place_is_named_after(language):
     ("青溪河", "a line on the map"),
     ("云杉渠", "a line on the map"),
     ("云杉大道", "a line on the map"),  # an avenue runs across the city: no point on the map
+    ("滨海旅游公路", "a line on the map"),
     ("三村", "a count"),
     ("文旅部门", "an organisation"),
     ("北京", "an administrative unit"),

@@ -144,10 +144,10 @@ _MEMORIAL_WORDS = frozenset({"故居", "旧居", "故里", "纪念馆", "纪念�
 # What the name of a landmark a district is named after ends in (a hill, a lake, a tower, a pavilion: 松风山区,
 # 云杉塔区); a district's short form ending otherwise (…门, …桥, …台, …岩, …城) is as often the district itself.
 _NAMESAKE_ENDINGS = ("山", "岭", "峰", "洞", "湖", "塔", "楼", "阁", "寺")
-# A name ending in one of these is a line on the map, not a point (rivers, greenways, avenues, metro lines, roads'
-# ring).
-_LINEAR = ("江", "河", "运河", "渠", "水系", "水道", "绿道", "碧道", "干线", "大道", "铁路", "地铁", "高速", "环线", "线", "轴",
-           "走廊", "廊道", "长廊", "步道", "栈道", "绿廊")
+# A name ending in one of these is a line on the map, not a point (rivers, greenways, avenues, highways, metro lines,
+# roads' ring).
+_LINEAR = ("江", "河", "运河", "渠", "水系", "水道", "绿道", "碧道", "干线", "大道", "公路", "铁路", "地铁", "高速", "环线",
+           "线", "轴", "走廊", "廊道", "长廊", "步道", "栈道", "绿廊")
 # A name ending in one of these is an office, not a place (文旅部门, 区住建局).
 _ORGANISATIONS = ("部门", "局", "委", "办", "政府", "委员会", "办公室", "集团", "公司", "协会", "组织", "联合会")
 # What makes the words before it the start of an office's name: its suffix, or a second field and its suffix.
