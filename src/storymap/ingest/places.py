@@ -1014,7 +1014,7 @@ def _generic(stem: str) -> bool:
 def _kinds_only(name: str) -> bool:
     """Whether a name is two or more class words of two characters or more, with generic modifiers between them
     (古镇 + 老街, 温泉 + 小镇): kinds of place listed, not a name. A street named after one (公园 + 大街) is a name."""
-    if name.endswith(("大道", "大街")):
+    if name.endswith("大街"):  # an avenue (…大道) is refused before, as a line
         return False
     kinds, rest = 0, name
     while rest:
