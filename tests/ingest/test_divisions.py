@@ -66,3 +66,10 @@ def test_units_named_before_places_leave_out_the_world_and_the_home_province():
 def test_a_placeholder_row_is_no_unit_outside():
     # the dataset lists a municipality's counties under a row named 县: no one-character name is a unit
     assert all(len(name) >= 2 for name in divisions.units_named_before_places("650100"))
+
+
+def test_county_level_cities_outside_by_their_short_names():
+    outside = divisions.county_cities_outside("140400")  # 长治市, in 山西
+    assert {"登封", "林州", "义乌"} <= outside  # 登封市, 林州市 of 河南; 义乌市 of 浙江
+    assert "林州" not in divisions.county_cities_outside("410500")  # 林州市 is 安阳市's own
+    assert "高平" in outside and "高平" not in divisions.county_cities_outside("140500")  # 高平市 of 晋城市

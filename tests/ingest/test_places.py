@@ -804,6 +804,18 @@ def test_a_place_after_another_citys_name_and_de_is_that_citys(language):
     assert "白鹭湖" in found  # 鹤丰县 of this city ends like 丰县 of another province
 
 
+def test_a_county_level_city_elsewhere_owns_a_place_only_before_de(language):
+    # 云岭 and 丰镇 stand for the short names of county-level cities of another province
+    names = region_names("青溪市", DISTRICTS, [], [*TOWNSHIPS, Township("演丰镇", "990102")], set(), set(),
+                         {"云岭", "丰镇"})
+    found = {p.name for p in find_places([Passage("p-1", (
+        "来自外省的小韩说，云岭的竹海大峡谷去过好多次。她这回来到松风区，先看了云杉公园，又去演丰镇的白鹭湖。"
+        "云岭飞云公园是她的家乡所在。"), 0)], names, language)}
+    assert "竹海大峡谷" not in found and "云杉公园" in found
+    assert "白鹭湖" in found  # 演丰镇 of this city ends like 丰镇 elsewhere
+    assert "云岭飞云公园" in found or "飞云公园" in found  # run into a name, the short name says nothing
+
+
 def test_a_name_does_not_begin_inside_a_listed_short_name():
     # the analyser cut a township's short name (鹿鸣湖 of 鹿鸣湖街道) and a rule's name begins after its first character
     text = "鹿鸣湖文化名人旧址"

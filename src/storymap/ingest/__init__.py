@@ -49,7 +49,7 @@ def read_article(raw_path: Path, city: str, geodata_dir: Path, analyser: str = "
     :class:`StorymapError` as :func:`ingest_article` does."""
     from ..gazetteer import load_gazetteer
     from .clean import clean_article
-    from .divisions import names_outside, read_divisions, units_named_before_places
+    from .divisions import county_cities_outside, names_outside, read_divisions, units_named_before_places
     from .language import Language
     from .places import region_names
 
@@ -69,7 +69,7 @@ def read_article(raw_path: Path, city: str, geodata_dir: Path, analyser: str = "
         raise StorymapError(f"{raw_path}: no article text found (only headings, captions or page furniture)")
 
     names = region_names(geodata.region_name_zh, district_pairs, gazetteer.entries, townships, names_outside(city),
-                         units_named_before_places(city))
+                         units_named_before_places(city), county_cities_outside(city))
     if analyser == "jieba":
         # jieba learns the region's own names as words (LAC takes no dictionary: they are matched in the text)
         for word in [*(n for n in names.districts if n in names.district_names.values()), *names.gazetteer,

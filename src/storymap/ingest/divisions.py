@@ -125,6 +125,16 @@ def units_named_before_places(adcode: str) -> set[str]:
     return _units_outside(adcode) - _home_province(adcode)
 
 
+def county_cities_outside(adcode: str) -> set[str]:
+    """The short names of the county-level cities outside the region (登封 of 登封市): printed before 的, such a
+    name sets a place in that city."""
+    prefix = adcode[:2] if adcode[:2] in _MUNICIPALITY_PREFIXES or adcode.endswith("0000") else adcode[:4]
+    with gzip.open(_VENDORED_UNITS, "rt", encoding="utf-8") as handle:
+        return {row["name"][:-1] for row in csv.DictReader(handle)
+                if row["level"] == "district" and row["name"].endswith("市") and len(row["name"]) >= 3
+                and not row["code"].startswith(prefix)}
+
+
 def _units_outside(adcode: str) -> set[str]:
     prefix = adcode[:2] if adcode[:2] in _MUNICIPALITY_PREFIXES or adcode.endswith("0000") else adcode[:4]
     names = set()

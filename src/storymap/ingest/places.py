@@ -261,6 +261,9 @@ class RegionNames:
     elsewhere: frozenset[str] = frozenset()  # provinces, cities and districts outside the region (long and short)
     # units outside the region whose name before a place's sets it there (another province's or city's)
     outside_prefixes: frozenset[str] = frozenset()
+    # units outside the region whose name sets a place there only before 的 (another province's county-level city by
+    # its short name, 别县级市的 + 某书院): alone or run into a name, such a short name is as often a word or a name here
+    outside_owners: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -315,12 +318,13 @@ _EVIDENCE_RANK = {"gazetteer": 0, "district": 0, "chain": 1, "namesake": 1, "tow
 
 
 def region_names(region_name_zh: str, districts, gazetteer_entries, townships=(), elsewhere=(),
-                 outside_prefixes=()) -> RegionNames:
+                 outside_prefixes=(), outside_owners=()) -> RegionNames:
     """Collect the names of a region (pure).
 
     ``districts`` are (adcode, name) pairs, ``townships`` objects with ``name``
     and ``district_code``, ``elsewhere`` names of administrative units outside
-    the region, ``outside_prefixes`` those of them whose name before a place's sets the place outside.
+    the region, ``outside_prefixes`` those of them whose name before a place's sets the place outside,
+    ``outside_owners`` those that set it outside only before 的.
     """
     region = tuple(n for n in (region_name_zh, _short_form(region_name_zh, _ADMIN_SUFFIXES)) if n)
     by_name: dict[str, str] = {}
@@ -359,7 +363,8 @@ def region_names(region_name_zh: str, districts, gazetteer_entries, townships=()
     own = set(by_name) | set(region)
     outside = frozenset(n for n in elsewhere if n not in own)
     return RegionNames(region, by_name, {code: name for code, name in districts}, gazetteer, township_names, outside,
-                       frozenset(n for n in outside_prefixes if n not in own))
+                       frozenset(n for n in outside_prefixes if n not in own),
+                       frozenset(n for n in outside_owners if n not in own and n not in township_names))
 
 
 def _landmark_forms(townships) -> set[str]:
@@ -1117,11 +1122,12 @@ def in_saying(candidate: Candidate, text: str, tokens: list[Token]) -> bool:
 
 def _after_unit_elsewhere(text: str, start: int, names: RegionNames, common_word) -> bool:
     """Whether the name at ``start`` follows a unit outside the region (别省 + 某山, 别市的 + 某街); not the tail of
-    one of the region's own districts (宜丰县 is no 丰县 of another province), nor, before 的, a unit's name that is
-    a common word (城区的)."""
-    own = [name for name in names.districts if len(name) > 2]
-    for unit in names.outside_prefixes:
-        for unit_end in (start, start - 1 if text.startswith("的", start - 1) else None):
+    one of the region's own districts or townships (宜丰县 is no 丰县 of another province, 演丰镇 no 丰镇), nor, before
+    的, a unit's name that is a common word (城区的)."""
+    own = [name for name in (*names.districts, *names.townships) if len(name) > 2]
+    owned = start - 1 if text.startswith("的", start - 1) else None
+    for unit in names.outside_prefixes | names.outside_owners:
+        for unit_end in (start if unit in names.outside_prefixes else None, owned):
             if unit_end is None or not text.endswith(unit, 0, unit_end):
                 continue
             if unit_end != start and common_word(unit):
