@@ -15,6 +15,7 @@ District codes are matched to the polygons' adcodes by code, then by name
 from __future__ import annotations
 
 import csv
+import functools
 import gzip
 import io
 import re
@@ -52,7 +53,7 @@ def region_townships(adcode: str, districts: list[tuple[str, str]]) -> list[Town
 
     Raises StorymapError when the dataset has no township of the region.
     """
-    prefix = adcode[:2] if adcode[:2] in _MUNICIPALITY_PREFIXES or adcode.endswith("0000") else adcode[:4]
+    prefix = _region_prefix(adcode)
     by_code = {code: (code, name) for code, name in districts}
     by_name = {name: (code, name) for code, name in districts}
     rows = [row for row in _vendored_rows() if row["code"].startswith(prefix)]
@@ -128,36 +129,45 @@ def units_named_before_places(adcode: str) -> set[str]:
 def county_cities_outside(adcode: str) -> set[str]:
     """The short names of the county-level cities outside the region (登封 of 登封市): printed before 的, such a
     name sets a place in that city."""
-    prefix = adcode[:2] if adcode[:2] in _MUNICIPALITY_PREFIXES or adcode.endswith("0000") else adcode[:4]
-    with gzip.open(_VENDORED_UNITS, "rt", encoding="utf-8") as handle:
-        return {row["name"][:-1] for row in csv.DictReader(handle)
-                if row["level"] == "district" and row["name"].endswith("市") and len(row["name"]) >= 3
-                and not row["code"].startswith(prefix)}
+    prefix = _region_prefix(adcode)
+    return {row["name"][:-1] for row in _unit_rows()
+            if row["level"] == "district" and row["name"].endswith("市") and len(row["name"]) >= 3
+            and not row["code"].startswith(prefix)}
 
 
 def _units_outside(adcode: str) -> set[str]:
-    prefix = adcode[:2] if adcode[:2] in _MUNICIPALITY_PREFIXES or adcode.endswith("0000") else adcode[:4]
+    prefix = _region_prefix(adcode)
     names = set()
-    with gzip.open(_VENDORED_UNITS, "rt", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            if row["code"].startswith(prefix) or len(row["name"]) < 2:
-                continue  # the region itself and its own units; a placeholder row (县 of a municipality's counties)
-            names.add(row["name"])
-            if row["level"] != "district":
-                # 甘孜藏族自治州 -> 甘孜: an autonomous prefecture is known by its first two characters
-                short = row["name"][:2] if row["name"].endswith("自治州") else _SHORT_UNIT.sub("", row["name"])
-                if len(short) >= 2:
-                    names.add(short)
+    for row in _unit_rows():
+        if row["code"].startswith(prefix) or len(row["name"]) < 2:
+            continue  # the region itself and its own units; a placeholder row (县 of a municipality's counties)
+        names.add(row["name"])
+        if row["level"] != "district":
+            # 甘孜藏族自治州 -> 甘孜: an autonomous prefecture is known by its first two characters
+            short = row["name"][:2] if row["name"].endswith("自治州") else _SHORT_UNIT.sub("", row["name"])
+            if len(short) >= 2:
+                names.add(short)
     return names
 
 
 def _home_province(adcode: str) -> set[str]:
-    with gzip.open(_VENDORED_UNITS, "rt", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            if row["code"] == adcode[:2] and row["level"] == "province":
-                short = _SHORT_UNIT.sub("", row["name"])
-                return {row["name"], short} if len(short) >= 2 else {row["name"]}
+    for row in _unit_rows():
+        if row["code"] == adcode[:2] and row["level"] == "province":
+            short = _SHORT_UNIT.sub("", row["name"])
+            return {row["name"], short} if len(short) >= 2 else {row["name"]}
     return set()
+
+
+def _region_prefix(adcode: str) -> str:
+    """The code prefix of a region's own units: a province's (and a municipality's, whose districts sit under
+    it), else a city's."""
+    return adcode[:2] if adcode[:2] in _MUNICIPALITY_PREFIXES or adcode.endswith("0000") else adcode[:4]
+
+
+@functools.lru_cache(maxsize=1)
+def _unit_rows() -> tuple[dict, ...]:
+    with gzip.open(_VENDORED_UNITS, "rt", encoding="utf-8") as handle:
+        return tuple(csv.DictReader(handle))
 
 
 # Places no city contains: the country, regions of several provinces, other continents and the
