@@ -70,6 +70,6 @@ def test_a_placeholder_row_is_no_unit_outside():
 
 def test_county_level_cities_outside_by_their_short_names():
     outside = divisions.county_cities_outside("140400")  # 长治市, in 山西
-    assert {"登封", "林州", "义乌"} <= outside  # 登封市, 林州市 of 河南; 义乌市 of 浙江
-    assert "林州" not in divisions.county_cities_outside("410500")  # 林州市 is 安阳市's own
+    assert {"晋州", "昆山", "义乌"} <= outside  # 晋州市 of 河北, 昆山市 of 江苏, 义乌市 of 浙江
+    assert "义乌" not in divisions.county_cities_outside("330700")  # 义乌市 is 金华市's own
     assert "高平" in outside and "高平" not in divisions.county_cities_outside("140500")  # 高平市 of 晋城市

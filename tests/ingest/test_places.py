@@ -196,8 +196,8 @@ def test_a_two_character_stem_is_the_area_a_place_is_named_after(language):
     ("后花园", "figure of speech"),
     ("发展之路", "figure of speech"),
     ("城市公园", "a kind of place"),
-    ("百年老街", "a kind of place"),  # an age is no name
-    ("山区小镇", "a kind of place"),
+    ("百年古巷", "a kind of place"),  # an age is no name
+    ("山区古村", "a kind of place"),
     ("江淮地区", "a region"),
     ("青溪人", "a people"),
     ("溪西岸", "a side of something"),
