@@ -546,6 +546,22 @@ def test_a_place_named_after_a_district_the_article_prints_lies_in_it(language):
     assert alone.district == "990101" and alone.district_read == "paragraph"
 
 
+def test_a_place_named_after_the_city_lies_in_an_urban_district_not_in_its_paragraph_county(language):
+    names = region_names("青溪市", [*DISTRICTS, ("990121", "云杉县")], [], TOWNSHIPS, {"北京", "北京市", "中国"})
+
+    def find_in(*paragraphs):
+        passages = [Passage(f"p-{i}", text, 0) for i, text in enumerate(paragraphs, start=1)]
+        return {p.name: p for p in find_places(passages, names, language)}
+
+    found = find_in("松风区的老城也在更新。", "云杉县的茶园连片。游客从青溪火车站出发，也去白鹭山公园。")
+    station = found["青溪火车站"]
+    assert station.district == "990102" and station.district_read == "city's name"  # not the paragraph's 云杉县
+    assert found["白鹭山公园"].district == "990121"  # a name not the city's keeps its paragraph's county
+    # with no urban district in the article, the paragraph's county stays
+    alone = find_in("云杉县的茶园连片。游客从青溪火车站出发。")["青溪火车站"]
+    assert alone.district == "990121" and alone.district_read == "paragraph"
+
+
 def test_a_district_short_form_the_analyser_reads_as_a_time_is_that_time():
     from storymap.ingest.places import dictionary_candidates
 

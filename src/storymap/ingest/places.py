@@ -419,6 +419,8 @@ def find_places(passages: list[Passage], names: RegionNames, language: Language,
                      and not part_of(c, text, chosen)]
     places = _group(mentions, names, language.common_word)
     main = main_district(places)
+    urban = next((p.key for p in places if p.kind == "district" and names.district_names.get(p.key, "").endswith("区")),
+                 None)
     for place in places:
         named_after = district_named_in(place.name, names, full_forms)
         if named_after and _EVIDENCE_RANK.get(place.district_read, 99) > _EVIDENCE_RANK["name"]:
@@ -429,6 +431,10 @@ def find_places(passages: list[Passage], names: RegionNames, language: Language,
             place.district, place.district_read = main, "article"
             place.district_evidence = (f"the district the article names first ({names.district_names.get(main, main)}): "
                                        "nothing near the name sets it")
+        if urban is not None and _county_for_a_city_name(place, names):
+            place.district, place.district_read = urban, "city's name"
+            place.district_evidence = (f"named after the city, so in one of its urban districts: the first the article "
+                                       f"names ({names.district_names.get(urban, urban)})")
         place.score = evidence_score(place)
     return places
 
@@ -518,6 +524,14 @@ def district_named_in(name: str, names: RegionNames, full_forms: set[str]) -> st
     # a name with two districts' forms in it (青溪大学松风校区) is not named after either
     first = [code for code, form in inside.items() if name.startswith(form) and len(name) > len(form)]
     return first[0] if len(inside) == 1 and first else None
+
+
+def _county_for_a_city_name(place: FoundPlace, names: RegionNames) -> bool:
+    """Whether a place named after the city (青溪站, 青溪博物馆, 青溪学院 of 青溪市) took a county's district from its paragraph,
+    section or article: what bears the city's name lies in the city's own districts; a county's bears the county's."""
+    city = next((r for r in names.region if place.name.startswith(r)), None)
+    return (city is not None and place.district_read in ("paragraph", "section", "article")
+            and not names.district_names.get(place.district or "", "").endswith("区"))
 
 
 def main_district(places: list[FoundPlace]) -> str | None:
