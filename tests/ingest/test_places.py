@@ -832,6 +832,17 @@ def test_a_county_level_city_elsewhere_owns_a_place_only_before_de(language):
     assert "云岭飞云公园" in found or "飞云公园" in found  # run into a name, the short name says nothing
 
 
+def test_a_county_level_city_elsewhere_named_like_a_common_word_owns_a_place_where_the_analyser_reads_a_place(
+        language):
+    # 义马 (a county-level city of another province) is also a common word of the dictionary; before 的 the
+    # analyser reads it as a place, so the temple after it is that city's
+    assert language.common_word("义马")
+    names = region_names("青溪市", DISTRICTS, [], TOWNSHIPS, set(), set(), {"义马"})
+    found = {p.name for p in find_places([Passage("p-1", "她说义马的白鹤寺去过好多次，这回来到松风区的云杉公园。", 0)],
+                                         names, language)}
+    assert "白鹤寺" not in found and "云杉公园" in found
+
+
 def test_a_name_does_not_begin_inside_a_listed_short_name():
     # the analyser cut a township's short name (鹿鸣湖 of 鹿鸣湖街道) and a rule's name begins after its first character
     text = "鹿鸣湖文化名人旧址"

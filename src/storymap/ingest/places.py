@@ -1134,17 +1134,18 @@ def in_saying(candidate: Candidate, text: str, tokens: list[Token]) -> bool:
 
 # --- 2. filters ---------------------------------------------------------
 
-def _after_unit_elsewhere(text: str, start: int, names: RegionNames, common_word) -> bool:
+def _after_unit_elsewhere(text: str, start: int, names: RegionNames, common_word,
+                          tagged: dict[tuple[int, int], str]) -> bool:
     """Whether the name at ``start`` follows a unit outside the region (别省 + 某山, 别市的 + 某街); not the tail of
     one of the region's own districts or townships (宜丰县 is no 丰县 of another province, 演丰镇 no 丰镇), nor, before
-    的, a unit's name that is a common word (城区的)."""
+    的, a unit's name that is a common word (城区的) unless the analyser tags it a place there (``tagged``)."""
     own = [name for name in (*names.districts, *names.townships) if len(name) > 2]
     owned = start - 1 if text.startswith("的", start - 1) else None
     for unit in names.outside_prefixes | names.outside_owners:
         for unit_end in (start if unit in names.outside_prefixes else None, owned):
             if unit_end is None or not text.endswith(unit, 0, unit_end):
                 continue
-            if unit_end != start and common_word(unit):
+            if unit_end != start and common_word(unit) and tagged.get((unit_end - len(unit), unit_end)) != "ns":
                 continue
             if any(len(name) > len(unit) and text.endswith(name, 0, unit_end) for name in own):
                 continue
@@ -1169,7 +1170,7 @@ def _keep(candidate: Candidate, text: str, names: RegionNames, common_word,
             text[candidate.start: candidate.end]) in (None, *_WEAK_CLASS_WORDS):
         return False  # 区农业农村 + 局, …文化广电 + 和旅游局: the start of an office's name (a university's 党委
         # leaves it a place)
-    if _after_unit_elsewhere(text, candidate.start, names, common_word):
+    if _after_unit_elsewhere(text, candidate.start, names, common_word, tagged or {}):
         return False  # 来自别省 + 某山, 别市的 + 某街: a place of another province or city
     before = text[max(0, candidate.start - 12): candidate.start]
     if (_INDEFINITE.search(before) and not _RELATION.search(before)) or _INDEFINITE_NAME.match(text, candidate.start):
