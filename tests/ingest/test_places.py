@@ -855,6 +855,19 @@ def test_a_name_does_not_begin_inside_a_listed_short_name():
     assert (0, 6) not in [(c.start, c.end) for c in chosen]
 
 
+def test_the_sequence_model_gives_back_a_class_word_the_analyser_left_out_of_a_name():
+    def chosen(text, *candidates):
+        return [(c.start, c.end) for c in choose_names(list(candidates), text)]
+
+    assert chosen("云杉府学宫", Candidate(0, 3, "named"), Candidate(0, 5, "read")) == [(0, 5)]
+    # the class word's own character again begins the next word (白鹭湖 + 湖水): the model ran on
+    assert chosen("白鹭湖湖水", Candidate(0, 3, "named"), Candidate(0, 4, "read")) == [(0, 3)]
+    # a name from the region's lists ends where the list says
+    assert chosen("松风镇学宫", Candidate(0, 3, "township", "990102"), Candidate(0, 5, "read")) == [(0, 3)]
+    # what the model adds must end in a class word
+    assert chosen("云杉府游客", Candidate(0, 3, "named"), Candidate(0, 5, "read")) == [(0, 3)]
+
+
 def test_the_sequence_model_gives_back_a_lost_first_character_but_not_a_verb():
     assert [(c.start, c.end) for c in choose_names([Candidate(1, 3, "named"), Candidate(0, 3, "read")], "深秀湖")] == [
         (0, 3)]

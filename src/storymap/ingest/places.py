@@ -442,12 +442,12 @@ def find_places(passages: list[Passage], names: RegionNames, language: Language,
 def choose_names(candidates: list[Candidate], text: str) -> list[Candidate]:
     """The names among the candidates (:func:`choose`). The sequence model's spans are evidence; the ones it reads
     as names (kinds "read", "read shape") are names where no other source proposes one: they fill gaps, and they give back
-    the one or two first characters a rule's name lost to the word before it, never cut a name the rules
-    found."""
+    the one or two first characters a rule's name lost to the word before it, or the class word it lost to the word
+    after it, never cut a name the rules found."""
     rules = [c for c in candidates if c.kind not in _MODEL_KINDS]
     chosen = choose(rules + _from_listed_start(rules, text))
     for read in (c for c in candidates if c.kind in ("read", "read shape")):
-        cut = _cut_at_its_start(read, chosen, text)
+        cut = _cut_at_its_start(read, chosen, text) or _cut_before_its_class_word(read, chosen, text)
         if cut is not None:
             chosen = [read if k is cut else k for k in chosen]
     gaps = [c for c in candidates if c.kind in ("read", "read shape")
@@ -479,6 +479,19 @@ def _cut_at_its_start(read: Candidate, chosen: list[Candidate], text: str) -> Ca
     if _FRAME_BEFORE.search(restored):
         return None  # 参观 + 云杉陵: the verb that goes to a place is no part of its name
     return name
+
+
+def _cut_before_its_class_word(read: Candidate, chosen: list[Candidate], text: str) -> Candidate | None:
+    """The rules' name that a span the sequence model is sure of gives back its class word: the analyser read the
+    name without it (云杉府 + 学宫), and nothing else was found there. Not a name from the region's lists."""
+    overlapping = [k for k in chosen if k.start < read.end and read.start < k.end]
+    if len(overlapping) != 1:
+        return None
+    name = overlapping[0]
+    added = text[name.end: read.end]
+    if name.start != read.start or not added or name.kind in _TRUSTED_KINDS or not _NAME_CHAR.fullmatch(added[0]):
+        return None
+    return name if _class_word(added) is not None and added[0] != text[name.end - 1] else None
 
 
 def sequence_candidates(text: str, spans: list[tuple[int, int, float]], names: RegionNames) -> list[Candidate]:
