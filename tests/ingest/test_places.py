@@ -533,6 +533,7 @@ def test_a_word_read_whole_as_a_person_is_one_only_with_a_common_surname():
 
     assert read("林松山") and read("王白湖")
     assert not read("飞云塔")  # 飞 is no surname: a tower the analyser took for a person
+    assert not read("林松山纪念馆")  # longer than a person's name: a place named after one, read whole
     assert names_a_person(Candidate(0, 5, "named"), [Token("教师", "n", 0, 2), Token("飞云山", "nr", 2, 5)])
 
 

@@ -90,6 +90,7 @@ _FACILITY_WORDS = ("大学", "学院", "中学", "小学", "学校", "医院", "
                    "体育馆", "体育中心", "纪念馆", "展览馆", "艺术中心", "文化中心", "剧院", "书院", "机场", "火车站",
                    "高铁站", "公园", "广场", "大厦", "寺", "宫", "祠", "故居", "景区", "植物园", "动物园", "古镇", "古城")
 # The hundred commonest Chinese surnames (2020 census ranking).
+_LONGEST_PERSONAL_NAME = 4  # a surname of one or two characters and a given name of one or two
 COMMON_SURNAMES = frozenset(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟"
     "谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
@@ -1116,12 +1117,13 @@ def _vouched_name(candidate: Candidate, text: str, tokens: list[Token]) -> bool:
 def names_a_person(candidate: Candidate, tokens: list[Token]) -> bool:
     """Whether a name ends where a person's name the analyser reads ends (教师 + 林松山, 居民 + 王白湖): its
     class character is a given name's (a place named after a person goes on: 张氏 + 帅府, 中山 + 公园). A name
-    the analyser reads whole as a person's is one only if it begins with a common surname (not 飞云塔)."""
+    the analyser reads whole as a person's is one only if it begins with a common surname (not 飞云塔) and is no
+    longer than a person's name (not 林松山纪念馆)."""
     if candidate.kind in _TRUSTED_KINDS:
         return False
     for t in tokens:
         if t.flag == "nr" and t.end == candidate.end and t.start < candidate.end and len(t.word) >= 2:
-            return t.start > candidate.start or t.word[0] in COMMON_SURNAMES
+            return t.start > candidate.start or (t.word[0] in COMMON_SURNAMES and len(t.word) <= _LONGEST_PERSONAL_NAME)
     return False
 
 
