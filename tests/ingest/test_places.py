@@ -856,6 +856,11 @@ def test_a_name_does_not_begin_inside_a_listed_short_name():
     assert (0, 6) not in [(c.start, c.end) for c in chosen]
 
 
+def test_a_quotation_followed_by_what_it_is_called_is_a_description_not_a_name(language):
+    found = find(language, "松风区的白鹭老街素有“鹤鸣第一街”之称，街口的“云杉书院”常有游人。")
+    assert "鹤鸣第一街" not in found and "云杉书院" in found
+
+
 def test_the_sequence_model_gives_back_a_class_word_the_analyser_left_out_of_a_name():
     def chosen(text, *candidates):
         return [(c.start, c.end) for c in choose_names(list(candidates), text)]

@@ -200,6 +200,7 @@ _AFTER_LINK = re.compile(r"(?:的|，|,)$")
 # Words before a quotation that make it what a place is called or was: a nickname or a description.
 _DESCRIBED = re.compile(r"(?:称作|称为|誉为|叫作|叫做|号称|俗称|人称|昵称|称之为|被称|"
                         r"一[片座个条处块][^，,。；;！？“”]{0,8}的)$")
+_DESCRIBED_AFTER = re.compile(r"(?:之称|之说|之誉|的美誉|的美称|的称号|的雅称|的别称)")
 _LOCATIVE_AFTER = re.compile(r"^(?:\d+层|\d+楼|[一二三四五六七八九十]+层|内|里|门口|园区|大楼|一楼|二楼|附近|周边|旁)")
 # a year ends the name: punctuation, 的 or the end of the text follows (活动6862场 is a count)
 _DOTTED = re.compile(r"(?:·(?:\d{4}|[A-Za-z]{2,8})|(?<=[\u3400-\u9fff])\d{4})(?=[^\u3400-\u9fffA-Za-z0-9.%％]|的|$)")
@@ -1025,13 +1026,19 @@ def quoted_candidates(text: str, tokens: list[Token]) -> list[Candidate]:
         inside = [t for t in tokens if start <= t.start and t.end <= before_class]
         if any(t.flag in _CLAUSE_FLAGS or t.word in _STOP_WORDS for t in inside):
             continue  # a slogan or a saying (“好山好水就是财富”), not a name (“云杉创新港” is: 创新 is a noun here)
-        if _DESCRIBED.search(text[max(0, match.start() - 12): match.start()]):
+        if _described(match, text):
             continue  # what a place is called or was (称作“水上之城”, 一片…的“臭水塘”): a description, not its name
         located = _LOCATIVE_BEFORE.search(text[max(0, match.start() - 12): match.start()]) is not None \
             or _LOCATIVE_AFTER.match(text[match.end(): match.end() + 4]) is not None
         if shaped or located:
             found.append(Candidate(start, end, "quoted"))
     return found
+
+
+def _described(quotation: re.Match, text: str) -> bool:
+    """Whether a quotation is what something is called (称作“水上之城”, 有“江南第一街”之称), not a name."""
+    return bool(_DESCRIBED.search(text[max(0, quotation.start() - 12): quotation.start()])
+                or _DESCRIBED_AFTER.match(text, quotation.end()))
 
 
 def _class_word(name: str) -> str | None:
@@ -1133,8 +1140,7 @@ def in_saying(candidate: Candidate, text: str, tokens: list[Token]) -> bool:
     if candidate.kind in ("district", "gazetteer"):
         return False
     for match in _QUOTATION.finditer(text):
-        if match.start(1) <= candidate.start and candidate.end <= match.end(1) and _DESCRIBED.search(
-                text[max(0, match.start() - 12): match.start()]):
+        if match.start(1) <= candidate.start and candidate.end <= match.end(1) and _described(match, text):
             return True
     if candidate.kind == "quoted":
         return False
