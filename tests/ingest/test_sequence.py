@@ -65,6 +65,15 @@ def test_character_features_read_where_the_second_tokenizer_splits_the_words():
     assert "tag2=x" in character_features(text, tokens, lambda word: False, set(), {"湖"})[2]
 
 
+def test_character_features_read_where_a_unit_outside_the_region_is_named():
+    text = "北京市白云寺"
+    tokens = [Token("北京市", "ns", 0, 3), Token("白云寺", "ns", 3, 6)]
+    features = character_features(text, tokens, lambda word: False, set(), {"寺"}, outside=frozenset({"北京", "北京市"}))
+    assert all("away=True" in features[i] for i in range(3)) and "away=False" in features[3]
+    assert "after_away=True" in features[3] and "after_away=False" in features[4]  # the place right after the unit
+    assert "away=False" in character_features(text, tokens, lambda word: False, set(), {"寺"})[0]
+
+
 def test_the_shipped_model_reads_spans_inside_the_text(language):
     assert MODEL_PATH.is_file()
     model = SequenceModel()

@@ -524,7 +524,8 @@ def sequence_features(text: str, tokens: list[Token], names: RegionNames, langua
     names (districts and townships printed in full, the city) and the class words of this module."""
     listed = {*names.district_names.values(), *names.region,
               *(n for n in names.townships if n.endswith(_TOWNSHIP_SUFFIXES))}
-    return character_features(text, tokens, language.common_word, listed, _CLASS_WORD_SET, language.tokens(text))
+    return character_features(text, tokens, language.common_word, listed, _CLASS_WORD_SET, language.tokens(text),
+                              names.outside_prefixes)
 
 
 def district_named_in(name: str, names: RegionNames, full_forms: set[str]) -> str | None:

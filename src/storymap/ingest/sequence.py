@@ -4,7 +4,7 @@ The rules of :mod:`.places` propose names by their shape (a class word, a place 
 a name of no such shape (栈桥, 冠岩, 委羽山 tagged as common nouns) is missed. This model tags each
 character as the beginning (B) or inside (I) of a place name, or outside (O), from the characters
 around it, the analyser's word and tag (and the dictionary tokenizer's), whether a class word ends there, and whether the region's
-own lists (districts, townships, the city) cover it. It is trained on the benchmark's dev pages,
+own lists (districts, townships, the city) or the name of a unit outside it (another province or city) cover it. It is trained on the benchmark's dev pages,
 whose answer keys were written before any ingest code (``benchmarks/ingest_sequence.py``), and ships
 inside the package (``data/place_spans.crfsuite``); nothing is downloaded. Its spans are evidence,
 not names: a name the rules propose that the model reads too carries the signal "sequence model"
@@ -24,13 +24,15 @@ MODEL_PATH = Path(__file__).resolve().parent / "data" / "place_spans.crfsuite"
 
 
 def character_features(text: str, tokens: list[Token], common_word, listed: set[str],
-                       class_words: set[str], second: list[Token] = ()) -> list[list[str]]:
+                       class_words: set[str], second: list[Token] = (), outside: frozenset[str] = frozenset()
+                       ) -> list[list[str]]:
     """One list of features per character of ``text`` (pure).
 
     ``tokens`` are the analyser's words covering the text, ``second`` the dictionary tokenizer's (where the two
     split a name differently, one of them is often right); ``common_word`` tells a dictionary's common word;
     ``listed`` are the region's own names (districts, townships, the city); ``class_words`` the generic terms
-    of place names (公园, 桥 …).
+    of place names (公园, 桥 …); ``outside`` the names of units outside the region (a place right after one is
+    that unit's).
     """
     n = len(text)
     word = [""] * n
@@ -54,6 +56,12 @@ def character_features(text: str, tokens: list[Token], common_word, listed: set[
         for match in re.finditer(re.escape(name), text):
             for i in range(match.start(), match.end()):
                 in_list[i] = True
+    away = [False] * n
+    longest_outside = max((len(w) for w in outside), default=0)
+    for i in range(n):
+        size = next((k for k in range(min(longest_outside, n - i), 1, -1) if text[i: i + k] in outside), 0)
+        for j in range(i, i + size):
+            away[j] = True
     longest = max((len(w) for w in class_words), default=1)
     class_end = [any(text[max(0, i - size + 1): i + 1] in class_words for size in range(1, longest + 1) if i - size + 1 >= 0)
                  for i in range(n)]
@@ -73,7 +81,7 @@ def character_features(text: str, tokens: list[Token], common_word, listed: set[
             f"class={class_end[i]}", f"prev_tag={flag[i - 1] if i > 0 else '<s>'}",
             f"next_tag={flag[i + 1] if i + 1 < n else '</s>'}", f"w={word[i]}", f"pw={before}", f"nw={after}",
             f"tag2={second_flag[i]}", f"pos2={second_position[i]}{second_flag[i]}",
-            f"agree={position[i] == second_position[i]}",
+            f"agree={position[i] == second_position[i]}", f"away={away[i]}", f"after_away={i > 0 and away[i - 1]}",
         ])
     return features
 
