@@ -485,7 +485,7 @@ def _cut_at_its_start(read: Candidate, chosen: list[Candidate], text: str) -> Ca
 
 def _cut_before_its_class_word(read: Candidate, chosen: list[Candidate], text: str) -> Candidate | None:
     """The rules' name that a span the sequence model is sure of gives back its class word: the analyser read the
-    name without it (云杉府 + 学宫), and nothing else was found there. Not a name from the region's lists."""
+    name without it (云杉府 + 书院), and nothing else was found there. Not a name from the region's lists."""
     overlapping = [k for k in chosen if k.start < read.end and read.start < k.end]
     if len(overlapping) != 1:
         return None
@@ -545,8 +545,7 @@ def district_named_in(name: str, names: RegionNames, full_forms: set[str]) -> st
 def _county_for_a_city_name(place: FoundPlace, names: RegionNames) -> bool:
     """Whether a place named after the city (青溪站, 青溪博物馆, 青溪学院 of 青溪市) took a county's district from its paragraph,
     section or article: what bears the city's name lies in the city's own districts; a county's bears the county's."""
-    city = next((r for r in names.region if place.name.startswith(r)), None)
-    return (city is not None and place.district_read in ("paragraph", "section", "article")
+    return (place.name.startswith(names.region) and place.district_read in ("paragraph", "section", "article")
             and not names.district_names.get(place.district or "", "").endswith("区"))
 
 
