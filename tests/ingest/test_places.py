@@ -188,7 +188,7 @@ def test_a_two_character_stem_is_the_area_a_place_is_named_after(language):
     ("青溪河", "a line on the map"),
     ("云杉渠", "a line on the map"),
     ("云杉大道", "a line on the map"),  # an avenue runs across the city: no point on the map
-    ("滨海旅游公路", "a line on the map"),
+    ("云杉旅游公路", "a line on the map"),
     ("三村", "a count"),
     ("文旅部门", "an organisation"),
     ("北京", "an administrative unit"),
@@ -823,13 +823,13 @@ def test_a_place_after_another_citys_name_and_de_is_that_citys(language):
 
 def test_a_county_level_city_elsewhere_owns_a_place_only_before_de(language):
     # 云岭 and 丰镇 stand for the short names of county-level cities of another province
-    names = region_names("青溪市", DISTRICTS, [], [*TOWNSHIPS, Township("演丰镇", "990102")], set(), set(),
+    names = region_names("青溪市", DISTRICTS, [], [*TOWNSHIPS, Township("鹤丰镇", "990102")], set(), set(),
                          {"云岭", "丰镇"})
     found = {p.name for p in find_places([Passage("p-1", (
-        "来自外省的小韩说，云岭的竹海大峡谷去过好多次。她这回来到松风区，先看了云杉公园，又去演丰镇的白鹭湖。"
+        "来自外省的小韩说，云岭的竹海大峡谷去过好多次。她这回来到松风区，先看了云杉公园，又去鹤丰镇的白鹭湖。"
         "云岭飞云公园是她的家乡所在。"), 0)], names, language)}
     assert "竹海大峡谷" not in found and "云杉公园" in found
-    assert "白鹭湖" in found  # 演丰镇 of this city ends like 丰镇 elsewhere
+    assert "白鹭湖" in found  # 鹤丰镇 of this city ends like 丰镇 elsewhere
     assert "云岭飞云公园" in found or "飞云公园" in found  # run into a name, the short name says nothing
 
 

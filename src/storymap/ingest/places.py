@@ -1158,7 +1158,7 @@ def in_saying(candidate: Candidate, text: str, tokens: list[Token]) -> bool:
 def _after_unit_elsewhere(text: str, start: int, names: RegionNames, common_word,
                           tagged: dict[tuple[int, int], str]) -> bool:
     """Whether the name at ``start`` follows a unit outside the region (别省 + 某山, 别市的 + 某街); not the tail of
-    one of the region's own districts or townships (宜丰县 is no 丰县 of another province, 演丰镇 no 丰镇), nor, before
+    one of the region's own districts or townships (宜丰县 is no 丰县 of another province, 鹤丰镇 no 丰镇), nor, before
     的, a unit's name that is a common word (城区的) unless the analyser tags it a place there (``tagged``)."""
     own = [name for name in (*names.districts, *names.townships) if len(name) > 2]
     owned = start - 1 if text.startswith("的", start - 1) else None
