@@ -916,3 +916,13 @@ def test_a_category_printed_before_a_name_in_apposition_is_no_part_of_it(languag
     assert "云杉寺" in find(language, "松风区城北的古刹云杉寺，晨钟暮鼓。")
     assert "青林殿" in find(language, "松风区有一座明代木构建筑青林殿，殿顶藻井层层叠叠。")
     assert "云杉陵" in find(language, "游客来到松风区，参观世界文化遗产云杉陵。")
+
+
+def test_a_paragraph_naming_districts_only_as_places_addresses_sets_no_scene_for_the_others(language):
+    # 青溪区的竹林村和松风区的云杉寺: each district speaks of its own place; 飞云楼, two sentences on, takes the
+    # district its section is set in, not the nearest address before it
+    found = find(language, "青溪区的老城正在更新。",
+                 "外地游客熟悉青溪区的竹林村和松风区的云杉寺。如今，老城推出一日游线路，把飞云楼和白鹭巷串了起来。")
+    assert found["云杉寺"].district == "990102" and found["竹林村"].district == "990101"
+    assert found["飞云楼"].district == "990101"
+    assert found["飞云楼"].district_evidence.startswith("the district its section is set in")

@@ -665,6 +665,12 @@ def part_of(candidate: Candidate, text: str, chosen: list[Candidate]) -> bool:
     return False
 
 
+def _addresses_a_place(district: Candidate, text: str, chosen: list[Candidate]) -> bool:
+    """Whether a district is printed right before a place of its own, as its address (松风区云杉寺, 青溪县的竹林村)."""
+    starts = {c.start for c in chosen if c.kind not in ("district", "namesake")}
+    return district.end in starts or _owns_next(text, district.end, starts)
+
+
 def _owns_next(text: str, end: int, starts: set[int]) -> bool:
     """Whether a place follows ``end`` as the thing owned (…的, …境内的): 松风镇的云杉古镇."""
     for link in ("境内的", "境内", "的"):
@@ -1457,6 +1463,11 @@ def attribute_district(candidate: Candidate, chosen: list[Candidate], candidates
     nearest = [d for d in in_sentence if d.end <= candidate.start]
     if nearest:
         return nearest[-1].district, "sentence"
+    # districts printed as the addresses of places of their own (松风县的云杉山和青溪区的竹林寺) speak of those places:
+    # a paragraph that names two such sets no scene for the others
+    addresses = [d for d in districts if _addresses_a_place(d, text, chosen)]
+    if len({d.district for d in addresses}) >= 2:
+        districts = [d for d in districts if d not in addresses]
     codes = {d.district for d in districts}
     if len(codes) == 1:
         return codes.pop(), "paragraph"
