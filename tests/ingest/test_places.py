@@ -926,3 +926,9 @@ def test_a_paragraph_naming_districts_only_as_places_addresses_sets_no_scene_for
     assert found["云杉寺"].district == "990102" and found["竹林村"].district == "990101"
     assert found["飞云楼"].district == "990101"
     assert found["飞云楼"].district_evidence.startswith("the district its section is set in")
+
+
+def test_a_district_someone_comes_from_sets_no_scene(language):
+    found = find(language, "松风区的老城正在更新。", "来自青溪区的摄影爱好者说，他每个月都来拍飞云楼的晨雾。")
+    assert found["飞云楼"].district == "990102"
+    assert found["飞云楼"].district_evidence.startswith("the district its section is set in")

@@ -410,7 +410,7 @@ def find_places(passages: list[Passage], names: RegionNames, language: Language,
     for order, (passage, _text, _candidates_, chosen) in enumerate(read):
         if passage.section is not None:
             section_districts.setdefault(passage.section, []).extend(
-                (order, c.district) for c in chosen if c.kind == "district")
+                (order, c.district) for c in chosen if c.kind == "district" and not someones_origin(c, _text))
     mentions: list[Mention] = []
     for order, (passage, text, candidates, chosen) in enumerate(read):
         context = section_districts.get(passage.section, []) if passage.section is not None else []
@@ -1417,6 +1417,16 @@ def signals(candidate: Candidate, text: str, candidates: list[Candidate], tokens
     return frozenset(found)
 
 
+# Words before a unit that make it where someone comes from or lives (来自松风区的游客, 家住青溪市竹溪街道的…), not the
+# scene of the places around it.
+_ORIGIN = re.compile(r"(?:来自|家住|老家在|老家是)[\u4e00-\u9fff]{0,4}?(?:市|省)?$")
+
+
+def someones_origin(unit: Candidate, text: str) -> bool:
+    """Whether a district or township is printed as where someone comes from or lives (来自松风区的摄影爱好者说…)."""
+    return bool(_ORIGIN.search(text, max(0, unit.start - 8), unit.start))
+
+
 def _sets_a_later_scene(district: Candidate, candidate: Candidate, chosen: list[Candidate], sentence_end: int,
                         text: str) -> bool:
     """Whether a district printed after a name, past the end of the name's clause, sets the scene for a place of
@@ -1455,7 +1465,7 @@ def attribute_district(candidate: Candidate, chosen: list[Candidate], candidates
     # a district printed after the name, past a clause's end (游云杉古城、看飞云楼，下午再去松风县的…), sets the
     # scene for what follows it, not for the name: as often wrong as right on the dev pages
     districts = [d for d in districts if not _sets_a_later_scene(d, candidate, chosen, sentence_end, text)
-]
+                 and not someones_origin(d, text)]
     in_sentence = [d for d in districts if sentence_start <= d.start < sentence_end]
     codes = {d.district for d in in_sentence}
     if len(codes) == 1:
