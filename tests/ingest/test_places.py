@@ -932,3 +932,8 @@ def test_a_district_someone_comes_from_sets_no_scene(language):
     found = find(language, "松风区的老城正在更新。", "来自青溪区的摄影爱好者说，他每个月都来拍飞云楼的晨雾。")
     assert found["飞云楼"].district == "990102"
     assert found["飞云楼"].district_evidence.startswith("the district its section is set in")
+
+
+def test_a_direction_and_a_verb_of_bordering_are_no_part_of_the_name(language):
+    found = find(language, "在青溪区，滨江绿道南起竹溪广场，北连云杉森林公园。")
+    assert "云杉森林公园" in found and not any(name.startswith("北连") for name in found)

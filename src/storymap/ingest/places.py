@@ -863,6 +863,10 @@ _LINE_BEFORE_STATION = re.compile(r"[\u4e00-\u9fff]{0,4}?(?:高铁|城际|铁路
 _APPOSITION = re.compile(r"[\u4e00-\u9fff]{0,4}?(?:古刹|名刹|建筑|遗产|古迹|名胜|地标|景点|胜地)")
 
 
+# A direction and a verb of bordering before a name (北连…, 东临…, 南依…): where something reaches, not the name's start.
+_BORDERING = re.compile(r"[东西南北](?:连|接|临|邻|依|靠|濒|倚|枕)")
+
+
 def _trim(text: str, start: int, end: int, names: RegionNames) -> tuple[int, int]:
     """Cut a district's or a township's name off the front (松江区佘山: the district is a chain, not part of the name) and a
     locative word off the end (青溪河畔). The city's own name stays: it is often part of the proper name
@@ -878,6 +882,9 @@ def _trim(text: str, start: int, end: int, names: RegionNames) -> tuple[int, int
     if category is not None and _class_word(text[category.end(): end]) not in (None, text[category.end(): end]) \
             and end - category.end() >= 3:
         start = category.end()  # 千年古刹 + 云杉寺: the category is what the place is, not its name
+    bordering = _BORDERING.match(text, start, end)
+    if bordering is not None and end - bordering.end() >= 3:
+        start = bordering.end()  # 北连 + 云杉森林公园: what a place borders on, after a direction and a verb
     township = _TOWNSHIP_CHAIN.match(text, start, end)
     if township is not None and text[township.end(): end] not in CLASS_WORDS:
         start = township.end()  # 松风镇竹林村云杉故居: the town is the chain; but 松风镇 + 中学 is the town's school
@@ -1293,6 +1300,8 @@ def refused(name: str, names: RegionNames, common_word=lambda word: False) -> st
         return "an organisation, not a place"
     if any(name.endswith(s) for s in _LOCATIVE_SUFFIXES if len(s) >= 2) and _class_word(name) is None:
         return "a side of something (…西岸, …一带), not a name"  # what the locative is of was cut off (江 + 西岸)
+    if _BORDERING.fullmatch(name):
+        return "a direction and a verb of bordering (北连, 东临), not a name"
     if len(name) == 2 and name not in names.districts and name not in names.townships and (
             name[0] in _PROVINCE_CHARACTERS | frozenset("江河湖") and name[1] in _DIRECTION_CHARACTERS
             or name[0] in _DIRECTION_CHARACTERS and name[1] in _PROVINCE_CHARACTERS):
