@@ -937,3 +937,13 @@ def test_a_district_someone_comes_from_sets_no_scene(language):
 def test_a_direction_and_a_verb_of_bordering_are_no_part_of_the_name(language):
     found = find(language, "在青溪区，滨江绿道南起竹溪广场，北连云杉森林公园。")
     assert "云杉森林公园" in found and not any(name.startswith("北连") for name in found)
+
+
+def test_a_district_after_another_citys_name_is_that_citys_not_the_regions(language):
+    # a visitor's home district named like one of the region's (北京 + 松风区) is neither a place nor a scene here;
+    # a county-level unit's name before a district (老城区 + 松风区) is no city of it
+    names = region_names("青溪市", DISTRICTS, [], TOWNSHIPS, {"北京", "北京市", "老城区"}, {"北京", "北京市", "老城区"})
+    found = find_in(names, language, "在青溪区，云杉古城游人如织。“有位从北京松风区来的客人，每年都来。”")
+    assert "松风区" not in found and found["云杉古城"].district == "990101"
+    found = find_in(names, language, "走进老城区松风区，云杉古城游人如织。")
+    assert found["松风区"].kind == "district" and found["云杉古城"].district == "990102"

@@ -1187,6 +1187,14 @@ def _after_unit_elsewhere(text: str, start: int, names: RegionNames, common_word
     return False
 
 
+def _district_of_another_city(text: str, start: int, names: RegionNames) -> bool:
+    """Whether the district name at ``start`` follows another city's or province's name (别市 + 某区: a visitor's
+    home district, named like one of the region's); a county-level unit's name (…区, …县) is no district's city."""
+    own = [name for name in names.region if text.endswith(name, 0, start)]
+    return any(text.endswith(unit, 0, start) and not unit.endswith(("区", "县", "旗"))
+               and not any(len(name) > len(unit) for name in own) for unit in names.outside_prefixes)
+
+
 def tagged_whole(tokens: list[Token]) -> dict[tuple[int, int], str]:
     """The spans the analyser tags whole as a place or an organisation, with the tag."""
     return {(t.start, t.end): t.flag for t in tokens if t.flag in ("ns", "nt")}
@@ -1194,7 +1202,9 @@ def tagged_whole(tokens: list[Token]) -> dict[tuple[int, int], str]:
 
 def _keep(candidate: Candidate, text: str, names: RegionNames, common_word,
           tagged: dict[tuple[int, int], str] | None = None) -> bool:
-    if candidate.kind in ("gazetteer", "district", "namesake"):
+    if candidate.kind == "district":
+        return not _district_of_another_city(text, candidate.start, names)
+    if candidate.kind in ("gazetteer", "namesake"):
         return True
     if text.startswith("而", candidate.end) and candidate.end - candidate.start >= 4:
         return False  # run into an idiom's verb (云杉老街依山 + 而建): the name without it is a candidate of its own
