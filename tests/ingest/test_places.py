@@ -189,6 +189,8 @@ def test_a_two_character_stem_is_the_area_a_place_is_named_after(language):
     ("云杉渠", "a line on the map"),
     ("云杉大道", "a line on the map"),  # an avenue runs across the city: no point on the map
     ("云杉旅游公路", "a line on the map"),
+    ("秦长城", "a line on the map"),  # the whole wall crosses provinces
+    ("黄河国家文化公园", "a line on the map"),
     ("三村", "a count"),
     ("文旅部门", "an organisation"),
     ("北京", "an administrative unit"),
@@ -209,6 +211,7 @@ def test_refused_says_why(name, why):
 def test_refused_lets_names_through():
     assert refused("云杉老街", NAMES) is None and refused("竹溪湿地公园", NAMES) is None
     assert refused("青溪之眼", NAMES) is None  # a proper name before 之: a landmark, not a figure of speech
+    assert refused("云杉岭长城", NAMES) is None  # a section of the wall, named after its hill
     assert refused("云杉新区", NAMES) is None  # a new district is a place on the article's map
 
 

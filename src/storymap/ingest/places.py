@@ -149,6 +149,8 @@ _NAMESAKE_ENDINGS = ("山", "岭", "峰", "洞", "湖", "塔", "楼", "阁", "�
 # roads' ring).
 _LINEAR = ("江", "河", "运河", "渠", "水系", "水道", "绿道", "碧道", "干线", "大道", "公路", "铁路", "地铁", "高速", "环线",
            "线", "轴", "走廊", "廊道", "长廊", "步道", "栈道", "绿廊")
+# What makes 长城 the whole wall, not a section of it: nothing, an epithet or the dynasty that built it (明长城).
+_THE_WHOLE_WALL = frozenset({"", "万里", "古", "明", "明代", "秦", "汉", "北齐"})
 # A name ending in one of these is an office, not a place (文旅部门, 区住建局).
 _ORGANISATIONS = ("部门", "局", "委", "办", "政府", "委员会", "办公室", "集团", "公司", "协会", "组织", "联合会")
 # What makes the words before it the start of an office's name: its suffix, or a second field and its suffix.
@@ -1303,6 +1305,10 @@ def refused(name: str, names: RegionNames, common_word=lambda word: False) -> st
         return "a thing named after a district or the city (…蜜橘, …黄酒), not a place"
     if name[0] in _COUNT_CHARS and len(name) <= 3 and _counted(name.lstrip(_COUNT_CHARS), common_word):
         return "a count (三村, 两岸), not a name"
+    if name.endswith("长城") and name[:-2] in _THE_WHOLE_WALL or name.endswith("国家文化公园"):
+        # the Great Wall, and the national cultural parks along it, the Grand Canal, the Long March, the Yellow River
+        # and the Yangtze, cross provinces; a section of the wall is named after its pass or hill (某岭 + 长城)
+        return "a line on the map (river, greenway, route), not a point"
     if name.endswith(_LINEAR) and name not in names.gazetteer:
         # a township named after its river (浦江镇) is printed as 浦江 only for the river
         return "a line on the map (river, greenway, route), not a point"
