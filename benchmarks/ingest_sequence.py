@@ -35,7 +35,7 @@ def page_samples(key_path: Path, cache: Path) -> dict:
     """One dev page: its city, key forms, and per passage the features and gold labels."""
     from storymap.ingest import read_article
     from storymap.ingest.draft import passages, section_ids
-    from storymap.ingest.places import sequence_features
+    from storymap.ingest.places import repeated_words, sequence_features
     from storymap.ingest.sequence import gold_labels
 
     key = json.loads(key_path.read_text("utf-8"))
@@ -45,10 +45,12 @@ def page_samples(key_path: Path, cache: Path) -> dict:
              for form in [place["name"], *place.get("aliases", [])]}
     printed = {form.strip("“”\"") for place in key["places"] for form in [place["name"], *place.get("aliases", [])]}
     texts = []
-    for passage in passages(read.article, section_ids(read.article)):
-        text = read.language.simplified(passage.text)
-        tokens = read.language.place_tokens(text)
-        texts.append((text, sequence_features(text, tokens, read.names, read.language), gold_labels(text, printed)))
+    simplified = [read.language.simplified(p.text) for p in passages(read.article, section_ids(read.article))]
+    token_lists = [read.language.place_tokens(text) for text in simplified]
+    repeated = repeated_words(token_lists, read.language.common_word)
+    for text, tokens in zip(simplified, token_lists):
+        texts.append((text, sequence_features(text, tokens, read.names, read.language, repeated),
+                      gold_labels(text, printed)))
     return {"page": key["page"], "city": key["city"], "forms": forms, "texts": texts}
 
 

@@ -18,6 +18,7 @@ from storymap.ingest.places import (
     find_places,
     place_features,
     region_names,
+    repeated_words,
     sequence_candidates,
     signals,
 )
@@ -72,6 +73,16 @@ def test_character_features_read_where_a_unit_outside_the_region_is_named():
     assert all("away=True" in features[i] for i in range(3)) and "away=False" in features[3]
     assert "after_away=True" in features[3] and "after_away=False" in features[4]  # the place right after the unit
     assert "away=False" in character_features(text, tokens, lambda word: False, set(), {"寺"})[0]
+
+
+def test_character_features_read_the_words_an_article_prints_again():
+    first = [Token("走进", "v", 0, 2), Token("飞云坡", "ns", 2, 5)]
+    second = [Token("飞云坡", "ns", 0, 3), Token("的", "u", 3, 4), Token("走进", "v", 4, 6)]
+    # a name printed twice is repeated; a dictionary word printed twice and a one-character word are not
+    repeated = repeated_words([first, second], lambda word: word == "走进")
+    assert repeated == {"飞云坡"}
+    features = character_features("走进飞云坡", first, lambda word: False, set(), set(), repeated=repeated)
+    assert "repeated=False" in features[0] and all("repeated=True" in features[i] for i in range(2, 5))
 
 
 def test_the_shipped_model_reads_spans_inside_the_text(language):

@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from .language import Language, Token
@@ -391,11 +392,12 @@ def find_places(passages: list[Passage], names: RegionNames, language: Language,
     simplified = {p.key: language.simplified(p.text) for p in passages}
     full_forms = {code for code, name in names.district_names.items() if any(name in t for t in simplified.values())}
     first = []
-    tokens_of = {}
+    tokens_of = {p.key: language.place_tokens(simplified[p.key]) for p in passages}
+    repeated = repeated_words(tokens_of.values(), language.common_word)
     for passage in passages:
         text = simplified[passage.key]
-        tokens = tokens_of[passage.key] = language.place_tokens(text)
-        read = model.spans(sequence_features(text, tokens, names, language)) if model else []
+        tokens = tokens_of[passage.key]
+        read = model.spans(sequence_features(text, tokens, names, language, repeated)) if model else []
         from_model = sequence_candidates(text, read, names)
         sure = {(c.start, c.end) for c in from_model if c.kind == "read"}
         candidates = [c for c in [*_candidates(text, tokens, names, full_forms, language.common_word,
@@ -521,13 +523,22 @@ def sequence_candidates(text: str, spans: list[tuple[int, int, float]], names: R
     return found
 
 
-def sequence_features(text: str, tokens: list[Token], names: RegionNames, language: Language) -> list[list[str]]:
+def sequence_features(text: str, tokens: list[Token], names: RegionNames, language: Language,
+                      repeated: frozenset[str] = frozenset()) -> list[list[str]]:
     """The sequence model's features of one passage (:func:`.sequence.character_features`), with the region's own
-    names (districts and townships printed in full, the city) and the class words of this module."""
+    names (districts and townships printed in full, the city), the class words of this module and the article's
+    repeated words (:func:`repeated_words`)."""
     listed = {*names.district_names.values(), *names.region,
               *(n for n in names.townships if n.endswith(_TOWNSHIP_SUFFIXES))}
     return character_features(text, tokens, language.common_word, listed, _CLASS_WORD_SET, language.tokens(text),
-                              names.outside_prefixes)
+                              names.outside_prefixes, repeated)
+
+
+def repeated_words(token_lists, common_word) -> frozenset[str]:
+    """The analyser's words of two characters or more, not in the dictionary, that an article prints more than once
+    (pure): a proper name is named again, a passing word seldom is."""
+    counts = Counter(t.word for tokens in token_lists for t in tokens if len(t.word) >= 2)
+    return frozenset(w for w, n in counts.items() if n >= 2 and not common_word(w))
 
 
 def district_named_in(name: str, names: RegionNames, full_forms: set[str]) -> str | None:

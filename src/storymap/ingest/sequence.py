@@ -4,7 +4,8 @@ The rules of :mod:`.places` propose names by their shape (a class word, a place 
 a name of no such shape (栈桥, 冠岩, 委羽山 tagged as common nouns) is missed. This model tags each
 character as the beginning (B) or inside (I) of a place name, or outside (O), from the characters
 around it, the analyser's word and tag (and the dictionary tokenizer's), whether a class word ends there, and whether the region's
-own lists (districts, townships, the city) or the name of a unit outside it (another province or city) cover it. It is trained on the benchmark's dev pages,
+own lists (districts, townships, the city) or the name of a unit outside it (another province or city) cover it,
+and whether the article prints its word again (a proper name is named again, a passing word seldom is). It is trained on the benchmark's dev pages,
 whose answer keys were written before any ingest code (``benchmarks/ingest_sequence.py``), and ships
 inside the package (``data/place_spans.crfsuite``); nothing is downloaded. Its spans are evidence,
 not names: a name the rules propose that the model reads too carries the signal "sequence model"
@@ -24,15 +25,15 @@ MODEL_PATH = Path(__file__).resolve().parent / "data" / "place_spans.crfsuite"
 
 
 def character_features(text: str, tokens: list[Token], common_word, listed: set[str],
-                       class_words: set[str], second: list[Token] = (), outside: frozenset[str] = frozenset()
-                       ) -> list[list[str]]:
+                       class_words: set[str], second: list[Token] = (), outside: frozenset[str] = frozenset(),
+                       repeated: frozenset[str] = frozenset()) -> list[list[str]]:
     """One list of features per character of ``text`` (pure).
 
     ``tokens`` are the analyser's words covering the text, ``second`` the dictionary tokenizer's (where the two
     split a name differently, one of them is often right); ``common_word`` tells a dictionary's common word;
     ``listed`` are the region's own names (districts, townships, the city); ``class_words`` the generic terms
     of place names (公园, 桥 …); ``outside`` the names of units outside the region (a place right after one is
-    that unit's).
+    that unit's); ``repeated`` the words the article prints more than once.
     """
     n = len(text)
     word = [""] * n
@@ -82,6 +83,7 @@ def character_features(text: str, tokens: list[Token], common_word, listed: set[
             f"next_tag={flag[i + 1] if i + 1 < n else '</s>'}", f"w={word[i]}", f"pw={before}", f"nw={after}",
             f"tag2={second_flag[i]}", f"pos2={second_position[i]}{second_flag[i]}",
             f"agree={position[i] == second_position[i]}", f"away={away[i]}", f"after_away={i > 0 and away[i - 1]}",
+            f"repeated={word[i] in repeated}",
         ])
     return features
 
