@@ -935,6 +935,12 @@ def test_a_district_someone_comes_from_sets_no_scene(language):
     found = find(language, "松风区的老城正在更新。", "来自青溪区的摄影爱好者说，他每个月都来拍飞云楼的晨雾。")
     assert found["飞云楼"].district == "990102"
     assert found["飞云楼"].district_evidence.startswith("the district its section is set in")
+    # nor its section's scene for a later paragraph
+    found = find(language, "松风区的老城正在更新。", "来自青溪区的摄影爱好者说，他每个月都来。", "清晨，飞云楼的晨雾最美。")
+    assert found["飞云楼"].district == "990102"
+    # a thing that comes from a district's place gives that place its district
+    found = find(language, "青溪区的老城正在更新。", "这座新桥的设计灵感来自松风区的云杉寺。")
+    assert found["云杉寺"].district == "990102"
 
 
 def test_a_direction_and_a_verb_of_bordering_are_no_part_of_the_name(language):
@@ -949,4 +955,8 @@ def test_a_district_after_another_citys_name_is_that_citys_not_the_regions(langu
     found = find_in(names, language, "在青溪区，云杉古城游人如织。“有位从北京松风区来的客人，每年都来。”")
     assert "松风区" not in found and found["云杉古城"].district == "990101"
     found = find_in(names, language, "走进老城区松风区，云杉古城游人如织。")
+    assert found["松风区"].kind == "district" and found["云杉古城"].district == "990102"
+    # the tail of the region's own name (青 + 溪市) is no other city
+    names = region_names("青溪市", DISTRICTS, [], TOWNSHIPS, {"溪市"}, {"溪市"})
+    found = find_in(names, language, "走进青溪市松风区，云杉古城游人如织。")
     assert found["松风区"].kind == "district" and found["云杉古城"].district == "990102"

@@ -77,7 +77,7 @@ def test_character_features_read_where_a_unit_outside_the_region_is_named():
 
 def test_character_features_read_the_words_an_article_prints_again():
     first = [Token("走进", "v", 0, 2), Token("飞云坡", "ns", 2, 5)]
-    second = [Token("飞云坡", "ns", 0, 3), Token("的", "u", 3, 4), Token("走进", "v", 4, 6)]
+    second = [Token("飞云坡", "ns", 0, 3), Token("的", "u", 3, 4), Token("走进", "v", 4, 6), Token("的", "u", 6, 7)]
     # a name printed twice is repeated; a dictionary word printed twice and a one-character word are not
     repeated = repeated_words([first, second], lambda word: word == "走进")
     assert repeated == {"飞云坡"}
@@ -91,7 +91,8 @@ def test_the_shipped_model_reads_spans_inside_the_text(language):
     text = "不远处的飞云山，相传为道教名山，山下的松风古镇游人如织。"
     from storymap.ingest.places import sequence_features
 
-    spans = model.spans(sequence_features(text, language.place_tokens(text), NAMES, language))
+    tokens = language.place_tokens(text)
+    spans = model.spans(sequence_features(text, tokens, NAMES, language, repeated_words([tokens], language.common_word)))
     assert all(0 <= s < e <= len(text) and 0.0 <= sure <= 1.0 for s, e, sure in spans)
     assert model.spans([]) == []
 

@@ -52,6 +52,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from .language import Language, Token
@@ -414,7 +415,7 @@ def find_places(passages: list[Passage], names: RegionNames, language: Language,
     for order, (passage, _text, _candidates_, chosen) in enumerate(read):
         if passage.section is not None:
             section_districts.setdefault(passage.section, []).extend(
-                (order, c.district) for c in chosen if c.kind == "district" and not someones_origin(c, _text))
+                (order, c.district) for c in chosen if c.kind == "district" and not someones_origin(c, _text, chosen))
     mentions: list[Mention] = []
     for order, (passage, text, candidates, chosen) in enumerate(read):
         context = section_districts.get(passage.section, []) if passage.section is not None else []
@@ -524,7 +525,7 @@ def sequence_candidates(text: str, spans: list[tuple[int, int, float]], names: R
 
 
 def sequence_features(text: str, tokens: list[Token], names: RegionNames, language: Language,
-                      repeated: frozenset[str] = frozenset()) -> list[list[str]]:
+                      repeated: frozenset[str]) -> list[list[str]]:
     """The sequence model's features of one passage (:func:`.sequence.character_features`), with the region's own
     names (districts and townships printed in full, the city), the class words of this module and the article's
     repeated words (:func:`repeated_words`)."""
@@ -534,9 +535,9 @@ def sequence_features(text: str, tokens: list[Token], names: RegionNames, langua
                               names.outside_prefixes, repeated)
 
 
-def repeated_words(token_lists, common_word) -> frozenset[str]:
-    """The analyser's words of two characters or more, not in the dictionary, that an article prints more than once
-    (pure): a proper name is named again, a passing word seldom is."""
+def repeated_words(token_lists: Iterable[list[Token]], common_word: Callable[[str], bool]) -> frozenset[str]:
+    """The analyser's words of two characters or more, not common words of the dictionary, that an article prints
+    more than once (pure): a proper name is named again, a passing word seldom is."""
     counts = Counter(t.word for tokens in token_lists for t in tokens if len(t.word) >= 2)
     return frozenset(w for w, n in counts.items() if n >= 2 and not common_word(w))
 
@@ -680,7 +681,7 @@ def part_of(candidate: Candidate, text: str, chosen: list[Candidate]) -> bool:
 
 def _addresses_a_place(district: Candidate, text: str, chosen: list[Candidate]) -> bool:
     """Whether a district is printed right before a place of its own, as its address (松风区云杉寺, 青溪县的竹林村)."""
-    starts = {c.start for c in chosen if c.kind not in ("district", "namesake")}
+    starts = {c.start for c in chosen if c.kind != "district"}
     return district.end in starts or _owns_next(text, district.end, starts)
 
 
@@ -1202,7 +1203,8 @@ def _after_unit_elsewhere(text: str, start: int, names: RegionNames, common_word
 
 def _district_of_another_city(text: str, start: int, names: RegionNames) -> bool:
     """Whether the district name at ``start`` follows another city's or province's name (别市 + 某区: a visitor's
-    home district, named like one of the region's); a county-level unit's name (…区, …县) is no district's city."""
+    home district, named like one of the region's), not the tail of the region's own name; a district's, a county's or
+    a banner's name (…区, …县, …旗) is no district's city (a county-level …市 is named like one, and counts as one)."""
     own = [name for name in names.region if text.endswith(name, 0, start)]
     return any(text.endswith(unit, 0, start) and not unit.endswith(("区", "县", "旗"))
                and not any(len(name) > len(unit) for name in own) for unit in names.outside_prefixes)
@@ -1316,12 +1318,11 @@ def refused(name: str, names: RegionNames, common_word=lambda word: False) -> st
         return "a thing named after a district or the city (…蜜橘, …黄酒), not a place"
     if name[0] in _COUNT_CHARS and len(name) <= 3 and _counted(name.lstrip(_COUNT_CHARS), common_word):
         return "a count (三村, 两岸), not a name"
-    if name.endswith("长城") and name[:-2] in _THE_WHOLE_WALL or name.endswith("国家文化公园"):
-        # the Great Wall, and the national cultural parks along it, the Grand Canal, the Long March, the Yellow River
-        # and the Yangtze, cross provinces; a section of the wall is named after its pass or hill (某岭 + 长城)
-        return "a line on the map (river, greenway, route), not a point"
-    if name.endswith(_LINEAR) and name not in names.gazetteer:
-        # a township named after its river (浦江镇) is printed as 浦江 only for the river
+    # a township named after its river (浦江镇) is printed as 浦江 only for the river; the Great Wall, and the national
+    # cultural parks along it, the Grand Canal, the Long March, the Yellow River and the Yangtze, cross provinces (a
+    # section of the wall is named after its pass or hill: 某岭 + 长城)
+    if (name.endswith(_LINEAR) and name not in names.gazetteer) or (
+            name.endswith("长城") and name[:-2] in _THE_WHOLE_WALL) or name.endswith("国家文化公园"):
         return "a line on the map (river, greenway, route), not a point"
     if name.endswith(_ORGANISATIONS):
         return "an organisation, not a place"
@@ -1455,12 +1456,13 @@ def signals(candidate: Candidate, text: str, candidates: list[Candidate], tokens
 
 # Words before a unit that make it where someone comes from or lives (来自松风区的游客, 家住青溪市竹溪街道的…), not the
 # scene of the places around it.
-_ORIGIN = re.compile(r"(?:来自|家住|老家在|老家是)[\u4e00-\u9fff]{0,4}?(?:市|省)?$")
+_ORIGIN = re.compile(r"(?:来自|家住|老家在|老家是)(?:[\u4e00-\u9fff]{1,4}?[市省])?$")
 
 
-def someones_origin(unit: Candidate, text: str) -> bool:
-    """Whether a district or township is printed as where someone comes from or lives (来自松风区的摄影爱好者说…)."""
-    return bool(_ORIGIN.search(text, max(0, unit.start - 8), unit.start))
+def someones_origin(unit: Candidate, text: str, chosen: list[Candidate]) -> bool:
+    """Whether a district is printed as where someone comes from or lives (来自松风区的摄影爱好者说…), not as the
+    address of a place a thing comes from (灵感来自松风区的云杉寺)."""
+    return bool(_ORIGIN.search(text, max(0, unit.start - 8), unit.start)) and not _addresses_a_place(unit, text, chosen)
 
 
 def _sets_a_later_scene(district: Candidate, candidate: Candidate, chosen: list[Candidate], sentence_end: int,
@@ -1501,7 +1503,7 @@ def attribute_district(candidate: Candidate, chosen: list[Candidate], candidates
     # a district printed after the name, past a clause's end (游云杉古城、看飞云楼，下午再去松风县的…), sets the
     # scene for what follows it, not for the name: as often wrong as right on the dev pages
     districts = [d for d in districts if not _sets_a_later_scene(d, candidate, chosen, sentence_end, text)
-                 and not someones_origin(d, text)]
+                 and not someones_origin(d, text, chosen)]
     in_sentence = [d for d in districts if sentence_start <= d.start < sentence_end]
     codes = {d.district for d in in_sentence}
     if len(codes) == 1:
