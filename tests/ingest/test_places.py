@@ -960,3 +960,11 @@ def test_a_district_after_another_citys_name_is_that_citys_not_the_regions(langu
     names = region_names("青溪市", DISTRICTS, [], TOWNSHIPS, {"溪市"}, {"溪市"})
     found = find_in(names, language, "走进青溪市松风区，云杉古城游人如织。")
     assert found["松风区"].kind == "district" and found["云杉古城"].district == "990102"
+
+
+def test_what_a_place_is_compared_with_is_no_place_of_the_story(language):
+    found = find(language, "在青溪区，云杉老街的夜市很热闹。一位游客说，感觉有点像飞霞路，氛围一点不比鹤鸣古镇差。")
+    assert "云杉老街" in found and "飞霞路" not in found and "鹤鸣古镇" not in found
+    # an example of the kind is named, not compared with (像竹溪湿地公园这样的…)
+    found = find(language, "在青溪区，像竹溪湿地公园这样的口袋公园还有十几处。")
+    assert "竹溪湿地公园" in found

@@ -1201,6 +1201,12 @@ def _after_unit_elsewhere(text: str, start: int, names: RegionNames, common_word
     return False
 
 
+# Words right before a name that make it what something is compared with (不比某村差, 有点像某路, 比在某塔上), and
+# words after one that make it an example of the kind instead (像某园这样的…).
+_COMPARED_WITH = re.compile(r"(?:像|堪比|媲美|不输|不比|比肩|好比|不亚于|赛过|胜过|比)(?:在|于)?$")
+_EXAMPLE_AFTER = re.compile(r"(?:这样|这类|这些|那样|等)")
+
+
 def _district_of_another_city(text: str, start: int, names: RegionNames) -> bool:
     """Whether the district name at ``start`` follows another city's or province's name (别市 + 某区: a visitor's
     home district, named like one of the region's), not the tail of the region's own name; a district's, a county's or
@@ -1231,6 +1237,9 @@ def _keep(candidate: Candidate, text: str, names: RegionNames, common_word,
         # leaves it a place)
     if _after_unit_elsewhere(text, candidate.start, names, common_word, tagged or {}):
         return False  # 来自别省 + 某山, 别市的 + 某街: a place of another province or city
+    if _COMPARED_WITH.search(text, max(0, candidate.start - 4), candidate.start) and not _EXAMPLE_AFTER.match(
+            text, candidate.end):
+        return False  # 一点不比 + 某村, 有点像 + 某路: what a place is compared with, most often a famous one elsewhere
     before = text[max(0, candidate.start - 12): candidate.start]
     if (_INDEFINITE.search(before) and not _RELATION.search(before)) or _INDEFINITE_NAME.match(text, candidate.start):
         return False  # 一条依崖而建的步道老街, 从一片城中村: a kind of place said of another, not a name
