@@ -205,6 +205,37 @@ def test_paragraphs_wrapped_over_lines_with_indents(language):
     assert [(c.caption, c.credit) for c in article.captions] == [("图为玉林街道居民在学习插花。", "张蓉 摄")]
 
 
+# An invented page whose numbered captions print broken across lines (a word split, once with a blank line
+# between), and a numbered line of the running text that ends its sentence.
+SPLIT_CAPTIONS = """松风日报
+
+湖光里的老城
+
+本报记者 林一舟
+
+松风区的竹溪公园去年完成改造。
+1.竹溪公园的面积扩大了一倍。
+2.云杉湖的水质达到三类。
+
+图①：夜幕下的竹溪公
+园流光溢彩。松风区委宣传部供图
+②清晨，市民在云杉
+
+湖步道晨练。 本报记者 林一舟 摄
+"""
+
+
+def test_numbered_captions_broken_across_lines_are_joined(language):
+    article = clean_article(SPLIT_CAPTIONS, language)
+    assert [(c.number, c.caption, c.credit) for c in article.captions] == [
+        (1, "夜幕下的竹溪公园流光溢彩。", "松风区委宣传部供图"),
+        (2, "清晨，市民在云杉湖步道晨练。", "本报记者 林一舟 摄"),
+    ]
+    assert sum("photo caption split across lines joined" in n for n in article.notes) == 2
+    # numbered lines of the running text that end their sentence stay text
+    assert [p.text[:2] for p in article.sections[0].paragraphs] == ["松风", "1.", "2."]
+
+
 MARKED_BYLINE = """\
 青溪日报
 

@@ -35,7 +35,10 @@ _BYLINE = re.compile(
     r"(?:\s*(?:通讯员|实习生).*)?$"
 )
 _CREDIT_END = re.compile(r"(?:供图|摄影|摄|制图|资料图片|资料图|资料照片|图片来源[:：]\S+)\s*$")
-_CAPTION_NUMBER = re.compile(r"^(?:[-•·]\s*)?(?:图\s*)?(?P<number>\d{1,2})\s*[.、．:：]\s*(?P<body>.+)$")
+# A caption's number: 1. / 图2： / ① / 图③: (a circled figure needs no separator after it)
+_CAPTION_NUMBER = re.compile(
+    r"^(?:[-•·]\s*)?(?:图\s*)?(?:(?P<number>\d{1,2})\s*[.、．:：]|(?P<circled>[①-⑳])\s*[.、．:：]?)\s*(?P<body>.+)$"
+)
 _DATELINE = re.compile(r"(?P<y>20\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
 _PUBLISHER = re.compile(r"出版\s*[:：]\s*(?P<paper>[\u4e00-\u9fff]{2,12}?报)社?")
 _FULLWIDTH_SPACE = re.compile(r"[\u3000\u00a0]+")
@@ -115,6 +118,7 @@ def clean_article(text: str, language: Language) -> Article:
     if repaired:
         article.notes.append(f"stray full-width or no-break spaces repaired on {repaired} line(s)")
     _mark_furniture(units, article, text)
+    units = _join_split_captions(units, article)
     _mark_captions(units, article)
     byline_index = _find_byline(units, article)
     _read_head(units, byline_index, article)
@@ -154,6 +158,25 @@ def _mark_furniture(units: list[_Unit], article: Article, text: str) -> None:
         article.notes.append(f"page furniture left out (line {unit.line}: {_clip(unit.text)})")
 
 
+def _join_split_captions(units: list[_Unit], article: Article) -> list[_Unit]:
+    """Join a numbered caption broken across lines in print (图②：夜幕下的秋收起义广 | 场流光溢彩。…供图): a
+    numbered line with no credit that ends mid-word, and the next line (after at most one blank line), which
+    starts mid-sentence and ends in the credit."""
+    joined: list[_Unit] = []
+    for unit in units:
+        previous = joined[-1] if joined else None
+        if (previous is not None and previous.kind == unit.kind == "body" and unit.line - previous.line <= 2
+                and _CAPTION_NUMBER.match(previous.simple) and not _CREDIT_END.search(previous.simple)
+                and _ends_open(previous.text) and _CREDIT_END.search(unit.simple)
+                and _starts_mid_sentence(unit.text) and not _CAPTION_NUMBER.match(unit.simple)):
+            joined[-1] = replace(previous, text=previous.text + unit.text, simple=previous.simple + unit.simple)
+            article.notes.append(f"a photo caption split across lines joined (line {previous.line}/{unit.line}: "
+                                 f"{previous.text[-4:]}|{unit.text[:4]})")
+            continue
+        joined.append(unit)
+    return joined
+
+
 def _mark_captions(units: list[_Unit], article: Article) -> None:
     captions = []
     for unit in units:
@@ -171,13 +194,17 @@ def _mark_captions(units: list[_Unit], article: Article) -> None:
         if not caption:
             continue
         unit.kind = "caption"
-        captions.append(Caption(int(numbered["number"]) if numbered else None, caption,
+        captions.append(Caption(_caption_number(numbered) if numbered else None, caption,
                                 body[credit:].strip() if credit is not None else None, unit.line))
     article.captions = tuple(captions)
     if captions:
         article.notes.append(
             f"{len(captions)} photo caption(s) with their credits taken out of the running text into photos"
         )
+
+
+def _caption_number(numbered: re.Match) -> int:
+    return int(numbered["number"]) if numbered["number"] else ord(numbered["circled"]) - ord("①") + 1
 
 
 def _credit_start(text: str) -> int | None:
