@@ -978,3 +978,9 @@ def test_what_a_place_is_compared_with_is_no_place_of_the_story(language):
     # an example of the kind is named, not compared with (像竹溪湿地公园这样的…)
     found = find(language, "在青溪区，像竹溪湿地公园这样的口袋公园还有十几处。")
     assert "竹溪湿地公园" in found
+
+
+def test_a_small_park_of_the_green_space_standard_is_a_place(language):
+    # 游园 is the green-space standard's class of small parks (CJJ/T 85-2017, G14): …游园 is one, not …桥 + a stroll
+    found = find(language, "在松风区，竹溪桥游园去年完成改造，附近居民每天都来散步。")
+    assert "竹溪桥游园" in found and "竹溪桥" not in found
