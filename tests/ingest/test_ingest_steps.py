@@ -236,6 +236,52 @@ def test_numbered_captions_broken_across_lines_are_joined(language):
     assert [p.text[:2] for p in article.sections[0].paragraphs] == ["松风", "1.", "2."]
 
 
+# An invented page: a title with a comma, a byline with what the reporter made (文/图), headings by their form
+# (a mark, a colon before two phrases) printed after a passage cut off, a speaker's label under a heading, a
+# jump line and the label over the captions.
+HEADINGS_BY_FORM = """松风日报
+
+人民城市建设巡礼
+
+一座城，一场梦
+——青溪老城留住烟火，新城长出诗意
+
+本报记者 林晓 陈默 文/图
+
+▌清晨：湖边的步道
+
+云杉湖的步道去年贯通，计划在三年内完成
+
+山林入城:推窗见绿,出门进园
+
+竹溪公园是青溪人心中的“天然氧吧”。
+
+■ 在南山：“把山还给市民”
+
+受访人：林一舟，退休教师
+
+记者：南山变了吗？
+
+（下转第8版）
+
+【图片说明】
+"""
+
+
+def test_headings_by_their_form_a_byline_with_its_credit_and_a_title_with_a_comma(language):
+    article = clean_article(HEADINGS_BY_FORM, language)
+    assert (article.title, article.subtitle) == ("一座城，一场梦", "青溪老城留住烟火，新城长出诗意")
+    assert article.reporters == ("林晓", "陈默")
+    assert [s.heading.text for s in article.sections] == [
+        "▌清晨：湖边的步道", "山林入城:推窗见绿,出门进园", "■ 在南山：“把山还给市民”"]
+    # the passage cut off before a heading stays cut off; the heading is not run into it, nor the text into the heading
+    first, park, hill = article.sections
+    assert [(p.text, p.truncated) for p in first.paragraphs] == [("云杉湖的步道去年贯通，计划在三年内完成", True)]
+    assert [p.text for p in park.paragraphs] == ["竹溪公园是青溪人心中的“天然氧吧”。"]
+    # a label right under a heading is a paragraph of its section; jump lines and caption labels are furniture
+    assert [p.text for p in hill.paragraphs] == ["受访人：林一舟，退休教师", "记者：南山变了吗？"]
+
+
 MARKED_BYLINE = """\
 青溪日报
 

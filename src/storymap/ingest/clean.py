@@ -23,7 +23,10 @@ _SENTENCE_END = re.compile(r"[。！？!?]")
 # Page furniture: masthead, imprint, page and layout credits.
 _FURNITURE = re.compile(
     r"主管|主办|邮发代号|零售价|统一连续出版物号|国内统一刊号|CN\s?\d{2}-\d{4}|新闻热线|发行中心|投稿邮箱|印刷单位|"
-    r"^责任?编[辑]?\s*[:：]|^(?:责编|美编|校对|版式|组版|审读)\s*[:：]?|^第?\s*\d{1,3}\s*版|^\d{1,3}$|^[-—\s]*\d{1,3}[-—\s]*$"
+    r"^责任?编[辑]?\s*[:：]|^(?:责编|美编|校对|版式|组版|审读)\s*[:：]?|^第?\s*\d{1,3}\s*版|^\d{1,3}$|^[-—\s]*\d{1,3}[-—\s]*$|"
+    # a jump line (（下转第8版）) and the label over a page's captions (【图片说明】, ■ 图说：)
+    r"^[（(]?(?:下转|上接|转下|接上)第?\s*\d{1,3}\s*版[）)]?$|"
+    r"^(?:[▌▍■□◆◇△▶►]\s*)?[【\[［（(「]?\s*(?:图片说明|图片新闻|图说|图注)\s*[】\]］）)」]?\s*[:：]?$"
 )
 _EDITOR_NOTE = re.compile(r"^(?:【\s*)?编者按(?:\s*】)?\s*[:：]?\s*(?P<rest>.*)$")
 # A byline, with the marks papers print before it (文/…, 图文｜…, □…); not a column heading (记者手记, 记者观察).
@@ -32,6 +35,7 @@ _BYLINE = re.compile(
     r"(?:(?P<paper>[\u4e00-\u9fff]{2,12}?报)(?:社)?|本报)?(?:特约|首席)?记者\s*[:：]?\s*"
     r"(?!(?:手记|札记|观察|调查|随笔|日记|感言|笔记|追踪|探访|走访|体验|点评)\s*$)"
     r"(?P<names>[\u4e00-\u9fff·\s、,，]{2,40}?)"
+    r"(?:\s+(?:文\s*[/／]\s*图|图\s*[/／]\s*文|文图|图文|摄影|摄|报道|文)\s*[/／]?)?"  # 林晓 文/图: what the reporter made
     r"(?:\s*(?:通讯员|实习生).*)?$"
 )
 _CREDIT_END = re.compile(r"(?:供图|摄影|摄|制图|资料图片|资料图|资料照片|图片来源[:：]\S+)\s*$")
@@ -45,6 +49,10 @@ _FULLWIDTH_SPACE = re.compile(r"[\u3000\u00a0]+")
 _HEADING_MAX = 30
 # 一、汉口…, 二、“800年”与…: a figure only inside quotes (1.5亿元… is a sentence)
 _NUMBERED_HEADING = re.compile(r"^(?:[一二三四五六七八九十]{1,3}|\d{1,2})\s*[、.．]\s*(?:[“‘「《\"][\u3400-\u9fff0-9]|[\u3400-\u9fff])")
+# A heading by its form, a comma allowed: after a heading's mark (▌, ■, 【二】), or a short lead and a colon before
+# at most two phrases (老城更新：湖光、古陵与老街, 数据二:47公里,让水乡重新“活”起来); not a speaker's label
+# (受访人：林晓，62岁，退休教师) nor a list's bullet (● 近三年…)
+_MARKED_HEADING = re.compile(r"^(?:[▌▍■□◆◇△▶►]|【[^】]{1,6}】)\s*\S|^[^:：，,。“”\"]{2,10}[:：]\s*[^，,]+(?:[，,][^，,]+)?$")
 _NEAR_DUPLICATE = 0.9
 
 
@@ -240,7 +248,9 @@ def _read_head(units: list[_Unit], byline_index: int, article: Article) -> None:
     note_start = next((i for i, u in enumerate(head) if _EDITOR_NOTE.match(u.simple)), None)
     title_units = []
     for unit in reversed(head):
-        if not _is_short_line(unit.text, 60) or _EDITOR_NOTE.match(unit.simple) or len(title_units) == 2:
+        # a title or subtitle may have a comma (一座城，一场梦 / ——老城留住烟火，新城长出诗意), not a sentence's end
+        if len(unit.text) > 60 or re.search(r"[。；;！？!?]", unit.text) or _EDITOR_NOTE.match(unit.simple) or len(
+                title_units) == 2:
             break
         title_units.insert(0, unit)
     if len(title_units) == 2 and not title_units[1].text.startswith(("—", "-", "——")):
@@ -276,9 +286,14 @@ def _paragraphs(body: list[_Unit], article: Article, language: Language) -> list
     # Texts whose paragraphs start with an indent wrap each paragraph over several lines.
     indent_style = sum(u.indented for u in body) >= max(2, 0.3 * len(body))
     last_line, wraps = 0, 0
-    for unit in body:
+    for index, unit in enumerate(body):
         previous = paragraphs[-1] if paragraphs else None
-        previous_open = previous is not None and (len(paragraphs) - 1) not in headings and _ends_open(previous.text)
+        # a line printed alone in a heading's form is a heading, even after a passage cut off (…计划在三年内完成 |
+        # 三、从城到乡), and what follows it is not run into it
+        alone_as_heading = unit.gap_before and (index + 1 == len(body) or body[index + 1].gap_before) and (
+            _heading_by_form(unit.text))
+        previous_open = (previous is not None and (len(paragraphs) - 1) not in headings and _ends_open(previous.text)
+                         and not alone_as_heading)
         wrapped = (previous is not None and (len(paragraphs) - 1) not in headings and not unit.gap_before
                    and unit.line == last_line + 1
                    and (previous_open or (indent_style and not unit.indented and not _is_heading(unit.text))))
@@ -304,7 +319,7 @@ def _paragraphs(body: list[_Unit], article: Article, language: Language) -> list
                 "source and is not supplied (both marked truncated)"
             )
             continue
-        if _is_heading(unit.text) and (previous is None or not previous_open):
+        if alone_as_heading or (_is_heading(unit.text) and (previous is None or not previous_open)):
             headings.add(len(paragraphs))
         paragraphs.append(Paragraph(unit.text, unit.line))
     if wraps:
@@ -346,7 +361,9 @@ def _group_sections(paragraphs: list[Paragraph], article: Article) -> None:
     lede: list[Paragraph] = []
     current: Section | None = None
     for paragraph in paragraphs:
-        if _is_heading(paragraph.text) and not paragraph.truncated:
+        # a heading right under another (■ 在南山 | 受访人：林晓，退休教师) is the section's subheading: a paragraph
+        subheading = current is not None and not current.paragraphs
+        if _is_heading(paragraph.text) and not paragraph.truncated and not subheading:
             current = Section(paragraph, ())
             sections.append(current)
         elif current is None:
@@ -369,9 +386,15 @@ def _group_sections(paragraphs: list[Paragraph], article: Article) -> None:
 
 
 def _is_heading(text: str) -> bool:
-    if _NUMBERED_HEADING.match(text):  # 一、汉口：老街里的慢生活 (a colon or comma inside is still a heading)
-        return len(text) <= _HEADING_MAX and not re.search(r"[。；;！？!?]", text)
+    if _heading_by_form(text):  # 一、汉口：老街里的慢生活 (a colon or comma inside is still a heading)
+        return True
     return len(text) <= _HEADING_MAX and not _SENTENCE_PUNCT.search(text) and bool(_CJK.search(text))
+
+
+def _heading_by_form(text: str) -> bool:
+    """Numbered, marked or led by a colon, short and with no sentence's end."""
+    return bool(_NUMBERED_HEADING.match(text) or _MARKED_HEADING.match(text)) and len(text) <= _HEADING_MAX and (
+        not re.search(r"[。；;！？!?]", text)) and bool(_CJK.search(text))
 
 
 def _is_short_line(text: str, limit: int = 40) -> bool:
