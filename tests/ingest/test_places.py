@@ -261,7 +261,7 @@ def test_a_district_after_the_names_clause_sets_the_scene_of_its_own_clause():
 def test_section_district_is_the_last_one_named_before():
     assert section_district([(0, "990101"), (2, "990102")], 3) == "990102"
     assert section_district([(0, "990101"), (2, "990102")], 1) == "990101"
-    assert section_district([(4, "990101")], 1) == "990101"  # the section's only district
+    assert section_district([(4, "990101")], 1) is None  # named only later: where the later places lie
     assert section_district([(4, "990101"), (5, "990102")], 1) is None
 
 

@@ -696,13 +696,10 @@ def _owns_next(text: str, end: int, starts: set[int]) -> bool:
 
 
 def section_district(districts: list[tuple[int, str]], order: int) -> str | None:
-    """The district a section set the scene in before passage ``order`` (the last one named before it),
-    or the section's only district."""
+    """The district a section set the scene in before passage ``order``: the last one named before it (a district
+    the section names only later is where its later places lie, not its earlier ones)."""
     before = [code for at, code in districts if at < order]
-    if before:
-        return before[-1]
-    codes = {code for _, code in districts}
-    return codes.pop() if len(codes) == 1 else None
+    return before[-1] if before else None
 
 
 # --- 1. candidates ---------------------------------------------------------
