@@ -193,7 +193,7 @@ _LOCATIVE_BEFORE = re.compile(r"(?:来到|走进|步入|走入|落地|落户|入
 # 一路 before a direction or a motion is "all the way" (一路向东), not the first road of a name (中山一路).
 _ALL_THE_WAY = re.compile(r"一路(?:向|往|朝|前行|走|东|西|南|北|上|下|延伸|蜿蜒|跟随|相伴|小跑|狂奔)")
 # Who speaks for an institution (…中心相关负责人说), and the names of institutions rather than buildings.
-_SPOKESPERSON = re.compile(r"(?:相关)?(?:负责人|工作人员|主任|副主任|党委|书记)")
+_SPOKESPERSON = re.compile(r"(?:的)?(?:一位|一名|几位)?(?:相关)?(?:负责人|工作人员|主任|副主任|党委|书记)")
 _INSTITUTIONS = ("中心", "基地", "实验室", "研究院", "研究所")
 # An indefinite description: a measure word before the name (一条…的老街, 一片城中村).
 _INDEFINITE = re.compile(r"(?:^|[^\u3400-\u9fff0-9])?(?<![同另这那每哪唯统])[一两几]\s?[条座个片处栋间块家]"
