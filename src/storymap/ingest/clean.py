@@ -53,6 +53,7 @@ _NUMBERED_HEADING = re.compile(r"^(?:[一二三四五六七八九十]{1,3}|\d{1,
 # at most two phrases (老城更新：湖光、古陵与老街, 数据二:47公里,让水乡重新“活”起来); not a speaker's label
 # (受访人：林晓，62岁，退休教师) nor a list's bullet (● 近三年…)
 _MARKED_HEADING = re.compile(r"^(?:[▌▍■□◆◇△▶►]|【[^】]{1,6}】)\s*\S|^[^:：，,。“”\"]{2,10}[:：]\s*[^，,]+(?:[，,][^，,]+)?$")
+_HEADING_MARK = re.compile(r"^[▌▍■□◆◇△▶►]\s*")
 _NEAR_DUPLICATE = 0.9
 
 
@@ -364,7 +365,8 @@ def _group_sections(paragraphs: list[Paragraph], article: Article) -> None:
         # a heading right under another (■ 在南山 | 受访人：林晓，退休教师) is the section's subheading: a paragraph
         subheading = current is not None and not current.paragraphs
         if _is_heading(paragraph.text) and not paragraph.truncated and not subheading:
-            current = Section(paragraph, ())
+            # the heading's print mark (▌, ■) is decoration, like a caption's number
+            current = Section(replace(paragraph, text=_HEADING_MARK.sub("", paragraph.text)), ())
             sections.append(current)
         elif current is None:
             lede.append(paragraph)
