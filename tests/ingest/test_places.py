@@ -987,3 +987,8 @@ def test_a_small_park_of_the_green_space_standard_is_a_place(language):
     # 游园 is the green-space standard's class of small parks (CJJ/T 85-2017, G14): …游园 is one, not …桥 + a stroll
     found = find(language, "在松风区，竹溪桥游园去年完成改造，附近居民每天都来散步。")
     assert "竹溪桥游园" in found and "竹溪桥" not in found
+
+
+def test_a_quoted_event_or_programme_is_no_place(language):
+    found = find(language, "位于松风区的青溪博物馆去年推出“云杉夜游博物馆”活动，每周五延时开放。")
+    assert "青溪博物馆" in found and "云杉夜游博物馆" not in found

@@ -207,6 +207,8 @@ _AFTER_LINK = re.compile(r"(?:的|，|,)$")
 _DESCRIBED = re.compile(r"(?:称作|称为|誉为|叫作|叫做|号称|俗称|人称|昵称|称之为|被称|"
                         r"一[片座个条处块][^，,。；;！？“”]{0,8}的)$")
 _DESCRIBED_AFTER = re.compile(r"(?:之称|之说|之誉|的美誉|的美称|的称号|的雅称|的别称)")
+# Words after a quotation that make it the name of an event, a programme or a brand (“夜游博物院”活动), not a place.
+_PROGRAMME_AFTER = re.compile(r"[”’」』\"](?:活动|项目|品牌|工程|行动|计划|系列|模式|理念|主题|课程|大赛|比赛|展览|演出|工作法)")
 _LOCATIVE_AFTER = re.compile(r"^(?:\d+层|\d+楼|[一二三四五六七八九十]+层|内|里|门口|园区|大楼|一楼|二楼|附近|周边|旁)")
 # a year ends the name: punctuation, 的 or the end of the text follows (活动6862场 is a count)
 _DOTTED = re.compile(r"(?:·(?:\d{4}|[A-Za-z]{2,8})|(?<=[\u3400-\u9fff])\d{4})(?=[^\u3400-\u9fffA-Za-z0-9.%％]|的|$)")
@@ -1236,6 +1238,8 @@ def _keep(candidate: Candidate, text: str, names: RegionNames, common_word,
         # leaves it a place)
     if _after_unit_elsewhere(text, candidate.start, names, common_word, tagged or {}):
         return False  # 来自别省 + 某山, 别市的 + 某街: a place of another province or city
+    if text[candidate.start - 1: candidate.start] in "“‘「『\"" and _PROGRAMME_AFTER.match(text, candidate.end):
+        return False  # 推出“夜游博物院”活动: an event's or a programme's name
     if _COMPARED_WITH.search(text, max(0, candidate.start - 4), candidate.start) and not _EXAMPLE_AFTER.match(
             text, candidate.end):
         return False  # 一点不比 + 某村, 有点像 + 某路: what a place is compared with, most often a famous one elsewhere
