@@ -262,6 +262,10 @@ HEADINGS_BY_FORM = """松风日报
 
 记者：南山变了吗？
 
+离老街不远的竹溪公
+
+园，是居民散步的地方。
+
 （下转第8版）
 
 【图片说明】
@@ -279,7 +283,9 @@ def test_headings_by_their_form_a_byline_with_its_credit_and_a_title_with_a_comm
     assert [(p.text, p.truncated) for p in first.paragraphs] == [("云杉湖的步道去年贯通，计划在三年内完成", True)]
     assert [p.text for p in park.paragraphs] == ["竹溪公园是青溪人心中的“天然氧吧”。"]
     # a label right under a heading is a paragraph of its section; jump lines and caption labels are furniture
-    assert [p.text for p in hill.paragraphs] == ["受访人：林一舟，退休教师", "记者：南山变了吗？"]
+    assert [p.text for p in hill.paragraphs] == ["受访人：林一舟，退休教师", "记者：南山变了吗？",
+                                                # a short first line whose word runs on is no heading
+                                                "离老街不远的竹溪公园，是居民散步的地方。"]
 
 
 MARKED_BYLINE = """\

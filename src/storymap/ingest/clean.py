@@ -320,7 +320,13 @@ def _paragraphs(body: list[_Unit], article: Article, language: Language) -> list
                 "source and is not supplied (both marked truncated)"
             )
             continue
-        if alone_as_heading or (_is_heading(unit.text) and (previous is None or not previous_open)):
+        following = body[index + 1] if index + 1 < len(body) else None
+        # a short first line whose last word runs on into the next line (街区中心的玉隆万 | 寿宫…) is a paragraph
+        # broken in print, not a heading
+        broken_start = (not _heading_by_form(unit.text) and following is not None
+                        and following.line - unit.line <= 2 and _starts_mid_sentence(following.text)
+                        and language.splits_a_word(unit.text, following.text))
+        if alone_as_heading or (_is_heading(unit.text) and (previous is None or not previous_open) and not broken_start):
             headings.add(len(paragraphs))
         paragraphs.append(Paragraph(unit.text, unit.line))
     if wraps:

@@ -121,15 +121,20 @@ class Language:
         that forms no word (推动城|区域规划): text is missing. Otherwise the
         break falls between words: join.
         """
+        if self.splits_a_word(before, after):
+            return "join"
         left, right = self.simplified(before[-8:]), self.simplified(after[:8])
         boundary = len(left)
         tokens = self.tokens(left + right)
-        if any(t.start < boundary < t.end for t in tokens):
-            return "join"
         last = next((t for t in reversed(tokens) if t.end <= boundary), None)
         if last is not None and len(last.word) == 1 and _CJK.match(last.word) and last.flag not in _FUNCTION_FLAGS:
             return "cut"
         return "join"
+
+    def splits_a_word(self, before: str, after: str) -> bool:
+        """Whether a word spans the break between two lines (服|务, 玉隆万|寿宫)."""
+        left, right = self.simplified(before[-8:]), self.simplified(after[:8])
+        return any(t.start < len(left) < t.end for t in self.tokens(left + right))
 
     def fix_mojibake(self, text: str) -> str:
         ftfy = require("ftfy")
