@@ -983,12 +983,12 @@ def test_what_a_place_is_compared_with_is_no_place_of_the_story(language):
     assert "竹溪湿地公园" in found
 
 
-def test_a_small_park_of_the_green_space_standard_is_a_place(language):
+@pytest.mark.parametrize("text, place, not_a_place", [
     # 游园 is the green-space standard's class of small parks (CJJ/T 85-2017, G14): …游园 is one, not …桥 + a stroll
-    found = find(language, "在松风区，竹溪桥游园去年完成改造，附近居民每天都来散步。")
-    assert "竹溪桥游园" in found and "竹溪桥" not in found
-
-
-def test_a_quoted_event_or_programme_is_no_place(language):
-    found = find(language, "位于松风区的青溪博物馆去年推出“云杉夜游博物馆”活动，每周五延时开放。")
-    assert "青溪博物馆" in found and "云杉夜游博物馆" not in found
+    ("在松风区，竹溪桥游园去年完成改造，附近居民每天都来散步。", "竹溪桥游园", "竹溪桥"),
+    # a quotation before 活动 names an event or a programme
+    ("位于松风区的青溪博物馆去年推出“云杉夜游博物馆”活动，每周五延时开放。", "青溪博物馆", "云杉夜游博物馆"),
+])
+def test_a_small_park_is_a_place_and_a_quoted_event_is_not(language, text, place, not_a_place):
+    found = find(language, text)
+    assert place in found and not_a_place not in found
