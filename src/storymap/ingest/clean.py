@@ -20,13 +20,15 @@ _CLOSERS = "。！？!?”’」』…)）"
 _SENTENCE_PUNCT = re.compile(r"[，,。；;！？!?、…]")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _SENTENCE_END = re.compile(r"[。！？!?]")
+# The marks papers print before a heading (▌ 老城, ■ 在南山).
+_HEADING_MARKS = "▌▍■□◆◇△▶►"
 # Page furniture: masthead, imprint, page and layout credits.
 _FURNITURE = re.compile(
     r"主管|主办|邮发代号|零售价|统一连续出版物号|国内统一刊号|CN\s?\d{2}-\d{4}|新闻热线|发行中心|投稿邮箱|印刷单位|"
     r"^责任?编[辑]?\s*[:：]|^(?:责编|美编|校对|版式|组版|审读)\s*[:：]?|^第?\s*\d{1,3}\s*版|^\d{1,3}$|^[-—\s]*\d{1,3}[-—\s]*$|"
     # a jump line (（下转第8版）) and the label over a page's captions (【图片说明】, ■ 图说：)
     r"^[（(]?(?:下转|上接|转下|接上)第?\s*\d{1,3}\s*版[）)]?$|"
-    r"^(?:[▌▍■□◆◇△▶►]\s*)?[【\[［（(「]?\s*(?:图片说明|图片新闻|图说|图注)\s*[】\]］）)」]?\s*[:：]?$"
+    rf"^(?:[{_HEADING_MARKS}]\s*)?[【\[［（(「]?\s*(?:图片说明|图片新闻|图说|图注)\s*[】\]］）)」]?\s*[:：]?$"
 )
 _EDITOR_NOTE = re.compile(r"^(?:【\s*)?编者按(?:\s*】)?\s*[:：]?\s*(?P<rest>.*)$")
 # A byline, with the marks papers print before it (文/…, 图文｜…, □…); not a column heading (记者手记, 记者观察).
@@ -52,8 +54,8 @@ _NUMBERED_HEADING = re.compile(r"^(?:[一二三四五六七八九十]{1,3}|\d{1,
 # A heading by its form, a comma allowed: after a heading's mark (▌, ■, 【二】), or a short lead and a colon before
 # at most two phrases (老城更新：湖光、古陵与老街, 数据二:47公里,让水乡重新“活”起来); not a speaker's label
 # (受访人：林晓，62岁，退休教师) nor a list's bullet (● 近三年…)
-_MARKED_HEADING = re.compile(r"^(?:[▌▍■□◆◇△▶►]|【[^】]{1,6}】)\s*\S|^[^:：，,。“”\"]{2,10}[:：]\s*[^，,]+(?:[，,][^，,]+)?$")
-_HEADING_MARK = re.compile(r"^[▌▍■□◆◇△▶►]\s*")
+_MARKED_HEADING = re.compile(rf"^(?:[{_HEADING_MARKS}]|【[^】]{{1,6}}】)\s*\S|^[^:：，,。“”\"]{{2,10}}[:：]\s*[^，,]+(?:[，,][^，,]+)?$")
+_HEADING_MARK = re.compile(rf"^[{_HEADING_MARKS}]\s*")
 _NEAR_DUPLICATE = 0.9
 
 
