@@ -1238,7 +1238,7 @@ def _keep(candidate: Candidate, text: str, names: RegionNames, common_word,
         # leaves it a place)
     if _after_unit_elsewhere(text, candidate.start, names, common_word, tagged or {}):
         return False  # 来自别省 + 某山, 别市的 + 某街: a place of another province or city
-    if text[candidate.start - 1: candidate.start] in "“‘「『\"" and _PROGRAMME_AFTER.match(text, candidate.end):
+    if candidate.start > 0 and text[candidate.start - 1] in "“‘「『\"" and _PROGRAMME_AFTER.match(text, candidate.end):
         return False  # 推出“夜游博物院”活动: an event's or a programme's name
     if _COMPARED_WITH.search(text, max(0, candidate.start - 4), candidate.start) and not _EXAMPLE_AFTER.match(
             text, candidate.end):
