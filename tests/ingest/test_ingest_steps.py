@@ -252,15 +252,15 @@ HEADINGS_BY_FORM = """松风日报
 
 云杉湖的步道去年贯通，计划在三年内完成
 
-山林入城:推窗见绿,出门进园
+湖城相依:推窗见水,出门进园
 
-竹溪公园是青溪人心中的“天然氧吧”。
+竹溪公园是青溪人心中的“绿肺”。
 
-■ 在南山：“把山还给市民”
+■ 在云杉山：“让山回到城里”
 
 受访人：林一舟，退休教师
 
-记者：南山变了吗？
+记者：云杉山变了吗？
 
 离老街不远的竹溪公
 
@@ -277,13 +277,13 @@ def test_headings_by_their_form_a_byline_with_its_credit_and_a_title_with_a_comm
     assert (article.title, article.subtitle) == ("一座城，一场梦", "青溪老城留住烟火，新城长出诗意")
     assert article.reporters == ("林晓", "陈默")
     assert [s.heading.text for s in article.sections] == [
-        "清晨：湖边的步道", "山林入城:推窗见绿,出门进园", "在南山：“把山还给市民”"]  # the print marks dropped
+        "清晨：湖边的步道", "湖城相依:推窗见水,出门进园", "在云杉山：“让山回到城里”"]  # the print marks dropped
     # the passage cut off before a heading stays cut off; the heading is not run into it, nor the text into the heading
     first, park, hill = article.sections
     assert [(p.text, p.truncated) for p in first.paragraphs] == [("云杉湖的步道去年贯通，计划在三年内完成", True)]
-    assert [p.text for p in park.paragraphs] == ["竹溪公园是青溪人心中的“天然氧吧”。"]
+    assert [p.text for p in park.paragraphs] == ["竹溪公园是青溪人心中的“绿肺”。"]
     # a label right under a heading is a paragraph of its section; jump lines and caption labels are furniture
-    assert [p.text for p in hill.paragraphs] == ["受访人：林一舟，退休教师", "记者：南山变了吗？",
+    assert [p.text for p in hill.paragraphs] == ["受访人：林一舟，退休教师", "记者：云杉山变了吗？",
                                                 # a short first line whose word runs on is no heading
                                                 "离老街不远的竹溪公园，是居民散步的地方。"]
 

@@ -20,7 +20,7 @@ _CLOSERS = "。！？!?”’」』…)）"
 _SENTENCE_PUNCT = re.compile(r"[，,。；;！？!?、…]")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _SENTENCE_END = re.compile(r"[。！？!?]")
-# The marks papers print before a heading (▌ 老城, ■ 在南山).
+# The marks papers print before a heading (▌ 老城, ■ 在云杉山).
 _HEADING_MARKS = "▌▍■□◆◇△▶►"
 # Page furniture: masthead, imprint, page and layout credits.
 _FURNITURE = re.compile(
@@ -170,7 +170,7 @@ def _mark_furniture(units: list[_Unit], article: Article, text: str) -> None:
 
 
 def _join_split_captions(units: list[_Unit], article: Article) -> list[_Unit]:
-    """Join a numbered caption broken across lines in print (图②：夜幕下的秋收起义广 | 场流光溢彩。…供图): a
+    """Join a numbered caption broken across lines in print (图②：夜幕下的竹溪广 | 场流光溢彩。…供图): a
     numbered line with no credit that ends mid-word, and the next line (after at most one blank line), which
     starts mid-sentence and ends in the credit."""
     joined: list[_Unit] = []
@@ -323,7 +323,7 @@ def _paragraphs(body: list[_Unit], article: Article, language: Language) -> list
             )
             continue
         following = body[index + 1] if index + 1 < len(body) else None
-        # a short first line whose last word runs on into the next line (街区中心的玉隆万 | 寿宫…) is a paragraph
+        # a short first line whose last word runs on into the next line (街区中心的竹溪书 | 院…) is a paragraph
         # broken in print, not a heading
         broken_start = (not _heading_by_form(unit.text) and following is not None
                         and following.line - unit.line <= 2 and _starts_mid_sentence(following.text)
@@ -370,7 +370,7 @@ def _group_sections(paragraphs: list[Paragraph], article: Article) -> None:
     lede: list[Paragraph] = []
     current: Section | None = None
     for paragraph in paragraphs:
-        # a heading right under another (■ 在南山 | 受访人：林晓，退休教师) is the section's subheading: a paragraph
+        # a heading right under another (■ 在云杉山 | 受访人：林晓，退休教师) is the section's subheading: a paragraph
         subheading = current is not None and not current.paragraphs
         if _is_heading(paragraph.text) and not paragraph.truncated and not subheading:
             # the heading's print mark (▌, ■) is decoration, like a caption's number

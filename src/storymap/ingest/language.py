@@ -132,7 +132,7 @@ class Language:
         return "join"
 
     def splits_a_word(self, before: str, after: str) -> bool:
-        """Whether a word spans the break between two lines (服|务, 玉隆万|寿宫)."""
+        """Whether a word spans the break between two lines (服|务, 书|院)."""
         left, right = self.simplified(before[-8:]), self.simplified(after[:8])
         return any(t.start < len(left) < t.end for t in self.tokens(left + right))
 
