@@ -983,6 +983,16 @@ def test_what_a_place_is_compared_with_is_no_place_of_the_story(language):
     assert "竹溪湿地公园" in found
 
 
+def test_a_sight_a_visitor_from_elsewhere_names_is_no_place_of_the_story(language):
+    # what a visitor from another city names after saying where they come from is a sight of their home
+    found = find(language, "在青溪区，云杉老街的夜市很热闹。一位从北京专程赶来的游客说，他看惯了白鹭公园的灯光，这里更有烟火气。",
+                 "从北京来探亲的游客说，白鹭湿地公园也没有这么热闹。")
+    assert "云杉老街" in found and "白鹭公园" not in found and "白鹭湿地公园" not in found
+    # one the visitor goes to in a district of the region is here; a visitor from the region names places of it
+    found = find(language, "一位从北京来的游客说，明天要去松风区的白鹭公园。青溪来的游客说，白鹭湿地公园也没有这么热闹。")
+    assert found["白鹭公园"].district == "990102" and "白鹭湿地公园" in found
+
+
 @pytest.mark.parametrize("text, place, not_a_place", [
     # 游园 is the green-space standard's class of small parks (CJJ/T 85-2017, G14): …游园 is one, not …桥 + a stroll
     ("在松风区，竹溪桥游园去年完成改造，附近居民每天都来散步。", "竹溪桥游园", "竹溪桥"),

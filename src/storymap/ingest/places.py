@@ -1217,6 +1217,35 @@ def _district_of_another_city(text: str, start: int, names: RegionNames) -> bool
                and not any(len(name) > len(unit) for name in own) for unit in names.outside_prefixes)
 
 
+# Someone who comes from elsewhere (来自别市的游客, 别省来探亲的女士, 别国来的学者): what such a visitor names next in the
+# sentence is, as often as not, a sight of their home they compare this city with.
+_VISITOR = re.compile(r"游客|旅客|客人|学者|朋友|网友|爱好者|女士|先生|老人|夫妇|姑娘|小伙")
+_VISITOR_ORIGIN_GAP = 7  # characters between a unit's name and the visitor (来探亲的, 专程赶来的)
+_PUNCTUATION = re.compile(r"[，,、：:；;“”\"‘’（）()]")
+
+
+def _after_a_visitor_from_elsewhere(text: str, start: int, names: RegionNames) -> bool:
+    """Whether the name at ``start`` follows, in its sentence, a visitor from a unit outside the region (从别市来的游客说：
+    "在…"), and not a district's or a township's name of the region printed right before it (别市来的游客去了松风区的某山:
+    that one is here)."""
+    sentence_start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
+    for visitor in _VISITOR.finditer(text, sentence_start, start):
+        before = text[max(sentence_start, visitor.start() - _VISITOR_ORIGIN_GAP - 8): visitor.start()]
+        for unit_start in range(len(before)):
+            for unit_end in range(unit_start + 2, min(len(before), unit_start + 8) + 1):
+                unit = before[unit_start:unit_end]
+                if ((unit in names.elsewhere or unit in names.outside_owners)
+                        and len(before) - unit_end <= _VISITOR_ORIGIN_GAP and not _PUNCTUATION.search(before, unit_end)):
+                    return not _after_own_unit(text, start, names)
+    return False
+
+
+def _after_own_unit(text: str, start: int, names: RegionNames) -> bool:
+    """Whether one of the region's districts or townships is printed right before ``start`` (松风区的 + name)."""
+    end = start - 1 if text.startswith("的", start - 1) else start
+    return any(text.endswith(unit, 0, end) for unit in (*names.districts, *names.townships) if len(unit) >= 2)
+
+
 def tagged_whole(tokens: list[Token]) -> dict[tuple[int, int], str]:
     """The spans the analyser tags whole as a place or an organisation, with the tag."""
     return {(t.start, t.end): t.flag for t in tokens if t.flag in ("ns", "nt")}
@@ -1238,6 +1267,8 @@ def _keep(candidate: Candidate, text: str, names: RegionNames, common_word,
         # leaves it a place)
     if _after_unit_elsewhere(text, candidate.start, names, common_word, tagged or {}):
         return False  # 来自别省 + 某山, 别市的 + 某街: a place of another province or city
+    if candidate.kind != "township" and _after_a_visitor_from_elsewhere(text, candidate.start, names):
+        return False  # 来自别市的游客说，在某塔…: a sight of the visitor's home
     if candidate.start > 0 and text[candidate.start - 1] in "“‘「『\"" and _PROGRAMME_AFTER.match(text, candidate.end):
         return False  # 推出“夜游博物院”活动: an event's or a programme's name
     if _COMPARED_WITH.search(text, max(0, candidate.start - 4), candidate.start) and not _EXAMPLE_AFTER.match(
