@@ -983,6 +983,16 @@ def test_what_a_place_is_compared_with_is_no_place_of_the_story(language):
     assert "竹溪湿地公园" in found
 
 
+def test_a_name_said_of_a_person_is_that_persons_wherever_it_is_printed(language):
+    # a surname and a given name ending like a place's: a person, once the article prints them as one
+    found = find(language, "在青溪区，五十八岁的茶农龙云山正在云杉茶园里摊晾鲜叶。", "像龙云山这样的茶农还有不少。",
+                 "在松风区，金竹桥笑着说，竹溪公园变美了。")
+    assert "云杉茶园" in found and "竹溪公园" in found and "龙云山" not in found and "金竹桥" not in found
+    # a place printed after an age and a visit is no person (十岁的孩子来到 + 林家湖)
+    found = find(language, "在青溪区，十岁的孩子来到林家湖边写生。")
+    assert "林家湖" in found
+
+
 def test_a_sight_a_visitor_from_elsewhere_names_is_no_place_of_the_story(language):
     # what a visitor from another city names after saying where they come from is a sight of their home
     found = find(language, "在青溪区，云杉老街的夜市很热闹。一位从北京专程赶来的游客说，他看惯了白鹭公园的灯光，这里更有烟火气。",

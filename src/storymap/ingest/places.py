@@ -399,16 +399,22 @@ def find_places(passages: list[Passage], names: RegionNames, language: Language,
     first = []
     tokens_of = {p.key: language.place_tokens(simplified[p.key]) for p in passages}
     repeated = repeated_words(tokens_of.values(), language.common_word)
+    proposed = []
     for passage in passages:
         text = simplified[passage.key]
         tokens = tokens_of[passage.key]
         read = model.spans(sequence_features(text, tokens, names, language, repeated)) if model else []
         from_model = sequence_candidates(text, read, names)
         sure = {(c.start, c.end) for c in from_model if c.kind == "read"}
-        candidates = [c for c in [*_candidates(text, tokens, names, full_forms, language.common_word,
-                                               second_opinion(text, language)), *from_model]
-                      if _passes_filters(c, text, tokens, names, language, (c.start, c.end) in sure)]
-        first.append((passage, text, tokens, candidates))
+        proposed.append((passage, text, tokens, sure, [*_candidates(text, tokens, names, full_forms, language.common_word,
+                                                                   second_opinion(text, language)), *from_model]))
+    # a name printed once as a person's (七十岁的茶农 + 林松山) is that person's wherever the article prints it
+    people = {text[c.start: c.end] for _, text, _, _, candidates in proposed for c in candidates
+              if said_of_a_person(c, text)}
+    for passage, text, tokens, sure, candidates in proposed:
+        first.append((passage, text, tokens, [
+            c for c in candidates if text[c.start: c.end] not in people
+            and _passes_filters(c, text, tokens, names, language, (c.start, c.end) in sure)]))
     known = echo_names([(text, choose_names(candidates, text)) for _, text, _, candidates in first], names)
     read = []
     for passage, text, tokens, candidates in first:
@@ -1147,6 +1153,21 @@ def _vouched_name(candidate: Candidate, text: str, tokens: list[Token]) -> bool:
     klass = _class_word(name)
     return klass is not None and klass not in _WEAK_CLASS_WORDS and len(name) - len(klass) >= 2 and any(
         (t.start, t.end) == (candidate.start, candidate.end) and t.flag == "ns" for t in tokens)
+
+
+# What is said of a person right before or after their name (七十岁的 + 茶农 + name, 他叫 + name, name + 笑着说,
+# name + 口中的): a surname and a given name that happen to end like a place (林松山) name that person.
+_PERSON_BEFORE = re.compile(r"(?:(?:\d+|[一二三四五六七八九十百]+)多?岁的(?:(?![在到去来从进往游逛])[\u4e00-\u9fff]){0,4}"
+                            r"|[他她]叫|名叫)$")
+_PERSON_AFTER = re.compile(r"说|告诉|介绍|表示|笑着|回忆|坦言|感慨|口中|年轻时|照例|收了")
+
+
+def said_of_a_person(candidate: Candidate, text: str) -> bool:
+    """Whether a name of a surname and a given name is printed as a person's (五十岁的茶农 + 林松山, 林松山 + 笑着说)."""
+    name = text[candidate.start: candidate.end]
+    return (len(name) <= 3 and name[0] in COMMON_SURNAMES and candidate.kind not in _TRUSTED_KINDS
+            and bool(_PERSON_BEFORE.search(text, max(0, candidate.start - 12), candidate.start)
+                     or _PERSON_AFTER.match(text, candidate.end)))
 
 
 def names_a_person(candidate: Candidate, tokens: list[Token]) -> bool:
