@@ -983,6 +983,14 @@ def test_what_a_place_is_compared_with_is_no_place_of_the_story(language):
     assert "竹溪湿地公园" in found
 
 
+def test_a_road_printed_as_a_places_address_is_no_place(language):
+    found = find(language, "在松风区，竹溪路上的云杉医院刚刚扩建。")
+    assert "云杉医院" in found and "竹溪路" not in found
+    # a road the story walks is a place
+    found = find(language, "在松风区，竹溪路两旁开满了小店。")
+    assert "竹溪路" in found
+
+
 def test_a_name_said_of_a_person_is_that_persons_wherever_it_is_printed(language):
     # a surname and a given name ending like a place's: a person, once the article prints them as one
     found = find(language, "在青溪区，五十八岁的茶农龙云山正在云杉茶园里摊晾鲜叶。", "像龙云山这样的茶农还有不少。",

@@ -433,7 +433,7 @@ def find_places(passages: list[Passage], names: RegionNames, language: Language,
         mentions += [_mention(passage, text, c, chosen, candidates, section_district(context, order),
                               tokens_of[passage.key], credited, language, names.region) for c in chosen
                      if not (c.kind == "township" and administrative_context(c, text, chosen))
-                     and not part_of(c, text, chosen)]
+                     and not part_of(c, text, chosen) and not a_roads_address(c, text, chosen)]
     places = _group(mentions, names, language.common_word)
     main = main_district(places)
     urban = next((p.key for p in places if p.kind == "district" and names.district_names.get(p.key, "").endswith("区")),
@@ -693,6 +693,19 @@ def _addresses_a_place(district: Candidate, text: str, chosen: list[Candidate]) 
     """Whether a district is printed right before a place of its own, as its address (松风区云杉寺, 青溪县的竹林村)."""
     starts = {c.start for c in chosen if c.kind != "district"}
     return district.end in starts or _owns_next(text, district.end, starts)
+
+
+# What links a road to a place printed on it (…路上的, …路旁的, …大道一侧的).
+_ON_THE_ROAD = re.compile(r"(?:上|旁|边|一侧|两侧|沿线|口)?的")
+
+
+def a_roads_address(candidate: Candidate, text: str, chosen: list[Candidate]) -> bool:
+    """Whether a road is printed as the address of a place on it (松风路上的云杉医院, 竹溪大道旁的青溪公园): the map's point
+    is the place; the road is a line, and a place of the story only where the story walks it."""
+    if candidate.kind in _TRUSTED_KINDS or not text[candidate.start: candidate.end].endswith(("路", "大道")):
+        return False
+    link = _ON_THE_ROAD.match(text, candidate.end)
+    return link is not None and any(c.start == link.end() and c.kind != "district" for c in chosen)
 
 
 def _owns_next(text: str, end: int, starts: set[int]) -> bool:
