@@ -322,6 +322,9 @@ def test_a_stem_read_as_a_company_is_not_the_place_named_after_it(language):
 def test_what_a_place_is_called_is_no_place(language):
     found = find(language, "在青溪区，云杉老街被游客称作“云上水乡”。这里曾是一片污水横流的“臭水塘”。")
     assert set(found) == {"青溪区", "云杉老街"}
+    # what a place is or became (是…的“…”, 成为…的“…”) describes it; where one arrives (便是“…”) names a place
+    found = find(language, "在松风区，白鹭湖是市民心中的“竹溪公园”，它已成为附近居民的“云杉乐园”。沿湖往北，便是“松涛书院”。")
+    assert "白鹭湖" in found and "松涛书院" in found and "竹溪公园" not in found and "云杉乐园" not in found
 
 
 def test_all_the_way_is_not_a_road(language):

@@ -205,7 +205,9 @@ _INDEFINITE_NAME = re.compile(r"[从在到向于]?[一两几][条座个片处栋
 _AFTER_LINK = re.compile(r"(?:的|，|,)$")
 # Words before a quotation that make it what a place is called or was: a nickname or a description.
 _DESCRIBED = re.compile(r"(?:称作|称为|誉为|叫作|叫做|号称|俗称|人称|昵称|称之为|被称|"
-                        r"一[片座个条处块][^，,。；;！？“”]{0,8}的)$")
+                        r"一[片座个条处块][^，,。；;！？“”]{0,8}的|"
+                        # what something is or became (青溪是“江南第一城”, 成为市民的“后院”), not where one goes (便是“…”)
+                        r"(?<![便就即正])(?:是|成为|成了|变成|还是)(?:[^，,。；;！？“”]{0,10}的)?)$")
 _DESCRIBED_AFTER = re.compile(r"(?:之称|之说|之誉|的美誉|的美称|的称号|的雅称|的别称)")
 # Words after a quotation that make it the name of an event, a programme or a brand (“夜游博物院”活动), not a place.
 _PROGRAMME_AFTER = re.compile(r"[”’」』\"](?:活动|项目|品牌|工程|行动|计划|系列|模式|理念|主题|课程|大赛|比赛|展览|演出|工作法)")
