@@ -986,6 +986,18 @@ def test_what_a_place_is_compared_with_is_no_place_of_the_story(language):
     assert "竹溪湿地公园" in found
 
 
+@pytest.mark.parametrize("text, place, not_a_place", [
+    # a school of a university is a part of its campus: the university is the point on the map
+    ("在青溪区，云杉大学美术学院的学生常来竹溪公园写生。", "云杉大学", "云杉大学美术学院"),
+    ("在青溪区，松风师范学院文学院的学生常来竹溪公园写生。", "松风师范学院", "松风师范学院文学院"),
+    # a hospital's campus (…院区) or branch (…分院) is a place of its own
+    ("在松风区，松风医院竹溪院区去年投入使用。", "松风医院竹溪院区", "竹溪"),
+])
+def test_a_universitys_school_is_the_university_and_a_hospitals_campus_is_a_place(language, text, place, not_a_place):
+    found = find(language, text)
+    assert place in found and not_a_place not in found
+
+
 def test_a_road_printed_as_a_places_address_is_no_place(language):
     found = find(language, "在松风区，竹溪路上的云杉医院刚刚扩建。")
     assert "云杉医院" in found and "竹溪路" not in found

@@ -80,7 +80,7 @@ CLASS_WORDS = tuple(sorted({
     "宗祠", "家祠", "会展中心", "体育场", "商务区", "开发区", "度假区", "旅游区", "山庄", "庄园", "农场", "茶园",
     "夜市", "窑址", "城址", "峰", "岭", "峡", "洞", "岩", "潭", "礁", "庵", "枢纽",
     "陈列馆", "文化馆", "艺术馆", "档案馆", "天文馆", "海洋馆", "水族馆", "规划馆", "展示馆", "音乐厅", "会堂",
-    "礼堂", "公馆", "旧址群", "遗址群", "建筑群", "度假村", "峡谷", "游园",
+    "礼堂", "公馆", "旧址群", "遗址群", "建筑群", "度假村", "峡谷", "游园", "院区", "分院", "分校",
     *_ENDS_OF_COMMON_WORDS,
     "世界",  # a theme park's or a market's (…欢乐世界, …花卉世界)
 }, key=len, reverse=True))
@@ -522,6 +522,7 @@ def sequence_candidates(text: str, spans: list[tuple[int, int, float]], names: R
     found = []
     for start, end, sure in spans:
         start, end = _trim(text, start, end, names)
+        end = university_of_school(text, start, end)
         township = next((t for t in _by_length(frozenset(names.townships)) if t.endswith(_TOWNSHIP_SUFFIXES)
                          and text.startswith(t, start) and end - start - len(t) >= 2), None)
         if township is not None:
@@ -736,7 +737,8 @@ def _candidates(text: str, tokens: list[Token], names: RegionNames, full_forms: 
              *analyser_candidates(text, second, names, common_word),
              *shape_candidates(text, tokens, names, common_word),
              *located_candidates(text, tokens, names, common_word)]
-    found = [Candidate(start, start + len(object_cut(text[start:end], common_word)), c.kind)
+    found = [Candidate(start, start + len(object_cut(text[start: university_of_school(text, start, end)], common_word)),
+                       c.kind)
              for c in found for s, e in _conjoined(text, c.start, c.end) for start, end in _chained(text, s, e, common_word)]
     return [*dictionary_candidates(text, boundaries, names, full_forms, not_names, common_nouns), *found,
             *quoted_candidates(text, tokens), *dotted_candidates(text, tokens), *station_candidates(text, names)]
@@ -849,6 +851,17 @@ def _conjoined(text: str, start: int, end: int) -> list[tuple[int, int]]:
 _CONTAINERS = (*_ENCLOSURES, "景区", "岛", "山", "港", "古港", "老街", "古村")
 # What a part's name ends in that takes its container's name as its own (云杉大学 + 松风校区 is one campus).
 _PARTS_NAMED_WITH_WHOLE = ("校区", "分院", "院区", "分校", "分馆")
+
+
+# A university's or a college's name run into one of its schools' (云杉大学 + 美术学院, 松风学院 + 文学院).
+_SCHOOL_OF = re.compile(r"(.{2,}?(?:大学|学院))[\u4e00-\u9fff]{1,6}学院")
+
+
+def university_of_school(text: str, start: int, end: int) -> int:
+    """The end of a name as a place: a school's name run after its university's ends at the university, which is
+    on the map (its schools are parts of one campus); any other name ends where it ends."""
+    school = _SCHOOL_OF.fullmatch(text, start, end)
+    return school.end(1) if school else end
 
 
 def _chained(text: str, start: int, end: int, common_word) -> list[tuple[int, int]]:
