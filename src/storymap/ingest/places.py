@@ -1270,7 +1270,6 @@ def _district_of_another_city(text: str, start: int, names: RegionNames) -> bool
 # sentence is, as often as not, a sight of their home they compare this city with.
 _VISITOR = re.compile(r"游客|旅客|客人|学者|朋友|网友|爱好者|女士|先生|老人|夫妇|姑娘|小伙")
 _VISITOR_ORIGIN_GAP = 7  # characters between a unit's name and the visitor (来探亲的, 专程赶来的)
-_PUNCTUATION = re.compile(r"[，,、：:；;“”\"‘’（）()]")
 
 
 def _after_a_visitor_from_elsewhere(text: str, start: int, names: RegionNames) -> bool:
@@ -1284,7 +1283,7 @@ def _after_a_visitor_from_elsewhere(text: str, start: int, names: RegionNames) -
             for unit_end in range(unit_start + 2, min(len(before), unit_start + 8) + 1):
                 unit = before[unit_start:unit_end]
                 if ((unit in names.elsewhere or unit in names.outside_owners)
-                        and len(before) - unit_end <= _VISITOR_ORIGIN_GAP and not _PUNCTUATION.search(before, unit_end)):
+                        and len(before) - unit_end <= _VISITOR_ORIGIN_GAP and not _CLAUSE_END.search(before, unit_end)):
                     return not _after_own_unit(text, start, names)
     return False
 
