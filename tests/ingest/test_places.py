@@ -699,14 +699,17 @@ def test_a_memorial_is_not_named_by_the_person_it_remembers():
     assert sorted(p.name for p in parks) == ["云杉公园", "飞云记忆"]  # one place each, as the merge names them
 
 
-def test_an_institution_or_station_named_after_a_place_is_another_place():
+def test_an_institution_venue_or_station_named_after_a_place_or_a_person_is_another_place():
     from storymap.ingest.places import _group
 
     def mention(name, start):
         return Mention("p-1", start, start + len(name), name, name, "landmark", "")
 
-    places = _group([mention("云杉湾", 0), mention("云杉湾大学", 10), mention("竹溪山", 20), mention("竹溪山站", 30)], NAMES)
-    assert sorted(p.name for p in places) == ["云杉湾", "云杉湾大学", "竹溪山", "竹溪山站"]
+    places = _group([mention("云杉湾", 0), mention("云杉湾大学", 10), mention("竹溪山", 20), mention("竹溪山站", 30),
+                     mention("林松风", 40), mention("林松风大剧院", 50), mention("白鹭山", 60), mention("白鹭山博物馆", 70)],
+                    NAMES)
+    assert sorted(p.name for p in places) == ["云杉湾", "云杉湾大学", "林松风", "林松风大剧院", "白鹭山", "白鹭山博物馆",
+                                              "竹溪山", "竹溪山站"]
 
 
 def test_a_bridge_named_with_its_city_keeps_the_city_s_name(language):

@@ -144,8 +144,11 @@ _MODIFIERS_LONGEST_FIRST = sorted(_GENERIC_MODIFIERS, key=len, reverse=True)
 _VILLAGE_WORDS = ("村", "庄", "屯", "寨")
 # Class words of places named after a person or an event: the name without them is the person (林松山故居).
 _MEMORIAL_WORDS = frozenset({"故居", "旧居", "故里", "纪念馆", "纪念碑", "陵园", "墓", "陵", "祠", "旧址", "会址"})
-# What an institution or a station named after the place it serves ends in (某湾 + 大学, 某山 + 站): another place.
-_NAMED_AFTER_A_PLACE = frozenset({"大学", "学院", "中学", "小学", "学校", "医院", "机场", "火车站", "高铁站", "站"})
+# What an institution, a venue or a station named after a place or a person ends in (某湾 + 大学, 某山 + 站,
+# 某人 + 大剧院): another place.
+_NAMED_AFTER_A_PLACE = frozenset({"大学", "学院", "中学", "小学", "学校", "医院", "机场", "火车站", "高铁站", "站",
+                                  "剧院", "大剧院", "音乐厅", "体育馆", "体育场", "体育中心", "博物馆", "美术馆",
+                                  "图书馆", "科技馆", "艺术馆"})
 # What the name of a landmark a district is named after ends in (a hill, a lake, a tower, a pavilion: 松风山区,
 # 云杉塔区); a district's short form ending otherwise (…门, …桥, …台, …岩, …城) is as often the district itself.
 _NAMESAKE_ENDINGS = ("山", "岭", "峰", "洞", "湖", "塔", "楼", "阁", "寺")
