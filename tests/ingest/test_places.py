@@ -454,7 +454,7 @@ def test_a_measure_phrase_with_a_relation_says_where_the_name_lies_not_what_it_i
     found = find(language, "在青溪区，几条街之外的云杉巷，则是另一种热闹。")
     assert found["云杉巷"].district == "990101"
     for text in ("在青溪区，几条街外的云杉广场，则是另一种热闹。", "在青溪区，与竹林隔着几条街的云杉广场，则是另一种热闹。",
-                 "在青溪区，同属一个生态旅游区的云杉广场，则是另一种热闹。"):
+                 "在青溪区，同属一个生态旅游区的云杉广场，则是另一种热闹。", "值得一去的有两处：一处是青溪区的云杉广场。"):
         assert "云杉广场" in find(language, text), text
     assert "云杉巷" not in find(language, "在青溪区，一条很长的云杉巷，则是另一种热闹。")
 

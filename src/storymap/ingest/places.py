@@ -202,9 +202,10 @@ _INSTITUTIONS = ("中心", "基地", "实验室", "研究院", "研究所")
 _INDEFINITE = re.compile(r"(?:^|[^\u3400-\u9fff0-9])?(?<![同另这那每哪唯统])[一两几]\s?[条座个片处栋间块家]"
                          r"[^，,。；;！？“”]{0,8}的$")  # not 同一条路上的… (on the same road)
 # A relation around the measure phrase makes it where the name lies, not what it is (几条街之外的云杉巷, 隔着几条街的…,
-# 同属一个景区的…).
+# 同属一个景区的…), and so does a count the name is one of (两处：一处是松风县的…).
 _RELATION = re.compile(r"(?:(?:之外|以外|外|之间|之中|对面|旁边|附近|尽头|深处|背后|后面|前面)的"
-                       r"|(?:隔着?|相隔|同属|属于|距离?|离)[一两几][^，,。；;！？“”]{0,10}的)$")
+                       r"|(?:隔着?|相隔|同属|属于|距离?|离)[一两几][^，,。；;！？“”]{0,10}的"
+                       r"|[一两几][条座个片处栋间块家]是[^，,。；;！？“”]{0,10}的)$")
 _INDEFINITE_NAME = re.compile(r"[从在到向于]?[一两几][条座个片处栋间块家]")
 # What may link a district to the landmark it sets (青溪区的…, 在青溪区，…).
 _AFTER_LINK = re.compile(r"(?:的|，|,)$")
