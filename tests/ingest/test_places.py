@@ -1017,9 +1017,9 @@ def test_a_name_said_of_a_person_is_that_persons_wherever_it_is_printed(language
     found = find(language, "在青溪区，五十八岁的茶农龙云山正在云杉茶园里摊晾鲜叶。", "像龙云山这样的茶农还有不少。",
                  "在松风区，金竹桥笑着说，竹溪公园变美了。")
     assert "云杉茶园" in found and "竹溪公园" in found and "龙云山" not in found and "金竹桥" not in found
-    # a place printed after an age and a visit is no person (十岁的孩子来到 + 林家湖)
-    found = find(language, "在青溪区，十岁的孩子来到林家湖边写生。")
-    assert "林家湖" in found
+    # a place printed after an age and a visit is no person (十岁的孩子来到 + 林家湖), nor one a thing is called (名叫…)
+    found = find(language, "在青溪区，十岁的孩子来到林家湖边写生。湖中有一座小岛，名叫金竹岛，岛上垂柳成行。")
+    assert "林家湖" in found and "金竹岛" in found
 
 
 def test_a_sight_a_visitor_from_elsewhere_names_is_no_place_of_the_story(language):

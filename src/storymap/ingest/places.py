@@ -1192,7 +1192,7 @@ def _vouched_name(candidate: Candidate, text: str, tokens: list[Token]) -> bool:
 # What is said of a person right before or after their name (七十岁的 + 茶农 + name, 他叫 + name, name + 笑着说,
 # name + 口中的): a surname and a given name that happen to end like a place (林松山) name that person.
 _PERSON_BEFORE = re.compile(r"(?:(?:\d+|[一二三四五六七八九十百]+)多?岁的(?:(?![在到去来从进往游逛])[\u4e00-\u9fff]){0,4}"
-                            r"|[他她]叫|名叫)$")
+                            r"|[他她]叫)$")
 _PERSON_AFTER = re.compile(r"说|告诉|介绍|表示|笑着|回忆|坦言|感慨|口中|年轻时|照例|收了")
 
 
