@@ -189,6 +189,7 @@ def test_a_two_character_stem_is_the_area_a_place_is_named_after(language):
     ("云杉渠", "a line on the map"),
     ("云杉大道", "a line on the map"),  # an avenue runs across the city: no point on the map
     ("云杉旅游公路", "a line on the map"),
+    ("云杉高铁", "a line on the map"),  # a railway line, not its station (云杉高铁站)
     ("秦长城", "a line on the map"),  # the whole wall crosses provinces
     ("黄河国家文化公园", "a line on the map"),
     ("三村", "a count"),

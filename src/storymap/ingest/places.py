@@ -152,10 +152,10 @@ _NAMED_AFTER_A_PLACE = frozenset({"大学", "学院", "中学", "小学", "学�
 # What the name of a landmark a district is named after ends in (a hill, a lake, a tower, a pavilion: 松风山区,
 # 云杉塔区); a district's short form ending otherwise (…门, …桥, …台, …岩, …城) is as often the district itself.
 _NAMESAKE_ENDINGS = ("山", "岭", "峰", "洞", "湖", "塔", "楼", "阁", "寺")
-# A name ending in one of these is a line on the map, not a point (rivers, greenways, avenues, highways, metro lines,
-# roads' ring).
-_LINEAR = ("江", "河", "运河", "渠", "水系", "水道", "绿道", "碧道", "干线", "大道", "公路", "铁路", "地铁", "高速", "环线",
-           "线", "轴", "走廊", "廊道", "长廊", "步道", "栈道", "绿廊")
+# A name ending in one of these is a line on the map, not a point (rivers, greenways, avenues, highways, railways and
+# metro lines, roads' ring).
+_LINEAR = ("江", "河", "运河", "渠", "水系", "水道", "绿道", "碧道", "干线", "大道", "公路", "铁路", "高铁", "城际", "轻轨",
+           "地铁", "高速", "环线", "线", "轴", "走廊", "廊道", "长廊", "步道", "栈道", "绿廊")
 # What makes 长城 the whole wall, not a section of it: nothing, an epithet or the dynasty that built it (明长城).
 _THE_WHOLE_WALL = frozenset({"", "万里", "古", "明", "明代", "秦", "汉", "北齐"})
 # A name ending in one of these is an office, not a place (文旅部门, 区住建局).
