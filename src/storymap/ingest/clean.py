@@ -282,6 +282,13 @@ def _read_head(units: list[_Unit], byline_index: int, article: Article) -> None:
             unit.kind = "head"
 
 
+def _broken_start(unit: _Unit, following: _Unit | None, language: Language) -> bool:
+    """Whether a short first line whose last word runs on into the next line (街区中心的竹溪书 | 院…) is a paragraph
+    broken in print, not a heading."""
+    return (not _heading_by_form(unit.text) and following is not None and following.line - unit.line <= 2
+            and _starts_mid_sentence(following.text) and language.splits_a_word(unit.text, following.text))
+
+
 def _paragraphs(body: list[_Unit], article: Article, language: Language) -> list[Paragraph]:
     """Join lines split mid-sentence; mark passages cut off in print."""
     paragraphs: list[Paragraph] = []
@@ -323,12 +330,8 @@ def _paragraphs(body: list[_Unit], article: Article, language: Language) -> list
             )
             continue
         following = body[index + 1] if index + 1 < len(body) else None
-        # a short first line whose last word runs on into the next line (街区中心的竹溪书 | 院…) is a paragraph
-        # broken in print, not a heading
-        broken_start = (not _heading_by_form(unit.text) and following is not None
-                        and following.line - unit.line <= 2 and _starts_mid_sentence(following.text)
-                        and language.splits_a_word(unit.text, following.text))
-        if alone_as_heading or (_is_heading(unit.text) and (previous is None or not previous_open) and not broken_start):
+        if alone_as_heading or (_is_heading(unit.text) and (previous is None or not previous_open)
+                                and not _broken_start(unit, following, language)):
             headings.add(len(paragraphs))
         paragraphs.append(Paragraph(unit.text, unit.line))
     if wraps:

@@ -1290,14 +1290,8 @@ def _after_a_visitor_from_elsewhere(text: str, start: int, names: RegionNames) -
                 unit = before[unit_start:unit_end]
                 if ((unit in names.elsewhere or unit in names.outside_owners)
                         and len(before) - unit_end <= _VISITOR_ORIGIN_GAP and not _CLAUSE_END.search(before, unit_end)):
-                    return not _after_own_unit(text, start, names)
+                    return not _after_district(text, start, names)
     return False
-
-
-def _after_own_unit(text: str, start: int, names: RegionNames) -> bool:
-    """Whether one of the region's districts or townships is printed right before ``start`` (松风区的 + name)."""
-    end = start - 1 if text.startswith("的", start - 1) else start
-    return any(text.endswith(unit, 0, end) for unit in (*names.districts, *names.townships) if len(unit) >= 2)
 
 
 def tagged_whole(tokens: list[Token]) -> dict[tuple[int, int], str]:
