@@ -324,8 +324,8 @@ def test_what_a_place_is_called_is_no_place(language):
     found = find(language, "在青溪区，云杉老街被游客称作“云上水乡”。这里曾是一片污水横流的“臭水塘”。")
     assert set(found) == {"青溪区", "云杉老街"}
     # what a place is or became (是…的“…”, 成为…的“…”) describes it; where one arrives (便是“…”) names a place
-    found = find(language, "在松风区，白鹭湖是市民心中的“竹溪公园”，它已成为附近居民的“云杉乐园”。沿湖往北，便是“松涛书院”。")
-    assert "白鹭湖" in found and "松涛书院" in found and "竹溪公园" not in found and "云杉乐园" not in found
+    found = find(language, "在松风区，鹤汀湖是市民心中的“竹溪公园”，它已成为附近居民的“云杉乐园”。沿湖往北，便是“松涛书院”。")
+    assert "鹤汀湖" in found and "松涛书院" in found and "竹溪公园" not in found and "云杉乐园" not in found
 
 
 def test_all_the_way_is_not_a_road(language):
@@ -710,10 +710,10 @@ def test_an_institution_venue_or_station_named_after_a_place_or_a_person_is_anot
         return Mention("p-1", start, start + len(name), name, name, "landmark", "")
 
     places = _group([mention("云杉湾", 0), mention("云杉湾大学", 10), mention("竹溪山", 20), mention("竹溪山站", 30),
-                     mention("林松风", 40), mention("林松风大剧院", 50), mention("白鹭山", 60), mention("白鹭山博物馆", 70)],
+                     mention("林松风", 40), mention("林松风大剧院", 50), mention("鹤汀山", 60), mention("鹤汀山博物馆", 70)],
                     NAMES)
-    assert sorted(p.name for p in places) == ["云杉湾", "云杉湾大学", "林松风", "林松风大剧院", "白鹭山", "白鹭山博物馆",
-                                              "竹溪山", "竹溪山站"]
+    assert sorted(p.name for p in places) == ["云杉湾", "云杉湾大学", "林松风", "林松风大剧院", "竹溪山", "竹溪山站",
+                                              "鹤汀山", "鹤汀山博物馆"]
 
 
 def test_a_bridge_named_with_its_city_keeps_the_city_s_name(language):
@@ -1025,12 +1025,12 @@ def test_a_name_said_of_a_person_is_that_persons_wherever_it_is_printed(language
 
 def test_a_sight_a_visitor_from_elsewhere_names_is_no_place_of_the_story(language):
     # what a visitor from another city names after saying where they come from is a sight of their home
-    found = find(language, "在青溪区，云杉老街的夜市很热闹。一位从北京专程赶来的游客说，他看惯了白鹭公园的灯光，这里更有烟火气。",
-                 "从北京来探亲的游客说，白鹭湿地公园也没有这么热闹。")
-    assert "云杉老街" in found and "白鹭公园" not in found and "白鹭湿地公园" not in found
+    found = find(language, "在青溪区，云杉老街的夜市很热闹。一位从北京专程赶来的游客说，他看惯了鹤汀公园的灯光，这里更有烟火气。",
+                 "从北京来探亲的游客说，鹤汀湿地公园也没有这么热闹。")
+    assert "云杉老街" in found and "鹤汀公园" not in found and "鹤汀湿地公园" not in found
     # one the visitor goes to in a district of the region is here; a visitor from the region names places of it
-    found = find(language, "一位从北京来的游客说，明天要去松风区的白鹭公园。青溪来的游客说，白鹭湿地公园也没有这么热闹。")
-    assert found["白鹭公园"].district == "990102" and "白鹭湿地公园" in found
+    found = find(language, "一位从北京来的游客说，明天要去松风区的鹤汀公园。青溪来的游客说，鹤汀湿地公园也没有这么热闹。")
+    assert found["鹤汀公园"].district == "990102" and "鹤汀湿地公园" in found
 
 
 @pytest.mark.parametrize("text, place, not_a_place", [
