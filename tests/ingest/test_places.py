@@ -418,6 +418,9 @@ def test_a_place_run_into_a_common_thing_after_it_ends_at_its_class_word(languag
     assert object_cut("云杉老街", language.common_word) == "云杉老街"
     assert object_cut("青溪竹湾国际机场", language.common_word) == "青溪竹湾国际机场"  # ends in a strong class word
     assert object_cut("竹溪湖湖", language.common_word) == "竹溪湖"  # 竹溪湖 + 湖水, the class character twice
+    # a new area (…新区, …高新区) is a place named after its bay or town, not the bay and a common word
+    assert object_cut("竹溪湾新区", language.common_word) == "竹溪湾新区"
+    assert object_cut("竹溪湾高新区", language.common_word) == "竹溪湾高新区"
 
 
 def test_a_name_with_little_evidence_of_being_a_place_is_not_confident(language):
