@@ -105,6 +105,13 @@ def test_a_sequence_span_loses_the_chain_before_it():
     assert sequence_candidates(chain, [(0, 10, 0.5)], NAMES) == [Candidate(7, 10, "sequence")]
 
 
+def test_a_sequence_span_over_a_conjunction_is_two_names():
+    text = "修缮后的云杉庙和竹湾新区连成一片"
+    temple, area = text.index("云杉庙"), text.index("竹湾新区")
+    read = sequence_candidates(text, [(temple, area + 4, SEQUENCE_NAME_CONFIDENCE)], NAMES)
+    assert {(c.start, c.end) for c in read} == {(temple, temple + 3), (area, area + 4)}
+
+
 def test_a_span_the_model_is_sure_of_is_a_name_too():
     text = "松风区飞云路上人来人往"
     sure = sequence_candidates(text, [(0, 6, SEQUENCE_NAME_CONFIDENCE)], NAMES)

@@ -524,9 +524,12 @@ def sequence_candidates(text: str, spans: list[tuple[int, int, float]], names: R
     they match the names the other sources propose without it: each is evidence (kind "sequence"); one the
     model is sure of (``SEQUENCE_NAME_CONFIDENCE``) is a name too (kind "read"), and so is one it reads at even odds
     that ends in a strong class word (kind "read shape": 御风 + 博物馆, which the analyser reads as a common noun), but
-    that one must pass every filter a rule's name passes."""
+    that one must pass every filter a rule's name passes. A span run over a conjunction is two names, as a rule's is
+    (:func:`_conjoined`)."""
     found = []
-    for start, end, sure in spans:
+    pieces = [(start, end, sure) for span_start, span_end, sure in spans
+              for start, end in _conjoined(text, span_start, span_end)]
+    for start, end, sure in pieces:
         start, end = _trim(text, start, end, names)
         end = university_of_school(text, start, end)
         township = next((t for t in _by_length(frozenset(names.townships)) if t.endswith(_TOWNSHIP_SUFFIXES)
