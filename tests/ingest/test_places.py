@@ -121,6 +121,9 @@ def test_a_township_setting_a_scene_with_no_place_in_it_is_the_place(language):
     # nothing in its sentence is a place the subdistrict could be the setting of: the story happens there
     found = find(language, "在枫林街道，一片老小区完成改造，加装电梯二十七部。")
     assert found["枫林街道"].district == "990102"
+    # a page printed with half-width punctuation ends the sentence at its ";" as at "；"
+    found = find(language, "在松风镇,织机昼夜运转,布匹销往各地;在竹溪街道,云杉产业园里灯火通明。")
+    assert found["松风镇"].district == "990102"
 
 
 def test_a_township_named_as_a_place_gets_its_district_from_the_list(language):

@@ -656,7 +656,7 @@ def administrative_context(township: Candidate, text: str, chosen: list[Candidat
     opening = before[0].start if before else township.start  # 在青溪区松风镇，…
     at = text[max(0, opening - 1): opening] == "在"
     # a township whose sentence names no other place is where the story happens (在枫林街道，一片老小区…)
-    sentence_end = min((i for i in (text.find(m, end) for m in "。！？；") if i >= 0), default=len(text))
+    sentence_end = next((m.start() for m in _SENTENCE_END.finditer(text, end)), len(text))
     sets_a_place = any(end < c.start < sentence_end and c.kind != "district" for c in chosen if c is not township)
     if text[end: end + 1] in ("，", ",") and at and sets_a_place or (name.endswith("街道") and end in starts):
         return True
