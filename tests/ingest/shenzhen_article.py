@@ -5,8 +5,8 @@ title with its subtitle on one line, a byline, a word split across a line
 break (游|客), a passage cut off in print (推动城|区域), a paragraph printed
 twice, photo captions with credits, and the page furniture with the issue date.
 Its places, with the districts the text gives them, and WGS-84 points inside
-those districts (checked by the spatial join in the tests). 粤海街道 is printed only as the
-setting of 湾区创新港 and of the caption's people: context, not a place.
+those districts (checked by the spatial join in the tests). 粤海街道 is printed as the setting
+of 湾区创新港 (context) and as where the caption's people work (a place the story reports on).
 """
 
 PLACES = {
@@ -14,6 +14,7 @@ PLACES = {
     "华强北路": ("440304", 114.0855, 22.5435),
     "湾区创新港": ("440305", 113.9480, 22.5330),
     "莲花山公园": ("440304", 114.0590, 22.5540),
+    "粤海街道": ("440305", 113.9390, 22.5270),
 }
 # Named as a whole district: located by the district polygon, not a to-do.
 DISTRICT_PLACE = ("龙岗区", "440307")

@@ -300,10 +300,13 @@ def test_the_landmark_a_district_is_named_after_is_printed_alone_and_lies_in_it(
     assert "鹤门" not in found and found["鹤门区"].kind == "district"
 
 
-def test_a_subdistrict_is_its_office_or_the_setting_of_a_place_not_a_place(language):
-    found = find(language, "松风区枫林街道的云杉老街修缮一新。", "枫林街道推动老旧小区加装电梯。")
+def test_a_subdistrict_owning_a_place_is_its_setting_and_one_the_story_reports_on_is_a_place(language):
+    found = find(language, "松风区枫林街道的云杉老街修缮一新。")
     assert "枫林街道" not in found
     assert found["云杉老街"].district == "990102"
+    for reported in ("枫林街道推动老旧小区加装电梯。", "家住枫林街道的退休教师说，河水又清了。",
+                     "枫林街道一位社区干部介绍，小区里新添了充电车棚。"):
+        assert find(language, reported)["枫林街道"].district == "990102", reported
 
 
 def test_a_town_owning_a_place_is_its_setting(language):
@@ -935,7 +938,7 @@ def test_a_township_where_a_scene_is_set_is_a_place(language):
     found = find(language, "清晨，松风区枫林街道一处老小区里，居民们在树下下棋。")
     assert "枫林街道" in found
     found = find(language, "松风区枫林街道推动老旧小区改造，居民们很满意。")
-    assert "枫林街道" not in found  # the subdistrict's office acts: an administrative area, not a place
+    assert found["枫林街道"].district == "990102"  # what the article reports happens there
 
 
 def test_a_listed_township_named_like_a_common_word_is_its_name(language):

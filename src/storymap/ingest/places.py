@@ -35,8 +35,8 @@ offsets stay those of the printed text):
    since such short forms are mostly the river, lake or hill the district is
    named after; a short form that is such a landmark's name (…山, …湖, …塔 of
    …山区) is that landmark, in its district. A township printed only as the
-   setting of another place, or a subdistrict as its office, is context, not a
-   place (:func:`administrative_context`).
+   setting or the address of another place is context, not a place
+   (:func:`administrative_context`).
 5. Names found once are looked for again in every passage (the analyser may
    tag a name in one sentence and not in the next), and a name printed with and
    without its class word is one place, named by the shorter form (by the
@@ -644,9 +644,9 @@ _SCENE_IN_IT = re.compile(r"(?:的)?一(?:处|带|条|个)|是")
 def administrative_context(township: Candidate, text: str, chosen: list[Candidate]) -> bool:
     """Whether a township is printed only as the administrative setting of another place, not as a place:
     setting the scene of a place its sentence names (在松风镇，云杉古镇…), a town owning a place (松风镇的云杉古镇),
-    a subdistrict anywhere but where one is in it or goes to it (枫林街道竹溪村, 枫林街道推动…), or a short form owning a place
-    (位于枫林的…), or a town before its village (松风区松风镇竹林村: the village is the place, the town its address).
-    A township one is in stays a place (在枫林街道的云杉超市)."""
+    a subdistrict printed as a place's address (枫林街道竹溪村), a short form owning a place (位于枫林的…), or a town
+    before its village (松风区松风镇竹林村: the village is the place, the town its address). A township one is in
+    stays a place (在枫林街道的云杉超市), and so does a subdistrict the story reports on (枫林街道推动…, 家住枫林街道的…)."""
     starts = {c.start for c in chosen if c is not township}
     end = township.end
     name = text[township.start: end]
@@ -659,10 +659,6 @@ def administrative_context(township: Candidate, text: str, chosen: list[Candidat
     sentence_end = next((m.start() for m in _SENTENCE_END.finditer(text, end)), len(text))
     sets_a_place = any(end < c.start < sentence_end and c.kind != "district" for c in chosen if c is not township)
     if text[end: end + 1] in ("，", ",") and at and sets_a_place or (name.endswith("街道") and end in starts):
-        return True
-    if name.endswith("街道") and not (at or _LOCATIVE_BEFORE.search(text[max(0, opening - 12): opening])):
-        # a subdistrict is an administrative area or its office (…街道推动…): a place only where one is in it
-        # or goes to it (在枫林街道的…, 来到枫林街道)
         return True
     if name.endswith(_TOWNSHIP_SUFFIXES) and not at and _owns_next(text, end, starts):
         return True  # 松风镇的云杉古镇: the town sets the scene for the place in it
