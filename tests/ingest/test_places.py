@@ -934,6 +934,18 @@ def test_a_terrace_a_kiln_a_pass_are_class_words_but_not_as_the_end_of_a_common_
         "a kind of place, not a name")
 
 
+def test_islets_locks_hills_old_halls_and_city_walls_are_class_words(language):
+    # generic terms of Chinese place names beyond parks and temples: an islet, a ship lock, a mesa, a hall, a wall
+    found = find(language, "在松风区，游客先登鹤汀屿看海，再去云杉船闸看货轮过闸。",
+                 "青溪区的竹影堂始建于清代，堂前古柏参天；沿着鹤门古城墙走一圈要一个小时。",
+                 "松风区的飞云崮四面陡崖，山顶平坦。")
+    assert {name: found[name].district for name in ("鹤汀屿", "云杉船闸", "竹影堂", "鹤门古城墙", "飞云崮")} == {
+        "鹤汀屿": "990102", "云杉船闸": "990102", "竹影堂": "990101", "鹤门古城墙": "990101", "飞云崮": "990102"}
+    # a hall that is a common word (课堂, 食堂) is no name
+    assert refused("云杉课堂", NAMES, language.common_word) == refused("竹溪食堂", NAMES, language.common_word) == (
+        "a kind of place, not a name")
+
+
 def test_a_township_where_a_scene_is_set_is_a_place(language):
     found = find(language, "清晨，松风区枫林街道一处老小区里，居民们在树下下棋。")
     assert "枫林街道" in found

@@ -62,8 +62,9 @@ _ADMIN_SUFFIXES = ("新区", "自治县", "自治旗", "区", "县", "市", "旗
 _TOWNSHIP_SUFFIXES = ("街道", "镇", "乡")
 # A proper name ending in one of these is a place (longest first where one ends another).
 # Class characters that end many a common word too (平台, 煤矿, 海关): a name ends in them only where they are not
-# that word's end: a Taoist temple, a kiln, a mine, a hall, a terrace, a pass, a tomb.
-_ENDS_OF_COMMON_WORDS = frozenset("观窑矿殿台关墓")
+# that word's end: a Taoist temple, a kiln, a mine, a palace hall, a terrace, a pass, a tomb, a hall (课堂 and 食堂 are
+# no names).
+_ENDS_OF_COMMON_WORDS = frozenset("观窑矿殿台关墓堂")
 CLASS_WORDS = tuple(sorted({
     "公园", "湿地", "湿地公园", "森林公园", "郊野公园", "遗址公园", "小镇", "古镇", "古城", "遗址", "新城", "社区",
     "未来社区", "老街", "直街", "步行街", "历史文化街区", "街区", "巷子", "胡同", "里弄", "桥", "大桥", "岛", "湖",
@@ -83,6 +84,11 @@ CLASS_WORDS = tuple(sorted({
     "礼堂", "公馆", "新区", "高新区", "旧址群", "遗址群", "建筑群", "度假村", "峡谷", "游园", "院区", "分院", "分校",
     *_ENDS_OF_COMMON_WORDS,
     "世界",  # a theme park's or a market's (…欢乐世界, …花卉世界)
+    # more generic terms: villages and forts, islets and shores, hills and plateaus, weirs and locks, old halls and
+    # residences, city walls, granaries, steles, ski runs and dams, zones
+    "屯", "寨", "古寨", "屿", "渚", "浦", "矶", "堰", "闸", "船闸", "冈", "崮", "坪", "坳", "峪", "塬", "垵", "圩", "墟",
+    "庐", "宅", "公所", "义仓", "祖居", "土楼", "楼群", "碑林", "城墙", "古城墙", "府城", "县城", "古县城", "墓群",
+    "滑雪场", "水电站", "经开区", "中心区",
 }, key=len, reverse=True))
 _CLASS_WORD_SET = frozenset(CLASS_WORDS)
 _ROAD_WORDS = ("大道", "大街", "路", "街", "巷", "弄")
@@ -106,7 +112,9 @@ _WEAK_CLASS_WORDS = {"中心", "空间", "城", "站", "门", "楼", "池", "滩
                      "市场", "工厂", "厂", "片区", "街区", "小区", "新城", "基地", "园区", "广场", "湖", "岛", "桥",
                      "路", "街", "村", "大道", "大街", "巷", "弄", "实验室", "书店", "园", "超市",
                      "庙", "陵", "泉", "坛", "苑", "亭", "洲", "堤", "府",
-                     "坝", "峰", "岭", "峡", "洞", "岩", "潭", "礁", "庵", "世界", *_ENDS_OF_COMMON_WORDS}
+                     "坝", "峰", "岭", "峡", "洞", "岩", "潭", "礁", "庵", "世界", *_ENDS_OF_COMMON_WORDS,
+                     "屯", "寨", "屿", "渚", "浦", "矶", "堰", "闸", "冈", "崮", "坪", "坳", "峪", "塬", "垵", "圩", "墟",
+                     "庐", "宅"}
 # Metaphors of the genre that only look like places (a city's 后花园, 会客厅, 名片, 发展之路).
 FIGURES_OF_SPEECH = frozenset({
     "后花园", "会客厅", "客厅", "桥头堡", "试验田", "排头兵", "大本营", "主阵地", "主战场",
