@@ -479,7 +479,10 @@ def choose_names(candidates: list[Candidate], text: str) -> list[Candidate]:
     after it, never cut a name the rules found."""
     rules = [c for c in candidates if c.kind not in _MODEL_KINDS]
     chosen = choose(rules + _from_listed_start(rules, text))
-    for read in (c for c in candidates if c.kind in ("read", "read shape")):
+    # a span read at even odds that ends in a weak class word only fills a gap: it runs over a rule's name into the
+    # word before (把 + 头道街) or after it (龙门崮 + 山) as often as it mends one
+    for read in (c for c in candidates if c.kind == "read" or c.kind == "read shape"
+                 and _class_word(text[c.start: c.end]) not in _WEAK_CLASS_WORDS):
         cut = _cut_at_its_start(read, chosen, text) or _cut_before_its_class_word(read, chosen, text)
         if cut is not None:
             chosen = [read if k is cut else k for k in chosen]
@@ -531,8 +534,9 @@ def sequence_candidates(text: str, spans: list[tuple[int, int, float]], names: R
     """The sequence model's spans, with the chain that sets them cut off (松风区 + 飞云路, 枫林街道 + 竹溪村), so
     they match the names the other sources propose without it: each is evidence (kind "sequence"); one the
     model is sure of (``SEQUENCE_NAME_CONFIDENCE``) is a name too (kind "read"), and so is one it reads at even odds
-    that ends in a strong class word (kind "read shape": 御风 + 博物馆, which the analyser reads as a common noun), but
-    that one must pass every filter a rule's name passes. A span run over a conjunction is two names, as a rule's is
+    that ends in a strong class word, or in a weak one with three characters or more in all (kind "read shape":
+    御风 + 博物馆, which the analyser reads as a common noun; 春风 + 楼, which it splits), but that one must pass every
+    filter a rule's name passes. A span run over a conjunction is two names, as a rule's is
     (:func:`_conjoined`)."""
     found = []
     pieces = [(start, end, sure) for span_start, span_end, sure in spans
@@ -549,7 +553,8 @@ def sequence_candidates(text: str, spans: list[tuple[int, int, float]], names: R
             klass = _class_word(text[start:end])
             if sure >= SEQUENCE_NAME_CONFIDENCE:
                 found.append(Candidate(start, end, "read"))
-            elif sure >= SEQUENCE_SHAPE_CONFIDENCE and klass is not None and klass not in _WEAK_CLASS_WORDS:
+            elif sure >= SEQUENCE_SHAPE_CONFIDENCE and klass is not None and (
+                    klass not in _WEAK_CLASS_WORDS or end - start >= 3):
                 found.append(Candidate(start, end, "read shape"))
     return found
 
