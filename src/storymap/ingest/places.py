@@ -260,7 +260,7 @@ _MODEL_KINDS = frozenset({"sequence", "read", "read shape"})  # the sequence mod
 # How sure the sequence model must be of a span (its least label marginal) for the span to be a name where no
 # other source proposes one; chosen on the dev pages with models that never saw their city.
 SEQUENCE_NAME_CONFIDENCE = 0.9
-SEQUENCE_SHAPE_CONFIDENCE = 0.5  # the same for a span that ends in a strong class word (博物馆, not 站)
+SEQUENCE_SHAPE_CONFIDENCE = 0.5  # the same for a span that ends in a class word (博物馆; 站 after two characters)
 # What a landmark set right after its district may look like and still be a name (五里桥, 古文化坊, 青溪公园).
 _SHAPES_A_NAME_MAY_HAVE = ("a count", "a kind of place")
 
