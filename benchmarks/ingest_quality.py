@@ -155,7 +155,12 @@ def city_geodata(city: str, cache: Path) -> Path:
 
         import_region(city, folder)
     gazetteer = folder / "gazetteer.csv"
-    gazetteer.write_text("id,name,aliases,lon,lat,crs,precision,source,district_code,note\n", "utf-8")
+    empty = "id,name,aliases,lon,lat,crs,precision,source,district_code,note\n"
+    if not gazetteer.is_file() or gazetteer.read_text("utf-8") != empty:
+        # replaced whole, never truncated in place: another benchmark run may be reading it
+        partial = gazetteer.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(empty, "utf-8")
+        os.replace(partial, gazetteer)
     return folder
 
 
