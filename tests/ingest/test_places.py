@@ -946,6 +946,16 @@ def test_islets_locks_hills_old_halls_and_city_walls_are_class_words(language):
         "a kind of place, not a name")
 
 
+def test_a_district_printed_as_a_things_origin_is_no_place_of_the_story(language):
+    # a county's product after a verb or a count (炒 + 松风区 + 香干, 一坛 + 松风区 + 黄酒) is not where the story goes
+    for sentence in ("青溪区的农家乐主打一道剁辣椒炒松风区香干，城里人爬完山就要吃这口。",
+                     "老人从柜子里拿出一坛松风区黄酒招待客人。"):
+        found = find(language, sentence)
+        assert "松风区" not in found or not found["松风区"].confident, sentence
+    for sentence in ("游客来到松风区，先去云杉公园看花。", "记者走进松风区乡村，看到新修的水泥路。"):
+        assert find(language, sentence)["松风区"].kind == "district", sentence
+
+
 def test_a_township_where_a_scene_is_set_is_a_place(language):
     found = find(language, "清晨，松风区枫林街道一处老小区里，居民们在树下下棋。")
     assert "枫林街道" in found

@@ -1367,13 +1367,29 @@ def _passes_filters(candidate: Candidate, text: str, tokens: list[Token], names:
         why = refused(text[candidate.start: candidate.end], names, language.common_word)
         if not (model_is_sure and why is not None and why.startswith(_SHAPES_A_NAME_MAY_HAVE)):
             return False
-    if in_saying(candidate, text, tokens):
+    if in_saying(candidate, text, tokens) or a_things_origin(candidate, text, tokens):
         return False
     if model_is_sure:
         return True
     return not names_a_person(candidate, tokens) and not (
         _untrusted(candidate, text) and description(text[candidate.start: candidate.end], language)
         and not _vouched_name(candidate, text, tokens))
+
+
+def a_things_origin(candidate: Candidate, text: str, tokens: list[Token]) -> bool:
+    """Whether a district is printed as the origin of a thing (pure): after a verb that does not go there, or a
+    count, and right before a plain noun that is no place (炒 + 松风县 + 香干, 一坛 + 松风县 + 黄酒). A county's
+    product says nothing of where the story is set."""
+    if candidate.kind != "district":
+        return False
+    # the word before it, which the analyser may have run into the district's name (炒松风区)
+    before = next((t for t in tokens if t.start < candidate.start <= t.end), None)
+    after = next((t for t in tokens if t.start == candidate.end), None)
+    if before is None or after is None or after.flag not in ("n", "nz"):
+        return False
+    word = text[before.start: candidate.start]
+    acts = before.flag.startswith("v") and not _FRAME_BEFORE.search(word) or before.flag == "m"
+    return acts and _class_word(after.word) is None and not after.word.endswith(_REGIONS + _GENERIC_AREAS)
 
 
 def _untrusted(candidate: Candidate, text: str) -> bool:
