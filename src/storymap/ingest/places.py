@@ -65,6 +65,10 @@ _TOWNSHIP_SUFFIXES = ("街道", "镇", "乡")
 # that word's end: a Taoist temple, a kiln, a mine, a palace hall, a terrace, a pass, a tomb, a hall (课堂 and 食堂 are
 # no names).
 _ENDS_OF_COMMON_WORDS = frozenset("观窑矿殿台关墓堂")
+# One-character generic terms of villages, islets, shores, weirs, hills and old residences (…屯, …屿, …崮, …庐):
+# weak class words, like every one-character term but a few.
+_ONE_CHARACTER_TERMS = ("屯", "寨", "屿", "渚", "浦", "矶", "堰", "闸", "冈", "崮", "坪", "坳", "峪", "塬", "垵", "圩", "墟",
+                        "庐", "宅")
 CLASS_WORDS = tuple(sorted({
     "公园", "湿地", "湿地公园", "森林公园", "郊野公园", "遗址公园", "小镇", "古镇", "古城", "遗址", "新城", "社区",
     "未来社区", "老街", "直街", "步行街", "历史文化街区", "街区", "巷子", "胡同", "里弄", "桥", "大桥", "岛", "湖",
@@ -86,8 +90,7 @@ CLASS_WORDS = tuple(sorted({
     "世界",  # a theme park's or a market's (…欢乐世界, …花卉世界)
     # more generic terms: villages and forts, islets and shores, hills and plateaus, weirs and locks, old halls and
     # residences, city walls, granaries, steles, ski runs and dams, zones
-    "屯", "寨", "古寨", "屿", "渚", "浦", "矶", "堰", "闸", "船闸", "冈", "崮", "坪", "坳", "峪", "塬", "垵", "圩", "墟",
-    "庐", "宅", "公所", "义仓", "祖居", "土楼", "楼群", "碑林", "城墙", "古城墙", "府城", "县城", "古县城", "墓群",
+    *_ONE_CHARACTER_TERMS, "古寨", "船闸", "公所", "义仓", "祖居", "土楼", "楼群", "碑林", "城墙", "古城墙", "府城", "县城", "古县城", "墓群",
     "滑雪场", "水电站", "经开区", "中心区",
 }, key=len, reverse=True))
 _CLASS_WORD_SET = frozenset(CLASS_WORDS)
@@ -113,8 +116,7 @@ _WEAK_CLASS_WORDS = {"中心", "空间", "城", "站", "门", "楼", "池", "滩
                      "路", "街", "村", "大道", "大街", "巷", "弄", "实验室", "书店", "园", "超市",
                      "庙", "陵", "泉", "坛", "苑", "亭", "洲", "堤", "府",
                      "坝", "峰", "岭", "峡", "洞", "岩", "潭", "礁", "庵", "世界", *_ENDS_OF_COMMON_WORDS,
-                     "屯", "寨", "屿", "渚", "浦", "矶", "堰", "闸", "冈", "崮", "坪", "坳", "峪", "塬", "垵", "圩", "墟",
-                     "庐", "宅"}
+                     *_ONE_CHARACTER_TERMS}
 # Metaphors of the genre that only look like places (a city's 后花园, 会客厅, 名片, 发展之路).
 FIGURES_OF_SPEECH = frozenset({
     "后花园", "会客厅", "客厅", "桥头堡", "试验田", "排头兵", "大本营", "主阵地", "主战场",
@@ -481,8 +483,8 @@ def choose_names(candidates: list[Candidate], text: str) -> list[Candidate]:
     chosen = choose(rules + _from_listed_start(rules, text))
     # a span read at even odds that ends in a weak class word only fills a gap: it runs over a rule's name into the
     # word before (把 + 头道街) or after it (龙门崮 + 山) as often as it mends one
-    for read in (c for c in candidates if c.kind == "read" or c.kind == "read shape"
-                 and _class_word(text[c.start: c.end]) not in _WEAK_CLASS_WORDS):
+    for read in (c for c in candidates if c.kind == "read" or (
+            c.kind == "read shape" and _class_word(text[c.start: c.end]) not in _WEAK_CLASS_WORDS)):
         cut = _cut_at_its_start(read, chosen, text) or _cut_before_its_class_word(read, chosen, text)
         if cut is not None:
             chosen = [read if k is cut else k for k in chosen]
