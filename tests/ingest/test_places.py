@@ -675,6 +675,19 @@ def test_a_district_name_inside_a_product_word_is_that_word():
     assert districts([(at, at + 3, "n")])  # the district's name as a word of its own is the district
 
 
+def test_a_district_named_with_a_common_word_is_that_word_inside_a_longer_one(language):
+    from storymap.ingest.places import dictionary_candidates
+
+    names = region_names("青溪市", [*DISTRICTS, ("990103", "矿区"), ("990104", "郊区")], [], [], set())
+    text = "老矿区的工人搬进新楼，近郊区的菜地连成片。青溪市郊区的果园开了，矿区的学校也建好了。"
+    tokens = language.place_tokens(text)
+    boundaries = {0, len(text)} | {t.start for t in tokens} | {t.end for t in tokens}
+    found = [(text[c.start: c.end], c.start) for c in dictionary_candidates(
+        text, boundaries, names, set(), common_word=language.common_word) if c.kind == "district"]
+    # 老矿区, 近郊区: an old mining area, the near suburbs; after the city's name and as a word of its own, the district
+    assert sorted(found) == [("矿区", text.index("矿区的学校")), ("郊区", text.index("青溪市郊区") + 3)]
+
+
 def test_a_containers_name_run_into_its_parts_is_two_places(language):
     from storymap.ingest.places import _chained
 

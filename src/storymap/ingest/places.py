@@ -760,7 +760,7 @@ def _candidates(text: str, tokens: list[Token], names: RegionNames, full_forms: 
     found = [Candidate(start, start + len(object_cut(text[start: university_of_school(text, start, end)], common_word)),
                        c.kind)
              for c in found for s, e in _conjoined(text, c.start, c.end) for start, end in _chained(text, s, e, common_word)]
-    return [*dictionary_candidates(text, boundaries, names, full_forms, not_names, common_nouns), *found,
+    return [*dictionary_candidates(text, boundaries, names, full_forms, not_names, common_nouns, common_word), *found,
             *quoted_candidates(text, tokens), *dotted_candidates(text, tokens), *station_candidates(text, names)]
 
 
@@ -781,7 +781,8 @@ def station_candidates(text: str, names: RegionNames) -> list[Candidate]:
 
 def dictionary_candidates(text: str, boundaries: set[int], names: RegionNames, full_forms: set[str],
                           not_names: set[tuple[int, int]] = frozenset(),
-                          common_nouns: list[tuple[int, int, str]] = ()) -> list[Candidate]:
+                          common_nouns: list[tuple[int, int, str]] = (),
+                          common_word=lambda word: False) -> list[Candidate]:
     """The region's districts, townships and gazetteer names printed in ``text``.
 
     Long forms count anywhere; a short form (青溪, 松风) only as a whole word of
@@ -792,6 +793,7 @@ def dictionary_candidates(text: str, boundaries: set[int], names: RegionNames, f
     named after a dynasty in …时期) is that word. A district's name inside a longer word the analyser reads as a
     common or proper noun, not a place or an organisation (``common_nouns``, with their tags: a product named
     after a county, 青溪黄酒), is part of that word, and one it reads whole as a proper noun (nz) names a brand.
+    A district named with a common word (城区, 郊区, 矿区) is that word inside a longer one (:func:`_generic_area`).
     """
     found = []
     for name, code in names.districts.items():
@@ -805,6 +807,8 @@ def dictionary_candidates(text: str, boundaries: set[int], names: RegionNames, f
             if start not in boundaries and end not in boundaries:
                 continue  # a long form across two words (浙江 + 县域 is no 江县)
             if any(s <= start and end <= e and (e - s > end - start or flag == "nz") for s, e, flag in common_nouns):
+                continue
+            if _generic_area(name, text, start, end, boundaries, names, common_word):
                 continue
             # a district named after a landmark (松风山区 after 松风山): the short form alone is the landmark
             namesake = short and name.endswith(_NAMESAKE_ENDINGS)
@@ -824,6 +828,17 @@ def dictionary_candidates(text: str, boundaries: set[int], names: RegionNames, f
         for start in _occurrences(text, name):
             found.append(Candidate(start, start + len(name), "gazetteer", code))
     return found
+
+
+def _generic_area(name: str, text: str, start: int, end: int, boundaries: set[int], names: RegionNames,
+                  common_word) -> bool:
+    """Whether a district named with a two-character common word (城区, 郊区, 矿区) is printed as that word inside a
+    longer one: run into a word of the place tagger (老矿区, 采矿区) or making a common word with the one or two
+    characters before it (近郊区, 主城区). Right after the city's name (青溪市郊区) it is the district."""
+    if len(name) != 2 or not common_word(name) or any(text[:start].endswith(city) for city in names.region):
+        return False
+    return (not _whole_word(text, start, end, boundaries)
+            or any(start >= k and common_word(text[start - k: end]) for k in (1, 2)))
 
 
 def _whole_word(text: str, start: int, end: int, boundaries: set[int]) -> bool:
