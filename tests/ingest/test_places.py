@@ -535,6 +535,25 @@ def test_the_citys_name_begins_its_facilitys_name_where_the_analyser_splits_them
         text2, [Token("青溪", "ns", 0, 2), Token("白沙公园", "ns", 2, 6)], NAMES)}
 
 
+def test_a_kind_of_sight_the_city_or_a_county_names_after_itself_keeps_that_name(language):
+    found = find(language, "傍晚，青溪老街华灯初上。老城里的青溪历史文化公园保存着一段古城墙。",
+                 "松风区博物馆正在展出陶器。松风区学院路上的云杉学院，学生们在做志愿者。")
+    assert {"青溪老街", "青溪历史文化公园", "松风区博物馆", "云杉学院"} <= set(found)
+    assert found["松风区博物馆"].district == "990102"
+    assert "松风区学院" not in found  # a road named after a kind of place (学院 + 路) is no museum
+    # where the analyser splits them: a part of the city (青溪 + 老城), or a name a direction makes (青溪 + 南关), is no
+    # sight named after the city
+    from storymap.ingest.places import shape_candidates
+
+    def joined(second):
+        text = "青溪" + second
+        return text in {text[c.start: c.end] for c in shape_candidates(
+            text, [Token("青溪", "ns", 0, 2), Token(second, "n", 2, len(text))], NAMES)}
+
+    assert joined("老街") and joined("博物馆")
+    assert not joined("老城") and not joined("南关") and not joined("校区")
+
+
 def test_a_dam_and_a_grotto_are_places_by_their_class_word(language):
     found = find(language, "在青溪区，沿湖往南，白沙大坝是看日落的好地方。", "不远处的白沙山石窟吸引了众多游客。")
     assert {"白沙大坝", "白沙山石窟"} <= set(found)

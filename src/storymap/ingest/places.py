@@ -886,6 +886,8 @@ def _conjoined(text: str, start: int, end: int) -> list[tuple[int, int]]:
 _CONTAINERS = (*_ENCLOSURES, "景区", "岛", "山", "港", "古港", "老街", "古村")
 # What a part's name ends in that takes its container's name as its own (云杉大学 + 松风校区 is one campus).
 _PARTS_NAMED_WITH_WHOLE = ("校区", "分院", "院区", "分校", "分馆")
+# Class words that name a part of a city, not a sight: the city's 老城 is its old town.
+_PARTS_OF_A_CITY = ("老城", "新城", "湿地")
 
 
 # A university's or a college's name run into one of its schools' (云杉大学 + 美术学院, 松风学院 + 文学院).
@@ -957,7 +959,8 @@ def _trim(text: str, start: int, end: int, names: RegionNames) -> tuple[int, int
     (本市大熊猫繁育基地)."""
     for prefix in sorted(names.district_names.values(), key=len, reverse=True):
         if text.startswith(prefix, start) and end - start - len(prefix) >= 2:
-            start += len(prefix)
+            if not _generic_kind(text[start + len(prefix): end]) or text.startswith(_ROAD_WORDS, end):
+                start += len(prefix)  # but 松风县 + 博物馆 is the county's museum (松风区 + 学院路 a road's start)
             break
     line = _LINE_BEFORE_STATION.match(text, start, end)
     if line is not None and end - line.end() >= 3 and text.endswith(("站", "机场"), start, end):
@@ -1024,6 +1027,10 @@ def shape_candidates(text: str, tokens: list[Token], names: RegionNames,
         for before in reversed(tokens[max(0, holder - 4): holder]):
             if before.word in names.region and klass in _CITY_FACILITY_WORDS and (name_tokens or stem_in_token):
                 name_tokens.insert(0, before)  # the city's name begins its airport's or museum's (青溪 + 云杉机场)
+                break
+            if (before.word in names.region or before.word in names.district_names.values()) and _generic_kind(
+                    "".join(t.word for t in name_tokens) + text[head.start: end]):
+                name_tokens.insert(0, before)  # the city's old street, the county's museum (青溪 + 老街, 松风县 + 博物馆)
                 break
             if not _name_like(before, names, text) or (before.flag == "s" and common_word(before.word)):
                 break  # a locative word (远处, 上游, 山下) says where the name is; it is no part of it
@@ -1141,6 +1148,18 @@ def _described(quotation: re.Match, text: str) -> bool:
 def _class_word(name: str) -> str | None:
     return next((w for w in CLASS_WORDS if name.endswith(w) and len(name) > len(w)), None) or (
         name if name in CLASS_WORDS else None)
+
+
+def _generic_kind(name: str) -> bool:
+    """Whether a name is a kind of facility or sight alone, which a city or a county names after itself (老街,
+    博物馆, 历史文化公园): a class word of two characters or more, alone or after generic modifiers. Not a weak class
+    word (…广场, …中心), a part of another place (…校区), a part of the city (老城, 湿地), or a name a direction
+    makes (南城, 西关)."""
+    klass = name if name in CLASS_WORDS else _class_word(name)
+    if klass is None or len(klass) < 2 or klass in _WEAK_CLASS_WORDS or klass in _PARTS_NAMED_WITH_WHOLE + _PARTS_OF_A_CITY:
+        return False
+    stem = name[: -len(klass)]
+    return not any(ch in _DIRECTIONS for ch in stem) and (not stem or _generic(stem))
 
 
 def _generic(stem: str) -> bool:
