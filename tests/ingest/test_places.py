@@ -554,6 +554,32 @@ def test_a_kind_of_sight_the_city_or_a_county_names_after_itself_keeps_that_name
     assert not joined("老城") and not joined("南关") and not joined("校区")
 
 
+def test_a_short_name_the_analyser_breaks_up_is_read_between_words(language):
+    from storymap.ingest.places import between_words_candidates
+
+    def read(words):
+        text, tokens = "", []
+        for word, flag in words:
+            tokens.append(Token(word, flag, len(text), len(text) + len(word)))
+            text += word
+        return [text[c.start: c.end] for c in between_words_candidates(text, tokens, NAMES, language.common_word)]
+
+    # 林肇/nr + 中/f + 祖居: a person's name and a locative, between 的 and a class word
+    assert read([("走进", "v"), ("了", "u"), ("修缮", "v"), ("一新", "a"), ("的", "u"), ("林肇", "nr"), ("中", "f"),
+                 ("祖居", "n"), ("。", "x")]) == ["林肇中祖居"]
+    # a verb or a time word before the class word (住在 + 公园, 近两年 + 公园) and the city's name are no names
+    assert read([("，", "x"), ("住在", "v"), ("公园", "n"), ("附近", "f")]) == []
+    assert read([("，", "x"), ("近两年", "t"), ("公园", "n"), ("多", "a")]) == []
+    assert read([("的", "u"), ("青溪", "ns"), ("博物馆", "n")]) == []
+    # nor is a word run on from before a mark that opens no name (再 + 走进老街)
+    assert read([("再", "d"), ("云杉", "nz"), ("老街", "n")]) == []
+    # it only fills a gap: a rule's name over it stays whole
+    text = "的云杉林肇中祖居。"
+    rule, between = Candidate(1, 8, "landmark"), Candidate(3, 8, "between words")
+    assert choose_names([rule, between], text) == [rule]
+    assert choose_names([between], text) == [between]
+
+
 def test_a_dam_and_a_grotto_are_places_by_their_class_word(language):
     found = find(language, "在青溪区，沿湖往南，白沙大坝是看日落的好地方。", "不远处的白沙山石窟吸引了众多游客。")
     assert {"白沙大坝", "白沙山石窟"} <= set(found)

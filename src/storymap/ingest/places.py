@@ -257,8 +257,10 @@ _TRUSTED_KINDS = ("gazetteer", "district", "namesake", "township")
 _DESCRIPTIVE = frozenset("老小大旧古新")
 # Kinds of candidates, most trusted first (an equal span keeps the more trusted kind).
 _KIND_PRIORITY = {"gazetteer": 0, "district": 1, "namesake": 2, "township": 3, "quoted": 4, "landmark": 5, "located": 6,
-                  "named": 7, "read": 8, "read shape": 9}
+                  "named": 7, "read": 8, "read shape": 9, "between words": 10}
 _MODEL_KINDS = frozenset({"sequence", "read", "read shape"})  # the sequence model's candidates
+# Candidates that only fill a gap no rule's name covers: the model's, and a short name read between words.
+_GAP_KINDS = _MODEL_KINDS | {"between words"}
 # How sure the sequence model must be of a span (its least label marginal) for the span to be a name where no
 # other source proposes one; chosen on the dev pages with models that never saw their city.
 SEQUENCE_NAME_CONFIDENCE = 0.9
@@ -476,10 +478,11 @@ def find_places(passages: list[Passage], names: RegionNames, language: Language,
 
 def choose_names(candidates: list[Candidate], text: str) -> list[Candidate]:
     """The names among the candidates (:func:`choose`). The sequence model's spans are evidence; the ones it reads
-    as names (kinds "read", "read shape") are names where no other source proposes one: they fill gaps, and they give back
+    as names (kinds "read", "read shape") are names where no other source proposes one (so is a short name read
+    between words, kind "between words"): they fill gaps, and the model's give back
     the one or two first characters a rule's name lost to the word before it, or the class word it lost to the word
     after it, never cut a name the rules found."""
-    rules = [c for c in candidates if c.kind not in _MODEL_KINDS]
+    rules = [c for c in candidates if c.kind not in _GAP_KINDS]
     chosen = choose(rules + _from_listed_start(rules, text))
     # a span read at even odds that ends in a weak class word only fills a gap: it runs over a rule's name into the
     # word before (把 + 头道街) or after it (龙门崮 + 山) as often as it mends one
@@ -488,7 +491,7 @@ def choose_names(candidates: list[Candidate], text: str) -> list[Candidate]:
         cut = _cut_at_its_start(read, chosen, text) or _cut_before_its_class_word(read, chosen, text)
         if cut is not None:
             chosen = [read if k is cut else k for k in chosen]
-    gaps = [c for c in candidates if c.kind in ("read", "read shape")
+    gaps = [c for c in candidates if c.kind in _GAP_KINDS - {"sequence"}
             and all(c.end <= k.start or k.end <= c.start for k in chosen)]
     return sorted(chosen + choose(gaps), key=lambda c: c.start)
 
@@ -761,7 +764,42 @@ def _candidates(text: str, tokens: list[Token], names: RegionNames, full_forms: 
                        c.kind)
              for c in found for s, e in _conjoined(text, c.start, c.end) for start, end in _chained(text, s, e, common_word)]
     return [*dictionary_candidates(text, boundaries, names, full_forms, not_names, common_nouns, common_word), *found,
-            *quoted_candidates(text, tokens), *dotted_candidates(text, tokens), *station_candidates(text, names)]
+            *quoted_candidates(text, tokens), *dotted_candidates(text, tokens), *station_candidates(text, names),
+            *between_words_candidates(text, tokens, names, common_word)]
+
+
+# The analyser's tags of words no short name is made of (prepositions, pronouns, numbers, measures, adverbs,
+# conjunctions, particles, adjectives, verbs), and of words none begins with (time words, locatives: 近两年, 其中).
+_NOT_IN_A_SHORT_NAME = frozenset("prmqdcuav")
+_NOT_FIRST_IN_A_SHORT_NAME = frozenset("tf")
+# What a name printed between words begins after: a punctuation mark, 的, a conjunction, 了, 是.
+_NAME_OPENS_AFTER = frozenset("，。、；：“”（）,;:的和与及了是")
+
+
+def between_words_candidates(text: str, tokens: list[Token], names: RegionNames, common_word) -> list[Candidate]:
+    """A short name the analyser breaks up (丁肇 + 中 + 祖居: a person's name and a locative): two or three
+    characters that are no common word, no generic modifier and no name of the city, made of nouns, between a
+    punctuation mark or a function word and a class word the analyser ends a word with. Such a name only fills a
+    gap (:func:`choose_names`)."""
+    found = []
+    boundaries = {t.start for t in tokens} | {t.end for t in tokens}
+    for end in sorted(boundaries):
+        klass = next((w for w in CLASS_WORDS if text.endswith(w, 0, end) and end - len(w) in boundaries), None)
+        if klass is None:
+            continue
+        class_start = end - len(klass)
+        for start in (class_start - 3, class_start - 2):
+            stem = text[start: class_start]
+            if start < 1 or start not in boundaries or text[start - 1] not in _NAME_OPENS_AFTER:
+                continue
+            words = [t for t in tokens if start <= t.start < class_start]
+            if (not all(_CJK.match(ch) and ch not in _NAME_OPENS_AFTER for ch in stem) or common_word(stem)
+                    or _generic(stem) or stem in names.region or words[0].flag[:1] in _NOT_FIRST_IN_A_SHORT_NAME
+                    or any(t.flag[:1] in _NOT_IN_A_SHORT_NAME for t in words)):
+                continue
+            found.append(Candidate(start, end, "between words"))
+            break
+    return found
 
 
 def second_opinion(text: str, language: Language) -> list[Token]:
