@@ -16,9 +16,12 @@ BURST_PATHS = ["/", "/api/places.geojson", "/api/districts", "/stories", "/embed
 
 
 def test_a_burst_of_readers_logs_no_task_queue_warnings(repo_root, free_port):
+    # Ctrl+C as a person presses it, also when the suite itself runs as a background job (whose shell ignores
+    # SIGINT, and an ignored SIGINT is inherited: the server would never see it)
     proc = subprocess.Popen(
         [*console_script("storymap"), "serve", "--host", "127.0.0.1", "--port", str(free_port)],
         cwd=repo_root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     base = f"http://127.0.0.1:{free_port}"
     try:
