@@ -485,7 +485,7 @@ def choose_names(candidates: list[Candidate], text: str) -> list[Candidate]:
     rules = [c for c in candidates if c.kind not in _GAP_KINDS]
     chosen = choose(rules + _from_listed_start(rules, text))
     # a span read at even odds that ends in a weak class word only fills a gap: it runs over a rule's name into the
-    # word before (把 + 头道街) or after it (龙门崮 + 山) as often as it mends one
+    # word before (把 + 飞云街) or after it (云杉崮 + 山) as often as it mends one
     for read in (c for c in candidates if c.kind == "read" or (
             c.kind == "read shape" and _class_word(text[c.start: c.end]) not in _WEAK_CLASS_WORDS)):
         cut = _cut_at_its_start(read, chosen, text) or _cut_before_its_class_word(read, chosen, text)
@@ -765,7 +765,7 @@ def _candidates(text: str, tokens: list[Token], names: RegionNames, full_forms: 
              for c in found for s, e in _conjoined(text, c.start, c.end) for start, end in _chained(text, s, e, common_word)]
     return [*dictionary_candidates(text, boundaries, names, full_forms, not_names, common_nouns, common_word), *found,
             *quoted_candidates(text, tokens), *dotted_candidates(text, tokens), *station_candidates(text, names),
-            *between_words_candidates(text, tokens, names, common_word)]
+            *between_words_candidates(text, tokens, boundaries, names, common_word)]
 
 
 # The analyser's tags of words no short name is made of (prepositions, pronouns, numbers, measures, adverbs,
@@ -776,13 +776,13 @@ _NOT_FIRST_IN_A_SHORT_NAME = frozenset("tf")
 _NAME_OPENS_AFTER = frozenset("，。、；：“”（）,;:的和与及了是")
 
 
-def between_words_candidates(text: str, tokens: list[Token], names: RegionNames, common_word) -> list[Candidate]:
-    """A short name the analyser breaks up (丁肇 + 中 + 祖居: a person's name and a locative): two or three
+def between_words_candidates(text: str, tokens: list[Token], boundaries: set[int], names: RegionNames,
+                             common_word) -> list[Candidate]:
+    """A short name the analyser breaks up (林肇 + 中 + 祖居: a person's name and a locative): two or three
     characters that are no common word, no generic modifier and no name of the city, made of nouns, between a
     punctuation mark or a function word and a class word the analyser ends a word with. Such a name only fills a
     gap (:func:`choose_names`)."""
     found = []
-    boundaries = {t.start for t in tokens} | {t.end for t in tokens}
     for end in sorted(boundaries):
         klass = next((w for w in CLASS_WORDS if text.endswith(w, 0, end) and end - len(w) in boundaries), None)
         if klass is None:
