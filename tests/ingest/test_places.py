@@ -93,17 +93,29 @@ def test_a_short_form_inside_another_word_is_not_the_district(language):
 
 
 def test_a_town_before_its_village_is_the_village_s_address(language):
-    # the benchmark writers key the village of a town + village chain, not the town (40 of 45 dev chains)
+    # a town outside the story's own district (青溪区, named first) is the address of the village the story visits
     for text in ("这份变化，藏在松风镇竹林村的一户农家里。", "这份变化，藏在松风区松风镇竹林村的一户农家里。"):
-        found = find(language, text)
+        found = find(language, "青溪区的云杉公园人气很旺。", text)
         assert "松风镇" not in found
         assert found["竹林村"].district == "990102"
     assert found["竹林村"].district_evidence.startswith("chain")
 
 
 def test_a_town_before_its_landmark_is_the_landmark_s_address(language):
-    found = find(language, "从城区驱车半小时，就到了松风区松风镇云杉陵，陵前的柏树林格外肃穆。")
+    found = find(language, "青溪区的云杉公园人气很旺。", "从城区驱车半小时，就到了松风区松风镇云杉陵，陵前的柏树林格外肃穆。")
     assert "松风镇" not in found and found["云杉陵"].district == "990102"
+
+
+def test_a_town_of_the_story_s_own_district_is_a_place_also_as_an_address(language):
+    # the story's own towns named in full are points on its map, also printed as a place's address (the
+    # benchmark's keys since round 20: 3.7 towns a page); a town of another district stays an address
+    story = ("松风区这些年变化很大。", "这份变化，藏在松风镇竹林村的一户农家里。", "位于枫林街道的云杉站完成了改造。")
+    found = find(language, *story)
+    assert found["松风镇"].district == found["枫林街道"].district == "990102"
+    assert found["竹林村"].district == "990102" and "云杉站" in found
+    found = find(language, "青溪区的云杉公园人气很旺。", *story)
+    assert "松风镇" not in found and "枫林街道" not in found
+    assert "竹林村" in found and "云杉站" in found
 
 
 def test_a_town_named_on_its_own_stays_a_place(language):
@@ -301,7 +313,7 @@ def test_the_landmark_a_district_is_named_after_is_printed_alone_and_lies_in_it(
 
 
 def test_a_subdistrict_owning_a_place_is_its_setting_and_one_the_story_reports_on_is_a_place(language):
-    found = find(language, "松风区枫林街道的云杉老街修缮一新。")
+    found = find(language, "青溪区的云杉公园人气很旺。", "松风区枫林街道的云杉老街修缮一新。")
     assert "枫林街道" not in found
     assert found["云杉老街"].district == "990102"
     for reported in ("枫林街道推动老旧小区加装电梯。", "家住枫林街道的退休教师说，河水又清了。",

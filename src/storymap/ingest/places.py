@@ -36,7 +36,8 @@ offsets stay those of the printed text):
    named after; a short form that is such a landmark's name (…山, …湖, …塔 of
    …山区) is that landmark, in its district. A township printed only as the
    setting or the address of another place is context, not a place
-   (:func:`administrative_context`).
+   (:func:`administrative_context`), unless it is a township of the district
+   the article names first, named in full.
 5. Names found once are looked for again in every passage (the analyser may
    tag a name in one sentence and not in the next), and a name printed with and
    without its class word is one place, named by the shorter form (by the
@@ -446,13 +447,14 @@ def find_places(passages: list[Passage], names: RegionNames, language: Language,
         if passage.section is not None:
             section_districts.setdefault(passage.section, []).extend(
                 (order, c.district) for c in chosen if c.kind == "district" and not someones_origin(c, _text, chosen))
+    story_district = next((c.district for _, _, _, chosen in read for c in chosen if c.kind == "district"), None)
     mentions: list[Mention] = []
     for order, (passage, text, candidates, chosen) in enumerate(read):
         context = section_districts.get(passage.section, []) if passage.section is not None else []
         credited = credit_district(passage.credit, names)
         mentions += [_mention(passage, text, c, chosen, candidates, section_district(context, order),
                               tokens_of[passage.key], credited, language, names.region) for c in chosen
-                     if not (c.kind == "township" and administrative_context(c, text, chosen))
+                     if not (c.kind == "township" and administrative_context(c, text, chosen, story_district))
                      and not part_of(c, text, chosen) and not a_roads_address(c, text, chosen)]
     places = _group(mentions, names, language.common_word)
     main = main_district(places)
@@ -659,15 +661,20 @@ def credit_district(credit: str | None, names: RegionNames) -> str | None:
 _SCENE_IN_IT = re.compile(r"(?:的)?一(?:处|带|条|个)|是")
 
 
-def administrative_context(township: Candidate, text: str, chosen: list[Candidate]) -> bool:
+def administrative_context(township: Candidate, text: str, chosen: list[Candidate], story_district: str | None = None) -> bool:
     """Whether a township is printed only as the administrative setting of another place, not as a place:
     setting the scene of a place its sentence names (在松风镇，云杉古镇…), a town owning a place (松风镇的云杉古镇),
     a subdistrict printed as a place's address (枫林街道竹溪村), a short form owning a place (位于枫林的…), or a town
     before its village (松风区松风镇竹林村: the village is the place, the town its address). A township one is in
-    stays a place (在枫林街道的云杉超市), and so does a subdistrict the story reports on (枫林街道推动…, 家住枫林街道的…)."""
+    stays a place (在枫林街道的云杉超市), and so does a subdistrict the story reports on (枫林街道推动…, 家住枫林街道的…).
+    So does a township of ``story_district`` (the district the article names first) named in full, also as an
+    address (位于枫林街道的青溪站, 松风镇竹林村 in a story of 松风区): the story's own towns are points on its map.
+    A town of another district stays the address of a sight the story only visits (往西，云杉县云杉镇的…)."""
     starts = {c.start for c in chosen if c is not township}
     end = township.end
     name = text[township.start: end]
+    if name.endswith(_TOWNSHIP_SUFFIXES) and story_district is not None and township.district == story_district:
+        return False
     if name.endswith(_TOWNSHIP_SUFFIXES) and _SCENE_IN_IT.match(text, end):
         return False  # 枫林街道一处老小区里, 枫林街道是老城最密的片区之一: the scene is there
     before = [c for c in chosen if c.end == township.start and c.kind == "district"]
