@@ -702,6 +702,15 @@ def test_the_start_of_an_offices_name_and_the_citys_name_run_into_a_word_are_no_
     assert refused("青溪站", NAMES) is None  # the city's name and a class word: its station
 
 
+def test_a_town_of_the_list_named_after_the_city_is_a_place(language):
+    # 青溪镇 begins with the city's name like 青溪主(城区), but the official list names it: a town, not a word
+    names = region_names("青溪市", DISTRICTS, [], [*TOWNSHIPS, Township("青溪镇", "990102")], {"北京", "中国"})
+    assert refused("青溪镇", names) is None and refused("青溪主", names) is not None
+    found = {p.name: p for p in find_places([Passage("p-1", "松风区这些年变化很大，青溪镇的群众把老房改成了民宿。", 0)],
+                                            names, language)}
+    assert found["青溪镇"].district == "990102"
+
+
 def test_the_citys_stations_are_candidates_whatever_the_analyser_makes_of_them():
     from storymap.ingest.places import station_candidates
 

@@ -1552,8 +1552,9 @@ def refused(name: str, names: RegionNames, common_word=lambda word: False) -> st
     if not _CJK.search(name) or len(name) > 20:
         return "not a name"
     city = next((r for r in names.region if name.startswith(r)), None)
-    if city is not None and len(name) - len(city) < 2 and name[len(city):] not in CLASS_WORDS:
-        return "the city's name run into a word (…主城区), not a name"
+    if city is not None and len(name) - len(city) < 2 and name[len(city):] not in CLASS_WORDS and not (
+            name in names.townships and name.endswith(_TOWNSHIP_SUFFIXES)):
+        return "the city's name run into a word (…主城区), not a name"  # but a town of the list named after it is one
     return None
 
 
