@@ -493,9 +493,21 @@ def choose_names(candidates: list[Candidate], text: str) -> list[Candidate]:
         cut = _cut_at_its_start(read, chosen, text) or _cut_before_its_class_word(read, chosen, text)
         if cut is not None:
             chosen = [read if k is cut else k for k in chosen]
+    # any span of the model that opens where a name may open (after 的, a list's comma, a sentence's start) gives a
+    # name back the first characters the analyser split off as a word of their own (附近的 + 万部 + 华严经塔), but
+    # not a describing adjective (的 + 大 + 公园)
+    for read in (c for c in candidates if c.kind in ("sequence", "read shape") and (
+            c.start == 0 or text[c.start - 1] in _A_NAME_OPENS_AFTER)):
+        cut = _cut_at_its_start(read, chosen, text)
+        if cut is not None and not (cut.start - read.start == 1 and text[read.start] in _DESCRIPTIVE):
+            chosen = [read if k is cut else k for k in chosen]
     gaps = [c for c in candidates if c.kind in _GAP_KINDS - {"sequence"}
             and all(c.end <= k.start or k.end <= c.start for k in chosen)]
     return sorted(chosen + choose(gaps), key=lambda c: c.start)
+
+
+# Where a name may open: after 的, a list's comma, a clause's or sentence's end.
+_A_NAME_OPENS_AFTER = frozenset("的、，。；：,;:")
 
 
 def _from_listed_start(candidates: list[Candidate], text: str) -> list[Candidate]:
