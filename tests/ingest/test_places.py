@@ -1148,6 +1148,12 @@ def test_a_name_said_of_a_person_is_that_persons_wherever_it_is_printed(language
     assert "林家湖" in found and "金竹岛" in found
 
 
+def test_a_person_s_role_ends_a_name_and_names_the_person_after_it(language):
+    # 村民 + a name: a villager, whatever the surname, and the village before the role is a place of its own
+    found = find(language, "在青溪区，竹林村村民濮云山把老屋改成了民宿。")
+    assert "竹林村" in found and not any("云山" in name for name in found)
+
+
 def test_a_sight_a_visitor_from_elsewhere_names_is_no_place_of_the_story(language):
     # what a visitor from another city names after saying where they come from is a sight of their home
     found = find(language, "在青溪区，云杉老街的夜市很热闹。一位从北京专程赶来的游客说，他看惯了鹤汀公园的灯光，这里更有烟火气。",

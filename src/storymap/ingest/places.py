@@ -1150,8 +1150,8 @@ def _after_district(text: str, start: int, names: RegionNames) -> bool:
 
 def _name_like(token: Token, names: RegionNames, text: str) -> bool:
     word = token.word
-    if word in _STOP_WORDS or word in names.region or word in names.district_names.values():
-        return False
+    if word in _STOP_WORDS or word in names.region or word in names.district_names.values() or word in _PERSON_ROLES:
+        return False  # a person's role ends a name before it (竹林村 + 村民 + 林松山: a village and a villager)
     if word.endswith(_TOWNSHIP_SUFFIXES) and word in names.townships:
         return False  # a town before a name is a chain (庙镇 + 镇东村), not part of it
     if not all(_NAME_CHAR.match(ch) for ch in word):
@@ -1298,15 +1298,25 @@ def _vouched_name(candidate: Candidate, text: str, tokens: list[Token]) -> bool:
 # name + 口中的): a surname and a given name that happen to end like a place (林松山) name that person.
 _PERSON_BEFORE = re.compile(r"(?:(?:\d+|[一二三四五六七八九十百]+)多?岁的(?:(?![在到去来从进往游逛])[\u4e00-\u9fff]){0,4}"
                             r"|[他她]叫)$")
+# What a person is, printed right before the person's name (村民 + 林松山, 讲解员 + 白云山): the name is the person's
+# whatever the surname
+_PERSON_ROLES = ("村民", "居民", "市民", "游客", "摊主", "店主", "老板", "渔民", "农民", "茶农", "果农", "菜农", "讲解员",
+                 "志愿者", "传承人", "书记", "主任", "馆长", "站长", "经理", "负责人", "老师", "教师", "师傅", "船工",
+                 "导游", "厨师", "社长", "村医")
 _PERSON_AFTER = re.compile(r"说|告诉|介绍|表示|笑着|回忆|坦言|感慨|口中|年轻时|照例|收了")
 
 
 def said_of_a_person(candidate: Candidate, text: str) -> bool:
-    """Whether a name of a surname and a given name is printed as a person's (五十岁的茶农 + 林松山, 林松山 + 笑着说)."""
+    """Whether a short name is printed as a person's: any right after a person's role (村民 + 濮松山), one of a
+    common surname and a given name where what is said around it is said of a person (五十岁的茶农 + 林松山,
+    林松山 + 笑着说)."""
     name = text[candidate.start: candidate.end]
-    return (len(name) <= 3 and name[0] in COMMON_SURNAMES and candidate.kind not in _TRUSTED_KINDS
-            and bool(_PERSON_BEFORE.search(text, max(0, candidate.start - 12), candidate.start)
-                     or _PERSON_AFTER.match(text, candidate.end)))
+    if len(name) > 3 or candidate.kind in _TRUSTED_KINDS:
+        return False
+    if text.endswith(_PERSON_ROLES, 0, candidate.start):
+        return True
+    return name[0] in COMMON_SURNAMES and bool(_PERSON_BEFORE.search(text, max(0, candidate.start - 12), candidate.start)
+                                               or _PERSON_AFTER.match(text, candidate.end))
 
 
 def names_a_person(candidate: Candidate, tokens: list[Token]) -> bool:
