@@ -1136,6 +1136,14 @@ def test_a_road_printed_as_a_places_address_is_no_place(language):
     # a road the story walks is a place
     found = find(language, "在松风区，竹溪路两旁开满了小店。")
     assert "竹溪路" in found
+    # any road, street or lane, also as the address of an unnamed place or of whatever 位于 places on it
+    for text in ("在松风区，竹溪大街的云杉医院刚刚扩建。", "在松风区，位于竹溪大街的云杉医院刚刚扩建。",
+                 "在松风区，竹溪路上的一家面馆里坐满了食客。", "在松风区，位于竹溪路上的服务驿站里，老人们在下棋。"):
+        found = find(language, text)
+        assert not any(name.startswith("竹溪") for name in found), text
+    # but a street that is a sight of its own is the story's place
+    found = find(language, "在松风区，云杉老街上的一家茶馆坐满了人。")
+    assert "云杉老街" in found
 
 
 def test_a_name_said_of_a_person_is_that_persons_wherever_it_is_printed(language):

@@ -744,13 +744,23 @@ def _addresses_a_place(district: Candidate, text: str, chosen: list[Candidate]) 
 _ON_THE_ROAD = re.compile(r"(?:上|旁|边|一侧|两侧|沿线|口)?的")
 
 
+# Streets that are sights of their own, walked by the story, not an address (云杉老街上的一家茶馆).
+_STREETS_TO_SEE = ("老街", "古街", "步行街", "直街", "商业街", "美食街", "风情街", "文化街", "小吃街", "历史街")
+_A_COUNT = re.compile(r"[一两几][家处座间栋个所条]")
+
+
 def a_roads_address(candidate: Candidate, text: str, chosen: list[Candidate]) -> bool:
-    """Whether a road is printed as the address of a place on it (松风路上的云杉医院, 竹溪大道旁的青溪公园): the map's point
-    is the place; the road is a line, and a place of the story only where the story walks it."""
-    if candidate.kind in _TRUSTED_KINDS or not text[candidate.start: candidate.end].endswith(("路", "大道")):
+    """Whether a road is printed as the address of a place on it (松风路上的云杉医院, 竹溪大街旁的青溪公园), of an unnamed
+    one (竹溪街上的一家面馆) or of whatever 位于 places there (位于松风路的…): the map's point is the place; the road
+    is a line, and a place of the story only where the story walks it."""
+    name = text[candidate.start: candidate.end]
+    if candidate.kind in _TRUSTED_KINDS or not name.endswith(_ROAD_WORDS) or name.endswith(_STREETS_TO_SEE):
         return False
     link = _ON_THE_ROAD.match(text, candidate.end)
-    return link is not None and any(c.start == link.end() and c.kind != "district" for c in chosen)
+    if link is None:
+        return False
+    return (any(c.start == link.end() and c.kind != "district" for c in chosen)
+            or text.endswith("位于", 0, candidate.start) or _A_COUNT.match(text, link.end()) is not None)
 
 
 def _owns_next(text: str, end: int, starts: set[int]) -> bool:
