@@ -709,6 +709,11 @@ def test_a_town_of_the_list_named_after_the_city_is_a_place(language):
     found = {p.name: p for p in find_places([Passage("p-1", "松风区这些年变化很大，青溪镇的群众把老房改成了民宿。", 0)],
                                             names, language)}
     assert found["青溪镇"].district == "990102"
+    # a town's suffix that begins a common word with what follows (乡 + 村, 乡 + 亲) is that word's
+    names = region_names("青溪市", DISTRICTS, [], [*TOWNSHIPS, Township("青溪乡", "990102")], {"北京", "中国"})
+    for text, town in (("松风区的青溪乡村振兴成效明显。", False), ("青溪乡上的人都来了。", True)):
+        found = {p.name for p in find_places([Passage("p-1", text, 0)], names, language)}
+        assert ("青溪乡" in found) == town, text
 
 
 def test_the_citys_stations_are_candidates_whatever_the_analyser_makes_of_them():
@@ -1008,6 +1013,10 @@ def test_a_span_of_the_model_that_opens_where_a_name_may_gives_back_the_first_ch
     # adjective is no part of a name (的 + 大 + 云杉公园)
     assert chosen("直达来云杉塔。", Candidate(3, 6, "landmark"), Candidate(2, 6, "sequence")) == ["云杉塔"]
     assert chosen("城东的大云杉公园。", Candidate(4, 8, "landmark"), Candidate(3, 8, "sequence")) == ["云杉公园"]
+    assert chosen("城东的著名云杉塔。", Candidate(5, 8, "landmark"), Candidate(3, 8, "sequence")) == ["云杉塔"]
+    # the name keeps the kind of the source that found it
+    assert choose_names([Candidate(5, 8, "landmark"), Candidate(3, 8, "sequence")], "附近的万部云杉塔。") == [
+        Candidate(3, 8, "landmark")]
 
 
 def test_a_facility_named_after_the_city_and_a_district_is_that_districts():
@@ -1141,9 +1150,12 @@ def test_a_road_printed_as_a_places_address_is_no_place(language):
                  "在松风区，竹溪路上的一家面馆里坐满了食客。", "在松风区，位于竹溪路上的服务驿站里，老人们在下棋。"):
         found = find(language, text)
         assert not any(name.startswith("竹溪") for name in found), text
-    # but a street that is a sight of its own is the story's place
-    found = find(language, "在松风区，云杉老街上的一家茶馆坐满了人。")
-    assert "云杉老街" in found
+    # but a street that is a sight of its own is the story's place, and so is a road whose houses the story
+    # describes one by one (一座座) or whose end 位于 places a thing at
+    for text in ("在松风区，云杉老街上的一家茶馆坐满了人。", "在松风区，竹溪巷的一座座老房子修缮一新。",
+                 "在松风区，位于竹溪路的尽头，有一座小庙。"):
+        found = find(language, text)
+        assert any(name.startswith(("云杉老街", "竹溪")) for name in found), text
 
 
 def test_a_name_said_of_a_person_is_that_persons_wherever_it_is_printed(language):
@@ -1160,6 +1172,9 @@ def test_a_person_s_role_ends_a_name_and_names_the_person_after_it(language):
     # 村民 + a name: a villager, whatever the surname, and the village before the role is a place of its own
     found = find(language, "在青溪区，竹林村村民濮云山把老屋改成了民宿。")
     assert "竹林村" in found and not any("云山" in name for name in found)
+    # a role before a class word is part of a name (市民 + 广场, 游客 + 中心)
+    found = find(language, "在松风区，云杉市民广场上人头攒动，白鹭山游客中心也很忙。")
+    assert "云杉市民广场" in found and "白鹭山游客中心" in found
 
 
 def test_a_sight_a_visitor_from_elsewhere_names_is_no_place_of_the_story(language):

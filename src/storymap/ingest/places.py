@@ -483,7 +483,8 @@ def choose_names(candidates: list[Candidate], text: str) -> list[Candidate]:
     as names (kinds "read", "read shape") are names where no other source proposes one (so is a short name read
     between words, kind "between words"): they fill gaps, and the model's give back
     the one or two first characters a rule's name lost to the word before it, or the class word it lost to the word
-    after it, never cut a name the rules found."""
+    after it, never cut a name the rules found (a span it is not sure of gives back first characters only where a
+    name may open)."""
     rules = [c for c in candidates if c.kind not in _GAP_KINDS]
     chosen = choose(rules + _from_listed_start(rules, text))
     # a span read at even odds that ends in a weak class word only fills a gap: it runs over a rule's name into the
@@ -495,19 +496,19 @@ def choose_names(candidates: list[Candidate], text: str) -> list[Candidate]:
             chosen = [read if k is cut else k for k in chosen]
     # any span of the model that opens where a name may open (after 的, a list's comma, a sentence's start) gives a
     # name back the first characters the analyser split off as a word of their own (附近的 + 万部 + 华严经塔), but
-    # not a describing adjective (的 + 大 + 公园)
-    for read in (c for c in candidates if c.kind in ("sequence", "read shape") and (
+    # not a describing word (的 + 大 + 公园, 的 + 著名 + …); the name keeps its kind
+    for read in (c for c in candidates if c.kind == "sequence" and (
             c.start == 0 or text[c.start - 1] in _A_NAME_OPENS_AFTER)):
         cut = _cut_at_its_start(read, chosen, text)
-        if cut is not None and not (cut.start - read.start == 1 and text[read.start] in _DESCRIPTIVE):
-            chosen = [read if k is cut else k for k in chosen]
+        if cut is not None and text[read.start: cut.start] not in _GENERIC_MODIFIERS:
+            chosen = [Candidate(read.start, read.end, cut.kind, cut.district) if k is cut else k for k in chosen]
     gaps = [c for c in candidates if c.kind in _GAP_KINDS - {"sequence"}
             and all(c.end <= k.start or k.end <= c.start for k in chosen)]
     return sorted(chosen + choose(gaps), key=lambda c: c.start)
 
 
 # Where a name may open: after 的, a list's comma, a clause's or sentence's end.
-_A_NAME_OPENS_AFTER = frozenset("的、，。；：,;:")
+_A_NAME_OPENS_AFTER = frozenset("的、，。；：！？,;:!?")
 
 
 def _from_listed_start(candidates: list[Candidate], text: str) -> list[Candidate]:
@@ -521,7 +522,7 @@ def _from_listed_start(candidates: list[Candidate], text: str) -> list[Candidate
 
 
 def _cut_at_its_start(read: Candidate, chosen: list[Candidate], text: str) -> Candidate | None:
-    """The rules' name that a span the sequence model is sure of restores the start of: the analyser split its
+    """The rules' name that a span of the sequence model restores the start of: the analyser split its
     first one or two characters off as a word of their own (深 + 秀湖, 拟 + 岘台, 衡阳 + 松木经济开发区). Not a
     name from the region's lists, nor across 的, nor a verb that goes there (参观)."""
     overlapping = [k for k in chosen if k.start < read.end and read.start < k.end]
@@ -745,14 +746,16 @@ _ON_THE_ROAD = re.compile(r"(?:上|旁|边|一侧|两侧|沿线|口)?的")
 
 
 # Streets that are sights of their own, walked by the story, not an address (云杉老街上的一家茶馆).
-_STREETS_TO_SEE = ("老街", "古街", "步行街", "直街", "商业街", "美食街", "风情街", "文化街", "小吃街", "历史街")
-_A_COUNT = re.compile(r"[一两几][家处座间栋个所条]")
+_STREETS_TO_SEE = ("老街", "古街", "步行街", "直街", "商业街", "美食街", "风情街", "文化街", "小吃街", "历史街", "古巷",
+                   "老巷")
+# One unnamed place counted (一家, 三处), not many of them over the street (一座座, 一家家 describe the street).
+_A_COUNT = re.compile(r"[一两几三四五六七八九十多数]([家处座间栋所])(?!\1)")
 
 
 def a_roads_address(candidate: Candidate, text: str, chosen: list[Candidate]) -> bool:
     """Whether a road is printed as the address of a place on it (松风路上的云杉医院, 竹溪大街旁的青溪公园), of an unnamed
-    one (竹溪街上的一家面馆) or of whatever 位于 places there (位于松风路的…): the map's point is the place; the road
-    is a line, and a place of the story only where the story walks it."""
+    one (竹溪街上的一家面馆) or of whatever 位于 places on it (位于松风路上的…; 位于松风路的尽头 is a point of the
+    road): the map's point is the place; the road is a line, and a place of the story only where the story walks it."""
     name = text[candidate.start: candidate.end]
     if candidate.kind in _TRUSTED_KINDS or not name.endswith(_ROAD_WORDS) or name.endswith(_STREETS_TO_SEE):
         return False
@@ -760,7 +763,8 @@ def a_roads_address(candidate: Candidate, text: str, chosen: list[Candidate]) ->
     if link is None:
         return False
     return (any(c.start == link.end() and c.kind != "district" for c in chosen)
-            or text.endswith("位于", 0, candidate.start) or _A_COUNT.match(text, link.end()) is not None)
+            or (text.endswith("位于", 0, candidate.start) and link.group().startswith("上"))
+            or _A_COUNT.match(text, link.end()) is not None)
 
 
 def _owns_next(text: str, end: int, starts: set[int]) -> bool:
@@ -886,6 +890,8 @@ def dictionary_candidates(text: str, boundaries: set[int], names: RegionNames, f
             end = start + len(name)
             if full and len(name) == 2 and start > 0 and text[start - 1] in _BEFORE_SHORT_TOWN:
                 continue
+            if full and end < len(text) and text[end] not in _LOCATIVE_CHARS and common_word(text[end - 1: end + 1]):
+                continue  # 青溪乡 + 村振兴, 青溪乡 + 亲们: the suffix begins a word (乡村, 乡亲); 青溪镇 + 上 is the town
             if not full and (not _whole_word(text, start, end, boundaries) or (start, end) in not_names):
                 continue
             # a short name shared with a township (枫林 of 枫林街道) gives its district only in an article that is
@@ -1101,6 +1107,9 @@ def shape_candidates(text: str, tokens: list[Token], names: RegionNames,
                 break
             if not _name_like(before, names, text) or (before.flag == "s" and common_word(before.word)):
                 break  # a locative word (远处, 上游, 山下) says where the name is; it is no part of it
+            after_role = text[before.end: end]
+            if before.word in _PERSON_ROLES and len(after_role) <= 3 and after_role not in CLASS_WORDS:
+                break  # 竹林村 + 村民 + 林松山: a village and a villager; but 市民 + 广场, 游客 + 中心 are names
             name_tokens.insert(0, before)
         while name_tokens and (name_tokens[0].word in _GENERIC_MODIFIERS or _count_word(name_tokens[0])):
             name_tokens.pop(0)
@@ -1160,8 +1169,8 @@ def _after_district(text: str, start: int, names: RegionNames) -> bool:
 
 def _name_like(token: Token, names: RegionNames, text: str) -> bool:
     word = token.word
-    if word in _STOP_WORDS or word in names.region or word in names.district_names.values() or word in _PERSON_ROLES:
-        return False  # a person's role ends a name before it (竹林村 + 村民 + 林松山: a village and a villager)
+    if word in _STOP_WORDS or word in names.region or word in names.district_names.values():
+        return False
     if word.endswith(_TOWNSHIP_SUFFIXES) and word in names.townships:
         return False  # a town before a name is a chain (庙镇 + 镇东村), not part of it
     if not all(_NAME_CHAR.match(ch) for ch in word):
