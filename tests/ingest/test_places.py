@@ -1003,19 +1003,19 @@ def test_the_sequence_model_gives_back_a_lost_first_character_but_not_a_verb():
 
 
 def test_a_span_of_the_model_that_opens_where_a_name_may_gives_back_the_first_characters():
-    # the model reads 万部华严经塔 at less than even odds, but it opens after 的: the analyser split its start off
+    # the model reads 白鹭云杉塔 at less than even odds, but it opens after 的: the analyser split its start off
     def chosen(text, *candidates):
         return [text[c.start: c.end] for c in choose_names(list(candidates), text)]
 
-    assert chosen("附近的万部云杉塔。", Candidate(5, 8, "landmark"), Candidate(3, 8, "sequence")) == ["万部云杉塔"]
-    assert chosen("万部云杉塔建于辽代。", Candidate(2, 5, "landmark"), Candidate(0, 5, "sequence")) == ["万部云杉塔"]
-    # after a verb the model's span is no evidence of where the name opens (直达 + 来 + 雁塔), and a describing
+    assert chosen("附近的白鹭云杉塔。", Candidate(5, 8, "landmark"), Candidate(3, 8, "sequence")) == ["白鹭云杉塔"]
+    assert chosen("白鹭云杉塔建于辽代。", Candidate(2, 5, "landmark"), Candidate(0, 5, "sequence")) == ["白鹭云杉塔"]
+    # after a verb the model's span is no evidence of where the name opens (直达 + 来 + 云杉塔), and a describing
     # adjective is no part of a name (的 + 大 + 云杉公园)
     assert chosen("直达来云杉塔。", Candidate(3, 6, "landmark"), Candidate(2, 6, "sequence")) == ["云杉塔"]
     assert chosen("城东的大云杉公园。", Candidate(4, 8, "landmark"), Candidate(3, 8, "sequence")) == ["云杉公园"]
     assert chosen("城东的著名云杉塔。", Candidate(5, 8, "landmark"), Candidate(3, 8, "sequence")) == ["云杉塔"]
     # the name keeps the kind of the source that found it
-    assert choose_names([Candidate(5, 8, "landmark"), Candidate(3, 8, "sequence")], "附近的万部云杉塔。") == [
+    assert choose_names([Candidate(5, 8, "landmark"), Candidate(3, 8, "sequence")], "附近的白鹭云杉塔。") == [
         Candidate(3, 8, "landmark")]
 
 

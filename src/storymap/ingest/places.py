@@ -495,7 +495,7 @@ def choose_names(candidates: list[Candidate], text: str) -> list[Candidate]:
         if cut is not None:
             chosen = [read if k is cut else k for k in chosen]
     # any span of the model that opens where a name may open (after 的, a list's comma, a sentence's start) gives a
-    # name back the first characters the analyser split off as a word of their own (附近的 + 万部 + 华严经塔), but
+    # name back the first characters the analyser split off as a word of their own (附近的 + 白鹭 + 云杉塔), but
     # not a describing word (的 + 大 + 公园, 的 + 著名 + …); the name keeps its kind
     for read in (c for c in candidates if c.kind == "sequence" and (
             c.start == 0 or text[c.start - 1] in _A_NAME_OPENS_AFTER)):
