@@ -1167,11 +1167,16 @@ def _after_district(text: str, start: int, names: RegionNames) -> bool:
         before.endswith(name) for name in names.townships if name.endswith(_TOWNSHIP_SUFFIXES))
 
 
+def _a_listed_town(name: str, names: RegionNames) -> bool:
+    """Whether a name is a township of the region's official list, named in full (松风镇, 枫林街道)."""
+    return name.endswith(_TOWNSHIP_SUFFIXES) and name in names.townships
+
+
 def _name_like(token: Token, names: RegionNames, text: str) -> bool:
     word = token.word
     if word in _STOP_WORDS or word in names.region or word in names.district_names.values():
         return False
-    if word.endswith(_TOWNSHIP_SUFFIXES) and word in names.townships:
+    if _a_listed_town(word, names):
         return False  # a town before a name is a chain (庙镇 + 镇东村), not part of it
     if not all(_NAME_CHAR.match(ch) for ch in word):
         return False
@@ -1582,7 +1587,7 @@ def refused(name: str, names: RegionNames, common_word=lambda word: False) -> st
     if name.endswith("城") and name[:-1] in names.district_names.values() and name[:-1].endswith("县"):
         return "a county's town (松风县城): the county, not a place in it"
     klass = _class_word(name)
-    if (_generic(name) or name in CLASS_WORDS) and not (name in names.townships and name.endswith(_TOWNSHIP_SUFFIXES)):
+    if (_generic(name) or name in CLASS_WORDS) and not _a_listed_town(name, names):
         return "a common word"  # but a township of the region's list is its name (a subdistrict named 江边街道)
     if _kinds_only(name):
         return "kinds of place run together (古镇 + 老街), not a name"
@@ -1593,8 +1598,8 @@ def refused(name: str, names: RegionNames, common_word=lambda word: False) -> st
     if not _CJK.search(name) or len(name) > 20:
         return "not a name"
     city = next((r for r in names.region if name.startswith(r)), None)
-    if city is not None and len(name) - len(city) < 2 and name[len(city):] not in CLASS_WORDS and not (
-            name in names.townships and name.endswith(_TOWNSHIP_SUFFIXES)):
+    if (city is not None and len(name) - len(city) < 2 and name[len(city):] not in CLASS_WORDS
+            and not _a_listed_town(name, names)):
         return "the city's name run into a word (…主城区), not a name"  # but a town of the list named after it is one
     return None
 
