@@ -498,17 +498,13 @@ def choose_names(candidates: list[Candidate], text: str) -> list[Candidate]:
     # name back the first characters the analyser split off as a word of their own (附近的 + 白鹭 + 云杉塔), but
     # not a describing word (的 + 大 + 公园, 的 + 著名 + …); the name keeps its kind
     for read in (c for c in candidates if c.kind == "sequence" and (
-            c.start == 0 or text[c.start - 1] in _A_NAME_OPENS_AFTER)):
+            c.start == 0 or text[c.start - 1] in _NAME_OPENS_AFTER)):
         cut = _cut_at_its_start(read, chosen, text)
         if cut is not None and text[read.start: cut.start] not in _GENERIC_MODIFIERS:
             chosen = [Candidate(read.start, read.end, cut.kind, cut.district) if k is cut else k for k in chosen]
     gaps = [c for c in candidates if c.kind in _GAP_KINDS - {"sequence"}
             and all(c.end <= k.start or k.end <= c.start for k in chosen)]
     return sorted(chosen + choose(gaps), key=lambda c: c.start)
-
-
-# Where a name may open: after 的, a list's comma, a clause's or sentence's end.
-_A_NAME_OPENS_AFTER = frozenset("的、，。；：！？,;:!?")
 
 
 def _from_listed_start(candidates: list[Candidate], text: str) -> list[Candidate]:
@@ -805,8 +801,9 @@ def _candidates(text: str, tokens: list[Token], names: RegionNames, full_forms: 
 # conjunctions, particles, adjectives, verbs), and of words none begins with (time words, locatives: 近两年, 其中).
 _NOT_IN_A_SHORT_NAME = frozenset("prmqdcuav")
 _NOT_FIRST_IN_A_SHORT_NAME = frozenset("tf")
-# What a name printed between words begins after: a punctuation mark, 的, a conjunction, 了, 是.
-_NAME_OPENS_AFTER = frozenset("，。、；：“”（）,;:的和与及了是")
+# What a name begins after (one printed between words, one whose start a span of the model restores): a
+# punctuation mark, 的, a conjunction, 了, 是.
+_NAME_OPENS_AFTER = frozenset("，。、；：！？“”（）,;:!?的和与及了是")
 
 
 def between_words_candidates(text: str, tokens: list[Token], boundaries: set[int], names: RegionNames,
