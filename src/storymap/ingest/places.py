@@ -741,9 +741,6 @@ def _addresses_a_place(district: Candidate, text: str, chosen: list[Candidate]) 
 _ON_THE_ROAD = re.compile(r"(?:上|旁|边|一侧|两侧|沿线|口)?的")
 
 
-# Streets that are sights of their own, walked by the story, not an address (云杉老街上的一家茶馆).
-_STREETS_TO_SEE = ("老街", "古街", "步行街", "直街", "商业街", "美食街", "风情街", "文化街", "小吃街", "历史街", "古巷",
-                   "老巷")
 # One unnamed place counted (一家, 三处), not many of them over the street (一座座, 一家家 describe the street).
 _A_COUNT = re.compile(r"[一两几三四五六七八九十多数]([家处座间栋所])(?!\1)")
 
@@ -753,7 +750,8 @@ def a_roads_address(candidate: Candidate, text: str, chosen: list[Candidate]) ->
     one (竹溪街上的一家面馆) or of whatever 位于 places on it (位于松风路上的…; 位于松风路的尽头 is a point of the
     road): the map's point is the place; the road is a line, and a place of the story only where the story walks it."""
     name = text[candidate.start: candidate.end]
-    if candidate.kind in _TRUSTED_KINDS or not name.endswith(_ROAD_WORDS) or name.endswith(_STREETS_TO_SEE):
+    # a street whose class word is a strong one is a sight the story walks (云杉老街, 云杉步行街), not an address
+    if candidate.kind in _TRUSTED_KINDS or not name.endswith(_ROAD_WORDS) or _class_word(name) not in _WEAK_CLASS_WORDS:
         return False
     link = _ON_THE_ROAD.match(text, candidate.end)
     if link is None:
