@@ -1175,6 +1175,10 @@ def test_a_person_s_role_ends_a_name_and_names_the_person_after_it(language):
     # a role before a class word is part of a name (市民 + 广场, 游客 + 中心)
     found = find(language, "在松风区，云杉市民广场上人头攒动，白鹭山游客中心也很忙。")
     assert "云杉市民广场" in found and "白鹭山游客中心" in found
+    # and a span the sequence model is sure of is no name when it is a role and the person after it
+    text = "在青溪区，竹林镇居民濮云山是当地的泥塑手艺人。"
+    found = {p.name for p in find_places([Passage("p-1", text, 0)], NAMES, language, _SureOf("居民濮云山"))}
+    assert not any("云山" in name for name in found)
 
 
 def test_a_sight_a_visitor_from_elsewhere_names_is_no_place_of_the_story(language):

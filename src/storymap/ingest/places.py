@@ -1102,8 +1102,7 @@ def shape_candidates(text: str, tokens: list[Token], names: RegionNames,
                 break
             if not _name_like(before, names, text) or (before.flag == "s" and common_word(before.word)):
                 break  # a locative word (远处, 上游, 山下) says where the name is; it is no part of it
-            after_role = text[before.end: end]
-            if before.word in _PERSON_ROLES and len(after_role) <= 3 and after_role not in CLASS_WORDS:
+            if before.word in _PERSON_ROLES and _a_person_after_a_role(text[before.end: end]):
                 break  # 竹林村 + 村民 + 林松山: a village and a villager; but 市民 + 广场, 游客 + 中心 are names
             name_tokens.insert(0, before)
         while name_tokens and (name_tokens[0].word in _GENERIC_MODIFIERS or _count_word(name_tokens[0])):
@@ -1351,6 +1350,18 @@ def names_a_person(candidate: Candidate, tokens: list[Token]) -> bool:
     return False
 
 
+def _a_person_after_a_role(rest: str) -> bool:
+    """Whether what follows a person's role (村民 + …) is that person's name, whatever the surname: up to three
+    characters and no class word (村民 + 林松山; but 市民 + 广场, 游客 + 中心)."""
+    return len(rest) <= 3 and rest not in CLASS_WORDS
+
+
+def _a_role_and_person(candidate: Candidate, text: str) -> bool:
+    """Whether a name is a person's role and the person's name after it (居民 + 林松山), whoever proposes it."""
+    role = next((r for r in _PERSON_ROLES if text.startswith(r, candidate.start)), None)
+    return role is not None and _a_person_after_a_role(text[candidate.start + len(role): candidate.end])
+
+
 def in_saying(candidate: Candidate, text: str, tokens: list[Token]) -> bool:
     """Whether a name is a word inside a quoted saying (“山高水长，人杰地灵”, “好山好水就是财富”) or inside
     what a place is called (被称作“云上水乡”)."""
@@ -1492,7 +1503,7 @@ def _passes_filters(candidate: Candidate, text: str, tokens: list[Token], names:
     if in_saying(candidate, text, tokens) or a_things_origin(candidate, text, tokens):
         return False
     if model_is_sure:
-        return True
+        return not _a_role_and_person(candidate, text)
     return not names_a_person(candidate, tokens) and not (
         _untrusted(candidate, text) and description(text[candidate.start: candidate.end], language)
         and not _vouched_name(candidate, text, tokens))
