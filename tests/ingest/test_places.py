@@ -1103,6 +1103,16 @@ def test_a_district_someone_comes_from_sets_no_scene(language):
 def test_a_direction_and_a_verb_of_bordering_are_no_part_of_the_name(language):
     found = find(language, "在青溪区，滨江绿道南起竹溪广场，北连云杉森林公园。")
     assert "云杉森林公园" in found and not any(name.startswith("北连") for name in found)
+    # nor is what reaches there, where the analyser runs it into the name as one place word (老街东至)
+    from storymap.ingest.places import shape_candidates
+
+    text = "这条百年老街东至云杉学院。"
+    words = [("这", "r"), ("条", "q"), ("百年", "t"), ("老街东至", "ns"), ("云杉学院", "nt"), ("。", "x")]
+    tokens, at = [], 0
+    for word, flag in words:
+        tokens.append(Token(word, flag, at, at + len(word)))
+        at += len(word)
+    assert [text[c.start: c.end] for c in shape_candidates(text, tokens, NAMES)] == ["云杉学院"]
 
 
 def test_a_district_after_another_citys_name_is_that_citys_not_the_regions(language):

@@ -1017,8 +1017,9 @@ _LINE_BEFORE_STATION = re.compile(r"[\u4e00-\u9fff]{0,4}?(?:高铁|城际|铁路
 _APPOSITION = re.compile(r"[\u4e00-\u9fff]{0,4}?(?:古刹|名刹|建筑|遗产|古迹|名胜|地标|景点|胜地)")
 
 
-# A direction and a verb of bordering before a name (北连…, 东临…, 南依…): where something reaches, not the name's start.
-_BORDERING = re.compile(r"[东西南北](?:连|接|临|邻|依|靠|濒|倚|枕)")
+# A direction and a verb of bordering or reaching (北连…, 东临…, 南依…, 东至…): where something reaches, not a name's
+# start, also where the analyser runs the thing that reaches into the name (老街东至 + 云杉学院).
+_BORDERING = re.compile(r"[东西南北](?:连|接|临|邻|依|靠|濒|倚|枕|至)")
 
 
 def _trim(text: str, start: int, end: int, names: RegionNames) -> tuple[int, int]:
@@ -1037,9 +1038,9 @@ def _trim(text: str, start: int, end: int, names: RegionNames) -> tuple[int, int
     if category is not None and _class_word(text[category.end(): end]) not in (None, text[category.end(): end]) \
             and end - category.end() >= 3:
         start = category.end()  # 千年古刹 + 云杉寺: the category is what the place is, not its name
-    bordering = _BORDERING.match(text, start, end)
+    bordering = _BORDERING.search(text, start, end)
     if bordering is not None and end - bordering.end() >= 3:
-        start = bordering.end()  # 北连 + 云杉森林公园: what a place borders on, after a direction and a verb
+        start = bordering.end()  # (老街) 北连 + 云杉森林公园: what a place borders on, after a direction and a verb
     township = _TOWNSHIP_CHAIN.match(text, start, end)
     if township is not None and text[township.end(): end] not in CLASS_WORDS:
         start = township.end()  # 松风镇竹林村云杉故居: the town is the chain; but 松风镇 + 中学 is the town's school
