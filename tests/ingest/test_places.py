@@ -53,6 +53,15 @@ def language():
     return Language()
 
 
+def _tokens(words):
+    """A text and the analyser's tokens of it, from (word, tag) pairs: what the analyser might make of a text."""
+    tokens, at = [], 0
+    for word, flag in words:
+        tokens.append(Token(word, flag, at, at + len(word)))
+        at += len(word)
+    return "".join(word for word, _ in words), tokens
+
+
 def find(language, *paragraphs, section=0):
     passages = [Passage(f"p-{i}", text, section) for i, text in enumerate(paragraphs, start=1)]
     return {p.name: p for p in find_places(passages, NAMES, language)}
@@ -534,13 +543,8 @@ def test_a_persons_name_ending_in_a_class_character_is_no_place(language):
 def test_the_citys_name_begins_its_facilitys_name_where_the_analyser_splits_them():
     from storymap.ingest.places import shape_candidates
 
-    text = "松风区的青溪长风国际机场每天都很忙。"
-    words = [("松风区", "ns"), ("的", "u"), ("青溪", "ns"), ("长风国际机场", "ns"), ("每天", "t"), ("都", "d"),
-             ("很", "d"), ("忙", "a"), ("。", "x")]
-    tokens, at = [], 0
-    for word, flag in words:
-        tokens.append(Token(word, flag, at, at + len(word)))
-        at += len(word)
+    text, tokens = _tokens([("松风区", "ns"), ("的", "u"), ("青溪", "ns"), ("长风国际机场", "ns"), ("每天", "t"),
+                            ("都", "d"), ("很", "d"), ("忙", "a"), ("。", "x")])
     assert [text[c.start: c.end] for c in shape_candidates(text, tokens, NAMES)] == ["青溪长风国际机场"]
     # before a place that is no facility the city's name is the city's (青溪 + 白沙公园 is no name)
     assert "青溪白沙公园" not in {text2[c.start: c.end] for text2 in ["青溪白沙公园"] for c in shape_candidates(
@@ -570,10 +574,7 @@ def test_a_short_name_the_analyser_breaks_up_is_read_between_words(language):
     from storymap.ingest.places import between_words_candidates
 
     def read(words):
-        text, tokens = "", []
-        for word, flag in words:
-            tokens.append(Token(word, flag, len(text), len(text) + len(word)))
-            text += word
+        text, tokens = _tokens(words)
         boundaries = {t.start for t in tokens} | {t.end for t in tokens}
         return [text[c.start: c.end] for c in between_words_candidates(text, tokens, boundaries, NAMES,
                                                                        language.common_word)]
@@ -1103,16 +1104,18 @@ def test_a_district_someone_comes_from_sets_no_scene(language):
 def test_a_direction_and_a_verb_of_bordering_are_no_part_of_the_name(language):
     found = find(language, "在青溪区，滨江绿道南起竹溪广场，北连云杉森林公园。")
     assert "云杉森林公园" in found and not any(name.startswith("北连") for name in found)
-    # nor is what reaches there, where the analyser runs it into the name as one place word (老街东至)
+    # nor is a place that reaches there, where the analyser runs it and 东至 into one place word (老街东至); but a
+    # direction and a verb inside a name stay (东临村, 临江公园), and so does a name that begins with 东至
     from storymap.ingest.places import shape_candidates
 
-    text = "这条百年老街东至云杉学院。"
-    words = [("这", "r"), ("条", "q"), ("百年", "t"), ("老街东至", "ns"), ("云杉学院", "nt"), ("。", "x")]
-    tokens, at = [], 0
-    for word, flag in words:
-        tokens.append(Token(word, flag, at, at + len(word)))
-        at += len(word)
-    assert [text[c.start: c.end] for c in shape_candidates(text, tokens, NAMES)] == ["云杉学院"]
+    def shaped(*words):
+        text, tokens = _tokens(words)
+        return [text[c.start: c.end] for c in shape_candidates(text, tokens, NAMES)]
+
+    assert shaped(("这", "r"), ("条", "q"), ("老街东至", "ns"), ("云杉学院", "nt"), ("。", "x")) == ["云杉学院"]
+    assert shaped(("城东临江公园", "ns"), ("。", "x")) == ["城东临江公园"]
+    assert "东临村文化礼堂" in shaped(("云杉镇", "ns"), ("东临村", "ns"), ("文化礼堂", "n"), ("。", "x"))
+    assert shaped(("东至路小学", "nt"), ("。", "x")) == ["东至路小学"]
 
 
 def test_a_district_after_another_citys_name_is_that_citys_not_the_regions(language):
@@ -1189,6 +1192,9 @@ def test_a_person_s_role_ends_a_name_and_names_the_person_after_it(language):
     text = "在青溪区，竹林镇居民濮云山是当地的泥塑手艺人。"
     found = {p.name for p in find_places([Passage("p-1", text, 0)], NAMES, language, _SureOf("居民濮云山"))}
     assert not any("云山" in name for name in found)
+    # but a role before a common word is a name's start (农民 + 画院)
+    text = "在青溪区，农民画院里挂满了新作。"
+    assert "农民画院" in {p.name for p in find_places([Passage("p-1", text, 0)], NAMES, language, _SureOf("农民画院"))}
 
 
 def test_a_sight_a_visitor_from_elsewhere_names_is_no_place_of_the_story(language):

@@ -1017,9 +1017,11 @@ _LINE_BEFORE_STATION = re.compile(r"[\u4e00-\u9fff]{0,4}?(?:高铁|城际|铁路
 _APPOSITION = re.compile(r"[\u4e00-\u9fff]{0,4}?(?:古刹|名刹|建筑|遗产|古迹|名胜|地标|景点|胜地)")
 
 
-# A direction and a verb of bordering or reaching (北连…, 东临…, 南依…, 东至…): where something reaches, not a name's
-# start, also where the analyser runs the thing that reaches into the name (老街东至 + 云杉学院).
-_BORDERING = re.compile(r"[东西南北](?:连|接|临|邻|依|靠|濒|倚|枕|至)")
+# A direction and a verb of bordering before a name (北连…, 东临…, 南依…): where something reaches, not the name's start.
+_BORDERING = re.compile(r"[东西南北](?:连|接|临|邻|依|靠|濒|倚|枕)")
+# A place, then a direction and 至 (老街 + 东至 + 云杉学院): how far the place reaches. The analyser may print the
+# place and the verb as one word; only the name after them is a name.
+_REACHES = re.compile(r"(?P<place>[\u4e00-\u9fff]{2,}?)[东西南北]至")
 
 
 def _trim(text: str, start: int, end: int, names: RegionNames) -> tuple[int, int]:
@@ -1038,9 +1040,12 @@ def _trim(text: str, start: int, end: int, names: RegionNames) -> tuple[int, int
     if category is not None and _class_word(text[category.end(): end]) not in (None, text[category.end(): end]) \
             and end - category.end() >= 3:
         start = category.end()  # 千年古刹 + 云杉寺: the category is what the place is, not its name
-    bordering = _BORDERING.search(text, start, end)
+    bordering = _BORDERING.match(text, start, end)
     if bordering is not None and end - bordering.end() >= 3:
-        start = bordering.end()  # (老街) 北连 + 云杉森林公园: what a place borders on, after a direction and a verb
+        start = bordering.end()  # 北连 + 云杉森林公园: what a place borders on, after a direction and a verb
+    reaches = _REACHES.match(text, start, end)
+    if reaches is not None and end - reaches.end() >= 3 and _class_word(reaches["place"]) is not None:
+        start = reaches.end()  # 老街东至 + 云杉学院; a name that begins with 东至 (a county's: 东至县博物馆) has no place before
     township = _TOWNSHIP_CHAIN.match(text, start, end)
     if township is not None and text[township.end(): end] not in CLASS_WORDS:
         start = township.end()  # 松风镇竹林村云杉故居: the town is the chain; but 松风镇 + 中学 is the town's school
@@ -1103,7 +1108,7 @@ def shape_candidates(text: str, tokens: list[Token], names: RegionNames,
                 break
             if not _name_like(before, names, text) or (before.flag == "s" and common_word(before.word)):
                 break  # a locative word (远处, 上游, 山下) says where the name is; it is no part of it
-            if before.word in _PERSON_ROLES and _a_person_after_a_role(text[before.end: end]):
+            if before.word in _PERSON_ROLES and _a_person_after_a_role(text[before.end: end], common_word):
                 break  # 竹林村 + 村民 + 林松山: a village and a villager; but 市民 + 广场, 游客 + 中心 are names
             name_tokens.insert(0, before)
         while name_tokens and (name_tokens[0].word in _GENERIC_MODIFIERS or _count_word(name_tokens[0])):
@@ -1351,16 +1356,16 @@ def names_a_person(candidate: Candidate, tokens: list[Token]) -> bool:
     return False
 
 
-def _a_person_after_a_role(rest: str) -> bool:
+def _a_person_after_a_role(rest: str, common_word) -> bool:
     """Whether what follows a person's role (村民 + …) is that person's name, whatever the surname: up to three
-    characters and no class word (村民 + 林松山; but 市民 + 广场, 游客 + 中心)."""
-    return len(rest) <= 3 and rest not in CLASS_WORDS
+    characters, no class word and no common word (村民 + 林松山; but 市民 + 广场, 游客 + 中心, 游客 + 驿站)."""
+    return len(rest) <= 3 and rest not in CLASS_WORDS and not (len(rest) >= 2 and common_word(rest))
 
 
-def _a_role_and_person(candidate: Candidate, text: str) -> bool:
+def _a_role_and_person(candidate: Candidate, text: str, common_word) -> bool:
     """Whether a name is a person's role and the person's name after it (居民 + 林松山), whoever proposes it."""
     role = next((r for r in _PERSON_ROLES if text.startswith(r, candidate.start)), None)
-    return role is not None and _a_person_after_a_role(text[candidate.start + len(role): candidate.end])
+    return role is not None and _a_person_after_a_role(text[candidate.start + len(role): candidate.end], common_word)
 
 
 def in_saying(candidate: Candidate, text: str, tokens: list[Token]) -> bool:
@@ -1504,7 +1509,7 @@ def _passes_filters(candidate: Candidate, text: str, tokens: list[Token], names:
     if in_saying(candidate, text, tokens) or a_things_origin(candidate, text, tokens):
         return False
     if model_is_sure:
-        return not _a_role_and_person(candidate, text)
+        return not _a_role_and_person(candidate, text, language.common_word)
     return not names_a_person(candidate, tokens) and not (
         _untrusted(candidate, text) and description(text[candidate.start: candidate.end], language)
         and not _vouched_name(candidate, text, tokens))
