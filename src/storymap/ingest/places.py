@@ -1501,7 +1501,7 @@ def _passes_filters(candidate: Candidate, text: str, tokens: list[Token], names:
     """Whether a candidate is kept by the filters (step 2). A span the sequence model is sure of outweighs the
     filters that judge a name by its shape alone (沿江 + 公园, 个 + 园: a kind of place), by the analyser's person
     tag (a pavilion named after an immortal) or as a description; the others (a saying, another region's unit, an
-    office) still hold."""
+    office, a person's role and the person after it) still hold."""
     if not _keep(candidate, text, names, language.common_word, tagged_whole(tokens)):
         why = refused(text[candidate.start: candidate.end], names, language.common_word)
         if not (model_is_sure and why is not None and why.startswith(_SHAPES_A_NAME_MAY_HAVE)):
