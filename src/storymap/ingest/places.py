@@ -1506,10 +1506,11 @@ def _passes_filters(candidate: Candidate, text: str, tokens: list[Token], names:
         why = refused(text[candidate.start: candidate.end], names, language.common_word)
         if not (model_is_sure and why is not None and why.startswith(_SHAPES_A_NAME_MAY_HAVE)):
             return False
-    if in_saying(candidate, text, tokens) or a_things_origin(candidate, text, tokens):
+    if in_saying(candidate, text, tokens) or a_things_origin(candidate, text, tokens) or _a_role_and_person(
+            candidate, text, language.common_word):
         return False
     if model_is_sure:
-        return not _a_role_and_person(candidate, text, language.common_word)
+        return True
     return not names_a_person(candidate, tokens) and not (
         _untrusted(candidate, text) and description(text[candidate.start: candidate.end], language)
         and not _vouched_name(candidate, text, tokens))
