@@ -1171,6 +1171,18 @@ def test_a_road_printed_as_a_places_address_is_no_place(language):
         assert any(name.startswith(("云杉老街", "竹溪")) for name in found), text
 
 
+def test_a_subdistrict_named_after_its_road_is_that_road_also_as_an_address(language):
+    # 竹溪路街道 printed without 街道 is the road it is named after: the address of a place on it is no place
+    names = region_names("青溪市", DISTRICTS, [], [*TOWNSHIPS, Township("竹溪路街道", "990101")])
+
+    def found(text):
+        return {p.name for p in find_places([Passage("p-1", text, 0)], names, language)}
+
+    assert "竹溪路" not in found("在青溪区，位于竹溪路上的云杉医院刚刚扩建。")
+    assert "竹溪路" in found("在青溪区，竹溪路两旁开满了小店。")
+    assert "竹溪路街道" in found("在青溪区，竹溪路街道推进老旧小区改造。")
+
+
 def test_a_name_said_of_a_person_is_that_persons_wherever_it_is_printed(language):
     # a surname and a given name ending like a place's: a person, once the article prints them as one
     found = find(language, "在青溪区，五十八岁的茶农龙云山正在云杉茶园里摊晾鲜叶。", "像龙云山这样的茶农还有不少。",

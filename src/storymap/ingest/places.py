@@ -750,8 +750,10 @@ def a_roads_address(candidate: Candidate, text: str, chosen: list[Candidate]) ->
     one (竹溪街上的一家面馆) or of whatever 位于 places on it (位于松风路上的…; 位于松风路的尽头 is a point of the
     road): the map's point is the place; the road is a line, and a place of the story only where the story walks it."""
     name = text[candidate.start: candidate.end]
-    # a street whose class word is a strong one is a sight the story walks (云杉老街, 云杉步行街), not an address
-    if candidate.kind in _TRUSTED_KINDS or not name.endswith(_ROAD_WORDS) or _class_word(name) not in _WEAK_CLASS_WORDS:
+    # a street whose class word is a strong one is a sight the story walks (云杉老街, 云杉步行街), not an address; a
+    # subdistrict named after its road (松风路街道) printed without 街道 is that road, an address like any other
+    listed = candidate.kind in _TRUSTED_KINDS and candidate.kind != "township"
+    if listed or not name.endswith(_ROAD_WORDS) or _class_word(name) not in _WEAK_CLASS_WORDS:
         return False
     link = _ON_THE_ROAD.match(text, candidate.end)
     if link is None:
