@@ -1060,6 +1060,28 @@ def test_a_district_printed_as_a_things_origin_is_no_place_of_the_story(language
         assert find(language, sentence)["松风区"].kind == "district", sentence
 
 
+def test_a_district_listed_among_things_is_their_origin(language):
+    # 和 + 松风区 + 黄酒、…: a county's product in a list of them, not a place the story goes to
+    found = find(language, "青溪区的茶叶和松风区黄酒、竹溪笋干等特产一起走进了大城市。")
+    assert "松风区" not in found or not found["松风区"].confident
+    # a district listed with another and what the story finds there (乡村 + 的) is a place
+    found = find(language, "在青溪区和松风区乡村的小路上，新修的路灯亮了起来。")
+    assert found["松风区"].kind == "district"
+
+
+def test_a_two_character_county_cut_inside_a_phrase_is_no_county(language):
+    # the analyser reads 千年 + 高县; the dictionary knows 高县 as a word and still cuts 高 + 县 here: an old county,
+    # no county's name
+    names = region_names("青溪市", [*DISTRICTS, ("990103", "高县")], [], TOWNSHIPS)
+
+    def found(text):
+        return {p.name: p for p in find_places([Passage("p-1", text, 0)], names, language)}
+
+    county = found("青溪区是一座千年高县，文脉悠长。").get("高县")
+    assert county is None or (county.kind != "district" and not county.confident)
+    assert found("我们从高县出发，前往青溪区。")["高县"].kind == "district"
+
+
 def test_a_township_where_a_scene_is_set_is_a_place(language):
     found = find(language, "清晨，松风区枫林街道一处老小区里，居民们在树下下棋。")
     assert "枫林街道" in found

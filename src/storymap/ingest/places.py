@@ -1503,13 +1503,14 @@ def _passes_filters(candidate: Candidate, text: str, tokens: list[Token], names:
     """Whether a candidate is kept by the filters (step 2). A span the sequence model is sure of outweighs the
     filters that judge a name by its shape alone (沿江 + 公园, 个 + 园: a kind of place), by the analyser's person
     tag (a pavilion named after an immortal) or as a description; the others (a saying, another region's unit, an
-    office, a person's role and the person after it) still hold."""
+    office, a county's product, a person's role and the person after it, a county's name cut inside a phrase) still
+    hold."""
     if not _keep(candidate, text, names, language.common_word, tagged_whole(tokens)):
         why = refused(text[candidate.start: candidate.end], names, language.common_word)
         if not (model_is_sure and why is not None and why.startswith(_SHAPES_A_NAME_MAY_HAVE)):
             return False
     if in_saying(candidate, text, tokens) or a_things_origin(candidate, text, tokens) or _a_role_and_person(
-            candidate, text, language.common_word):
+            candidate, text, language.common_word) or a_short_unit_inside_a_phrase(candidate, text, language):
         return False
     if model_is_sure:
         return True
@@ -1520,8 +1521,8 @@ def _passes_filters(candidate: Candidate, text: str, tokens: list[Token], names:
 
 def a_things_origin(candidate: Candidate, text: str, tokens: list[Token]) -> bool:
     """Whether a district is printed as the origin of a thing (pure): after a verb that does not go there, or a
-    count, and right before a plain noun that is no place (炒 + 松风县 + 香干, 一坛 + 松风县 + 黄酒). A county's
-    product says nothing of where the story is set."""
+    count, or listed among things (和 + 松风县 + 黄酒、…), and right before a plain noun that is no place (炒 + 松风县 +
+    香干, 一坛 + 松风县 + 黄酒). A county's product says nothing of where the story is set."""
     if candidate.kind != "district":
         return False
     # the word before it, which the analyser may have run into the district's name (炒松风区)
@@ -1531,7 +1532,21 @@ def a_things_origin(candidate: Candidate, text: str, tokens: list[Token]) -> boo
         return False
     word = text[before.start: candidate.start]
     acts = before.flag.startswith("v") and not _FRAME_BEFORE.search(word) or before.flag == "m"
-    return acts and _class_word(after.word) is None and not after.word.endswith(_REGIONS + _GENERIC_AREAS)
+    listed = (before.flag == "c" or word == "、") and _A_LIST_GOES_ON.match(text, after.end) is not None
+    return (acts or listed) and _class_word(after.word) is None and not after.word.endswith(_REGIONS + _GENERIC_AREAS)
+
+
+# What follows one of a list's things: the next one, 等, or the clause's end.
+_A_LIST_GOES_ON = re.compile(r"[、，,。；;]|等|和|与|$")
+
+
+def a_short_unit_inside_a_phrase(candidate: Candidate, text: str, language: Language) -> bool:
+    """Whether a district of two characters (古县, 康县) is printed inside a phrase (千年 + 古 + 县, 小康 + 县): the
+    dictionary knows it as one word and still cuts it here. One of three characters or more is no such accident."""
+    name = text[candidate.start: candidate.end]
+    if candidate.kind != "district" or len(name) != 2 or not language.in_dictionary(name):
+        return False
+    return not any(t.start == candidate.start and t.end == candidate.end for t in language.tokens(text))
 
 
 def _untrusted(candidate: Candidate, text: str) -> bool:
