@@ -22,6 +22,7 @@ from storymap.ingest.places import (
     choose_names,
     credit_district,
     description,
+    designation,
     district_named_in,
     EVIDENCE_THRESHOLD,
     EVIDENCE_WEIGHTS,
@@ -855,6 +856,18 @@ def test_a_name_the_two_tokenizers_split_differently_keeps_its_first_character(l
     # the place tagger reads 深 + 丽 + 塔, the dictionary tokenizer 深丽塔 as a place word
     found = find(language, "从亭子往里走，深丽塔、听松亭都在眼前。")
     assert "深丽塔" in found
+
+
+def test_an_autonomous_county_is_known_by_its_designation(language):
+    # the press leaves out the nationalities and 自治: 云杉纳西族自治县 is 云杉县
+    assert designation("云杉纳西族自治县") == "云杉县" and designation("竹溪哈尼族彝族自治县") == "竹溪县"
+    assert designation("鄂温克族自治旗") == "鄂温克旗"  # named after its nationality only
+    assert designation("松风区") is None and designation("松风县") is None
+    names = region_names("青溪市", [*DISTRICTS, ("990103", "云杉纳西族自治县")], [], TOWNSHIPS)
+    found = {p.name: p for p in find_places(
+        [Passage("p-1", "游客逛完青溪区的老街，会顺道前往云杉县的鹤鸣湖观鸟。", 0)], names, language)}
+    assert found["云杉纳西族自治县"].kind == "district" and found["云杉纳西族自治县"].mentions[0].name == "云杉县"
+    assert found["鹤鸣湖"].district == "990103"  # the county's lake, by the chain
 
 
 def test_a_county_s_full_name_across_two_words_is_no_county(language):

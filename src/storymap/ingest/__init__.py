@@ -72,7 +72,7 @@ def read_article(raw_path: Path, city: str, geodata_dir: Path, analyser: str = "
                          units_named_before_places(city), county_cities_outside(city))
     if analyser == "jieba":
         # jieba learns the region's own names as words (LAC takes no dictionary: they are matched in the text)
-        for word in [*(n for n in names.districts if n in names.district_names.values()), *names.gazetteer,
+        for word in [*names.in_full, *names.gazetteer,
                      *(n for n in names.townships if n.endswith(("街道", "镇", "乡")))]:
             language.add_word(word)
     return ReadArticle(raw, geodata, article, names, language)

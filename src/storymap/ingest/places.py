@@ -295,6 +295,13 @@ class RegionNames:
     # units outside the region whose name sets a place there only before 的 (another province's county-level city by
     # its short name, 别县级市的 + 某书院): alone or run into a name, such a short name is as often a word or a name here
     outside_owners: frozenset[str] = frozenset()
+    # the press's full names of autonomous counties (玉龙县 of 玉龙纳西族自治县) -> adcode (:func:`designation`)
+    designations: dict[str, str] = field(default_factory=dict)
+
+    @functools.cached_property
+    def in_full(self) -> dict[str, str]:
+        """Every district's name as printed in full -> adcode: its long name, or its designation."""
+        return {**{name: code for code, name in self.district_names.items()}, **self.designations}
 
 
 @dataclass(frozen=True)
@@ -359,8 +366,15 @@ def region_names(region_name_zh: str, districts, gazetteer_entries, townships=()
     """
     region = tuple(n for n in (region_name_zh, _short_form(region_name_zh, _ADMIN_SUFFIXES)) if n)
     by_name: dict[str, str] = {}
+    designations = {}
     for code, name in districts:
         by_name[name] = code
+        # an autonomous county is known by its designation (玉龙县); its own name alone (玉龙) is as often the
+        # landmark it is named after
+        if pressed := designation(name):
+            by_name.setdefault(pressed, code)
+            designations[pressed] = code
+            continue
         short = _short_form(name, _ADMIN_SUFFIXES)
         # a county named like its city (松风县 of 松风市): the bare name is the city, as a reader takes it
         if short and short not in region:
@@ -395,7 +409,7 @@ def region_names(region_name_zh: str, districts, gazetteer_entries, townships=()
     outside = frozenset(n for n in elsewhere if n not in own)
     return RegionNames(region, by_name, {code: name for code, name in districts}, gazetteer, township_names, outside,
                        frozenset(n for n in outside_prefixes if n not in own),
-                       frozenset(n for n in outside_owners if n not in own and n not in township_names))
+                       frozenset(n for n in outside_owners if n not in own and n not in township_names), designations)
 
 
 def _landmark_forms(townships) -> set[str]:
@@ -409,6 +423,30 @@ def _short_form(name: str, suffixes) -> str | None:
     return None
 
 
+# China's 55 minority nationalities, whose names (…族) stand between an autonomous unit's own name and its suffix
+# (玉龙 + 纳西族 + 自治县, 宁洱 + 哈尼族彝族 + 自治县).
+_NATIONALITIES = tuple(sorted((f"{n}族" for n in (
+    "蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 畲 高山 拉祜 水 东乡 纳西 景颇 柯尔克孜 土 "
+    "达斡尔 仫佬 羌 布朗 撒拉 毛南 仡佬 锡伯 阿昌 普米 塔吉克 怒 乌孜别克 俄罗斯 鄂温克 德昂 保安 裕固 京 塔塔尔 独龙 鄂伦春 "
+    "赫哲 门巴 珞巴 基诺").split()), key=len, reverse=True))
+_AUTONOMOUS_UNITS = {"自治县": "县", "自治旗": "旗"}
+
+
+def designation(name: str) -> str | None:
+    """How the press names an autonomous county or banner in full (pure): its own name and 县 or 旗, the
+    nationalities and 自治 left out (玉龙纳西族自治县: 玉龙县), or its nationality's when that is all its name
+    (鄂温克族自治旗: 鄂温克旗). None for any other unit."""
+    suffix = next((s for s in _AUTONOMOUS_UNITS if name.endswith(s)), None)
+    if suffix is None:
+        return None
+    own, first = name[: -len(suffix)], None
+    while (nationality := next((n for n in _NATIONALITIES if own.endswith(n)), None)) is not None:
+        own, first = own[: -len(nationality)], nationality
+    if not own and first:
+        own = first.removesuffix("族")
+    return own + _AUTONOMOUS_UNITS[suffix] if len(own) >= 2 else None
+
+
 def find_places(passages: list[Passage], names: RegionNames, language: Language,
                 model: SequenceModel | None = None) -> list[FoundPlace]:
     """Every place the passages name, in order of first mention, each with its district and evidence.
@@ -416,7 +454,7 @@ def find_places(passages: list[Passage], names: RegionNames, language: Language,
     ``model`` is the learned sequence model: a name it reads too has one more piece of evidence, and a name it
     is sure of is a candidate where no other source proposes one (:func:`choose_names`)."""
     simplified = {p.key: language.simplified(p.text) for p in passages}
-    full_forms = {code for code, name in names.district_names.items() if any(name in t for t in simplified.values())}
+    full_forms = {code for name, code in names.in_full.items() if any(name in t for t in simplified.values())}
     first = []
     tokens_of = {p.key: language.place_tokens(simplified[p.key]) for p in passages}
     repeated = repeated_words(tokens_of.values(), language.common_word)
@@ -580,7 +618,7 @@ def sequence_features(text: str, tokens: list[Token], names: RegionNames, langua
     """The sequence model's features of one passage (:func:`.sequence.character_features`), with the region's own
     names (districts and townships printed in full, the city), the class words of this module and the article's
     repeated words (:func:`repeated_words`)."""
-    listed = {*names.district_names.values(), *names.region,
+    listed = {*names.in_full, *names.region,
               *(n for n in names.townships if n.endswith(_TOWNSHIP_SUFFIXES))}
     return character_features(text, tokens, language.common_word, listed, _CLASS_WORD_SET, language.tokens(text),
                               names.outside_prefixes, repeated)
@@ -662,7 +700,7 @@ def credit_district(credit: str | None, names: RegionNames) -> str | None:
     places lie in, when the credit names exactly one district of the region in full."""
     if not credit:
         return None
-    codes = {code for code, name in names.district_names.items() if name in credit}
+    codes = {code for name, code in names.in_full.items() if name in credit}
     return codes.pop() if len(codes) == 1 else None
 
 
@@ -865,7 +903,7 @@ def dictionary_candidates(text: str, boundaries: set[int], names: RegionNames, f
     """
     found = []
     for name, code in names.districts.items():
-        short = name != names.district_names.get(code)
+        short = name not in names.in_full
         if short and code not in full_forms:
             continue
         for start in _occurrences(text, name):
@@ -1030,7 +1068,7 @@ def _trim(text: str, start: int, end: int, names: RegionNames) -> tuple[int, int
     """Cut a district's or a township's name off the front (松江区佘山: the district is a chain, not part of the name) and a
     locative word off the end (青溪河畔). The city's own name stays: it is often part of the proper name
     (本市大熊猫繁育基地)."""
-    for prefix in sorted(names.district_names.values(), key=len, reverse=True):
+    for prefix in sorted(names.in_full, key=len, reverse=True):
         if text.startswith(prefix, start) and end - start - len(prefix) >= 2:
             if not _generic_kind(text[start + len(prefix): end]) or text.startswith(_ROAD_WORDS, end):
                 start += len(prefix)  # but 松风县 + 博物馆 is the county's museum (松风区 + 学院路 a road's start)
@@ -1104,7 +1142,7 @@ def shape_candidates(text: str, tokens: list[Token], names: RegionNames,
             if before.word in names.region and klass in _CITY_FACILITY_WORDS and (name_tokens or stem_in_token):
                 name_tokens.insert(0, before)  # the city's name begins its airport's or museum's (青溪 + 云杉机场)
                 break
-            if (before.word in names.region or before.word in names.district_names.values()) and _generic_kind(
+            if (before.word in names.region or before.word in names.in_full) and _generic_kind(
                     "".join(t.word for t in name_tokens) + text[head.start: end]):
                 name_tokens.insert(0, before)  # the city's old street, the county's museum (青溪 + 老街, 松风县 + 博物馆)
                 break
@@ -1150,7 +1188,7 @@ def located_candidates(text: str, tokens: list[Token], names: RegionNames, commo
         if text.startswith(_ORGANISATIONS, token.end):
             continue  # 青溪区文旅部门: an office's name
         before = _AFTER_LINK.sub("", text[max(0, token.start - 10): token.start])
-        if before.endswith(tuple(names.district_names.values())):
+        if before.endswith(tuple(names.in_full)):
             start, end = _trim(text, token.start, token.end, names)
             found.append(Candidate(start, end, "located"))
     return found
@@ -1165,7 +1203,7 @@ def _after_district(text: str, start: int, names: RegionNames) -> bool:
     """Whether a district (or a township) is printed right before ``start`` (青溪区枫林门, 青溪区的枫林门,
     枫林街道的云杉小镇): the name is proper."""
     before = text[max(0, start - 8): start].removesuffix("的")
-    return any(before.endswith(name) for name in names.district_names.values()) or any(
+    return any(before.endswith(name) for name in names.in_full) or any(
         before.endswith(name) for name in names.townships if name.endswith(_TOWNSHIP_SUFFIXES))
 
 
@@ -1176,7 +1214,7 @@ def _a_listed_town(name: str, names: RegionNames) -> bool:
 
 def _name_like(token: Token, names: RegionNames, text: str) -> bool:
     word = token.word
-    if word in _STOP_WORDS or word in names.region or word in names.district_names.values():
+    if word in _STOP_WORDS or word in names.region or word in names.in_full:
         return False
     if _a_listed_town(word, names):
         return False  # a town before a name is a chain (庙镇 + 镇东村), not part of it
@@ -1584,7 +1622,7 @@ def refused(name: str, names: RegionNames, common_word=lambda word: False) -> st
         # 别省 + 某湖, 别市 + 某岛, 别市 + 港: a place of another unit; but a place named after one (别市 + 路, 别市 +
         # 公园), or after it and the region (别市 + 青溪 + 国际机场), is not
         return "a place in another province or city"
-    if name in names.districts and name not in names.district_names.values():
+    if name in names.districts and name not in names.in_full:
         # a district's short form never printed in full: the river, hill or old name it comes from (青溪 of 青溪区)
         return "the short form of a district the text does not name"
     after = next((d for d in _by_length(frozenset(names.districts) | frozenset(names.region))
@@ -1614,7 +1652,7 @@ def refused(name: str, names: RegionNames, common_word=lambda word: False) -> st
         return "a region or a people, not a point"
     if name.endswith(_GENERIC_AREAS) and name not in names.districts:
         return "a kind of area (郊区, 城区), not a place"
-    if name.endswith("城") and name[:-1] in names.district_names.values() and name[:-1].endswith("县"):
+    if name.endswith("城") and name[:-1] in names.in_full and name[:-1].endswith("县"):
         return "a county's town (松风县城): the county, not a place in it"
     klass = _class_word(name)
     if (_generic(name) or name in CLASS_WORDS) and not _a_listed_town(name, names):
