@@ -1548,7 +1548,7 @@ def _passes_filters(candidate: Candidate, text: str, tokens: list[Token], names:
         if not (model_is_sure and why is not None and why.startswith(_SHAPES_A_NAME_MAY_HAVE)):
             return False
     if in_saying(candidate, text, tokens) or a_things_origin(candidate, text, tokens) or _a_role_and_person(
-            candidate, text, language.common_word) or a_short_unit_inside_a_phrase(candidate, text, language):
+            candidate, text, language.common_word) or a_short_unit_inside_a_phrase(candidate, text, tokens, language):
         return False
     if model_is_sure:
         return True
@@ -1578,13 +1578,18 @@ def a_things_origin(candidate: Candidate, text: str, tokens: list[Token]) -> boo
 _A_LIST_GOES_ON = re.compile(r"[、，,。；;]|等|和|与|$")
 
 
-def a_short_unit_inside_a_phrase(candidate: Candidate, text: str, language: Language) -> bool:
-    """Whether a district of two characters (古县, 康县) is printed inside a phrase (千年 + 古 + 县, 小康 + 县): the
-    dictionary knows it as one word and still cuts it here. One of three characters or more is no such accident."""
+def a_short_unit_inside_a_phrase(candidate: Candidate, text: str, tokens: list[Token], language: Language) -> bool:
+    """Whether a district's name of two characters, read whole by the analyser, is printed inside a phrase (千年 + 古县
+    of a county 古县, 汉阳 + 造 of 汉阳区): the dictionary knows the name as one word and still cuts it here (千年 + 古
+    + 县, 汉阳造). A name of three characters or more is seldom so run into a phrase."""
     name = text[candidate.start: candidate.end]
     if candidate.kind != "district" or len(name) != 2 or not language.in_dictionary(name):
         return False
-    return not any(t.start == candidate.start and t.end == candidate.end for t in language.tokens(text))
+
+    def whole(words: list[Token]) -> bool:
+        return any(t.start == candidate.start and t.end == candidate.end for t in words)
+
+    return whole(tokens) and not whole(language.tokens(text))
 
 
 def _untrusted(candidate: Candidate, text: str) -> bool:
