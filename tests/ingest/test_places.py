@@ -870,6 +870,14 @@ def test_an_autonomous_county_is_known_by_its_designation(language):
     assert found["鹤鸣湖"].district == "990103"  # the county's lake, by the chain
 
 
+def test_an_ethnic_township_is_found_with_the_nationality_its_list_leaves_out(language):
+    # the division list names it 云杉乡; the article prints its nationality too
+    names = region_names("青溪市", DISTRICTS, [], [*TOWNSHIPS, Township("云杉乡", "990102")])
+    found = {p.name: p for p in find_places(
+        [Passage("p-1", "记者驱车前往云杉鄂伦春族乡，猎民新村的木屋一排排。", 0)], names, language)}
+    assert found["云杉鄂伦春族乡"].kind == "township" and found["云杉鄂伦春族乡"].district == "990102"
+
+
 def test_a_county_s_full_name_across_two_words_is_no_county(language):
     names = region_names("青溪市", [*DISTRICTS, ("990103", "江县")], [], TOWNSHIPS)
     passages = [Passage("p-1", "在浙江县域经济的比拼中，青溪区走在前列。", 0)]

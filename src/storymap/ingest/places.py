@@ -430,6 +430,8 @@ _NATIONALITIES = tuple(sorted((f"{n}族" for n in (
     "达斡尔 仫佬 羌 布朗 撒拉 毛南 仡佬 锡伯 阿昌 普米 塔吉克 怒 乌孜别克 俄罗斯 鄂温克 德昂 保安 裕固 京 塔塔尔 独龙 鄂伦春 "
     "赫哲 门巴 珞巴 基诺").split()), key=len, reverse=True))
 _AUTONOMOUS_UNITS = {"自治县": "县", "自治旗": "旗"}
+# An ethnic township's nationalities and suffix (…鄂伦春族乡), which a division list may leave out of its name
+_ETHNIC_TOWNSHIP = re.compile(f"(?:{'|'.join(_NATIONALITIES)})+[乡镇]")
 
 
 def designation(name: str) -> str | None:
@@ -923,6 +925,10 @@ def dictionary_candidates(text: str, boundaries: set[int], names: RegionNames, f
         full = name.endswith(_TOWNSHIP_SUFFIXES)
         for start in _occurrences(text, name):
             end = start + len(name)
+            if not full and (ethnic := _ETHNIC_TOWNSHIP.match(text, end)):
+                # 云杉 + 鄂伦春族乡 of a list's 云杉乡: the township's name in full
+                found.append(Candidate(start, ethnic.end(), "township", code))
+                continue
             if full and len(name) == 2 and start > 0 and text[start - 1] in _BEFORE_SHORT_TOWN:
                 continue
             if full and end < len(text) and text[end] not in _LOCATIVE_CHARS and common_word(text[end - 1: end + 1]):
