@@ -98,10 +98,6 @@ class Language:
         like 河岸 or time word), not as a name."""
         return _base_tokenizers()[1].word_tag_tab.get(self.simplified(word)) in _COMMON_FLAGS
 
-    def in_dictionary(self, word: str) -> bool:
-        """Whether jieba's own dictionary has ``word`` as a word of any kind."""
-        return self.simplified(word) in _base_tokenizers()[1].word_tag_tab
-
     def simplified(self, text: str) -> str:
         """Simplified characters, position for position (offsets stay valid)."""
         converted = self._converter.convert(text)

@@ -425,10 +425,15 @@ def _short_form(name: str, suffixes) -> str | None:
 
 # China's 55 minority nationalities, whose names (…族) stand between an autonomous unit's own name and its suffix
 # (玉龙 + 纳西族 + 自治县, 宁洱 + 哈尼族彝族 + 自治县).
-_NATIONALITIES = tuple(sorted((f"{n}族" for n in (
+_NATIONALITY_NAMES = (
     "蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 畲 高山 拉祜 水 东乡 纳西 景颇 柯尔克孜 土 "
     "达斡尔 仫佬 羌 布朗 撒拉 毛南 仡佬 锡伯 阿昌 普米 塔吉克 怒 乌孜别克 俄罗斯 鄂温克 德昂 保安 裕固 京 塔塔尔 独龙 鄂伦春 "
-    "赫哲 门巴 珞巴 基诺").split()), key=len, reverse=True))
+    "赫哲 门巴 珞巴 基诺").split()
+_NATIONALITIES = tuple(sorted((f"{n}族" for n in _NATIONALITY_NAMES), key=len, reverse=True))
+# How an autonomous unit's name may name its nationalities: with 族, without it where the name is long enough to
+# be no ordinary end of a place's name (察布查尔 + 锡伯 + 自治县), or all of them at once (龙胜 + 各族 + 自治县).
+_IN_AN_AUTONOMOUS_NAME = tuple(sorted({*_NATIONALITIES, *(n for n in _NATIONALITY_NAMES if len(n) >= 2), "各族"},
+                                      key=len, reverse=True))
 _AUTONOMOUS_UNITS = {"自治县": "县", "自治旗": "旗"}
 # An ethnic township's nationalities and suffix (…鄂伦春族乡), which a division list may leave out of its name
 _ETHNIC_TOWNSHIP = re.compile(f"(?:{'|'.join(_NATIONALITIES)})+[乡镇]")
@@ -442,7 +447,7 @@ def designation(name: str) -> str | None:
     if suffix is None:
         return None
     own, first = name[: -len(suffix)], None
-    while (nationality := next((n for n in _NATIONALITIES if own.endswith(n)), None)) is not None:
+    while (nationality := next((n for n in _IN_AN_AUTONOMOUS_NAME if own.endswith(n)), None)) is not None:
         own, first = own[: -len(nationality)], nationality
     if not own and first:
         own = first.removesuffix("族")
@@ -641,7 +646,7 @@ def district_named_in(name: str, names: RegionNames, full_forms: set[str]) -> st
         return None
     name = next((name[len(city):] for city in names.region if name.startswith(city)), name)  # 青溪 + 松风国际机场
     inside = {code: form for form, code in names.districts.items()
-              if code in full_forms and form != names.district_names[code] and len(form) >= 2 and form in name}
+              if code in full_forms and form not in names.in_full and len(form) >= 2 and form in name}
     # a name with two districts' forms in it (青溪大学松风校区) is not named after either
     first = [code for code, form in inside.items() if name.startswith(form) and len(name) > len(form)]
     return first[0] if len(inside) == 1 and first else None
@@ -792,8 +797,8 @@ def a_roads_address(candidate: Candidate, text: str, chosen: list[Candidate]) ->
     name = text[candidate.start: candidate.end]
     # a street whose class word is a strong one is a sight the story walks (云杉老街, 云杉步行街), not an address; a
     # subdistrict named after its road (松风路街道) printed without 街道 is that road, an address like any other
-    listed = candidate.kind in _TRUSTED_KINDS and candidate.kind != "township"
-    if listed or not name.endswith(_ROAD_WORDS) or _class_word(name) not in _WEAK_CLASS_WORDS:
+    trusted = candidate.kind in _TRUSTED_KINDS and candidate.kind != "township"
+    if trusted or not name.endswith(_ROAD_WORDS) or _class_word(name) not in _WEAK_CLASS_WORDS:
         return False
     link = _ON_THE_ROAD.match(text, candidate.end)
     if link is None:
@@ -925,13 +930,14 @@ def dictionary_candidates(text: str, boundaries: set[int], names: RegionNames, f
         full = name.endswith(_TOWNSHIP_SUFFIXES)
         for start in _occurrences(text, name):
             end = start + len(name)
-            if not full and (ethnic := _ETHNIC_TOWNSHIP.match(text, end)):
+            ethnic = None if full else _ETHNIC_TOWNSHIP.match(text, end)
+            if ethnic and start in boundaries and not _suffix_begins_a_word(text, ethnic.end(), common_word):
                 # 云杉 + 鄂伦春族乡 of a list's 云杉乡: the township's name in full
                 found.append(Candidate(start, ethnic.end(), "township", code))
                 continue
             if full and len(name) == 2 and start > 0 and text[start - 1] in _BEFORE_SHORT_TOWN:
                 continue
-            if full and end < len(text) and text[end] not in _LOCATIVE_CHARS and common_word(text[end - 1: end + 1]):
+            if full and _suffix_begins_a_word(text, end, common_word):
                 continue  # 青溪乡 + 村振兴, 青溪乡 + 亲们: the suffix begins a word (乡村, 乡亲); 青溪镇 + 上 is the town
             if not full and (not _whole_word(text, start, end, boundaries) or (start, end) in not_names):
                 continue
@@ -1324,6 +1330,11 @@ def _generic_parts(stem: str) -> list[str]:
     return parts
 
 
+def _suffix_begins_a_word(text: str, end: int, common_word) -> bool:
+    """Whether a township's suffix, the last character before ``end``, begins a word with the next one (乡 + 村)."""
+    return end < len(text) and text[end] not in _LOCATIVE_CHARS and common_word(text[end - 1: end + 1])
+
+
 def _occurrences(text: str, name: str):
     start = text.find(name)
     while start >= 0:
@@ -1547,14 +1558,13 @@ def _passes_filters(candidate: Candidate, text: str, tokens: list[Token], names:
     """Whether a candidate is kept by the filters (step 2). A span the sequence model is sure of outweighs the
     filters that judge a name by its shape alone (沿江 + 公园, 个 + 园: a kind of place), by the analyser's person
     tag (a pavilion named after an immortal) or as a description; the others (a saying, another region's unit, an
-    office, a county's product, a person's role and the person after it, a county's name cut inside a phrase) still
-    hold."""
+    office, a county's product, a person's role and the person after it) still hold."""
     if not _keep(candidate, text, names, language.common_word, tagged_whole(tokens)):
         why = refused(text[candidate.start: candidate.end], names, language.common_word)
         if not (model_is_sure and why is not None and why.startswith(_SHAPES_A_NAME_MAY_HAVE)):
             return False
     if in_saying(candidate, text, tokens) or a_things_origin(candidate, text, tokens) or _a_role_and_person(
-            candidate, text, language.common_word) or a_short_unit_inside_a_phrase(candidate, text, tokens, language):
+            candidate, text, language.common_word):
         return False
     if model_is_sure:
         return True
@@ -1576,26 +1586,18 @@ def a_things_origin(candidate: Candidate, text: str, tokens: list[Token]) -> boo
         return False
     word = text[before.start: candidate.start]
     acts = before.flag.startswith("v") and not _FRAME_BEFORE.search(word) or before.flag == "m"
-    listed = (before.flag == "c" or word == "、") and _A_LIST_GOES_ON.match(text, after.end) is not None
-    return (acts or listed) and _class_word(after.word) is None and not after.word.endswith(_REGIONS + _GENERIC_AREAS)
+    return (acts or _among_things(before, after, text, tokens)) and _class_word(after.word) is None and not (
+        after.word.endswith(_REGIONS + _GENERIC_AREAS))
 
 
-# What follows one of a list's things: the next one, 等, or the clause's end.
-_A_LIST_GOES_ON = re.compile(r"[、，,。；;]|等|和|与|$")
-
-
-def a_short_unit_inside_a_phrase(candidate: Candidate, text: str, tokens: list[Token], language: Language) -> bool:
-    """Whether a district's name of two characters, read whole by the analyser, is printed inside a phrase (千年 + 古县
-    of a county 古县, 汉阳 + 造 of 汉阳区): the dictionary knows the name as one word and still cuts it here (千年 + 古
-    + 县, 汉阳造). A name of three characters or more is seldom so run into a phrase."""
-    name = text[candidate.start: candidate.end]
-    if candidate.kind != "district" or len(name) != 2 or not language.in_dictionary(name):
+def _among_things(link: Token, after: Token, text: str, tokens: list[Token]) -> bool:
+    """Whether a district and the noun after it are one of a list of things (马铃薯 + 和 + 某县 + 当归 + 、…): a
+    thing, not a place, before the link (和, 与, 、), and the list going on after the noun."""
+    if not (link.flag == "c" or link.word in ("和", "与", "、")):
         return False
-
-    def whole(words: list[Token]) -> bool:
-        return any(t.start == candidate.start and t.end == candidate.end for t in words)
-
-    return whole(tokens) and not whole(language.tokens(text))
+    thing = next((t for t in tokens if t.end == link.start), None)
+    return (thing is not None and thing.flag in _COMMON_NOUN_FLAGS and _class_word(thing.word) is None
+            and text.startswith(("、", "等", "和", "与"), after.end))
 
 
 def _untrusted(candidate: Candidate, text: str) -> bool:
