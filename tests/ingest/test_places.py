@@ -867,9 +867,9 @@ def test_an_autonomous_county_is_known_by_its_designation(language):
     assert designation("松风区") is None and designation("松风县") is None
     names = region_names("青溪市", [*DISTRICTS, ("990103", "云杉纳西族自治县")], [], TOWNSHIPS)
     found = {p.name: p for p in find_places(
-        [Passage("p-1", "游客逛完青溪区的老街，会顺道前往云杉县的鹤鸣湖观鸟。", 0)], names, language)}
+        [Passage("p-1", "游客逛完青溪区的老街，会顺道前往云杉县的翠屏湖观鸟。", 0)], names, language)}
     assert found["云杉纳西族自治县"].kind == "district" and found["云杉纳西族自治县"].mentions[0].name == "云杉县"
-    assert found["鹤鸣湖"].district == "990103"  # the county's lake, by the chain
+    assert found["翠屏湖"].district == "990103"  # the county's lake, by the chain
 
 
 def test_an_ethnic_township_is_found_with_the_nationality_its_list_leaves_out(language):
