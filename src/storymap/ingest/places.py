@@ -295,7 +295,7 @@ class RegionNames:
     # units outside the region whose name sets a place there only before 的 (another province's county-level city by
     # its short name, 别县级市的 + 某书院): alone or run into a name, such a short name is as often a word or a name here
     outside_owners: frozenset[str] = frozenset()
-    # the press's full names of autonomous counties (玉龙县 of 玉龙纳西族自治县) -> adcode (:func:`designation`)
+    # the press's full names of autonomous counties (云杉县 of 云杉纳西族自治县) -> adcode (:func:`designation`)
     designations: dict[str, str] = field(default_factory=dict)
 
     @functools.cached_property
@@ -369,7 +369,7 @@ def region_names(region_name_zh: str, districts, gazetteer_entries, townships=()
     designations = {}
     for code, name in districts:
         by_name[name] = code
-        # an autonomous county is known by its designation (玉龙县); its own name alone (玉龙) is as often the
+        # an autonomous county is known by its designation (云杉县); its own name alone (云杉) is as often the
         # landmark it is named after
         if pressed := designation(name):
             by_name.setdefault(pressed, code)
@@ -424,7 +424,7 @@ def _short_form(name: str, suffixes) -> str | None:
 
 
 # China's 55 minority nationalities, whose names (…族) stand between an autonomous unit's own name and its suffix
-# (玉龙 + 纳西族 + 自治县, 宁洱 + 哈尼族彝族 + 自治县).
+# (云杉 + 纳西族 + 自治县, 竹溪 + 哈尼族彝族 + 自治县).
 _NATIONALITY_NAMES = (
     "蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 畲 高山 拉祜 水 东乡 纳西 景颇 柯尔克孜 土 "
     "达斡尔 仫佬 羌 布朗 撒拉 毛南 仡佬 锡伯 阿昌 普米 塔吉克 怒 乌孜别克 俄罗斯 鄂温克 德昂 保安 裕固 京 塔塔尔 独龙 鄂伦春 "
@@ -441,7 +441,7 @@ _ETHNIC_TOWNSHIP = re.compile(f"(?:{'|'.join(_NATIONALITIES)})+[乡镇]")
 
 def designation(name: str) -> str | None:
     """How the press names an autonomous county or banner in full (pure): its own name and 县 or 旗, the
-    nationalities and 自治 left out (玉龙纳西族自治县: 玉龙县), or its nationality's when that is all its name
+    nationalities and 自治 left out (云杉纳西族自治县: 云杉县), or its nationality's when that is all its name
     (鄂温克族自治旗: 鄂温克旗). None for any other unit."""
     suffix = next((s for s in _AUTONOMOUS_UNITS if name.endswith(s)), None)
     if suffix is None:
@@ -796,9 +796,8 @@ def a_roads_address(candidate: Candidate, text: str, chosen: list[Candidate]) ->
     road): the map's point is the place; the road is a line, and a place of the story only where the story walks it."""
     name = text[candidate.start: candidate.end]
     # a street whose class word is a strong one is a sight the story walks (云杉老街, 云杉步行街), not an address; a
-    # subdistrict named after its road (松风路街道) printed without 街道 is that road, an address like any other
-    trusted = candidate.kind in _TRUSTED_KINDS and candidate.kind != "township"
-    if trusted or not name.endswith(_ROAD_WORDS) or _class_word(name) not in _WEAK_CLASS_WORDS:
+    # subdistrict's short name (松风路 of 松风路街道) is as untrusted as any name, and may be an address too
+    if not _untrusted(candidate, text) or not name.endswith(_ROAD_WORDS) or _class_word(name) not in _WEAK_CLASS_WORDS:
         return False
     link = _ON_THE_ROAD.match(text, candidate.end)
     if link is None:
@@ -1591,7 +1590,7 @@ def a_things_origin(candidate: Candidate, text: str, tokens: list[Token]) -> boo
 
 
 def _among_things(link: Token, after: Token, text: str, tokens: list[Token]) -> bool:
-    """Whether a district and the noun after it are one of a list of things (马铃薯 + 和 + 某县 + 当归 + 、…): a
+    """Whether a district and the noun after it are one of a list of things (茶叶 + 和 + 松风县 + 黄酒 + 、…): a
     thing, not a place, before the link (和, 与, 、), and the list going on after the noun."""
     if not (link.flag == "c" or link.word in ("和", "与", "、")):
         return False
